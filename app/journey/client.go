@@ -1,0 +1,255 @@
+package journey
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxResponse bounds what the client reads from the platform.
+const maxResponse = 1 << 20
+
+// Client speaks the platform's JSON API as one browser would: it keeps the
+// session and device cookies in a jar and sends the CSRF token that the
+// platform hands out with every session.
+type Client struct {
+	base *url.URL
+	hc   *http.Client
+	csrf string
+}
+
+// APIError is a non-2xx answer of the platform.
+type APIError struct {
+	Status     int           // HTTP status
+	Message    string        // the platform's "error" text
+	RetryAfter time.Duration // from Retry-After on 429
+}
+
+func (e *APIError) Error() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("%s (HTTP %d, retry after %s)", e.Message, e.Status, e.RetryAfter)
+	}
+	return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
+}
+
+// NewClient returns a client for the platform at baseURL (for example
+// "http://127.0.0.1:41234").
+func NewClient(baseURL string) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("platform URL %q: want http://host:port", baseURL)
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("cookie jar: %w", err)
+	}
+	return &Client{base: u, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second}}, nil
+}
+
+// BaseURL is the platform's address.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// SetupInfo is what "Secure Your Account" shows.
+type SetupInfo struct {
+	URI    string `json:"otpauth_uri"` // what the QR code encodes
+	Secret string `json:"secret"`      // the manual key behind "Trouble scanning?"
+	QRPath string `json:"qr_png"`      // URL path of the QR image
+}
+
+// SignInResult is the platform's answer to the password step.
+type SignInResult struct {
+	Status string     `json:"status"` // mfa_setup_required, mfa_required or signed_in
+	Setup  *SetupInfo `json:"setup"`
+}
+
+// Profile is the signed-in user as GET /api/me reports it.
+type Profile struct {
+	Email         string     `json:"email"`
+	Company       string     `json:"company"`
+	Role          string     `json:"role"`
+	MFAEnrolledAt *time.Time `json:"mfa_enrolled_at"`
+}
+
+// Register creates a company with its administrator.
+func (c *Client) Register(ctx context.Context, company, name, email, password string) error {
+	return c.do(ctx, http.MethodPost, "/api/companies",
+		map[string]string{"company": company, "name": name, "email": email, "password": password}, nil)
+}
+
+// SignIn does the password step.
+func (c *Client) SignIn(ctx context.Context, email, password string) (SignInResult, error) {
+	var out SignInResult
+	err := c.do(ctx, http.MethodPost, "/api/session", map[string]string{"email": email, "password": password}, &out)
+	return out, err
+}
+
+// ConfirmSetup confirms a pending MFA setup with a code and returns the
+// platform's message ("MFA setup is complete").
+func (c *Client) ConfirmSetup(ctx context.Context, code string) (string, error) {
+	var out struct {
+		Message string `json:"message"`
+	}
+	err := c.do(ctx, http.MethodPost, "/api/mfa/setup", map[string]string{"code": code}, &out)
+	return out.Message, err
+}
+
+// Verify answers the code prompt of a later sign-in.
+func (c *Client) Verify(ctx context.Context, code string, rememberDevice bool) error {
+	return c.do(ctx, http.MethodPost, "/api/mfa/verify", map[string]any{"code": code, "remember_device": rememberDevice}, nil)
+}
+
+// Me returns the signed-in user.
+func (c *Client) Me(ctx context.Context) (Profile, error) {
+	var p Profile
+	err := c.do(ctx, http.MethodGet, "/api/me", nil, &p)
+	return p, err
+}
+
+// SignOut ends the session; the remembered-device cookie stays.
+func (c *Client) SignOut(ctx context.Context) error {
+	err := c.do(ctx, http.MethodDelete, "/api/session", nil, nil)
+	if err == nil {
+		c.csrf = "" // the token belonged to the session that just ended
+	}
+	return err
+}
+
+// Advance moves the platform's test clock forward and returns its new time.
+// The platform must run with its test clock enabled.
+func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error) {
+	var out struct {
+		Now time.Time `json:"now"`
+	}
+	err := c.do(ctx, http.MethodPost, "/api/test/clock", map[string]string{"advance": d.String()}, &out)
+	return out.Now, err
+}
+
+// QRCode downloads the PNG at path (SetupInfo.QRPath).
+func (c *Client) QRCode(ctx context.Context, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.resolve(path), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("get QR code: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return nil, fmt.Errorf("get QR code: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, &APIError{Status: resp.StatusCode, Message: strings.TrimSpace(string(body))}
+	}
+	return body, nil
+}
+
+func (c *Client) resolve(path string) string {
+	ref, err := url.Parse(path)
+	if err != nil {
+		return c.base.String() + path
+	}
+	return c.base.ResolveReference(ref).String()
+}
+
+// do sends one API request. State-changing requests carry the CSRF token,
+// fetched first when the client has none; a token in any answer replaces it,
+// since the platform issues a new session (and token) at each sign-in step.
+// A token refused because its session expired (the test clock moved on) is
+// fetched again once, as a browser would reload the form.
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	if method == http.MethodGet {
+		return c.send(ctx, method, path, in, out)
+	}
+	for attempt := 0; ; attempt++ {
+		if c.csrf == "" {
+			var tok struct {
+				Token string `json:"csrf_token"`
+			}
+			if err := c.send(ctx, http.MethodGet, "/api/csrf", nil, &tok); err != nil {
+				return fmt.Errorf("get CSRF token: %w", err)
+			}
+			c.csrf = tok.Token
+		}
+		err := c.send(ctx, method, path, in, out)
+		var apiErr *APIError
+		if attempt == 0 && errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden && strings.Contains(apiErr.Message, "CSRF") {
+			c.csrf = ""
+			continue
+		}
+		return err
+	}
+}
+
+func (c *Client) send(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.resolve(path), body)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if method != http.MethodGet {
+		req.Header.Set("X-CSRF-Token", c.csrf)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	if err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := &APIError{Status: resp.StatusCode}
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(raw, &e) == nil && e.Error != "" {
+			apiErr.Message = e.Error
+		} else {
+			apiErr.Message = http.StatusText(resp.StatusCode)
+		}
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+			apiErr.RetryAfter = time.Duration(s) * time.Second
+		}
+		return apiErr
+	}
+	var tok struct {
+		Token string `json:"csrf_token"`
+	}
+	if json.Unmarshal(raw, &tok) == nil && tok.Token != "" {
+		c.csrf = tok.Token
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("%s %s: unexpected answer: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+// IsStatus reports whether err is an APIError with the given HTTP status.
+func IsStatus(err error, status int) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == status
+}
