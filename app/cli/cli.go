@@ -8,6 +8,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,20 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+
+	in *bufio.Reader // Stdin, buffered once so that a password line and data can share it
+}
+
+// stdin returns Stdin buffered; every reader of standard input must use it.
+func (e *Env) stdin() *bufio.Reader {
+	if e.in == nil {
+		r := e.Stdin
+		if r == nil {
+			r = strings.NewReader("")
+		}
+		e.in = bufio.NewReader(r)
+	}
+	return e.in
 }
 
 // Globals are the flags that go before the subcommand.
@@ -103,7 +118,13 @@ func Main(args []string, env *Env) int {
 	msg := strings.TrimSpace(err.Error())
 	var ue *usageError
 	var ee *exitError
+	var hr *helpRequest
 	switch {
+	case errors.As(err, &hr):
+		fmt.Fprintf(env.Stderr, "usage of authdesk-cli %s: %s\n", rest[0], cmd.summary)
+		hr.fs.SetOutput(env.Stderr)
+		hr.fs.PrintDefaults()
+		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(env.Stderr, "authdesk-cli %s: %s\n", rest[0], msg)
 		return 2

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+func init() {
+	register("list", "list the accounts: issuer, account and type, tab-separated (no secrets)", runList)
+}
+
+func runList(env *Env, g *Globals, args []string) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	v, err := openVault(env, g)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	accts := v.Accounts()
+	if len(accts) == 0 {
+		fmt.Fprintln(env.Stderr, "the vault is empty: add accounts with authdesk-cli add or import")
+	}
+	for _, a := range accts {
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\n", oneLine(a.Issuer), oneLine(a.Name), a.Type)
+	}
+	return nil
+}
+
+// oneLine keeps a name on its line and in its column.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain makes the test binary double as authdesk-cli for the scripts in
+// testdata/script. It also lowers the scrypt work factor: testWorkFactor is
+// an unexported variable that only this test binary sets, so the release
+// binary cannot be talked into a weak KDF.
+func TestMain(m *testing.M) {
+	testWorkFactor = 10
+	testscript.Main(m, map[string]func(){
+		"authdesk-cli": func() {
+			os.Exit(Main(os.Args[1:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+		},
+		// authdesk-cli-exit N ARGS... runs authdesk-cli ARGS and succeeds
+		// only if it exits with status N, so scripts can pin exit codes.
+		"authdesk-cli-exit": func() {
+			if len(os.Args) < 2 {
+				fmt.Fprintln(os.Stderr, "usage: authdesk-cli-exit N ARGS...")
+				os.Exit(99)
+			}
+			want, _ := strconv.Atoi(os.Args[1])
+			got := Main(os.Args[2:], &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+			if got != want {
+				fmt.Fprintf(os.Stderr, "authdesk-cli exited with status %d, want %d\n", got, want)
+				os.Exit(98)
+			}
+			os.Exit(0)
+		},
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar. By default the scripts see no
+// keychain (the session bus address points nowhere), so they behave the same
+// on any machine; scripts that want the real keyring run
+// "env DBUS_SESSION_BUS_ADDRESS=$REAL_DBUS" under the [keychain] condition,
+// which holds inside .ci/desktop-session.
+func TestScripts(t *testing.T) {
+	realBus := os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if realBus == "" && os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
+		t.Fatal("no D-Bus session bus but AUTHDESK_REQUIRE_DESKTOP=1: run under .ci/desktop-session")
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("testdata", "script"),
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("AUTHDESK_VAULT", filepath.Join(e.WorkDir, "vault.age"))
+			e.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(e.WorkDir, "no-bus"))
+			e.Setenv("REAL_DBUS", realBus)
+			// A race-enabled binary sleeps a second at exit by default;
+			// the scripts start it hundreds of times.
+			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			return nil
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "keychain":
+				return realBus != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// truncate SIZE FILE cuts FILE to SIZE bytes.
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 || neg {
+					ts.Fatalf("usage: truncate SIZE FILE")
+				}
+				n, err := strconv.ParseInt(args[0], 10, 64)
+				ts.Check(err)
+				ts.Check(os.Truncate(ts.MkAbs(args[1]), n))
+			},
+			// mode PERM PATH: the file or directory has exactly mode PERM (octal).
+			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: mode PERM PATH")
+				}
+				want, err := strconv.ParseUint(args[0], 8, 32)
+				ts.Check(err)
+				fi, err := os.Stat(ts.MkAbs(args[1]))
+				ts.Check(err)
+				if got := fi.Mode().Perm(); (got == os.FileMode(want)) == neg {
+					ts.Fatalf("%s has mode %#o, want %s%#o", args[1], got, map[bool]string{true: "not ", false: ""}[neg], want)
+				}
+			},
+		},
+	})
+}

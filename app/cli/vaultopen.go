@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"authdesk/vault"
+	"authdesk/vault/keychain"
+)
+
+// testWorkFactor, when non-zero, replaces the scrypt work factor of new
+// password seals. Only the test binary sets it (in TestMain), so that
+// scripts do not spend a second per init; the release binary has no way to
+// lower it.
+var testWorkFactor int
+
+// vaultOptions are the options every command opens the vault with: the OS
+// keychain, the real clock, the default work factor.
+func vaultOptions() vault.Options {
+	return vault.Options{Keychain: keychain.System{}, WorkFactor: testWorkFactor}
+}
+
+// vaultPath is --vault, else $AUTHDESK_VAULT, else the user config dir.
+func vaultPath(env *Env, g *Globals) (string, error) {
+	if g.Vault != "" {
+		return g.Vault, nil
+	}
+	return vault.DefaultPath(env.Getenv)
+}
+
+// openVault opens the vault with the keychain key, falling back to the
+// password: from stdin with --password-stdin, else from the terminal.
+//
+// With --password-stdin the first line of stdin is always the password, even
+// when the keychain opens the vault and it is not needed, so that what
+// follows it (import -, passwd) does not depend on the keychain.
+func openVault(env *Env, g *Globals) (*vault.Vault, error) {
+	path, err := vaultPath(env, g)
+	if err != nil {
+		return nil, err
+	}
+	var pw []byte
+	if g.PasswordStdin {
+		if pw, err = readPassword(env, g, "", false); err != nil {
+			return nil, err
+		}
+	}
+	opts := vaultOptions()
+	v, err := vault.Open(path, opts)
+	switch {
+	case err == nil:
+		return v, nil
+	case errors.Is(err, vault.ErrNoVault):
+		return nil, fmt.Errorf("there is no vault at %s: create one with \"authdesk-cli init\", or pass --vault PATH", path)
+	case errors.Is(err, vault.ErrCorrupt):
+		// Without the keychain key no backup could be checked; with the
+		// password, Unlock can name one that opens.
+		var ce *vault.CorruptError
+		if !errors.As(err, &ce) || ce.Backup != "" || !g.PasswordStdin {
+			return nil, err
+		}
+	case !errors.Is(err, vault.ErrNeedPassword):
+		return nil, err
+	}
+	why := strings.TrimPrefix(err.Error(), "open vault: "+vault.ErrNeedPassword.Error()+": ")
+	if pw == nil {
+		var perr error
+		if pw, perr = readPassword(env, g, "Vault password: ", false); perr != nil {
+			if errors.Is(perr, errNoTerminal) {
+				return nil, fmt.Errorf("the keychain did not provide the vault key (%s); pass --password-stdin and the vault password on standard input", why)
+			}
+			return nil, perr
+		}
+	}
+	v, err = vault.Unlock(path, pw, opts)
+	switch {
+	case errors.Is(err, vault.ErrWrongPassword):
+		return nil, fmt.Errorf("wrong password for the vault %s: check it and try again", path)
+	case err != nil:
+		return nil, err
+	}
+	if kerr := v.KeychainError(); kerr != nil {
+		fmt.Fprintf(env.Stderr, "authdesk-cli: note: the vault key is not in the keychain (%v); keep using --password-stdin\n", kerr)
+	}
+	return v, nil
+}
+
+var errNoTerminal = errors.New("standard input is not a terminal")
+
+// readPassword reads a password: the next line of stdin with
+// --password-stdin, else from the terminal without echo (twice when
+// confirm is set).
+func readPassword(env *Env, g *Globals, prompt string, confirm bool) ([]byte, error) {
+	if g.PasswordStdin {
+		line, err := env.stdin().ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			if errors.Is(err, io.EOF) {
+				return nil, usagef("--password-stdin: standard input is empty; write the password on its first line")
+			}
+			return nil, fmt.Errorf("read password: %w", err)
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return nil, usagef("--password-stdin: the password line is empty")
+		}
+		return []byte(pw), nil
+	}
+	f, ok := env.Stdin.(*os.File)
+	if !ok || !isTerminal(f) {
+		return nil, errNoTerminal
+	}
+	pw, err := promptPassword(f, env.Stderr, prompt)
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, usagef("the password is empty")
+	}
+	if confirm {
+		again, err := promptPassword(f, env.Stderr, "Repeat the password: ")
+		if err != nil {
+			return nil, err
+		}
+		if string(again) != string(pw) {
+			return nil, usagef("the two passwords differ")
+		}
+	}
+	return pw, nil
+}
+
+// parseFlags parses args with fs, allowing flags after positional
+// arguments ("code github --at 0"), and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, &helpRequest{fs: fs}
+			}
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// helpRequest is returned for "COMMAND -h": Main prints the command's flags
+// and exits 0.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string { return "help requested" }
+
+// findOne resolves a NAME argument to exactly one account.
+func findOne(v *vault.Vault, name string) (vault.Account, error) {
+	m, err := v.Find(name)
+	switch {
+	case errors.Is(err, vault.ErrAmbiguous):
+		titles := make([]string, len(m))
+		for i, a := range m {
+			titles[i] = a.Title()
+		}
+		return vault.Account{}, usagef("%q matches %d accounts: %s; use a longer name or ISSUER:ACCOUNT", name, len(m), strings.Join(titles, ", "))
+	case errors.Is(err, vault.ErrNoMatch):
+		return vault.Account{}, usagef("no account matches %q (see authdesk-cli list)", name)
+	case err != nil:
+		return vault.Account{}, err
+	}
+	return m[0], nil
+}

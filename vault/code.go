@@ -1,0 +1,267 @@
+package vault
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/hotp"
+)
+
+// Limits on account fields. They keep a hostile URI or vault file from
+// producing absurd entries; real services stay far below them.
+const (
+	MaxSecretLen  = 1024 // bytes of raw key
+	MaxTextLen    = 512  // bytes of issuer, name, each tag
+	MaxNoteLen    = 4096 // bytes of note
+	MaxPeriod     = 24 * 60 * 60
+	DefaultPeriod = 30
+	DefaultDigits = 6
+	SteamDigits   = 5
+)
+
+// Code returns the one-time code of a at time t. TOTP and Steam codes depend
+// on t; an HOTP code depends only on a.Counter (the counter of the next code
+// to use), so advance it with Update after showing the code.
+func (a Account) Code(t time.Time) (string, error) {
+	if err := a.Validate(); err != nil {
+		return "", err
+	}
+	if a.Type == HOTP {
+		return a.codeAt(a.Counter)
+	}
+	c, err := a.timeCounter(t)
+	if err != nil {
+		return "", err
+	}
+	return a.codeAt(c)
+}
+
+// NextCode returns the code that follows Code(t): the code of the next period
+// for TOTP and Steam, the code at Counter+1 for HOTP.
+func (a Account) NextCode(t time.Time) (string, error) {
+	if err := a.Validate(); err != nil {
+		return "", err
+	}
+	if a.Type == HOTP {
+		if a.Counter == ^uint64(0) {
+			return "", errors.New("HOTP counter is at its maximum")
+		}
+		return a.codeAt(a.Counter + 1)
+	}
+	c, err := a.timeCounter(t)
+	if err != nil {
+		return "", err
+	}
+	return a.codeAt(c + 1)
+}
+
+// Remaining returns how long the code shown at t stays valid: the time until
+// the next period starts. It is 0 for HOTP accounts and invalid periods.
+func (a Account) Remaining(t time.Time) time.Duration {
+	if a.Type == HOTP {
+		return 0
+	}
+	p := a.period()
+	if p <= 0 || t.Unix() < 0 {
+		return 0
+	}
+	periodNS := int64(p) * int64(time.Second)
+	into := (t.Unix()%int64(p))*int64(time.Second) + int64(t.Nanosecond())
+	return time.Duration(periodNS - into)
+}
+
+func (a Account) period() int {
+	if a.Period == 0 {
+		return DefaultPeriod
+	}
+	return a.Period
+}
+
+// timeCounter is the RFC 6238 time step T = floor(unix(t) / period).
+func (a Account) timeCounter(t time.Time) (uint64, error) {
+	if t.Unix() < 0 {
+		return 0, fmt.Errorf("time %s is before 1970", t.UTC().Format(time.RFC3339))
+	}
+	return uint64(t.Unix()) / uint64(a.period()), nil
+}
+
+// codeAt runs HOTP (RFC 4226) at counter c with a's parameters; Steam maps the
+// truncated value to five characters of Steam's alphabet instead of digits.
+func (a Account) codeAt(c uint64) (string, error) {
+	opts := hotp.ValidateOpts{Digits: otp.Digits(a.Digits)}
+	switch a.Algorithm {
+	case SHA1, "":
+		opts.Algorithm = otp.AlgorithmSHA1
+	case SHA256:
+		opts.Algorithm = otp.AlgorithmSHA256
+	case SHA512:
+		opts.Algorithm = otp.AlgorithmSHA512
+	}
+	if a.Type == Steam {
+		opts.Encoder = otp.EncoderSteam
+		opts.Algorithm = otp.AlgorithmSHA1
+		opts.Digits = SteamDigits
+	}
+	code, err := hotp.GenerateCodeCustom(base32.StdEncoding.EncodeToString(a.Secret), c, opts)
+	if err != nil {
+		return "", fmt.Errorf("generate code: %w", err)
+	}
+	return code, nil
+}
+
+// Validate reports the first problem with a's fields, with a message that
+// names the field. A zero Algorithm, Digits or Period is not valid here: Add
+// fills in the defaults before validating.
+func (a Account) Validate() error {
+	switch a.Type {
+	case TOTP, HOTP, Steam:
+	case "":
+		return errors.New("account type is missing (want totp, hotp or steam)")
+	default:
+		return fmt.Errorf("unknown account type %q (want totp, hotp or steam)", string(a.Type))
+	}
+	if len(a.Secret) == 0 {
+		return errors.New("secret is empty")
+	}
+	if len(a.Secret) > MaxSecretLen {
+		return fmt.Errorf("secret is too long (%d bytes, at most %d)", len(a.Secret), MaxSecretLen)
+	}
+	switch a.Algorithm {
+	case SHA1, SHA256, SHA512:
+	default:
+		return fmt.Errorf("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(a.Algorithm))
+	}
+	if a.Type == Steam {
+		if a.Digits != SteamDigits {
+			return fmt.Errorf("steam accounts have %d characters, not %d", SteamDigits, a.Digits)
+		}
+		if a.Algorithm != SHA1 {
+			return fmt.Errorf("steam accounts use SHA1, not %s", a.Algorithm)
+		}
+	} else if a.Digits < 6 || a.Digits > 8 {
+		return fmt.Errorf("digits must be 6, 7 or 8, not %d", a.Digits)
+	}
+	if a.Type != HOTP && (a.Period <= 0 || a.Period > MaxPeriod) {
+		return fmt.Errorf("period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
+	}
+	if a.Name == "" && a.Issuer == "" {
+		return errors.New("account needs an issuer or a name")
+	}
+	for _, f := range []struct{ name, v string }{{"issuer", a.Issuer}, {"account name", a.Name}} {
+		if len(f.v) > MaxTextLen {
+			return fmt.Errorf("%s is too long (%d bytes, at most %d)", f.name, len(f.v), MaxTextLen)
+		}
+		if !utf8.ValidString(f.v) {
+			return fmt.Errorf("%s is not valid UTF-8", f.name)
+		}
+	}
+	for _, t := range a.Tags {
+		if len(t) > MaxTextLen || !utf8.ValidString(t) {
+			return fmt.Errorf("tag %.20q is too long or not valid UTF-8", t)
+		}
+	}
+	if len(a.Note) > MaxNoteLen {
+		return fmt.Errorf("note is too long (%d bytes, at most %d)", len(a.Note), MaxNoteLen)
+	}
+	return nil
+}
+
+// withDefaults fills the zero Algorithm, Digits and Period of a with the
+// values every authenticator assumes.
+func (a Account) withDefaults() Account {
+	if a.Algorithm == "" {
+		a.Algorithm = SHA1
+	}
+	switch {
+	case a.Type == Steam && a.Digits == 0:
+		a.Digits = SteamDigits
+	case a.Digits == 0:
+		a.Digits = DefaultDigits
+	}
+	if a.Type != HOTP && a.Period == 0 {
+		a.Period = DefaultPeriod
+	}
+	return a
+}
+
+// Title is how a is named in lists: "Issuer (name)", or whichever of the two
+// is non-empty.
+func (a Account) Title() string {
+	switch {
+	case a.Issuer != "" && a.Name != "":
+		return a.Issuer + " (" + a.Name + ")"
+	case a.Issuer != "":
+		return a.Issuer
+	default:
+		return a.Name
+	}
+}
+
+// DecodeSecret decodes a base32 secret as people and services write it:
+// upper or lower case, grouped with spaces or dashes, with or without '='
+// padding.
+func DecodeSecret(s string) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '\t', '\n', '\r':
+			return -1
+		}
+		return r
+	}, s)
+	clean = strings.TrimRight(strings.ToUpper(clean), "=")
+	if clean == "" {
+		return nil, errors.New("secret is empty")
+	}
+	if len(clean) > MaxSecretLen*8/5+8 {
+		return nil, errors.New("secret is too long")
+	}
+	switch len(clean) % 8 {
+	case 1, 3, 6: // no whole number of bytes ends there
+		return nil, fmt.Errorf("secret is not valid base32 (wrong length %d)", len(clean))
+	}
+	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(clean)
+	if err != nil {
+		var ce base32.CorruptInputError
+		if errors.As(err, &ce) && int(ce) < len(clean) {
+			return nil, fmt.Errorf("secret is not valid base32 (bad character %q at position %d)", clean[ce], int(ce)+1)
+		}
+		return nil, fmt.Errorf("secret is not valid base32 (wrong length %d)", len(clean))
+	}
+	if len(b) == 0 {
+		return nil, errors.New("secret is empty")
+	}
+	return b, nil
+}
+
+// EncodeSecret encodes a raw secret as RFC 4648 base32, upper case, without
+// padding: the form otpauth URIs use.
+func EncodeSecret(b []byte) string {
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+}
+
+// NewID returns a random identifier for a new account: 16 hex digits.
+func NewID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// GroupCode splits a code for reading: "123456" → "123 456", "1234567" →
+// "123 4567", "12345678" → "1234 5678". Other lengths (Steam's five
+// characters) are returned unchanged.
+func GroupCode(code string) string {
+	switch len(code) {
+	case 6, 7:
+		return code[:3] + " " + code[3:]
+	case 8:
+		return code[:4] + " " + code[4:]
+	}
+	return code
+}

@@ -1,0 +1,388 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+)
+
+// The vault file, in full:
+//
+//	authdesk-vault v1 id=<32 hex digits>
+//	-----BEGIN AGE ENCRYPTED FILE-----
+//	(the vault key, an age X25519 identity, encrypted with the password: age scrypt)
+//	-----END AGE ENCRYPTED FILE-----
+//	-----BEGIN AGE ENCRYPTED FILE-----
+//	(the accounts as JSON, encrypted to the vault key's recipient)
+//	-----END AGE ENCRYPTED FILE-----
+//
+// The id names the keychain entry that holds the vault key, so unlocking with
+// the keychain skips the deliberately slow password block entirely.
+
+const (
+	fileMagic     = "authdesk-vault v1"
+	maxFileSize   = 64 << 20 // far above 1,000 accounts (~0.5 MB); bounds what a hostile file can make us allocate
+	maxPayload    = maxFileSize
+	payloadFormat = 1
+)
+
+var idRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// fileParts is a vault file split into its pieces, before any decryption.
+type fileParts struct {
+	id       string
+	keyBlock []byte // armored age file: the identity, sealed with the password
+	data     []byte // armored age file: the payload, encrypted to the identity
+}
+
+// payload is the decrypted content of the data block.
+type payload struct {
+	Version  int       `json:"version"`
+	Accounts []Account `json:"accounts"`
+}
+
+func (p fileParts) bytes() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s id=%s\n", fileMagic, p.id)
+	b.Write(p.keyBlock)
+	b.Write(p.data)
+	return b.Bytes()
+}
+
+// parseFile splits a vault file into its parts, checking only its structure.
+func parseFile(b []byte) (fileParts, error) {
+	var p fileParts
+	if len(b) > maxFileSize {
+		return p, fmt.Errorf("file is larger than %d bytes", maxFileSize)
+	}
+	first, rest, ok := bytes.Cut(b, []byte("\n"))
+	if !ok {
+		if len(b) == 0 {
+			return p, errors.New("file is empty")
+		}
+		return p, errors.New("file is truncated after its first line")
+	}
+	id, ok := strings.CutPrefix(strings.TrimSuffix(string(first), "\r"), fileMagic+" id=")
+	if !ok {
+		return p, errors.New("not an Authdesk vault (first line is not \"" + fileMagic + " id=…\")")
+	}
+	if !idRe.MatchString(id) {
+		return p, errors.New("vault id on the first line is malformed")
+	}
+	p.id = id
+	blocks, trailing := splitArmor(rest)
+	switch {
+	case len(blocks) == 2 && len(trailing) > 0:
+		return p, errors.New("unexpected data after the account data block")
+	case len(blocks) == 0:
+		return p, errors.New("file is truncated: no encrypted block")
+	case len(blocks) == 1:
+		return p, errors.New("file is truncated: the account data block is missing or incomplete")
+	case len(blocks) > 2:
+		return p, errors.New("file has more than two encrypted blocks")
+	}
+	p.keyBlock, p.data = blocks[0], blocks[1]
+	return p, nil
+}
+
+// splitArmor returns the complete armored blocks of b, each including its
+// header and footer lines, and whatever follows the last complete block.
+func splitArmor(b []byte) (blocks [][]byte, rest []byte) {
+	for {
+		trimmed := bytes.TrimLeft(b, " \t\r\n")
+		if !bytes.HasPrefix(trimmed, []byte(armor.Header+"\n")) {
+			return blocks, trimmed
+		}
+		end := bytes.Index(trimmed, []byte(armor.Footer+"\n"))
+		if end < 0 {
+			return blocks, trimmed
+		}
+		end += len(armor.Footer) + 1
+		blocks = append(blocks, trimmed[:end:end])
+		b = trimmed[end:]
+	}
+}
+
+// sealIdentity encrypts the identity with the password (age scrypt) at work
+// factor logN and armors the result.
+func sealIdentity(id *age.X25519Identity, password []byte, logN int) ([]byte, error) {
+	r, err := age.NewScryptRecipient(string(password))
+	if err != nil {
+		return nil, fmt.Errorf("seal vault key: %w", err)
+	}
+	r.SetWorkFactor(logN)
+	return encryptArmored([]byte(id.String()+"\n"), r)
+}
+
+// unsealIdentity decrypts the key block with the password. A wrong password
+// gives ErrWrongPassword; anything else means the block is damaged.
+func unsealIdentity(block, password []byte, maxLogN int) (*age.X25519Identity, error) {
+	si, err := age.NewScryptIdentity(string(password))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrWrongPassword, err)
+	}
+	si.SetMaxWorkFactor(maxLogN)
+	plain, err := decryptArmored(block, si, 1024)
+	if err != nil {
+		if errors.Is(err, age.ErrIncorrectIdentity) {
+			return nil, ErrWrongPassword
+		}
+		return nil, corruptf("key block: %v", err)
+	}
+	id, err := age.ParseX25519Identity(strings.TrimSpace(string(plain)))
+	if err != nil {
+		return nil, corruptf("key block does not hold an age identity")
+	}
+	return id, nil
+}
+
+// errKeyMismatch means the identity does not open the data block: the
+// keychain holds the key of another vault.
+var errKeyMismatch = errors.New("the key does not open this vault")
+
+func encryptPayload(accts []Account, r age.Recipient) ([]byte, error) {
+	if accts == nil {
+		accts = []Account{}
+	}
+	js, err := json.Marshal(payload{Version: payloadFormat, Accounts: accts})
+	if err != nil {
+		return nil, fmt.Errorf("encode accounts: %w", err)
+	}
+	return encryptArmored(js, r)
+}
+
+func decryptPayload(block []byte, id *age.X25519Identity) ([]Account, error) {
+	plain, err := decryptArmored(block, id, maxPayload)
+	if err != nil {
+		if errors.Is(err, age.ErrIncorrectIdentity) {
+			return nil, errKeyMismatch
+		}
+		return nil, corruptf("account data: %v", err)
+	}
+	var p payload
+	if err := json.Unmarshal(plain, &p); err != nil {
+		return nil, corruptf("account data is not valid JSON: %v", err)
+	}
+	if p.Version != payloadFormat {
+		return nil, corruptf("account data has format version %d; this Authdesk reads version %d (is it newer?)", p.Version, payloadFormat)
+	}
+	return p.Accounts, nil
+}
+
+func encryptArmored(plain []byte, r age.Recipient) ([]byte, error) {
+	var buf bytes.Buffer
+	aw := armor.NewWriter(&buf)
+	w, err := age.Encrypt(aw, r)
+	if err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
+	if _, err := w.Write(plain); err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
+	if err := aw.Close(); err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
+	buf.WriteByte('\n') // armor.Writer ends the footer without a newline
+	return buf.Bytes(), nil
+}
+
+func decryptArmored(block []byte, id age.Identity, limit int64) ([]byte, error) {
+	r, err := age.Decrypt(armor.NewReader(bytes.NewReader(block)), id)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(plain)) > limit {
+		return nil, fmt.Errorf("decrypted data is larger than %d bytes", limit)
+	}
+	return plain, nil
+}
+
+func newVaultID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// readFile reads the vault file, refusing absurd sizes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxFileSize {
+		return nil, corruptf("file is larger than %d bytes", maxFileSize)
+	}
+	return b, nil
+}
+
+// beforeRename, when set by a test, runs after the new vault is written to
+// its temporary file and before it replaces the old one.
+var beforeRename func(tmp string)
+
+// keepBackups is how many previous versions of the vault are kept.
+const keepBackups = 10
+
+// writeAtomic replaces path with b so that a crash at any moment leaves either
+// the old or the new file, never a mix: write a temporary file in the same
+// directory, fsync it, link the current version into the backups directory,
+// rename the temporary file over path, fsync the directory.
+func writeAtomic(path string, b []byte, backup bool) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	removeStaleTemps(dir, base)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*") // mode 0600
+	if err != nil {
+		return fmt.Errorf("save vault: %w", err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("save vault: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("save vault: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save vault: %w", err)
+	}
+	if beforeRename != nil {
+		beforeRename(tmp)
+	}
+	if backup {
+		if err := linkBackup(path); err != nil {
+			return fmt.Errorf("save vault: back up the previous version: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save vault: %w", err)
+	}
+	ok = true
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("save vault: %w", err)
+	}
+	return nil
+}
+
+// removeStaleTemps deletes temporary files left by a save that was killed.
+// Only the holder of the vault lock writes temporary files, and it calls this
+// before writing its own, so every one found is stale.
+func removeStaleTemps(dir, base string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	for _, m := range matches {
+		os.Remove(m)
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// BackupDir returns the directory that holds the previous versions of the
+// vault at path: "<path>.backups".
+func BackupDir(path string) string { return path + ".backups" }
+
+var backupRe = regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`)
+
+// Backups returns the backups of the vault at path, newest first. Each is a
+// complete vault file that opens with the same password and keychain key as
+// the vault had when it was made.
+func Backups(path string) ([]string, error) {
+	ents, err := os.ReadDir(BackupDir(path))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list backups: %w", err)
+	}
+	var names []string
+	for _, e := range ents {
+		if backupRe.MatchString(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	slices.Reverse(names)
+	for i, n := range names {
+		names[i] = filepath.Join(BackupDir(path), n)
+	}
+	return names, nil
+}
+
+// linkBackup hard-links the current vault file into the backups directory (the
+// rename that follows replaces only the directory entry, so the link keeps the
+// old version at no copying cost) and prunes all but the newest keepBackups.
+func linkBackup(path string) error {
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	dir := BackupDir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	existing, err := Backups(path)
+	if err != nil {
+		return err
+	}
+	seq := 1
+	if len(existing) > 0 {
+		m := backupRe.FindStringSubmatch(filepath.Base(existing[0]))
+		n, _ := strconv.Atoi(m[1])
+		seq = n + 1
+	}
+	name := filepath.Join(dir, fmt.Sprintf("%08d-%s.age", seq%100000000, time.Now().UTC().Format("20060102T150405Z")))
+	if err := os.Link(path, name); err != nil {
+		// Filesystems without hard links: copy instead.
+		b, rerr := os.ReadFile(path)
+		if rerr != nil {
+			return err
+		}
+		if werr := os.WriteFile(name, b, 0o600); werr != nil {
+			return werr
+		}
+	}
+	existing = append([]string{name}, existing...)
+	for _, old := range existing[min(len(existing), keepBackups):] {
+		os.Remove(old)
+	}
+	return nil
+}

@@ -1,0 +1,353 @@
+// Package migration decodes Google Authenticator's "Transfer accounts"
+// export: QR codes holding
+//
+//	otpauth-migration://offline?data=BASE64
+//
+// where BASE64 is a protocol buffer (the schema is in migration.proto beside
+// this file) listing up to about ten accounts with their raw secrets. A large
+// export spans several QR codes; each says which one it is (Index of Size,
+// with a BatchID shared by all of them).
+//
+// The base64 comes in every flavour in practice: standard or URL-safe
+// alphabet, padded or not, percent-encoded or not, and with '+' turned into a
+// space by tools that treat the query as form data. Parse accepts them all.
+//
+// The message is decoded with protowire, field by field, so that no generated
+// code is needed and unknown fields are skipped as protobuf requires.
+package migration
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"authdesk/vault"
+)
+
+// MaxLen is the longest URI Parse accepts; a QR code holds less.
+const MaxLen = 16 << 10
+
+// Batch is one export QR code's content.
+type Batch struct {
+	Accounts []vault.Account // the accounts Authdesk can use, in export order
+	Index    int             // which QR code of the export this is, from 0
+	Size     int             // how many QR codes the export has (0 or 1 for one)
+	BatchID  int32           // the same in every QR code of one export
+	Skipped  []error         // accounts that cannot be used (e.g. MD5), each error naming the account
+}
+
+// Enum values of the export's protocol buffer.
+const (
+	algSHA1   = 1
+	algSHA256 = 2
+	algSHA512 = 3
+	algMD5    = 4
+
+	digitsSix   = 1
+	digitsEight = 2
+
+	typeHOTP = 1
+	typeTOTP = 2
+)
+
+// IsMigration reports whether s looks like a Google Authenticator export URI.
+func IsMigration(s string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "otpauth-migration://")
+}
+
+// Parse decodes an otpauth-migration URI.
+func Parse(uri string) (Batch, error) {
+	uri = strings.TrimSpace(uri)
+	if len(uri) > MaxLen {
+		return Batch{}, fmt.Errorf("migration URI is too long (%d bytes, at most %d)", len(uri), MaxLen)
+	}
+	if !IsMigration(uri) {
+		return Batch{}, errors.New("not a Google Authenticator export (it must start with otpauth-migration://)")
+	}
+	rest := uri[len("otpauth-migration://"):]
+	host, query, _ := strings.Cut(rest, "?")
+	if host = strings.TrimSuffix(host, "/"); !strings.EqualFold(host, "offline") {
+		return Batch{}, fmt.Errorf("unknown export kind %q (want otpauth-migration://offline)", host)
+	}
+	data, err := dataParam(query)
+	if err != nil {
+		return Batch{}, err
+	}
+	raw, err := decodeBase64(data)
+	if err != nil {
+		return Batch{}, err
+	}
+	return Decode(raw)
+}
+
+// dataParam returns the data parameter, percent-decoded but with '+' kept
+// (it is a base64 character here far more often than an encoded space).
+func dataParam(query string) (string, error) {
+	for _, kv := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "data" {
+			continue
+		}
+		d, err := url.PathUnescape(v)
+		if err != nil {
+			return "", fmt.Errorf("data parameter is not valid URL encoding: %v", err)
+		}
+		if d == "" {
+			break
+		}
+		return d, nil
+	}
+	return "", errors.New("migration URI has no data parameter")
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	s = strings.ReplaceAll(s, " ", "+") // '+' decoded as a space by form-style unescaping
+	s = strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(s)
+	s = strings.TrimRight(s, "=")
+	if strings.ContainsAny(s, "-_") {
+		s = strings.NewReplacer("-", "+", "_", "/").Replace(s)
+	}
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("data parameter is not valid base64: %v", err)
+	}
+	return b, nil
+}
+
+// Decode decodes the protocol buffer of an export (the data parameter after
+// base64 decoding).
+func Decode(b []byte) (Batch, error) {
+	var batch Batch
+	var version int64
+	for n := 0; len(b) > 0; n++ {
+		num, typ, l := protowire.ConsumeTag(b)
+		if l < 0 {
+			return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
+		}
+		b = b[l:]
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			m, l := protowire.ConsumeBytes(b)
+			if l < 0 {
+				return Batch{}, fmt.Errorf("export data is malformed: account %d: %v", len(batch.Accounts)+len(batch.Skipped)+1, protowire.ParseError(l))
+			}
+			b = b[l:]
+			i := len(batch.Accounts) + len(batch.Skipped) + 1
+			a, err := decodeAccount(m)
+			if err != nil {
+				if errors.Is(err, errMalformed) {
+					return Batch{}, fmt.Errorf("export data is malformed: account %d: %w", i, err)
+				}
+				batch.Skipped = append(batch.Skipped, fmt.Errorf("account %d (%s): %w", i, a.Title(), err))
+				continue
+			}
+			batch.Accounts = append(batch.Accounts, a)
+		case typ == protowire.VarintType && num >= 2 && num <= 5:
+			v, l := protowire.ConsumeVarint(b)
+			if l < 0 {
+				return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
+			}
+			b = b[l:]
+			x := int64(int32(v)) // int32 fields: proto truncates
+			switch num {
+			case 2:
+				version = x
+			case 3:
+				batch.Size = int(x)
+			case 4:
+				batch.Index = int(x)
+			case 5:
+				batch.BatchID = int32(x)
+			}
+		default:
+			l := protowire.ConsumeFieldValue(num, typ, b)
+			if l < 0 {
+				return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
+			}
+			b = b[l:]
+		}
+	}
+	_ = version // 1 in every export seen so far; newer versions decode the same fields
+	if batch.Size < 0 || batch.Index < 0 || (batch.Size > 0 && batch.Index >= batch.Size) {
+		return Batch{}, fmt.Errorf("export says it is QR code %d of %d", batch.Index+1, batch.Size)
+	}
+	if len(batch.Accounts) == 0 && len(batch.Skipped) == 0 {
+		return Batch{}, errors.New("export holds no accounts")
+	}
+	return batch, nil
+}
+
+var errMalformed = errors.New("malformed field")
+
+func decodeAccount(b []byte) (vault.Account, error) {
+	var (
+		a                   vault.Account
+		alg, digits, otpTyp uint64
+		counter             uint64
+	)
+	for len(b) > 0 {
+		num, typ, l := protowire.ConsumeTag(b)
+		if l < 0 {
+			return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
+		}
+		b = b[l:]
+		switch {
+		case typ == protowire.BytesType && num >= 1 && num <= 3:
+			v, l := protowire.ConsumeBytes(b)
+			if l < 0 {
+				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
+			}
+			b = b[l:]
+			switch num {
+			case 1:
+				a.Secret = append([]byte(nil), v...)
+			case 2:
+				a.Name = string(v)
+			case 3:
+				a.Issuer = string(v)
+			}
+		case typ == protowire.VarintType && num >= 4 && num <= 7:
+			v, l := protowire.ConsumeVarint(b)
+			if l < 0 {
+				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
+			}
+			b = b[l:]
+			switch num {
+			case 4:
+				alg = v
+			case 5:
+				digits = v
+			case 6:
+				otpTyp = v
+			case 7:
+				counter = v
+			}
+		default:
+			l := protowire.ConsumeFieldValue(num, typ, b)
+			if l < 0 {
+				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
+			}
+			b = b[l:]
+		}
+	}
+	if !utf8.ValidString(a.Name) || !utf8.ValidString(a.Issuer) {
+		a.Name, a.Issuer = strings.ToValidUTF8(a.Name, "?"), strings.ToValidUTF8(a.Issuer, "?")
+		return a, errors.New("name or issuer is not valid UTF-8")
+	}
+	// Google puts "Issuer:name" in the name field; keep just the name.
+	if a.Issuer != "" {
+		if rest, ok := strings.CutPrefix(a.Name, a.Issuer+":"); ok {
+			a.Name = strings.TrimSpace(rest)
+		}
+	} else if iss, name, ok := strings.Cut(a.Name, ":"); ok && iss != "" && name != "" {
+		a.Issuer, a.Name = strings.TrimSpace(iss), strings.TrimSpace(name)
+	}
+
+	switch alg {
+	case 0, algSHA1:
+		a.Algorithm = vault.SHA1
+	case algSHA256:
+		a.Algorithm = vault.SHA256
+	case algSHA512:
+		a.Algorithm = vault.SHA512
+	case algMD5:
+		return a, errors.New("unsupported algorithm MD5")
+	default:
+		return a, fmt.Errorf("unknown algorithm value %d", alg)
+	}
+	switch digits {
+	case 0, digitsSix:
+		a.Digits = 6
+	case digitsEight:
+		a.Digits = 8
+	default:
+		return a, fmt.Errorf("unknown digit count value %d", digits)
+	}
+	switch otpTyp {
+	case 0, typeTOTP:
+		a.Type = vault.TOTP
+		a.Period = vault.DefaultPeriod
+	case typeHOTP:
+		a.Type = vault.HOTP
+		if counter > math.MaxInt64 {
+			return a, fmt.Errorf("counter %d is out of range", counter)
+		}
+		a.Counter = counter
+	default:
+		return a, fmt.Errorf("unknown OTP type value %d", otpTyp)
+	}
+	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// Encode is the inverse of Parse: it writes accounts as one export QR code's
+// URI, as Google Authenticator does. Steam accounts are written as plain
+// TOTP (the format has no Steam type), and 7-digit accounts cannot be
+// written at all.
+func Encode(b Batch) (string, error) {
+	var msg []byte
+	for _, a := range b.Accounts {
+		var m []byte
+		m = protowire.AppendTag(m, 1, protowire.BytesType)
+		m = protowire.AppendBytes(m, a.Secret)
+		name := a.Name
+		if a.Issuer != "" {
+			name = a.Issuer + ":" + a.Name
+		}
+		m = protowire.AppendTag(m, 2, protowire.BytesType)
+		m = protowire.AppendString(m, name)
+		if a.Issuer != "" {
+			m = protowire.AppendTag(m, 3, protowire.BytesType)
+			m = protowire.AppendString(m, a.Issuer)
+		}
+		alg := map[vault.Algorithm]uint64{vault.SHA1: algSHA1, "": algSHA1, vault.SHA256: algSHA256, vault.SHA512: algSHA512}[a.Algorithm]
+		if alg == 0 {
+			return "", fmt.Errorf("account %s: algorithm %q cannot be exported", a.Title(), a.Algorithm)
+		}
+		m = protowire.AppendTag(m, 4, protowire.VarintType)
+		m = protowire.AppendVarint(m, alg)
+		var d uint64
+		switch a.Digits {
+		case 0, 6, vault.SteamDigits:
+			d = digitsSix
+		case 8:
+			d = digitsEight
+		default:
+			return "", fmt.Errorf("account %s: %d digits cannot be exported", a.Title(), a.Digits)
+		}
+		m = protowire.AppendTag(m, 5, protowire.VarintType)
+		m = protowire.AppendVarint(m, d)
+		t := uint64(typeTOTP)
+		if a.Type == vault.HOTP {
+			t = typeHOTP
+		}
+		m = protowire.AppendTag(m, 6, protowire.VarintType)
+		m = protowire.AppendVarint(m, t)
+		if a.Type == vault.HOTP {
+			m = protowire.AppendTag(m, 7, protowire.VarintType)
+			m = protowire.AppendVarint(m, a.Counter)
+		}
+		msg = protowire.AppendTag(msg, 1, protowire.BytesType)
+		msg = protowire.AppendBytes(msg, m)
+	}
+	size := b.Size
+	if size == 0 {
+		size = 1
+	}
+	for _, f := range []struct {
+		num protowire.Number
+		v   int64
+	}{{2, 1}, {3, int64(size)}, {4, int64(b.Index)}, {5, int64(b.BatchID)}} {
+		msg = protowire.AppendTag(msg, f.num, protowire.VarintType)
+		msg = protowire.AppendVarint(msg, uint64(f.v))
+	}
+	return "otpauth-migration://offline?data=" + url.QueryEscape(base64.StdEncoding.EncodeToString(msg)), nil
+}

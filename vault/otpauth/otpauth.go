@@ -1,0 +1,296 @@
+// Package otpauth reads and writes otpauth:// URIs, the format inside the QR
+// codes that services show when you turn on two-factor authentication
+// (Google's "Key Uri Format"):
+//
+//	otpauth://TYPE/LABEL?secret=SECRET&issuer=ISSUER&algorithm=SHA1&digits=6&period=30
+//
+// TYPE is totp or hotp (hotp needs &counter=N). LABEL is "Issuer:account" or
+// just "account", percent-encoded; the colon may itself be written %3A. The
+// issuer parameter, when present, wins over the label's prefix. SECRET is the
+// key in base32; Parse accepts it in lower case, grouped with spaces or
+// dashes, with or without '=' padding. Missing parameters take the defaults
+// every authenticator assumes: SHA1, 6 digits, 30 seconds. Unknown parameters
+// (image, color…) are ignored.
+//
+// Steam Guard accounts are written otpauth://steam/…, or otpauth://totp/… with
+// encoder=steam, or come with issuer Steam and no digits (or digits=5): their
+// codes are five characters from Steam's own alphabet.
+//
+// Parse reports what is wrong in words ("missing secret parameter", "digits
+// must be 6, 7 or 8, not 10") so that a user looking at a bad QR code knows
+// why it was refused.
+package otpauth
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"authdesk/vault"
+)
+
+// MaxLen is the longest URI Parse accepts. Real ones are under 300 bytes;
+// a QR code holds at most about 4,300 characters.
+const MaxLen = 8 << 10
+
+// Parse decodes an otpauth URI into an account with its defaults filled in.
+// The account has no ID or timestamps; vault.Add sets them.
+func Parse(uri string) (vault.Account, error) {
+	var a vault.Account
+	uri = strings.TrimSpace(uri)
+	if len(uri) > MaxLen {
+		return a, fmt.Errorf("otpauth URI is too long (%d bytes, at most %d)", len(uri), MaxLen)
+	}
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok || !strings.EqualFold(scheme, "otpauth") {
+		if strings.EqualFold(scheme, "otpauth-migration") {
+			return a, errors.New("not an otpauth URI: this is a Google Authenticator export (otpauth-migration://); import it instead")
+		}
+		return a, errors.New("not an otpauth URI (it must start with otpauth://)")
+	}
+	if strings.ContainsFunc(rest, isControl) {
+		return a, errors.New("otpauth URI contains control characters")
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	typ, rest, _ := strings.Cut(rest, "/")
+	rawLabel, rawQuery, _ := strings.Cut(rest, "?")
+
+	switch t := strings.ToLower(typ); t {
+	case "totp":
+		a.Type = vault.TOTP
+	case "hotp":
+		a.Type = vault.HOTP
+	case "steam":
+		a.Type = vault.Steam
+	case "":
+		return a, errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
+	default:
+		return a, fmt.Errorf("unknown OTP type %q (want totp, hotp or steam)", typ)
+	}
+
+	labelIssuer, name, err := parseLabel(rawLabel)
+	if err != nil {
+		return a, err
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return a, fmt.Errorf("otpauth URI parameters are not valid URL encoding: %v", unwrapURLError(err))
+	}
+	get := func(key string) (string, bool) {
+		for k, vs := range q {
+			if strings.EqualFold(k, key) && len(vs) > 0 {
+				return strings.TrimSpace(vs[0]), true
+			}
+		}
+		return "", false
+	}
+
+	secret, ok := get("secret")
+	if !ok || secret == "" {
+		return a, errors.New("missing secret parameter")
+	}
+	if a.Secret, err = vault.DecodeSecret(secret); err != nil {
+		return a, fmt.Errorf("invalid base32 secret: %v", strings.TrimPrefix(err.Error(), "secret is "))
+	}
+
+	a.Issuer, a.Name = labelIssuer, name
+	if iss, ok := get("issuer"); ok && iss != "" {
+		if !utf8.ValidString(iss) {
+			return a, errors.New("issuer parameter is not valid UTF-8")
+		}
+		if strings.ContainsFunc(iss, isControl) {
+			return a, errors.New("issuer parameter contains control characters")
+		}
+		a.Issuer = iss
+	}
+
+	a.Algorithm = vault.SHA1
+	if alg, ok := get("algorithm"); ok && alg != "" {
+		switch strings.ToUpper(strings.ReplaceAll(alg, "-", "")) {
+		case "SHA1":
+			a.Algorithm = vault.SHA1
+		case "SHA256":
+			a.Algorithm = vault.SHA256
+		case "SHA512":
+			a.Algorithm = vault.SHA512
+		default:
+			return a, fmt.Errorf("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", alg)
+		}
+	}
+
+	digits, hasDigits := 0, false
+	if d, ok := get("digits"); ok && d != "" {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			return a, fmt.Errorf("digits parameter %q is not a number", d)
+		}
+		digits, hasDigits = n, true
+	}
+
+	if enc, ok := get("encoder"); ok && strings.EqualFold(enc, "steam") {
+		a.Type = vault.Steam
+	}
+	if a.Type == vault.TOTP && strings.EqualFold(a.Issuer, "steam") && (!hasDigits || digits == vault.SteamDigits) {
+		a.Type = vault.Steam
+	}
+
+	switch {
+	case a.Type == vault.Steam:
+		if hasDigits && digits != vault.SteamDigits && (digits < 6 || digits > 8) {
+			return a, fmt.Errorf("digits must be 5 for Steam, not %d", digits)
+		}
+		if a.Algorithm != vault.SHA1 {
+			return a, fmt.Errorf("steam codes use SHA1, not %s", a.Algorithm)
+		}
+		a.Digits = vault.SteamDigits
+	case !hasDigits:
+		a.Digits = vault.DefaultDigits
+	case digits < 6 || digits > 8:
+		return a, fmt.Errorf("digits must be 6, 7 or 8, not %d", digits)
+	default:
+		a.Digits = digits
+	}
+
+	if a.Type == vault.HOTP {
+		c, ok := get("counter")
+		if !ok || c == "" {
+			return a, errors.New("hotp URI has no counter parameter")
+		}
+		n, err := strconv.ParseUint(c, 10, 64)
+		if err != nil {
+			return a, fmt.Errorf("counter %q is not a non-negative whole number", c)
+		}
+		a.Counter = n
+	} else {
+		a.Period = vault.DefaultPeriod
+		if p, ok := get("period"); ok && p != "" {
+			n, err := strconv.Atoi(p)
+			switch {
+			case err != nil && strings.HasPrefix(p, "-"):
+				return a, fmt.Errorf("period must be a positive number of seconds, not %s", p)
+			case err != nil:
+				return a, fmt.Errorf("period %q is not a whole number of seconds", p)
+			case n <= 0:
+				return a, fmt.Errorf("period must be a positive number of seconds, not %d", n)
+			case n > vault.MaxPeriod:
+				return a, fmt.Errorf("period %d is too long (at most %d seconds)", n, vault.MaxPeriod)
+			}
+			a.Period = n
+		}
+	}
+
+	if a.Name == "" && a.Issuer == "" {
+		return a, errors.New("otpauth URI has no account name in its label")
+	}
+	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	return a, nil
+}
+
+// parseLabel splits the label "Issuer:account" (or "Issuer%3Aaccount", or
+// "account") and decodes it. A literal colon wins over an encoded one, so an
+// account name containing an encoded colon survives Format and Parse.
+func parseLabel(raw string) (issuer, name string, err error) {
+	rawIssuer, rawName, ok := strings.Cut(raw, ":")
+	if !ok {
+		if i := strings.Index(strings.ToUpper(raw), "%3A"); i >= 0 {
+			rawIssuer, rawName, ok = raw[:i], raw[i+3:], true
+		}
+	}
+	if !ok {
+		rawIssuer, rawName = "", raw
+	}
+	if issuer, err = url.PathUnescape(rawIssuer); err != nil {
+		return "", "", fmt.Errorf("label is not valid URL encoding: %v", unwrapURLError(err))
+	}
+	if name, err = url.PathUnescape(rawName); err != nil {
+		return "", "", fmt.Errorf("label is not valid URL encoding: %v", unwrapURLError(err))
+	}
+	if !utf8.ValidString(issuer) || !utf8.ValidString(name) {
+		return "", "", errors.New("label is not valid UTF-8")
+	}
+	if strings.ContainsFunc(issuer+name, isControl) {
+		return "", "", errors.New("label contains control characters")
+	}
+	return strings.TrimSpace(issuer), strings.TrimSpace(name), nil
+}
+
+func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
+
+func unwrapURLError(err error) string {
+	var ee url.EscapeError
+	if errors.As(err, &ee) {
+		return fmt.Sprintf("bad escape %q", string(ee))
+	}
+	return err.Error()
+}
+
+// Format writes a as an otpauth URI, secret included: treat the result like
+// a password. Steam accounts are written as otpauth://totp/… with
+// encoder=steam, which other Steam-aware authenticators read.
+func Format(a vault.Account) string {
+	var b strings.Builder
+	typ := string(a.Type)
+	if a.Type == vault.Steam {
+		typ = string(vault.TOTP)
+	}
+	b.WriteString("otpauth://" + typ + "/")
+	if a.Issuer != "" || strings.Contains(a.Name, ":") {
+		b.WriteString(escape(a.Issuer) + ":")
+	}
+	b.WriteString(escape(a.Name))
+	b.WriteString("?secret=" + vault.EncodeSecret(a.Secret))
+	if a.Issuer != "" {
+		b.WriteString("&issuer=" + escape(a.Issuer))
+	}
+	alg := a.Algorithm
+	if alg == "" {
+		alg = vault.SHA1
+	}
+	b.WriteString("&algorithm=" + string(alg))
+	digits := a.Digits
+	switch {
+	case a.Type == vault.Steam:
+		digits = vault.SteamDigits
+	case digits == 0:
+		digits = vault.DefaultDigits
+	}
+	b.WriteString("&digits=" + strconv.Itoa(digits))
+	if a.Type == vault.HOTP {
+		b.WriteString("&counter=" + strconv.FormatUint(a.Counter, 10))
+	} else {
+		p := a.Period
+		if p == 0 {
+			p = vault.DefaultPeriod
+		}
+		b.WriteString("&period=" + strconv.Itoa(p))
+	}
+	if a.Type == vault.Steam {
+		b.WriteString("&encoder=steam")
+	}
+	return b.String()
+}
+
+// escape percent-encodes everything but RFC 3986's unreserved characters
+// and '@', so ':', '&', '+', '?' and spaces in names can never be misread.
+func escape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '@':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
