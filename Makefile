@@ -11,7 +11,7 @@ PKGS_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxxf86vm-dev
 # Test: a virtual display, a session bus with a real keychain, the tools the
 # tests drive and cross-check against, and a headless browser.
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
-              oathtool zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
+              oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
 
 .PHONY: run test build deps deps-test check bench bench-vault bench-scan bench-gui bench-platform package clean
 

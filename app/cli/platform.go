@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"authdesk/app/platform"
+)
+
+func init() {
+	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
+}
+
+const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--db PATH] [--issuer NAME] [--test-clock] [--for DURATION]"
+
+// runPlatform implements "platform serve": it prints the URL on the first
+// line of stdout, serves until SIGINT or SIGTERM (or --for runs out), then
+// shuts down cleanly.
+func runPlatform(env *Env, g *Globals, args []string) error {
+	// Catch signals first, so that an early Ctrl-C still shuts down cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(args) == 0 || args[0] != "serve" {
+		return usagef("%s", platformUsage)
+	}
+	fs := flag.NewFlagSet("platform serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", "127.0.0.1:0", "listen `ADDRESS` (port 0 picks a free one)")
+	db := fs.String("db", "", "SQLite database `PATH` (default: the user data dir)")
+	issuer := fs.String("issuer", platform.DefaultIssuer, "platform `NAME`, the issuer in otpauth URIs")
+	testClock := fs.Bool("test-clock", false, "let testers move the platform clock (POST /api/test/clock)")
+	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: run until interrupted)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usagef("%v\n%s", err, platformUsage)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q\n%s", fs.Arg(0), platformUsage)
+	}
+	if *runFor < 0 {
+		return usagef("--for must not be negative")
+	}
+	if *issuer == "" {
+		return usagef("--issuer must not be empty")
+	}
+	path := *db
+	if path == "" {
+		p, err := platform.DefaultDBPath(env.Getenv)
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := platform.New(platform.Config{DBPath: path, Issuer: *issuer, TestClock: *testClock, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("%w (check --db)", err)
+	}
+	url, err := srv.Start(*addr)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("%w (check --addr)", err)
+	}
+	fmt.Fprintln(env.Stdout, url)
+	fmt.Fprintf(env.Stderr, "platform %q serving %s (database %s); press Ctrl-C to stop\n", *issuer, url, path)
+	if *testClock {
+		fmt.Fprintln(env.Stderr, "test clock enabled: POST /api/test/clock {\"advance\":\"720h\"}")
+	}
+	if *runFor > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *runFor)
+		defer cancel()
+	}
+	<-ctx.Done()
+	reason := "time is up"
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		reason = "signal received"
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "platform stopped (%s)\n", reason)
+	return nil
+}

@@ -1,0 +1,622 @@
+package platform
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+)
+
+// Cookie names.
+const (
+	sessionCookie = "authdesk_session"
+	deviceCookie  = "authdesk_device"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "csrf_token"
+	maxBodyBytes  = 16 << 10
+)
+
+type ctxKey struct{}
+
+// reqState is what the middleware learned about a request.
+type reqState struct {
+	sess *Session // nil: no valid session
+}
+
+func stateOf(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(ctxKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	api := func(pattern string, h http.HandlerFunc) { mux.HandleFunc(pattern, h) }
+	api("GET /api/csrf", s.apiCSRF)
+	api("POST /api/companies", s.apiRegister)
+	api("POST /api/session", s.apiSignIn)
+	api("DELETE /api/session", s.apiSignOut)
+	api("DELETE /api/sessions", s.apiSignOutEverywhere)
+	api("GET /api/mfa/setup", s.apiGetSetup)
+	api("POST /api/mfa/setup", s.apiSetup)
+	api("POST /api/mfa/verify", s.apiVerify)
+	api("GET /api/me", s.apiMe)
+	api("POST /api/password", s.apiPassword)
+	api("POST /api/invites", s.apiInvite)
+	api("GET /api/invites/{token}", s.apiGetInvite)
+	api("POST /api/invites/{token}/accept", s.apiAcceptInvite)
+	api("GET /api/outbox", s.apiOutbox)
+	api("GET /api/users", s.apiUsers)
+	api("POST /api/users/{id}/reset-mfa", s.apiResetMFA)
+	if s.cfg.TestClock {
+		api("GET /api/test/clock", s.apiGetClock)
+		api("POST /api/test/clock", s.apiAdvanceClock)
+		mux.HandleFunc("POST /test/clock", s.pages.advanceClock)
+	}
+	api("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such API route")
+	})
+	mux.HandleFunc("GET "+qrPath, s.qrPNG)
+	s.pages.register(mux)
+	return s.middleware(mux)
+}
+
+// securityHeaders go on every response.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	h.Set("Cache-Control", "no-store")
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// middleware adds security headers, checks Host, Origin, content type and
+// CSRF token, limits bodies and loads the session.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header())
+		isAPI := strings.HasPrefix(r.URL.Path, "/api/")
+		fail := func(code int, msg string) {
+			if isAPI {
+				writeError(w, code, msg)
+			} else {
+				s.pages.renderError(w, r, code, msg)
+			}
+		}
+		if !hostAllowed(s.hosts, r.Host) {
+			fail(http.StatusMisdirectedRequest, "unexpected Host header")
+			return
+		}
+		if !s.cfg.TestClock && (r.URL.Path == "/api/test/clock" || r.URL.Path == "/test/clock") {
+			// Absent without --test-clock, whatever the method or token.
+			fail(http.StatusNotFound, "the test clock is off (start the platform with --test-clock)")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		st := &reqState{}
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if sess, err := s.svc.Session(r.Context(), c.Value); err == nil {
+				st.sess = &sess
+			}
+		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		if !isSafeMethod(r.Method) {
+			if st.sess == nil && isSignOut(r) {
+				// Nothing to sign out of (expired or no session): just clear the cookie.
+				next.ServeHTTP(w, r)
+				return
+			}
+			if msg := checkOrigin(r); msg != "" {
+				fail(http.StatusForbidden, msg)
+				return
+			}
+			var token string
+			if isAPI {
+				if r.ContentLength != 0 && !isJSON(r) {
+					fail(http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
+					return
+				}
+				token = r.Header.Get(csrfHeader)
+			} else {
+				if err := r.ParseForm(); err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						fail(http.StatusRequestEntityTooLarge, "the form is too large")
+						return
+					}
+					fail(http.StatusBadRequest, "the form could not be read")
+					return
+				}
+				token = r.PostForm.Get(csrfField)
+			}
+			if st.sess == nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(st.sess.CSRF)) != 1 {
+				if isAPI {
+					fail(http.StatusForbidden, "missing or wrong CSRF token: send the token from GET /api/csrf in the X-CSRF-Token header, with the session cookie")
+				} else {
+					fail(http.StatusForbidden, "this form has expired; go back, reload the page and try again")
+				}
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkOrigin refuses cross-origin state changes. Browsers send Origin on
+// every POST; clients that send none (curl) still need the CSRF token.
+// Under "Referrer-Policy: no-referrer" Chromium sends "Origin: null" even for
+// same-origin forms, so a null Origin passes only with Sec-Fetch-Site:
+// same-origin, a header pages cannot forge.
+func checkOrigin(r *http.Request) string {
+	sfs := r.Header.Get("Sec-Fetch-Site")
+	if sfs != "" && sfs != "same-origin" && sfs != "none" {
+		return "cross-site request refused"
+	}
+	o := r.Header.Get("Origin")
+	switch {
+	case o == "":
+		return ""
+	case o == "null":
+		if sfs == "same-origin" {
+			return ""
+		}
+		return "cross-origin request refused"
+	}
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	if !strings.EqualFold(o, scheme+r.Host) {
+		return "cross-origin request refused"
+	}
+	return ""
+}
+
+func isSignOut(r *http.Request) bool {
+	return (r.Method == http.MethodDelete && r.URL.Path == "/api/session") || (r.Method == http.MethodPost && r.URL.Path == "/signout")
+}
+
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
+// clientAddr is the peer's IP; proxies headers are not trusted.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // otpauth URIs keep their '&'; nosniff stops HTML sniffing
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// statusOf maps a service error to an HTTP status.
+func statusOf(err error) int {
+	var se *Error
+	if !errors.As(err, &se) {
+		return http.StatusInternalServerError
+	}
+	switch se.Kind {
+	case KindInvalid:
+		return http.StatusBadRequest
+	case KindUnauthorized:
+		return http.StatusUnauthorized
+	case KindForbidden:
+		return http.StatusForbidden
+	case KindNotFound:
+		return http.StatusNotFound
+	case KindConflict:
+		return http.StatusConflict
+	case KindThrottled:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// setRetryAfter sets Retry-After for a temporary lockout.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var se *Error
+	if errors.As(err, &se) && se.Kind == KindThrottled && !se.Permanent {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
+	}
+}
+
+// fail answers a service error as JSON; internal errors are logged, not shown.
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	code := statusOf(err)
+	if code == http.StatusInternalServerError {
+		s.log.Error("platform request failed", "path", r.URL.Path, "err", err)
+		writeError(w, code, "internal error")
+		return
+	}
+	setRetryAfter(w, err)
+	writeError(w, code, err.Error())
+}
+
+// decodeJSON reads exactly one JSON object into v, refusing unknown fields.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if !isJSON(r) {
+		writeError(w, http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
+		return false
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, e := dec.Token(); !errors.Is(e, io.EOF) {
+			err = errors.New("unexpected data after the JSON object")
+		}
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body too large (limit %d bytes)", maxBodyBytes))
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "malformed JSON: "+jsonErrorText(err))
+		return false
+	}
+	return true
+}
+
+func jsonErrorText(err error) string {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return fmt.Sprintf("field %q must be a %s", ute.Field, ute.Type)
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "json: ")
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return msg
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, sess Session) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.ID, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+func clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+func setDeviceCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time, now time.Time) {
+	// The browser keeps the cookie 30 real days; the server checks the
+	// expiry on its own (test-movable) clock, which is what counts.
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: token, Path: "/", HttpOnly: true,
+		MaxAge: int(expires.Sub(now).Seconds()), Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+func deviceToken(r *http.Request) string {
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// ensureSession returns the request's session, creating a visitor session
+// (and its cookie) when there is none.
+func (s *Server) ensureSession(w http.ResponseWriter, r *http.Request) (Session, error) {
+	st := stateOf(r)
+	if st.sess != nil {
+		return *st.sess, nil
+	}
+	sess, err := s.svc.NewAnonSession(r.Context())
+	if err != nil {
+		return Session{}, err
+	}
+	setSessionCookie(w, r, sess)
+	st.sess = &sess
+	return sess, nil
+}
+
+// session returns the request's session or an anonymous placeholder.
+func session(r *http.Request) Session {
+	if st := stateOf(r); st.sess != nil {
+		return *st.sess
+	}
+	return Session{}
+}
+
+// ---- API handlers ----
+
+func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.ensureSession(w, r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": sess.CSRF})
+}
+
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Company  string `json:"company"`
+		Name     string `json:"name"`
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	if err := s.svc.Register(r.Context(), RegisterInput{Company: in.Company, Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"status": "created", "message": "Company registered; sign in to continue"})
+}
+
+func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	res, err := s.svc.SignIn(r.Context(), SignInInput{Email: in.Email, Password: in.Password, Addr: clientAddr(r),
+		DeviceToken: deviceToken(r), OldSession: session(r).ID})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	out := map[string]any{"status": res.Status, "csrf_token": res.Session.CSRF}
+	if res.Setup != nil {
+		out["setup"] = res.Setup
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiSignOut(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.SignOut(r.Context(), session(r)); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	clearSessionCookie(w, r)
+	writeJSON(w, http.StatusOK, map[string]string{"status": "signed_out"})
+}
+
+func (s *Server) apiSignOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.SignOutEverywhere(r.Context(), session(r)); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	clearSessionCookie(w, r)
+	writeJSON(w, http.StatusOK, map[string]string{"status": "signed_out"})
+}
+
+func (s *Server) apiGetSetup(w http.ResponseWriter, r *http.Request) {
+	setup, err := s.svc.PendingSetup(r.Context(), session(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": StatusSetupRequired, "setup": setup})
+}
+
+type codeInput struct {
+	Code           string `json:"code"`
+	RememberDevice bool   `json:"remember_device"`
+}
+
+func (s *Server) apiSetup(w http.ResponseWriter, r *http.Request) {
+	var in codeInput
+	if !decodeJSON(w, r, &in) {
+		s.countMalformed(r)
+		return
+	}
+	res, err := s.svc.ConfirmSetup(r.Context(), session(r), in.Code)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	writeJSON(w, http.StatusOK, map[string]any{"status": StatusSignedIn, "message": "MFA setup is complete",
+		"recovery_codes": res.RecoveryCodes, "csrf_token": res.Session.CSRF})
+}
+
+func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
+	var in codeInput
+	if !decodeJSON(w, r, &in) {
+		s.countMalformed(r)
+		return
+	}
+	res, err := s.svc.VerifyCode(r.Context(), session(r), in.Code, in.RememberDevice)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	out := map[string]any{"status": StatusSignedIn, "csrf_token": res.Session.CSRF}
+	if res.DeviceToken != "" {
+		setDeviceCookie(w, r, res.DeviceToken, res.DeviceExpires, s.clock.Now())
+		out["remembered_until"] = res.DeviceExpires.UTC()
+	}
+	if res.UsedRecovery {
+		out["used_recovery_code"] = true
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// countMalformed counts an unreadable code submission as a failed attempt.
+func (s *Server) countMalformed(r *http.Request) {
+	sess := session(r)
+	if sess.State != stateMFA {
+		return
+	}
+	if err := s.svc.CountCodeFailure(r.Context(), sess); err != nil && statusOf(err) == http.StatusInternalServerError {
+		s.log.Error("count failed code", "err", err)
+	}
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	p, err := s.svc.Me(r.Context(), session(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	sess, err := s.svc.ChangePassword(r.Context(), session(r), in.Current, in.New, clientAddr(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, sess)
+	writeJSON(w, http.StatusOK, map[string]string{"status": "password_changed", "csrf_token": sess.CSRF})
+}
+
+func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email string `json:"email"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	inv, err := s.svc.CreateInvite(r.Context(), session(r), in.Email, s.baseURLFor(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, inv)
+}
+
+func (s *Server) apiGetInvite(w http.ResponseWriter, r *http.Request) {
+	info, err := s.svc.LookupInvite(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"email": info.Email, "company": info.Company})
+}
+
+func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	if err := s.svc.AcceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"status": "created", "message": "Account created; sign in to continue"})
+}
+
+func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.svc.Outbox(r.Context())
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.svc.Users(r.Context(), session(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (s *Server) apiResetMFA(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
+		return
+	}
+	if err := s.svc.ResetMFA(r.Context(), session(r), id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "mfa_reset"})
+}
+
+func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"now": s.clock.Now().UTC()})
+}
+
+func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Advance string `json:"advance"`
+	}
+	if !decodeJSON(w, r, &in) {
+		return
+	}
+	d, err := time.ParseDuration(in.Advance)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, `advance must be a Go duration like "720h" or "15m"`)
+		return
+	}
+	now, err := s.clock.Advance(d)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"now": now.UTC()})
+}
+
+// qrPNG serves the QR code of the session's pending setup.
+func (s *Server) qrPNG(w http.ResponseWriter, r *http.Request) {
+	setup, err := s.svc.PendingSetup(r.Context(), session(r))
+	if err != nil {
+		http.Error(w, err.Error(), statusOf(err))
+		return
+	}
+	png, err := qrcode.Encode(setup.URI, qrcode.Medium, 320)
+	if err != nil {
+		s.log.Error("encode QR code", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.Itoa(len(png)))
+	_, _ = w.Write(png)
+}

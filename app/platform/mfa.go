@@ -1,0 +1,582 @@
+package platform
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SignInInput is the password step.
+type SignInInput struct {
+	Email, Password string
+	Addr            string // client address, for per-address throttling
+	DeviceToken     string // remember-device cookie, if any
+	OldSession      string // session to replace (its ID is never reused)
+}
+
+// SignIn checks the password and decides the next step. Unknown emails and
+// wrong passwords give the same error after the same work.
+func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) {
+	if in.Email == "" || in.Password == "" {
+		return SignInResult{}, invalidf("enter your email address and password")
+	}
+	if len(in.Email) > maxEmailLen || len(in.Password) > maxPasswordLen {
+		return SignInResult{}, errorf(KindUnauthorized, msgBadCredentials)
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	// Hold the hashing slot across check, hash and record, so that parallel
+	// guesses cannot all slip past the lock check before it trips.
+	if err := s.hash.acquire(ctx); err != nil {
+		return SignInResult{}, err
+	}
+	u, ok, err := s.checkPassword(ctx, email, in.Password, in.Addr)
+	s.hash.release()
+	if err != nil {
+		return SignInResult{}, err
+	}
+	if !ok {
+		return SignInResult{}, errorf(KindUnauthorized, msgBadCredentials)
+	}
+	return s.afterPassword(ctx, u, in.DeviceToken, in.OldSession)
+}
+
+// checkPassword runs the throttled password check. The caller holds a hashing slot.
+func (s *Service) checkPassword(ctx context.Context, email, pw, addr string) (*user, bool, error) {
+	now := s.now()
+	for _, k := range []string{accountKey(email), addrKey(addr)} {
+		if err := checkLock(ctx, s.db, k, now); err != nil {
+			return nil, false, err
+		}
+	}
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return nil, false, err
+	}
+	stored := ""
+	if u != nil {
+		stored = u.passwordHash
+	}
+	ok, err := s.hash.verify(pw, stored)
+	if err != nil {
+		return nil, false, fmt.Errorf("check password: %w", err)
+	}
+	if ok {
+		return u, true, clearThrottle(ctx, s.db, accountKey(email))
+	}
+	bad := errorf(KindUnauthorized, msgBadCredentials)
+	var out error
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		e1 := recordFailure(ctx, tx, accountKey(email), now, 0, false, bad)
+		e2 := recordFailure(ctx, tx, addrKey(addr), now, addrForgetAfter, false, bad)
+		for _, e := range []error{e1, e2} {
+			var se *Error
+			if !errors.As(e, &se) {
+				return e
+			}
+		}
+		out = e1
+		if errors.Is(e2, ErrThrottled) {
+			out = e2
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return nil, false, out
+}
+
+// afterPassword picks the next step for u and rotates the session.
+func (s *Service) afterPassword(ctx context.Context, u *user, deviceToken, oldSession string) (SignInResult, error) {
+	now := s.now()
+	res := SignInResult{Status: StatusMFARequired}
+	switch {
+	case setupDue(u, now):
+		setup, err := s.pendingSetup(ctx, u, true)
+		if err != nil {
+			return SignInResult{}, err
+		}
+		res.Status, res.Setup = StatusSetupRequired, &setup
+	case deviceToken != "":
+		ok, err := s.deviceValid(ctx, u.id, deviceToken)
+		if err != nil {
+			return SignInResult{}, err
+		}
+		if ok {
+			res.Status = StatusSignedIn
+		}
+	}
+	state := stateMFA
+	if res.Status == StatusSignedIn {
+		state = stateFull
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.deleteSession(ctx, tx, oldSession); err != nil {
+			return err
+		}
+		sess, err := s.createSession(ctx, tx, u.id, state)
+		res.Session = sess
+		return err
+	})
+	if err != nil {
+		return SignInResult{}, err
+	}
+	return res, nil
+}
+
+// deviceValid reports whether token is an unexpired remembered device of userID.
+func (s *Service) deviceValid(ctx context.Context, userID int64, token string) (bool, error) {
+	if len(token) > 100 {
+		return false, nil
+	}
+	var uid, exp int64
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, expires_ns FROM devices WHERE token_hash = ?`, s.keys.hashToken("device", token)).Scan(&uid, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("check remembered device: %w", err)
+	}
+	return uid == userID && s.now().Before(time.Unix(0, exp)), nil
+}
+
+// otpauthURI builds the Key URI for issuer, account and secret. Both parts
+// of the label and the issuer parameter are percent-encoded (RFC 3986, with
+// spaces as %20, never '+'), so names with spaces, ':', '@' or '+' survive.
+func otpauthURI(issuer, account, secret string) string {
+	return "otpauth://totp/" + escapeURI(issuer) + ":" + escapeURI(account) +
+		"?secret=" + secret + "&issuer=" + escapeURI(issuer) +
+		fmt.Sprintf("&algorithm=SHA1&digits=%d&period=%d", totpDigits, totpPeriod)
+}
+
+// escapeURI percent-encodes every byte outside RFC 3986's unreserved set.
+func escapeURI(s string) string {
+	const hex = "0123456789ABCDEF"
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			sb.WriteByte(c)
+			continue
+		}
+		sb.WriteByte('%')
+		sb.WriteByte(hex[c>>4])
+		sb.WriteByte(hex[c&15])
+	}
+	return sb.String()
+}
+
+// qrPath is where the setup page's QR image is served.
+const qrPath = "/mfa/qr.png"
+
+// pendingSetup returns u's unexpired pending secret, creating one when
+// create is set and there is none.
+func (s *Service) pendingSetup(ctx context.Context, u *user, create bool) (Setup, error) {
+	now := s.now()
+	var out Setup
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.userByID(ctx, tx, u.id)
+		if err != nil {
+			return err
+		}
+		var secret []byte
+		var exp time.Time
+		if cur.pendingCred.Valid && cur.pendingExpires.Valid && now.Before(time.Unix(0, cur.pendingExpires.Int64)) {
+			secret, err = s.keys.openSecret(cur.id, cur.pendingCred.String, cur.pendingSecret)
+			if err != nil {
+				return err
+			}
+			exp = time.Unix(0, cur.pendingExpires.Int64)
+		} else if create {
+			secret = randomBytes(20)
+			cred := randomToken(12)
+			exp = now.Add(pendingLifetime)
+			_, err := tx.ExecContext(ctx, `UPDATE users SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ? WHERE id = ?`,
+				cred, s.keys.sealSecret(cur.id, cred, secret), exp.UnixNano(), cur.id)
+			if err != nil {
+				return fmt.Errorf("store pending secret: %w", err)
+			}
+		} else {
+			return errorf(KindConflict, "the setup has expired; sign in again to get a new QR code")
+		}
+		b := b32.EncodeToString(secret)
+		out = Setup{URI: otpauthURI(s.issuer, cur.email, b), Secret: b, Account: cur.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: cur.totpCred.Valid}
+		return nil
+	})
+	return out, err
+}
+
+// mfaUser returns the half-signed-in user of sess.
+func (s *Service) mfaUser(ctx context.Context, sess Session) (*user, error) {
+	if sess.State != stateMFA || sess.UserID == 0 {
+		return nil, errorf(KindUnauthorized, "sign in with your email and password first")
+	}
+	return s.userByID(ctx, s.db, sess.UserID)
+}
+
+// PendingSetup returns the Secure Your Account data for a half-signed-in
+// session that must set up MFA.
+func (s *Service) PendingSetup(ctx context.Context, sess Session) (Setup, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return Setup{}, err
+	}
+	if !setupDue(u, s.now()) {
+		return Setup{}, errorf(KindConflict, "MFA is already set up; enter the code from your authenticator app")
+	}
+	return s.pendingSetup(ctx, u, false)
+}
+
+// NextStep reports what a half-signed-in session must do next.
+func (s *Service) NextStep(ctx context.Context, sess Session) (string, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return "", err
+	}
+	if setupDue(u, s.now()) {
+		return StatusSetupRequired, nil
+	}
+	return StatusMFARequired, nil
+}
+
+// CanVerify reports whether the half-signed-in user has a confirmed secret
+// (at re-enrolment, the old one still works).
+func (s *Service) CanVerify(ctx context.Context, sess Session) (bool, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return false, err
+	}
+	return u.totpCred.Valid, nil
+}
+
+// ConfirmSetup checks code against the pending secret; on success the secret
+// becomes the user's credential, recovery codes are issued, remembered
+// devices are forgotten and the session becomes signed in.
+func (s *Service) ConfirmSetup(ctx context.Context, sess Session, code string) (MFAResult, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return MFAResult{}, err
+	}
+	now, codeNow := s.now(), s.codeNow()
+	if !setupDue(u, now) {
+		return MFAResult{}, errorf(KindConflict, "MFA is already set up; enter the code from your authenticator app")
+	}
+	var res MFAResult
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		key := codeKey(u.id)
+		if err := checkLock(ctx, tx, key, now); err != nil {
+			return err
+		}
+		cur, err := s.userByID(ctx, tx, u.id)
+		if err != nil {
+			return err
+		}
+		if !cur.pendingCred.Valid || !cur.pendingExpires.Valid || !now.Before(time.Unix(0, cur.pendingExpires.Int64)) {
+			return errorf(KindConflict, "the setup has expired; sign in again to get a new QR code")
+		}
+		if !isTOTPCode(code) {
+			return recordFailure(ctx, tx, key, now, 0, true, invalidf("enter the 6-digit code from your authenticator app"))
+		}
+		secret, err := s.keys.openSecret(cur.id, cur.pendingCred.String, cur.pendingSecret)
+		if err != nil {
+			return err
+		}
+		step, ok := matchTOTP(secret, code, codeNow.Unix(), cur.lastStep)
+		if ok {
+			ok, err = casStep(ctx, tx, cur.id, step)
+			if err != nil {
+				return err
+			}
+		}
+		if !ok {
+			return recordFailure(ctx, tx, key, now, 0, true, errorf(KindUnauthorized, msgBadCode))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_cred = pending_cred, totp_secret = pending_secret, mfa_enrolled_ns = ?,
+			pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, now.UnixNano(), cur.id); err != nil {
+			return fmt.Errorf("confirm MFA setup: %w", err)
+		}
+		if err := clearThrottle(ctx, tx, key); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM devices WHERE user_id = ?`, cur.id); err != nil {
+			return fmt.Errorf("forget remembered devices: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, cur.id); err != nil {
+			return fmt.Errorf("replace recovery codes: %w", err)
+		}
+		for range recoveryCount {
+			rc := newRecoveryCode()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`,
+				cur.id, s.keys.hashToken(recoveryHashKind(cur.id), rc)); err != nil {
+				return fmt.Errorf("store recovery codes: %w", err)
+			}
+			res.RecoveryCodes = append(res.RecoveryCodes, rc)
+		}
+		// Other sessions of this user end: the account's second factor changed.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, cur.id); err != nil {
+			return fmt.Errorf("rotate session: %w", err)
+		}
+		res.Session, err = s.createSession(ctx, tx, cur.id, stateFull)
+		return err
+	})
+	if err != nil {
+		return MFAResult{}, err
+	}
+	return res, nil
+}
+
+func recoveryHashKind(userID int64) string { return fmt.Sprintf("recovery:%d", userID) }
+
+// casStep records step as u's last accepted time step if it is later than
+// the stored one. Only one of two parallel submissions of a code wins.
+func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
+	r, err := q.ExecContext(ctx, `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("record code use: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record code use: %w", err)
+	}
+	return n == 1, nil
+}
+
+// VerifyCode is the code step of a later sign-in. code is a TOTP code or a
+// recovery code; with remember set, the result carries a device token that
+// skips this step for 30 days.
+func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, remember bool) (MFAResult, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return MFAResult{}, err
+	}
+	if !u.totpCred.Valid {
+		return MFAResult{}, errorf(KindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
+	}
+	now, codeNow := s.now(), s.codeNow()
+	var res MFAResult
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		key := codeKey(u.id)
+		if err := checkLock(ctx, tx, key, now); err != nil {
+			return err
+		}
+		cur, err := s.userByID(ctx, tx, u.id)
+		if err != nil {
+			return err
+		}
+		if !cur.totpCred.Valid {
+			return errorf(KindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
+		}
+		ok := false
+		if isTOTPCode(code) {
+			secret, err := s.keys.openSecret(cur.id, cur.totpCred.String, cur.totpSecret)
+			if err != nil {
+				return err
+			}
+			step, match := matchTOTP(secret, code, codeNow.Unix(), cur.lastStep)
+			if match {
+				if ok, err = casStep(ctx, tx, cur.id, step); err != nil {
+					return err
+				}
+			}
+		} else if rc, shaped := normalizeRecoveryCode(code); shaped {
+			r, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`,
+				now.UnixNano(), cur.id, s.keys.hashToken(recoveryHashKind(cur.id), rc))
+			if err != nil {
+				return fmt.Errorf("use recovery code: %w", err)
+			}
+			n, err := r.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("use recovery code: %w", err)
+			}
+			ok, res.UsedRecovery = n == 1, n == 1
+		} else {
+			return recordFailure(ctx, tx, key, now, 0, true, invalidf(msgCodeShape))
+		}
+		if !ok {
+			return recordFailure(ctx, tx, key, now, 0, true, errorf(KindUnauthorized, msgBadCode))
+		}
+		if err := clearThrottle(ctx, tx, key); err != nil {
+			return err
+		}
+		if remember {
+			res.DeviceToken = randomToken(32)
+			res.DeviceExpires = now.Add(deviceLifetime)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
+				s.keys.hashToken("device", res.DeviceToken), cur.id, now.UnixNano(), res.DeviceExpires.UnixNano()); err != nil {
+				return fmt.Errorf("remember device: %w", err)
+			}
+		}
+		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
+			return err
+		}
+		res.Session, err = s.createSession(ctx, tx, cur.id, stateFull)
+		return err
+	})
+	if err != nil {
+		return MFAResult{}, err
+	}
+	return res, nil
+}
+
+// Me returns the signed-in user's profile.
+func (s *Service) Me(ctx context.Context, sess Session) (Profile, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return Profile{}, err
+	}
+	p := Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
+	if u.enrolled.Valid {
+		t := time.Unix(0, u.enrolled.Int64).UTC()
+		r := t.Add(reenrolAfter)
+		p.MFAEnrolledAt, p.ReenrolAt = &t, &r
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_ns IS NULL`, u.id).Scan(&p.RecoveryLeft); err != nil {
+		return Profile{}, fmt.Errorf("count recovery codes: %w", err)
+	}
+	return p, nil
+}
+
+// Users lists the users of the admin's company.
+func (s *Service) Users(ctx context.Context, sess Session) ([]UserSummary, error) {
+	admin, err := s.adminUser(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.company_id = ? ORDER BY u.id`, admin.companyID)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	var list []*user
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		list = append(list, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	out := make([]UserSummary, 0, len(list))
+	for _, u := range list {
+		us := UserSummary{ID: u.id, Email: u.email, Name: u.name, Role: u.role, MFAStatus: "not_set_up"}
+		if u.enrolled.Valid && u.totpCred.Valid {
+			t := time.Unix(0, u.enrolled.Int64).UTC()
+			us.MFAEnrolledAt = &t
+			us.MFAStatus = "enabled"
+			if setupDue(u, now) {
+				us.MFAStatus = "reenrolment_due"
+			}
+		}
+		us.CodeLocked = errors.Is(checkLock(ctx, s.db, codeKey(u.id), now), ErrThrottled)
+		out = append(out, us)
+	}
+	return out, nil
+}
+
+// ResetMFA removes a user's MFA: secret, recovery codes, remembered devices,
+// sessions and code lockout. The user sets up MFA again at the next sign-in.
+func (s *Service) ResetMFA(ctx context.Context, sess Session, userID int64) error {
+	admin, err := s.adminUser(ctx, sess)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var email string
+		err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ? AND company_id = ?`, userID, admin.companyID).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(KindNotFound, "no such user in your company")
+		}
+		if err != nil {
+			return fmt.Errorf("reset MFA: %w", err)
+		}
+		stmts := []string{
+			`UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL, pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`,
+			`DELETE FROM recovery_codes WHERE user_id = ?`,
+			`DELETE FROM devices WHERE user_id = ?`,
+			`DELETE FROM sessions WHERE user_id = ?`,
+		}
+		for _, q := range stmts {
+			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
+				return fmt.Errorf("reset MFA: %w", err)
+			}
+		}
+		if err := clearThrottle(ctx, tx, codeKey(userID)); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, email, "Your MFA was reset",
+			fmt.Sprintf("%s reset the multi-factor authentication of your %s account. At your next sign-in you will set it up again.\n", admin.name, s.issuer), "")
+	})
+}
+
+// ChangePassword sets a new password for the signed-in user, forgets every
+// remembered device, ends the user's other sessions and rotates this one.
+func (s *Service) ChangePassword(ctx context.Context, sess Session, current, next, addr string) (Session, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return Session{}, err
+	}
+	if err := checkPasswordPolicy(next); err != nil {
+		return Session{}, err
+	}
+	if len(current) > maxPasswordLen {
+		return Session{}, errorf(KindUnauthorized, "the current password is incorrect")
+	}
+	if err := s.hash.acquire(ctx); err != nil {
+		return Session{}, err
+	}
+	_, ok, err := s.checkPassword(ctx, u.email, current, addr)
+	var ph string
+	if ok {
+		ph = s.hash.hash(next)
+	}
+	s.hash.release()
+	if err != nil {
+		return Session{}, err
+	}
+	if !ok {
+		return Session{}, errorf(KindUnauthorized, "the current password is incorrect")
+	}
+	var out Session
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UnixNano()
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, ph, now, u.id); err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM devices WHERE user_id = ?`, u.id); err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.id); err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		if err := s.send(ctx, tx, u.email, "Your password was changed",
+			fmt.Sprintf("The password of your %s account was changed. Remembered devices were signed out.\n", s.issuer), ""); err != nil {
+			return err
+		}
+		out, err = s.createSession(ctx, tx, u.id, stateFull)
+		return err
+	})
+	return out, err
+}
+
+// CountCodeFailure counts an unreadable code submission (malformed or
+// oversized body) of a half-signed-in session as a failed attempt.
+func (s *Service) CountCodeFailure(ctx context.Context, sess Session) error {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := checkLock(ctx, tx, codeKey(u.id), now); err != nil {
+			return err
+		}
+		return recordFailure(ctx, tx, codeKey(u.id), now, 0, true, invalidf(msgCodeShape))
+	})
+}

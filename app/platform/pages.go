@@ -1,0 +1,600 @@
+package platform
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/style.css
+var styleCSS []byte
+
+// pages renders the HTML side of the platform.
+type pages struct {
+	s     *Server
+	tmpls map[string]*template.Template
+}
+
+// notices are the fixed messages a redirect may ask a page to show.
+var notices = map[string]string{
+	"registered":       "Your company is registered. Sign in to continue.",
+	"joined":           "Your account is ready. Sign in to continue.",
+	"signed_out":       "You have been signed out.",
+	"signed_out_all":   "You have been signed out on every device.",
+	"password_changed": "Your password was changed. Remembered devices were signed out.",
+	"reset":            "MFA was reset. The user sets it up again at the next sign-in.",
+	"expired":          "Your session has expired. Sign in again.",
+}
+
+func newPages(s *Server) (*pages, error) {
+	p := &pages{s: s, tmpls: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"date": func(t *time.Time) string {
+			if t == nil {
+				return "—"
+			}
+			return t.UTC().Format("2 Jan 2006 15:04 UTC")
+		},
+		"clockbtn": func(d *pageData, advance, label string) map[string]string {
+			return map[string]string{"CSRF": d.CSRF, "Path": d.Path, "Advance": advance, "Label": label}
+		},
+		"sentence": func(s string) string {
+			for i, r := range s {
+				return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+			}
+			return s
+		},
+		"initial": func(s string) string {
+			for _, r := range s {
+				return strings.ToUpper(string(r))
+			}
+			return "?"
+		},
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("load page templates: %w", err)
+	}
+	for _, n := range names {
+		if n == "templates/layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse page template %s: %w", n, err)
+		}
+		p.tmpls[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// pageData is what every template receives.
+type pageData struct {
+	Title     string
+	Issuer    string
+	CSRF      string
+	SignedIn  bool
+	Admin     bool
+	TestClock bool
+	Now       string
+	Path      string
+	Error     string
+	Notice    string
+	Wide      bool
+
+	Form          map[string]string
+	Setup         *Setup
+	CanVerify     bool
+	RecoveryCodes []string
+	Profile       Profile
+	Users         []UserSummary
+	Messages      []Message
+	Invite        *Invite
+	InviteInfo    InviteInfo
+	Token         string
+}
+
+func (p *pages) register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(styleCSS)
+	})
+	mux.HandleFunc("GET /{$}", p.root)
+	mux.HandleFunc("GET /signin", p.signinForm)
+	mux.HandleFunc("POST /signin", p.signin)
+	mux.HandleFunc("GET /register", p.registerForm)
+	mux.HandleFunc("POST /register", p.registerPost)
+	mux.HandleFunc("GET /mfa/setup", p.setupForm)
+	mux.HandleFunc("POST /mfa/setup", p.setupPost)
+	mux.HandleFunc("GET /mfa/verify", p.verifyForm)
+	mux.HandleFunc("POST /mfa/verify", p.verifyPost)
+	mux.HandleFunc("GET /home", p.home)
+	mux.HandleFunc("GET /admin", p.admin)
+	mux.HandleFunc("POST /admin/invite", p.invitePost)
+	mux.HandleFunc("POST /admin/users/{id}/reset-mfa", p.resetPost)
+	mux.HandleFunc("GET /invite/{token}", p.acceptForm)
+	mux.HandleFunc("POST /invite/{token}", p.acceptPost)
+	mux.HandleFunc("GET /outbox", p.outbox)
+	mux.HandleFunc("GET /account/password", p.passwordForm)
+	mux.HandleFunc("POST /account/password", p.passwordPost)
+	mux.HandleFunc("POST /signout", p.signout)
+	mux.HandleFunc("POST /signout-everywhere", p.signoutEverywhere)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		p.renderError(w, r, http.StatusNotFound, "There is no page at this address.")
+	})
+}
+
+// data fills the common fields, creating a visitor session for the CSRF
+// token when the request has none.
+func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pageData, error) {
+	sess, err := p.s.ensureSession(w, r)
+	if err != nil {
+		return nil, err
+	}
+	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: sess.CSRF, SignedIn: sess.State == stateFull,
+		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Form: map[string]string{}}
+	if d.TestClock {
+		d.Now = p.s.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC")
+	}
+	if d.SignedIn {
+		if prof, err := p.s.svc.Me(r.Context(), sess); err == nil {
+			d.Profile = prof
+			d.Admin = prof.Role == "admin"
+		}
+	}
+	if n := r.URL.Query().Get("n"); notices[n] != "" {
+		d.Notice = notices[n]
+	}
+	return d, nil
+}
+
+func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name string, d *pageData) {
+	t := p.tmpls[name]
+	var sb strings.Builder
+	if err := t.ExecuteTemplate(&sb, "layout.html", d); err != nil {
+		p.s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(sb.String()))
+}
+
+// renderError shows an error page.
+func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Form: map[string]string{}}
+	if st := stateOf(r); st.sess != nil {
+		d.CSRF = st.sess.CSRF
+		d.SignedIn = st.sess.State == stateFull
+	}
+	p.render(w, r, code, "error", d)
+}
+
+// fail answers a service error on a page: internal errors are logged.
+func (p *pages) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := statusOf(err)
+	if code == http.StatusInternalServerError {
+		p.s.log.Error("platform page failed", "path", r.URL.Path, "err", err)
+		p.renderError(w, r, code, "Something went wrong on our side. Try again.")
+		return
+	}
+	p.renderError(w, r, code, err.Error())
+}
+
+// formError re-renders a form page with the service error's message.
+func (p *pages) formError(w http.ResponseWriter, r *http.Request, name string, d *pageData, err error) {
+	code := statusOf(err)
+	if code == http.StatusInternalServerError {
+		p.fail(w, r, err)
+		return
+	}
+	setRetryAfter(w, err)
+	d.Error = err.Error()
+	p.render(w, r, code, name, d)
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, path string) {
+	http.Redirect(w, r, path, http.StatusSeeOther)
+}
+
+// next sends a session to the page its state calls for.
+func (p *pages) next(w http.ResponseWriter, r *http.Request) {
+	sess := session(r)
+	switch sess.State {
+	case stateFull:
+		redirect(w, r, "/home")
+	case stateMFA:
+		step, err := p.s.svc.NextStep(r.Context(), sess)
+		if err != nil {
+			redirect(w, r, "/signin")
+			return
+		}
+		if step == StatusSetupRequired {
+			redirect(w, r, "/mfa/setup")
+		} else {
+			redirect(w, r, "/mfa/verify")
+		}
+	default:
+		redirect(w, r, "/signin")
+	}
+}
+
+func (p *pages) root(w http.ResponseWriter, r *http.Request) { p.next(w, r) }
+
+func (p *pages) signinForm(w http.ResponseWriter, r *http.Request) {
+	if session(r).State == stateFull {
+		redirect(w, r, "/home")
+		return
+	}
+	d, err := p.data(w, r, "Sign in")
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "signin", d)
+}
+
+func (p *pages) signin(w http.ResponseWriter, r *http.Request) {
+	res, err := p.s.svc.SignIn(r.Context(), SignInInput{Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"),
+		Addr: clientAddr(r), DeviceToken: deviceToken(r), OldSession: session(r).ID})
+	if err != nil {
+		d, derr := p.data(w, r, "Sign in")
+		if derr != nil {
+			p.fail(w, r, derr)
+			return
+		}
+		d.Form["email"] = r.PostForm.Get("email")
+		p.formError(w, r, "signin", d, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	switch res.Status {
+	case StatusSetupRequired:
+		redirect(w, r, "/mfa/setup")
+	case StatusMFARequired:
+		redirect(w, r, "/mfa/verify")
+	default:
+		redirect(w, r, "/home")
+	}
+}
+
+func (p *pages) registerForm(w http.ResponseWriter, r *http.Request) {
+	d, err := p.data(w, r, "Create your company account")
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "register", d)
+}
+
+func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	err := p.s.svc.Register(r.Context(), RegisterInput{Company: f.Get("company"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password")})
+	if err != nil {
+		d, derr := p.data(w, r, "Create your company account")
+		if derr != nil {
+			p.fail(w, r, derr)
+			return
+		}
+		for _, k := range []string{"company", "name", "email"} {
+			d.Form[k] = f.Get(k)
+		}
+		p.formError(w, r, "register", d, err)
+		return
+	}
+	redirect(w, r, "/signin?n=registered")
+}
+
+func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+	sess := session(r)
+	if sess.State != stateMFA {
+		p.next(w, r)
+		return nil, false
+	}
+	setup, err := p.s.svc.PendingSetup(r.Context(), sess)
+	if err != nil {
+		if errors.Is(err, ErrConflict) {
+			// Expired setup or MFA already set up: start over at sign-in.
+			if step, e := p.s.svc.NextStep(r.Context(), sess); e == nil && step == StatusMFARequired {
+				redirect(w, r, "/mfa/verify")
+				return nil, false
+			}
+			redirect(w, r, "/signin?n=expired")
+			return nil, false
+		}
+		p.fail(w, r, err)
+		return nil, false
+	}
+	d, err := p.data(w, r, "Secure your account")
+	if err != nil {
+		p.fail(w, r, err)
+		return nil, false
+	}
+	d.Setup = &setup
+	d.CanVerify, _ = p.s.svc.CanVerify(r.Context(), sess)
+	return d, true
+}
+
+func (p *pages) setupForm(w http.ResponseWriter, r *http.Request) {
+	if d, ok := p.setupData(w, r); ok {
+		p.render(w, r, http.StatusOK, "setup", d)
+	}
+}
+
+func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
+	sess := session(r)
+	res, err := p.s.svc.ConfirmSetup(r.Context(), sess, r.PostForm.Get("code"))
+	if err != nil {
+		if sess.State != stateMFA {
+			p.next(w, r)
+			return
+		}
+		d, ok := p.setupData(w, r)
+		if !ok {
+			return
+		}
+		p.formError(w, r, "setup", d, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	stateOf(r).sess = &res.Session
+	d, err := p.data(w, r, "MFA setup is complete")
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d.RecoveryCodes = res.RecoveryCodes
+	p.render(w, r, http.StatusOK, "setup_done", d)
+}
+
+func (p *pages) verifyData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+	sess := session(r)
+	if sess.State != stateMFA {
+		p.next(w, r)
+		return nil, false
+	}
+	ok, err := p.s.svc.CanVerify(r.Context(), sess)
+	if err != nil {
+		p.fail(w, r, err)
+		return nil, false
+	}
+	if !ok {
+		redirect(w, r, "/mfa/setup")
+		return nil, false
+	}
+	d, err := p.data(w, r, "Two-step verification")
+	if err != nil {
+		p.fail(w, r, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func (p *pages) verifyForm(w http.ResponseWriter, r *http.Request) {
+	if d, ok := p.verifyData(w, r); ok {
+		p.render(w, r, http.StatusOK, "verify", d)
+	}
+}
+
+func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
+	sess := session(r)
+	remember := r.PostForm.Get("remember") == "on"
+	res, err := p.s.svc.VerifyCode(r.Context(), sess, r.PostForm.Get("code"), remember)
+	if err != nil {
+		if sess.State != stateMFA {
+			p.next(w, r)
+			return
+		}
+		d, ok := p.verifyData(w, r)
+		if !ok {
+			return
+		}
+		if remember {
+			d.Form["remember"] = "on"
+		}
+		p.formError(w, r, "verify", d, err)
+		return
+	}
+	setSessionCookie(w, r, res.Session)
+	if res.DeviceToken != "" {
+		setDeviceCookie(w, r, res.DeviceToken, res.DeviceExpires, p.s.clock.Now())
+	}
+	redirect(w, r, "/home")
+}
+
+func (p *pages) signedIn(w http.ResponseWriter, r *http.Request, title string) (*pageData, bool) {
+	if session(r).State != stateFull {
+		p.next(w, r)
+		return nil, false
+	}
+	d, err := p.data(w, r, title)
+	if err != nil {
+		p.fail(w, r, err)
+		return nil, false
+	}
+	return d, true
+}
+
+func (p *pages) home(w http.ResponseWriter, r *http.Request) {
+	if d, ok := p.signedIn(w, r, "Home"); ok {
+		p.render(w, r, http.StatusOK, "home", d)
+	}
+}
+
+func (p *pages) adminData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+	d, ok := p.signedIn(w, r, "Users")
+	if !ok {
+		return nil, false
+	}
+	users, err := p.s.svc.Users(r.Context(), session(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return nil, false
+	}
+	d.Users, d.Wide = users, true
+	return d, true
+}
+
+func (p *pages) admin(w http.ResponseWriter, r *http.Request) {
+	if d, ok := p.adminData(w, r); ok {
+		p.render(w, r, http.StatusOK, "admin", d)
+	}
+}
+
+func (p *pages) invitePost(w http.ResponseWriter, r *http.Request) {
+	inv, err := p.s.svc.CreateInvite(r.Context(), session(r), r.PostForm.Get("email"), p.s.baseURLFor(r))
+	d, ok := p.adminData(w, r)
+	if !ok {
+		return
+	}
+	if err != nil {
+		d.Form["email"] = r.PostForm.Get("email")
+		p.formError(w, r, "admin", d, err)
+		return
+	}
+	d.Invite = &inv
+	d.Form["invited"] = r.PostForm.Get("email")
+	p.render(w, r, http.StatusOK, "admin", d)
+}
+
+func (p *pages) resetPost(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
+		return
+	}
+	if err := p.s.svc.ResetMFA(r.Context(), session(r), id); err != nil {
+		if errors.Is(err, ErrUnauthorized) {
+			p.next(w, r)
+			return
+		}
+		p.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin?n=reset")
+}
+
+func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
+	info, err := p.s.svc.LookupInvite(r.Context(), r.PathValue("token"))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d, err := p.data(w, r, "Join "+info.Company)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d.InviteInfo, d.Token = info, r.PathValue("token")
+	p.render(w, r, http.StatusOK, "invite", d)
+}
+
+func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
+	tok := r.PathValue("token")
+	err := p.s.svc.AcceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
+	if err != nil {
+		info, lerr := p.s.svc.LookupInvite(r.Context(), tok)
+		if lerr != nil {
+			p.fail(w, r, lerr)
+			return
+		}
+		d, derr := p.data(w, r, "Join "+info.Company)
+		if derr != nil {
+			p.fail(w, r, derr)
+			return
+		}
+		d.InviteInfo, d.Token = info, tok
+		d.Form["name"] = r.PostForm.Get("name")
+		p.formError(w, r, "invite", d, err)
+		return
+	}
+	redirect(w, r, "/signin?n=joined")
+}
+
+func (p *pages) outbox(w http.ResponseWriter, r *http.Request) {
+	msgs, err := p.s.svc.Outbox(r.Context())
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d, err := p.data(w, r, "Outbox")
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	d.Messages, d.Wide = msgs, true
+	p.render(w, r, http.StatusOK, "outbox", d)
+}
+
+func (p *pages) passwordForm(w http.ResponseWriter, r *http.Request) {
+	if d, ok := p.signedIn(w, r, "Change password"); ok {
+		p.render(w, r, http.StatusOK, "password", d)
+	}
+}
+
+func (p *pages) passwordPost(w http.ResponseWriter, r *http.Request) {
+	sess, err := p.s.svc.ChangePassword(r.Context(), session(r), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), clientAddr(r))
+	if err != nil {
+		if errors.Is(err, ErrUnauthorized) && session(r).State != stateFull {
+			p.next(w, r)
+			return
+		}
+		if d, ok := p.signedIn(w, r, "Change password"); ok {
+			p.formError(w, r, "password", d, err)
+		}
+		return
+	}
+	setSessionCookie(w, r, sess)
+	redirect(w, r, "/home?n=password_changed")
+}
+
+func (p *pages) signout(w http.ResponseWriter, r *http.Request) {
+	if err := p.s.svc.SignOut(r.Context(), session(r)); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	clearSessionCookie(w, r)
+	redirect(w, r, "/signin?n=signed_out")
+}
+
+func (p *pages) signoutEverywhere(w http.ResponseWriter, r *http.Request) {
+	if err := p.s.svc.SignOutEverywhere(r.Context(), session(r)); err != nil {
+		if errors.Is(err, ErrUnauthorized) {
+			p.next(w, r)
+			return
+		}
+		p.fail(w, r, err)
+		return
+	}
+	clearSessionCookie(w, r)
+	redirect(w, r, "/signin?n=signed_out_all")
+}
+
+// advanceClock is the Test Clock panel's form.
+func (p *pages) advanceClock(w http.ResponseWriter, r *http.Request) {
+	d, err := time.ParseDuration(r.PostForm.Get("advance"))
+	if err != nil {
+		p.renderError(w, r, http.StatusBadRequest, `The test clock advance must be a duration like "720h".`)
+		return
+	}
+	if _, err := p.s.clock.Advance(d); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	back := r.PostForm.Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		back = "/"
+	}
+	redirect(w, r, back)
+}

@@ -1,0 +1,274 @@
+// Package platform is a small SaaS web application that Authdesk embeds and
+// that runs on its own (authdesk-cli platform serve), so testers can walk a
+// realistic MFA journey against their authenticator: register a company,
+// invite users (mail lands in a local Outbox), sign in, "Secure Your
+// Account" with a TOTP QR code, enter codes at later sign-ins, remember a
+// device for 30 days, and let an administrator reset someone's MFA.
+//
+// It behaves like a real platform: Argon2id passwords, TOTP secrets
+// encrypted at rest with AES-256-GCM, ±1 step of skew with replay
+// protection, lockouts after repeated failures, rotating session IDs, CSRF
+// tokens, strict security headers and SQLite storage (WAL) that survives
+// restarts. With Config.TestClock the platform's calendar can be moved
+// forward (POST /api/test/clock) to reach the 30-day rules without waiting.
+//
+// The HTML pages and the JSON API under /api share one Service.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultIssuer is the platform's name when Config.Issuer is empty: it is the
+// issuer in the otpauth URI and the brand on every page.
+const DefaultIssuer = "Authdesk Cloud"
+
+// Config configures a platform server.
+type Config struct {
+	DBPath    string       // SQLite database; the key file is DBPath + ".key". Empty: DefaultDBPath.
+	Issuer    string       // platform name; empty: DefaultIssuer
+	TestClock bool         // expose /api/test/clock and the Test Clock panel
+	Logger    *slog.Logger // nil: discard
+}
+
+// options are test hooks that Config does not expose.
+type options struct {
+	now         func() time.Time // base of the platform clock; nil: time.Now
+	codeNow     func() time.Time // TOTP time; nil: time.Now
+	argon       *argonParams     // nil: defaultArgon
+	hashWorkers int              // concurrent Argon2id computations; 0: NumCPU
+}
+
+// Server is a running (or ready) platform.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	svc     *Service
+	clock   *clock
+	handler http.Handler
+	pages   *pages
+
+	mu      sync.Mutex
+	srv     *http.Server
+	baseURL string
+	hosts   map[string]bool // accepted Host headers when listening on loopback
+	done    chan struct{}
+	closed  bool
+}
+
+// New opens (or creates) the database and builds the server. Call Start to
+// listen, or mount Handler yourself.
+func New(cfg Config) (*Server, error) { return newServer(cfg, options{}) }
+
+func newServer(cfg Config, opt options) (*Server, error) {
+	if cfg.Issuer == "" {
+		cfg.Issuer = DefaultIssuer
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if _, err := checkName("issuer", cfg.Issuer); err != nil {
+		return nil, fmt.Errorf("platform issuer: %w", err)
+	}
+	if cfg.DBPath == "" {
+		p, err := DefaultDBPath(getenvOS)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DBPath = p
+	}
+	if opt.now == nil {
+		opt.now = time.Now
+	}
+	if opt.codeNow == nil {
+		opt.codeNow = time.Now
+	}
+	ap := defaultArgon
+	if opt.argon != nil {
+		ap = *opt.argon
+	}
+	if opt.hashWorkers == 0 {
+		opt.hashWorkers = runtime.NumCPU()
+	}
+	ctx := context.Background()
+	db, err := openDB(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	k, err := loadKeys(cfg.DBPath + ".key")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	c := &clock{base: opt.now}
+	if cfg.TestClock {
+		v, err := loadSetting(ctx, db, "test_clock_offset_ns")
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if v != "" {
+			off, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || off < 0 || time.Duration(off) > maxAdvance {
+				db.Close()
+				return nil, fmt.Errorf("database holds a bad test clock offset %q", v)
+			}
+			c.offset = time.Duration(off)
+		}
+		c.save = func(d time.Duration) error {
+			return saveSetting(context.Background(), db, "test_clock_offset_ns", strconv.FormatInt(int64(d), 10))
+		}
+	}
+	s := &Server{
+		cfg:   cfg,
+		log:   cfg.Logger,
+		clock: c,
+		svc: &Service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
+			now: c.Now, codeNow: opt.codeNow},
+		done: make(chan struct{}),
+	}
+	p, err := newPages(s)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.pages = p
+	s.handler = s.routes()
+	go s.sweepLoop()
+	return s, nil
+}
+
+// Service returns the business logic behind the pages and the API.
+func (s *Server) Service() *Service { return s.svc }
+
+// Handler returns the platform's HTTP handler (pages and API).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Start listens on addr (default "127.0.0.1:0") and serves in the
+// background. It returns the base URL, like "http://127.0.0.1:43125".
+func (s *Server) Start(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "", errors.New("start platform: server is closed")
+	}
+	if s.srv != nil {
+		return "", errors.New("start platform: already started")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("start platform: %w", err)
+	}
+	ta := ln.Addr().(*net.TCPAddr)
+	host := ta.IP.String()
+	if ta.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	s.baseURL = "http://" + net.JoinHostPort(host, strconv.Itoa(ta.Port))
+	if ta.IP.IsLoopback() {
+		// Refuse other Host headers: a DNS-rebinding page cannot reach us.
+		port := strconv.Itoa(ta.Port)
+		s.hosts = map[string]bool{net.JoinHostPort(host, port): true, "localhost:" + port: true}
+	}
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	srv := s.srv
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("platform server stopped", "err", err)
+		}
+	}()
+	s.log.Info("platform listening", "url", s.baseURL)
+	return s.baseURL, nil
+}
+
+// URL returns the base URL after Start, else "".
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.baseURL
+}
+
+// Shutdown stops accepting connections and waits (up to ctx) for requests
+// in flight, then closes the database.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	srv := s.srv
+	s.mu.Unlock()
+	close(s.done)
+	var err error
+	if srv != nil {
+		if e := srv.Shutdown(ctx); e != nil {
+			err = fmt.Errorf("stop platform: %w", e)
+			srv.Close()
+		}
+	}
+	if e := s.svc.db.Close(); e != nil && err == nil {
+		err = fmt.Errorf("close platform database: %w", e)
+	}
+	return err
+}
+
+// Close stops the server, giving requests in flight five seconds.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
+
+func (s *Server) sweepLoop() {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			if err := s.svc.Sweep(context.Background()); err != nil {
+				s.log.Warn("sweep expired sessions", "err", err)
+			}
+		}
+	}
+}
+
+// baseURLFor is the platform's address as the client sees it.
+func (s *Server) baseURLFor(r *http.Request) string {
+	if u := s.URL(); u != "" {
+		return u
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func hostAllowed(hosts map[string]bool, host string) bool {
+	return hosts == nil || hosts[strings.ToLower(host)]
+}

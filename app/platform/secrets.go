@@ -1,0 +1,239 @@
+package platform
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// b32 is RFC 4648 base32 without padding, as authenticator apps expect.
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// randomBytes returns n bytes from crypto/rand.
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	// crypto/rand.Read never returns an error on supported platforms (Go 1.24+).
+	_, _ = rand.Read(b)
+	return b
+}
+
+// randomToken returns a URL-safe token of n random bytes.
+func randomToken(n int) string {
+	return base64.RawURLEncoding.EncodeToString(randomBytes(n))
+}
+
+// hashToken is the form in which session IDs, device tokens, invite tokens
+// and recovery codes are stored: an HMAC under the server key, so that a
+// database dump alone is not enough to test guesses offline.
+func (k *keys) hashToken(kind, token string) []byte {
+	m := hmac.New(sha256.New, k.mac)
+	m.Write([]byte(kind))
+	m.Write([]byte{0})
+	m.Write([]byte(token))
+	return m.Sum(nil)
+}
+
+// keys holds the server's secret keys, derived from the key file.
+type keys struct {
+	aead cipher.AEAD // AES-256-GCM for TOTP secrets at rest
+	mac  []byte      // HMAC key for stored token hashes
+}
+
+const keyFileSize = 64
+
+// loadKeys reads the 0600 key file beside the database, creating it on first
+// use. The first 32 bytes are the AES-256 key, the last 32 the HMAC key.
+func loadKeys(path string) (*keys, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		raw = randomBytes(keyFileSize)
+		if err := writeKeyFile(path, raw); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("read platform key: %w", err)
+	}
+	if len(raw) != keyFileSize {
+		return nil, fmt.Errorf("platform key %s: want %d bytes, found %d (delete it together with the database to start over)", path, keyFileSize, len(raw))
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, 0o600); err != nil {
+			return nil, fmt.Errorf("restrict platform key permissions: %w", err)
+		}
+	}
+	block, err := aes.NewCipher(raw[:32])
+	if err != nil {
+		return nil, fmt.Errorf("platform key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("platform key: %w", err)
+	}
+	return &keys{aead: aead, mac: append([]byte(nil), raw[32:]...)}, nil
+}
+
+// writeKeyFile creates the key file atomically with mode 0600.
+func writeKeyFile(path string, raw []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".platform-key-*")
+	if err != nil {
+		return fmt.Errorf("create platform key: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("create platform key: %w", err)
+	}
+	if _, err := f.Write(raw); err != nil {
+		f.Close()
+		return fmt.Errorf("write platform key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write platform key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write platform key: %w", err)
+	}
+	// Link, not rename: if another process created the key first, keep theirs.
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("install platform key: %w", err)
+	}
+	return nil
+}
+
+// secretAAD binds an encrypted TOTP secret to its user and credential, so a
+// ciphertext copied to another row does not decrypt.
+func secretAAD(userID int64, cred string) []byte {
+	return fmt.Appendf(nil, "authdesk-platform/totp-secret/v1\x00user=%d\x00cred=%s", userID, cred)
+}
+
+func (k *keys) sealSecret(userID int64, cred string, secret []byte) []byte {
+	nonce := randomBytes(k.aead.NonceSize())
+	return k.aead.Seal(nonce, nonce, secret, secretAAD(userID, cred))
+}
+
+func (k *keys) openSecret(userID int64, cred string, blob []byte) ([]byte, error) {
+	ns := k.aead.NonceSize()
+	if len(blob) < ns+k.aead.Overhead() {
+		return nil, errors.New("decrypt TOTP secret: ciphertext too short")
+	}
+	pt, err := k.aead.Open(nil, blob[:ns], blob[ns:], secretAAD(userID, cred))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt TOTP secret: %w", err)
+	}
+	return pt, nil
+}
+
+// TOTP parameters: the defaults every authenticator app understands.
+const (
+	totpPeriod = 30
+	totpDigits = 6
+	totpSkew   = 1 // accepted time steps either side of the current one
+)
+
+// hotpCode is RFC 4226 HOTP with HMAC-SHA1 and 6 digits.
+func hotpCode(key []byte, counter uint64) string {
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], counter)
+	m := hmac.New(sha1.New, key)
+	m.Write(msg[:])
+	sum := m.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	v := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
+	return fmt.Sprintf("%06d", v%1_000_000)
+}
+
+// timeStep is the RFC 6238 counter for unix time sec.
+func timeStep(sec int64) int64 { return sec / totpPeriod }
+
+// matchTOTP reports the time step whose code equals code among the steps
+// within ±totpSkew of now and later than after. Every candidate is compared
+// in constant time, without an early exit.
+func matchTOTP(key []byte, code string, nowUnix, after int64) (int64, bool) {
+	cur := timeStep(nowUnix)
+	found := int64(-1)
+	for d := int64(-totpSkew); d <= totpSkew; d++ {
+		st := cur + d
+		if st < 0 {
+			continue
+		}
+		eq := subtle.ConstantTimeCompare([]byte(hotpCode(key, uint64(st))), []byte(code))
+		if eq == 1 && st > after && found < 0 {
+			found = st
+		}
+	}
+	return found, found >= 0
+}
+
+// isTOTPCode reports whether s is exactly six ASCII digits.
+func isTOTPCode(s string) bool {
+	if len(s) != totpDigits {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Recovery codes look like "k3j9x-q2m7d": ten base32 characters, 50 bits.
+const recoveryAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
+
+func newRecoveryCode() string {
+	b := randomBytes(10)
+	var sb strings.Builder
+	for i, c := range b {
+		if i == 5 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(recoveryAlphabet[c&31])
+	}
+	return sb.String()
+}
+
+// normalizeRecoveryCode lower-cases s and reports whether it has the shape of
+// a recovery code.
+func normalizeRecoveryCode(s string) (string, bool) {
+	if len(s) != 11 || s[5] != '-' {
+		return "", false
+	}
+	s = strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if i == 5 {
+			continue
+		}
+		if !strings.ContainsRune(recoveryAlphabet, rune(s[i])) {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// groupKey formats a base32 secret in groups of four for manual entry.
+func groupKey(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); i += 4 {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(s[i:min(i+4, len(s))])
+	}
+	return sb.String()
+}

@@ -1,0 +1,170 @@
+package platform
+
+import (
+	"encoding/base32"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"authdesk/vault/otpauth"
+)
+
+// RFC 4226 Appendix D.
+func TestHOTPVectors(t *testing.T) {
+	key := []byte("12345678901234567890")
+	want := []string{"755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"}
+	for i, w := range want {
+		if got := hotpCode(key, uint64(i)); got != w {
+			t.Errorf("HOTP(%d) = %s, want %s", i, got, w)
+		}
+	}
+}
+
+// Cross-check with pquerna/otp at many times, including step boundaries.
+func TestTOTPMatchesPquerna(t *testing.T) {
+	key := randomBytes(20)
+	secret := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(key)
+	for _, sec := range []int64{0, 29, 30, 59, 1111111109, 1111111111, 1234567890, 2000000000, 20000000000} {
+		tm := time.Unix(sec, 0)
+		want, err := totp.GenerateCodeCustom(secret, tm, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codeAt(key, tm); got != want {
+			t.Errorf("t=%d: %s, pquerna %s", sec, got, want)
+		}
+		if step, ok := matchTOTP(key, want, sec, -1); !ok || step != sec/30 {
+			t.Errorf("t=%d: matchTOTP = %d %v", sec, step, ok)
+		}
+	}
+}
+
+func TestDefaultArgonMeetsOWASP(t *testing.T) {
+	if defaultArgon.memKiB < 19*1024 || defaultArgon.time < 2 || defaultArgon.threads < 1 {
+		t.Fatalf("default Argon2id cost %+v is below OWASP's m=19 MiB, t=2, p=1", defaultArgon)
+	}
+	h := newHasher(defaultArgon, 1)
+	enc := h.hash("correct horse battery")
+	if !strings.HasPrefix(enc, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q", enc)
+	}
+	for _, tc := range []struct {
+		pw   string
+		want bool
+	}{{"correct horse battery", true}, {"correct horse batterY", false}, {"", false}} {
+		if ok, err := h.verify(tc.pw, enc); err != nil || ok != tc.want {
+			t.Errorf("verify(%q) = %v %v", tc.pw, ok, err)
+		}
+	}
+	if ok, err := h.verify("anything", ""); ok || err != nil {
+		t.Fatalf("dummy verify = %v %v", ok, err)
+	}
+}
+
+func TestParsePHC(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", true},
+		{"$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=16$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=19$m=999999999,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=19$m=19456,t=99,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=19$m=19456,t=2,p=0$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=19$m=19456,t=2,p=1$!!$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", false},
+		{"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$", false},
+		{"", false},
+		{"$$$$$", false},
+	} {
+		_, _, _, err := parsePHC(tc.in)
+		if (err == nil) != tc.ok {
+			t.Errorf("parsePHC(%q) = %v, want ok=%v", tc.in, err, tc.ok)
+		}
+	}
+}
+
+func TestOtpauthURIEscaping(t *testing.T) {
+	for _, tc := range []struct{ issuer, account, label string }{
+		{"Acme", "alice@example.com", "Acme:alice%40example.com"},
+		{"Acme Cloud", "a+b@example.com", "Acme%20Cloud:a%2Bb%40example.com"},
+		{"Acme: Dev+Ops @HQ", "x@y.z", "Acme%3A%20Dev%2BOps%20%40HQ:x%40y.z"},
+		{"Café & Co / 100%", "o'neil@example.com", "Caf%C3%A9%20%26%20Co%20%2F%20100%25:o%27neil%40example.com"},
+	} {
+		uri := otpauthURI(tc.issuer, tc.account, "JBSWY3DPEHPK3PXP")
+		if !strings.HasPrefix(uri, "otpauth://totp/"+tc.label+"?secret=JBSWY3DPEHPK3PXP&issuer=") {
+			t.Errorf("%q/%q: %s", tc.issuer, tc.account, uri)
+		}
+		if strings.Contains(uri, "+") || strings.Contains(uri, " ") {
+			t.Errorf("%s: raw '+' or space", uri)
+		}
+		u, err := url.Parse(uri)
+		if err != nil || u.Query().Get("issuer") != tc.issuer || u.Path != "/"+tc.issuer+":"+tc.account {
+			t.Errorf("net/url reads %q back as %v %v", uri, u, err)
+		}
+		a, err := otpauth.Parse(uri)
+		if err != nil || a.Issuer != tc.issuer || a.Name != tc.account {
+			t.Errorf("otpauth.Parse(%q) = %q/%q %v", uri, a.Issuer, a.Name, err)
+		}
+	}
+}
+
+func TestCodeShapes(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		totp, rc bool
+	}{
+		{"123456", true, false}, {"000000", true, false}, {"12345", false, false}, {"1234567", false, false},
+		{"12345a", false, false}, {"１２３４５６", false, false}, {"١٢٣٤٥٦", false, false}, {" 12345", false, false},
+		{"abcde-fghij", false, true}, {"ABCDE-FGHIJ", false, true}, {"abcde-fghi1", false, false}, {"abcdefghijk", false, false},
+		{"abcde fghij", false, false}, {"", false, false},
+	} {
+		_, rc := normalizeRecoveryCode(tc.in)
+		if isTOTPCode(tc.in) != tc.totp || rc != tc.rc {
+			t.Errorf("%q: totp=%v recovery=%v", tc.in, isTOTPCode(tc.in), rc)
+		}
+	}
+	if g := groupKey("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"); g != "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567" {
+		t.Fatal(g)
+	}
+	if g := groupKey("ABCDEF"); g != "ABCD EF" {
+		t.Fatal(g)
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := New(Config{DBPath: dir + "/x.db", Issuer: "bad\x00issuer"}); err == nil {
+		t.Fatal("issuer with a NUL accepted")
+	}
+	if err := writeKeyFile(dir+"/k", []byte("short")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadKeys(dir + "/k"); err == nil || !strings.Contains(err.Error(), "want 64 bytes") {
+		t.Fatalf("short key file: %v", err)
+	}
+}
+
+func TestStartClose(t *testing.T) {
+	f := newFixture(t, Config{})
+	u := f.start()
+	if !strings.HasPrefix(u, "http://127.0.0.1:") || f.srv.URL() != u {
+		t.Fatalf("URL %q", u)
+	}
+	if _, err := f.srv.Start(""); err == nil {
+		t.Fatal("second Start succeeded")
+	}
+	if err := f.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := f.srv.Start(""); err == nil {
+		t.Fatal("Start after Close succeeded")
+	}
+}
