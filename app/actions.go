@@ -1,0 +1,217 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"authdesk/vault"
+)
+
+// installShortcuts binds the window shortcuts. The search field forwards the
+// same ones while it has the focus.
+func (u *UI) installShortcuts() {
+	c := u.win.Canvas()
+	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL} {
+		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
+	}
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.CopySelected() })
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(sc fyne.Shortcut) {
+		if u.state == stateCodes && looksLikeText(u.app.Clipboard().Content()) {
+			// Plain text goes to the search field.
+			u.win.Canvas().Focus(u.list.search)
+			u.list.search.TypedShortcut(sc)
+			return
+		}
+		u.Paste()
+	})
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) { u.listKey(k) })
+	c.SetOnTypedRune(func(r rune) {
+		// Typing anywhere searches, or types the password when locked.
+		if u.win.Canvas().Overlays().Top() != nil {
+			return
+		}
+		var e fyne.Focusable
+		switch u.state {
+		case stateCodes:
+			e = u.list.search
+		case stateLocked:
+			e = u.unlock.password
+		default:
+			return
+		}
+		u.win.Canvas().Focus(e)
+		e.TypedRune(r)
+	})
+}
+
+// windowShortcut runs Ctrl+N, Ctrl+F or Ctrl+L; it reports whether s was one.
+func (u *UI) windowShortcut(s *desktop.CustomShortcut) bool {
+	if s.Modifier != fyne.KeyModifierShortcutDefault {
+		return false
+	}
+	u.touch()
+	switch s.KeyName {
+	case fyne.KeyN:
+		u.ShowAddChooser()
+	case fyne.KeyF:
+		if u.state == stateCodes {
+			u.closeOverlays()
+			u.win.Canvas().Focus(u.list.search)
+		}
+	case fyne.KeyL:
+		u.Lock()
+	default:
+		return false
+	}
+	return true
+}
+
+// CopySelected copies the selected account's code.
+func (u *UI) CopySelected() {
+	if u.state != stateCodes {
+		return
+	}
+	if a, ok := u.list.Selected(); ok {
+		u.Copy(a)
+	}
+}
+
+// Copy puts a's current code on the clipboard, says so, and clears the
+// clipboard after the configured delay if it still holds that code.
+func (u *UI) Copy(a vault.Account) {
+	code, err := a.Code(u.cfg.Now())
+	if err != nil {
+		u.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
+		return
+	}
+	clip := u.app.Clipboard()
+	clip.SetContent(code)
+	u.copied = code
+	d := u.prefs.ClipboardClear()
+	if d <= 0 {
+		u.toast.show("Copied", u)
+		return
+	}
+	u.toast.show(fmt.Sprintf("Copied — clears in %d s", int(d.Seconds())), u)
+	u.later(d, func() {
+		if clip.Content() == code {
+			clip.SetContent("")
+		}
+	})
+}
+
+// selectID selects the account with that ID if it is shown.
+func (u *UI) selectID(id string) {
+	c := u.list
+	for i, idx := range c.shown {
+		if c.accounts[idx].ID == id {
+			if c.selected != i {
+				c.list.Select(i)
+			}
+			return
+		}
+	}
+}
+
+// AdvanceHOTP moves an HOTP account to its next code and saves the counter.
+func (u *UI) AdvanceHOTP(id string) {
+	u.touch()
+	a, ok := u.v.Account(id)
+	if !ok || a.Type != vault.HOTP {
+		return
+	}
+	a.Counter++
+	v := u.v
+	background(u, func() error { return v.Update(a) }, func(err error) {
+		if err != nil {
+			u.showError("Could not save the counter", err)
+			return
+		}
+		if u.state == stateCodes && u.v == v {
+			u.list.reload(id)
+			if b, ok := v.Account(id); ok {
+				u.Copy(b)
+			}
+		}
+	})
+}
+
+// showError shows err in a dialog titled what.
+func (u *UI) showError(what string, err error) {
+	u.showInfo(what, err.Error())
+}
+
+func (u *UI) showInfo(title, msg string) {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	dialog.NewCustom(title, "OK", container.New(&widthLayout{width: 380}, l), u.win).Show()
+}
+
+// toast is a short message floating at the bottom of the window.
+type toast struct {
+	overlay *fyne.Container
+	text    *canvas.Text
+	bg      *canvas.Rectangle
+	gen     int
+}
+
+func newToast() *toast {
+	t := &toast{text: canvas.NewText("", color.White), bg: canvas.NewRectangle(color.NRGBA{0x20, 0x22, 0x28, 0xee})}
+	t.text.TextSize = 14
+	t.bg.CornerRadius = 8
+	pill := container.NewStack(t.bg, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), t.text))
+	t.overlay = container.NewVBox(layout.NewSpacer(), container.NewCenter(pill), spacer(0, 24))
+	t.overlay.Hide()
+	return t
+}
+
+// show displays msg for three seconds.
+func (t *toast) show(msg string, u *UI) {
+	t.gen++
+	gen := t.gen
+	t.text.Text = msg
+	t.text.Refresh()
+	t.overlay.Show()
+	t.overlay.Refresh()
+	u.later(3*time.Second, func() {
+		if t.gen == gen {
+			t.overlay.Hide()
+		}
+	})
+}
+
+// Message returns the toast text, or "" when hidden.
+func (t *toast) Message() string {
+	if !t.overlay.Visible() {
+		return ""
+	}
+	return t.text.Text
+}
+
+func spacer(w, h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, h))
+	return r
+}
+
+// newCustom is a dialog with the given buttons.
+func newCustom(title string, content fyne.CanvasObject, buttons []fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, w)
+	d.SetButtons(buttons)
+	return d
+}
+
+// customShortcut is Ctrl (Cmd on macOS) + k.
+func customShortcut(k fyne.KeyName) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+}

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"authdesk/vault"
+)
+
+// manyAccounts returns n distinct TOTP accounts.
+func manyAccounts(n int) []vault.Account {
+	accts := make([]vault.Account, n)
+	for i := range accts {
+		accts[i] = vault.Account{Issuer: fmt.Sprintf("Issuer %d", i%37), Name: fmt.Sprintf("user%03d@example.com", i),
+			Secret: []byte(fmt.Sprintf("secret-%08d-xxxxxx", i)), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}
+	}
+	return accts
+}
+
+// BenchmarkShowCodes500 measures building the codes screen for 500 accounts
+// and drawing its first frame (software painter).
+func BenchmarkShowCodes500(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "vault.age")
+	kc := &fakeKeychain{}
+	opts := vault.Options{WorkFactor: 10, Keychain: kc}
+	v, err := vault.Create(path, []byte(testPassword), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := v.Add(manyAccounts(500)...); err != nil {
+		b.Fatal(err)
+	}
+	v.Close()
+	a := test.NewTempApp(b)
+	w := a.NewWindow("bench")
+	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true,
+		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	b.ResetTimer()
+	for b.Loop() {
+		v, err := vault.Open(path, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u.showCodes(v)
+		w.Canvas().Capture()
+		u.state = stateStarting
+		v.Close()
+	}
+}
+
+// BenchmarkTick measures the once-a-second refresh of the visible rows.
+func BenchmarkTick(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "vault.age")
+	kc := &fakeKeychain{}
+	opts := vault.Options{WorkFactor: 10, Keychain: kc}
+	v, err := vault.Create(path, []byte(testPassword), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := v.Add(manyAccounts(200)...); err != nil {
+		b.Fatal(err)
+	}
+	a := test.NewTempApp(b)
+	w := a.NewWindow("bench")
+	now := t0
+	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true, Now: func() time.Time { return now },
+		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	u.showCodes(v)
+	w.Canvas().Capture()
+	b.ResetTimer()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		u.lastUsed = now
+		u.Tick()
+	}
+	b.ReportMetric(float64(len(u.list.rows)), "rows")
+}

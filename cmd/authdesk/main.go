@@ -1,0 +1,38 @@
+// Command authdesk is the Authdesk desktop authenticator: it shows the
+// one-time codes of the accounts in an encrypted vault whose key lives in the
+// system keychain. "authdesk --vault PATH" opens that vault (default:
+// $AUTHDESK_VAULT, else the user config dir). With AUTHDESK_TRACE=1 it prints
+// a line to stderr once the codes are on screen.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"authdesk/app"
+	"authdesk/vault"
+	"authdesk/vault/keychain"
+)
+
+func main() {
+	path := flag.String("vault", "", "vault file (default $AUTHDESK_VAULT, else the user config dir)")
+	flag.Parse()
+	if *path == "" {
+		p, err := vault.DefaultPath(os.Getenv)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "authdesk:", err)
+			os.Exit(1)
+		}
+		*path = p
+	}
+	cfg := app.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}}
+	if os.Getenv("AUTHDESK_TRACE") != "" {
+		cfg.Trace = os.Stderr
+	}
+	a := fyneapp.NewWithID("io.authdesk.app")
+	a.SetIcon(app.Icon)
+	app.New(a, a.NewWindow(app.Title), cfg).ShowAndRun()
+}
