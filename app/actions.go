@@ -20,7 +20,7 @@ import (
 // same ones while it has the focus.
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL} {
+	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP} {
 		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
@@ -70,6 +70,8 @@ func (u *UI) windowShortcut(s *desktop.CustomShortcut) bool {
 		}
 	case fyne.KeyL:
 		u.Lock()
+	case fyne.KeyP:
+		u.ShowPlatform()
 	default:
 		return false
 	}

@@ -36,6 +36,7 @@ func (u *UI) showMainMenu(b fyne.CanvasObject) {
 		sortItem("Sort by name", sortName),
 		sortItem("Recently added first", sortRecent),
 		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Platform simulator…", u.ShowPlatform),
 		fyne.NewMenuItem("Settings…", u.ShowSettings),
 		fyne.NewMenuItem("Lock", u.Lock),
 	)

@@ -67,6 +67,9 @@ type Config struct {
 	// Trace, if set, receives one line when codes are first on screen
 	// ("authdesk: codes shown: N accounts"), for startup measurements.
 	Trace io.Writer
+	// PlatformDB is the database of the embedded platform simulator
+	// (Ctrl+P); empty: the platform's default in the user data dir.
+	PlatformDB string
 }
 
 type state int
@@ -108,6 +111,8 @@ type UI struct {
 	settingsUI *settingsDialog
 	edit       *editDialog
 	exported   string // the last account whose QR code was shown
+
+	tester *platformTester // the platform simulator's window, while open
 }
 
 // New builds the UI for w. Call Start (or ShowAndRun) to open the vault.
@@ -140,7 +145,12 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.installShortcuts()
 	u.installTray()
-	w.SetOnClosed(func() { close(u.quit) })
+	w.SetOnClosed(func() {
+		if u.tester != nil {
+			u.tester.win.Close()
+		}
+		close(u.quit)
+	})
 	a.Lifecycle().SetOnEnteredForeground(u.refreshFromDisk)
 	return u
 }
