@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"authdesk/scanner"
+)
+
+func init() {
+	register("scan", "print the QR code payloads in image FILEs (- for stdin), on the screen (--screen) or the clipboard (--clipboard)", runScan)
+}
+
+// runScan prints every payload found, one per line and nothing else on
+// stdout, deduplicated across the inputs in the order found. It exits 0
+// when at least one payload was printed, 1 with "no QR code found" when
+// none was, and 2 when an input is not a readable image (the payloads of
+// the other inputs are still printed). A screen or clipboard that cannot
+// give us pixels exits 1 with what to do instead.
+func runScan(env *Env, g *Globals, args []string) error {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	screen := fs.Bool("screen", false, "capture every display")
+	clip := fs.Bool("clipboard", false, "read the image on the clipboard")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	const usage = "usage: authdesk-cli scan [--screen | --clipboard | FILE...]"
+	switch {
+	case *screen && *clip, (*screen || *clip) && len(files) > 0:
+		return usagef("--screen, --clipboard and FILEs do not go together (%s)", usage)
+	case !*screen && !*clip && len(files) == 0:
+		return usagef("nothing to scan (%s)", usage)
+	}
+
+	var (
+		printed = map[string]bool{}
+		bad     []string
+	)
+	emit := func(payloads []string) {
+		for _, p := range payloads {
+			if !printed[p] {
+				printed[p] = true
+				fmt.Fprintln(env.Stdout, p)
+			}
+		}
+	}
+	switch {
+	case *screen:
+		out, err := scanner.Screen()
+		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
+			return err
+		}
+		emit(out)
+	case *clip:
+		out, err := scanner.Clipboard()
+		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
+			return err
+		}
+		emit(out)
+	default:
+		for _, name := range files {
+			out, err := scanInput(env, name)
+			switch {
+			case errors.Is(err, scanner.ErrNoQRCode):
+			case err != nil:
+				bad = append(bad, err.Error())
+			default:
+				emit(out)
+			}
+		}
+	}
+	if len(bad) > 0 {
+		for _, msg := range bad[:len(bad)-1] {
+			fmt.Fprintf(env.Stderr, "authdesk-cli scan: %s\n", msg)
+		}
+		return usagef("%s", bad[len(bad)-1])
+	}
+	if len(printed) == 0 {
+		return &exitError{code: 1, msg: scanner.ErrNoQRCode.Error()}
+	}
+	return nil
+}
+
+// scanInput scans one FILE argument; "-" is standard input.
+func scanInput(env *Env, name string) ([]string, error) {
+	if name != "-" {
+		return scanner.File(name)
+	}
+	b, err := io.ReadAll(io.LimitReader(env.stdin(), scanner.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read standard input: %w", err)
+	}
+	if len(b) > scanner.MaxFileSize {
+		return nil, fmt.Errorf("standard input: %w: over %d bytes", scanner.ErrImageTooLarge, scanner.MaxFileSize)
+	}
+	out, err := scanner.Bytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,391 @@
+package scanner
+
+import (
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/makiuchi-d/gozxing"
+	qrdecoder "github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// found is one decoded code, positioned in the coordinates of the full image.
+type found struct {
+	text string
+	box  rect
+}
+
+// attempt is one way of looking at the image: a pyramid level, light or
+// dark modules, and a binarizer.
+type attempt struct {
+	level  int  // 0 full resolution, 1 half, 2 quarter
+	invert bool // light modules on a dark background
+	global bool // GlobalHistogramBinarizer instead of the hybrid one
+}
+
+// maxMaskRounds bounds the mask-and-rescan loop that finds the codes the
+// multi-detector missed on the first pass (grids of many codes).
+const maxMaskRounds = 12
+
+// bigSide is the shorter side from which we try a half-size copy first:
+// 1440p and 4K screens, whose codes are large in pixels.
+const bigSide = 1400
+
+// plan lists the attempts, in phases of two that run on both cores
+// (dark-on-light and light-on-dark); the first phase that reads anything
+// ends the search, unless it saw a code it could not read.
+func plan(w, h int) [][2]attempt {
+	short := min(w, h)
+	pair := func(a attempt) [2]attempt {
+		b := a
+		b.invert = true
+		return [2]attempt{a, b}
+	}
+	if short >= bigSide {
+		return [][2]attempt{
+			pair(attempt{level: 1}), pair(attempt{level: 0}), pair(attempt{level: 2}),
+			pair(attempt{level: 1, global: true}), pair(attempt{level: 0, global: true}),
+		}
+	}
+	p := [][2]attempt{pair(attempt{level: 0})}
+	if short >= 2*64 {
+		p = append(p, pair(attempt{level: 1}))
+	}
+	p = append(p, pair(attempt{level: 0, global: true}))
+	if short >= 2*64 {
+		p = append(p, pair(attempt{level: 1, global: true}))
+	}
+	return p
+}
+
+// pyramid holds the grey image at full, half and quarter resolution and
+// their inverted copies, and the binarized matrix of each attempt, each
+// built on first use and shared by the attempts that need it.
+type pyramid struct {
+	mu       sync.Mutex
+	levels   [3]*grey
+	inv      [3]*grey
+	matrices map[attempt]*lazyMatrix
+}
+
+type lazyMatrix struct {
+	once   sync.Once
+	m, inv *gozxing.BitMatrix
+	err    error
+}
+
+func (p *pyramid) get(level int, invert bool) *grey {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for l := 1; l <= level; l++ {
+		if p.levels[l] == nil {
+			p.levels[l] = p.levels[l-1].half()
+		}
+	}
+	if !invert {
+		return p.levels[level]
+	}
+	if p.inv[level] == nil {
+		p.inv[level] = p.levels[level].inverted()
+	}
+	return p.inv[level]
+}
+
+// matrix is the binarized image for a; callers must not modify it.
+func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
+	// The hybrid binarizer makes the image's and its inverse's matrices
+	// in one pass from the plain grey level; the global one needs the
+	// inverted grey.
+	key := a
+	if !a.global {
+		key.invert = false
+	}
+	g := p.get(key.level, key.invert)
+	p.mu.Lock()
+	if p.matrices == nil {
+		p.matrices = map[attempt]*lazyMatrix{}
+	}
+	lm := p.matrices[key]
+	if lm == nil {
+		lm = &lazyMatrix{}
+		p.matrices[key] = lm
+	}
+	p.mu.Unlock()
+	lm.once.Do(func() {
+		if a.global {
+			lm.m, lm.err = gozxing.NewGlobalHistgramBinarizer(newGreySource(g)).GetBlackMatrix()
+		} else {
+			lm.m, lm.inv, lm.err = hybridBinarize(g)
+		}
+	})
+	if a.invert && !a.global {
+		return lm.inv, lm.err
+	}
+	return lm.m, lm.err
+}
+
+// decodeGrey runs the plan over g and returns the codes in reading order.
+//
+// A phase that reads codes ends the search unless finder patterns remain
+// outside the codes it read: then a code is still unread (too small for a
+// half-size copy, or confusing the multi-code detector in a grid), and the
+// search goes on with the codes found so far masked out, until a
+// full-resolution phase leaves no finder pattern unexplained.
+func decodeGrey(g *grey) []string {
+	if g.w < 21 || g.h < 21 {
+		return nil
+	}
+	pyr := &pyramid{}
+	pyr.levels[0] = g
+	var (
+		all     []found
+		pending bool // finder patterns were seen outside the codes read
+	)
+	for _, phase := range plan(g.w, g.h) {
+		var (
+			wg       sync.WaitGroup
+			results  [2]attemptResult
+			prevDone = all
+		)
+		for i, a := range phase {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = runAttempt(pyr, a, prevDone)
+			}()
+		}
+		wg.Wait()
+		leftover := false
+		for _, r := range results {
+			all = append(all, r.codes...)
+			leftover = leftover || r.leftover
+		}
+		if len(all) == 0 {
+			continue
+		}
+		if leftover {
+			pending = true
+			continue
+		}
+		if !pending || phase[0].level == 0 {
+			break
+		}
+	}
+	return order(all)
+}
+
+// attemptResult is what one attempt read, and whether finder patterns
+// remained outside the codes read.
+type attemptResult struct {
+	codes    []found
+	leftover bool
+}
+
+// runAttempt reads every code it can in the attempt's binarized image,
+// masks what it read and looks again until a pass adds nothing. Codes in
+// known (full-resolution coordinates) are masked before the first pass.
+func runAttempt(pyr *pyramid, a attempt, known []found) (out attemptResult) {
+	defer func() {
+		// gozxing is a port of Java code that signals some failures by
+		// indexing out of range; a malformed image must not take us down.
+		if recover() != nil {
+			out = attemptResult{}
+		}
+	}()
+	m, err := pyr.matrix(a)
+	if err != nil || m.GetWidth() < 21 || m.GetHeight() < 21 {
+		return out
+	}
+	// findMulti scans every third row for finder patterns, as gozxing
+	// does with TRY_HARDER (without it, gozxing skips rows on the
+	// assumption that a code fills a quarter of the image, which misses
+	// small codes on a big screen). Byte-mode payloads without an ECI are
+	// read as UTF-8, which is what otpauth URIs are.
+	hints := map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+	}
+	scale := float64(int(1) << a.level)
+	shared := true // m belongs to the pyramid until we copy it to mask
+	mask := func(r rect) {
+		if shared {
+			m = cloneMatrix(m)
+			shared = false
+		}
+		clearRect(m, r)
+	}
+	seen := map[string]bool{}
+	for _, k := range known {
+		seen[k.text] = true
+		mask(k.box.scaled(1 / scale))
+	}
+	for round := 0; round < maxMaskRounds; round++ {
+		codes, leftover := detectAndDecode(m, hints)
+		added := false
+		for _, c := range codes {
+			mask(c.box)
+			if seen[c.text] {
+				continue
+			}
+			seen[c.text] = true
+			added = true
+			out.codes = append(out.codes, found{text: c.text, box: c.box.scaled(scale)})
+		}
+		// A finder pattern outside every code read: one confirmed pattern
+		// is enough, as at half size a code whose modules are two pixels
+		// wide often shows just one. Only worth knowing once something was
+		// read (or is known); else the next phase runs anyway.
+		out.leftover = leftover && (len(out.codes) > 0 || len(known) > 0)
+		if !added {
+			break
+		}
+	}
+	return out
+}
+
+// cloneMatrix copies m, row by row.
+func cloneMatrix(m *gozxing.BitMatrix) *gozxing.BitMatrix {
+	c, _ := gozxing.NewBitMatrix(m.GetWidth(), m.GetHeight())
+	row := gozxing.NewBitArray(m.GetWidth())
+	for y := 0; y < m.GetHeight(); y++ {
+		row = m.GetRow(y, row)
+		c.SetRow(y, row)
+	}
+	return c
+}
+
+// clearRect makes r white so the next pass does not see that code again.
+func clearRect(m *gozxing.BitMatrix, r rect) {
+	x0 := max(0, int(math.Floor(r.x0)))
+	y0 := max(0, int(math.Floor(r.y0)))
+	x1 := min(m.GetWidth(), int(math.Ceil(r.x1)))
+	y1 := min(m.GetHeight(), int(math.Ceil(r.y1)))
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			m.Unset(x, y)
+		}
+	}
+}
+
+// detectAndDecode finds finder-pattern triples and decodes each, in level
+// coordinates. It also reports whether confirmed finder patterns remain
+// that no decoded code accounts for.
+func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover bool) {
+	f, infos := findMulti(m)
+	for _, info := range infos {
+		if c, ok := decodeInfo(m, info, hints); ok {
+			out = append(out, c)
+		}
+	}
+	for _, c := range f.GetPossibleCenters() {
+		if c.GetCount() < 2 {
+			continue
+		}
+		inside := false
+		for _, o := range out {
+			if o.box.contains(c.GetX(), c.GetY()) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			leftover = true
+		}
+	}
+	return out, leftover
+}
+
+// decodeInfo samples and decodes the code at one finder-pattern triple. If
+// the alignment pattern gozxing found leads to a bad grid (common with
+// smoothly scaled codes, whose edges are soft), it samples again from the
+// three finder patterns alone.
+func decodeInfo(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, hints map[gozxing.DecodeHintType]any) (found, bool) {
+	dr, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
+	if err != nil {
+		return found{}, false
+	}
+	pts := []gozxing.ResultPoint{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()}
+	res, err := qrdecoder.NewDecoder().Decode(dr.GetBits(), hints)
+	if err != nil && len(dr.GetPoints()) > 3 {
+		dim := dr.GetBits().GetWidth()
+		tr := detector.Detector_createTransform(info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft(), nil, dim)
+		bits, serr := detector.Detector_sampleGrid(m, tr, dim)
+		if serr != nil {
+			return found{}, false
+		}
+		res, err = qrdecoder.NewDecoder().Decode(bits, hints)
+	}
+	if err != nil {
+		return found{}, false
+	}
+	return found{text: res.GetText(), box: codeBox(pts)}, true
+}
+
+// rect is an axis-aligned box in floating-point pixel coordinates.
+type rect struct{ x0, y0, x1, y1 float64 }
+
+func (r rect) scaled(f float64) rect { return rect{r.x0 * f, r.y0 * f, r.x1 * f, r.y1 * f} }
+func (r rect) cx() float64           { return (r.x0 + r.x1) / 2 }
+func (r rect) cy() float64           { return (r.y0 + r.y1) / 2 }
+func (r rect) size() float64         { return math.Max(r.x1-r.x0, r.y1-r.y0) }
+
+// codeBox is the box around a code from its finder-pattern centres
+// (bottom-left, top-left, top-right), grown by the 3.5 modules between a
+// centre and the edge plus a quiet-zone margin.
+func codeBox(pts []gozxing.ResultPoint) rect {
+	bl, tl, tr := pts[0], pts[1], pts[2]
+	xs := []float64{bl.GetX(), tl.GetX(), tr.GetX(), bl.GetX() + tr.GetX() - tl.GetX()}
+	ys := []float64{bl.GetY(), tl.GetY(), tr.GetY(), bl.GetY() + tr.GetY() - tl.GetY()}
+	r := rect{xs[0], ys[0], xs[0], ys[0]}
+	for i := 1; i < 4; i++ {
+		r.x0, r.x1 = math.Min(r.x0, xs[i]), math.Max(r.x1, xs[i])
+		r.y0, r.y1 = math.Min(r.y0, ys[i]), math.Max(r.y1, ys[i])
+	}
+	module := 0.0
+	for _, p := range pts[:3] {
+		if fp, ok := p.(*detector.FinderPattern); ok {
+			module = math.Max(module, fp.GetEstimatedModuleSize())
+		}
+	}
+	if module == 0 {
+		side := math.Hypot(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY())
+		module = side / 14 // a version 1 code, the largest modules possible
+	}
+	m := 5 * module
+	return rect{r.x0 - m, r.y0 - m, r.x1 + m, r.y1 + m}
+}
+
+// order deduplicates by payload and sorts into reading order: rows of
+// codes from top to bottom (codes whose centres are within half a code of
+// each other vertically share a row), left to right within a row.
+func order(fs []found) []string {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].box.cy() < fs[j].box.cy() })
+	var rows [][]found
+	for _, f := range fs {
+		n := len(rows)
+		if n > 0 {
+			first := rows[n-1][0]
+			if math.Abs(f.box.cy()-first.box.cy()) < math.Max(first.box.size(), f.box.size())/2 {
+				rows[n-1] = append(rows[n-1], f)
+				continue
+			}
+		}
+		rows = append(rows, []found{f})
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, row := range rows {
+		sort.SliceStable(row, func(i, j int) bool { return row[i].box.cx() < row[j].box.cx() })
+		for _, f := range row {
+			if !seen[f.text] {
+				seen[f.text] = true
+				out = append(out, f.text)
+			}
+		}
+	}
+	return out
+}
+
+func (r rect) contains(x, y float64) bool {
+	return x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1
+}

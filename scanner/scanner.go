@@ -1,0 +1,180 @@
+// Package scanner turns pixels into QR code payloads: image files and bytes,
+// the image on the system clipboard, and captures of every display.
+//
+// Every entry point returns all payloads found, deduplicated, in reading
+// order (rows of codes from top to bottom, left to right within a row).
+// Callers branch on the sentinel errors: ErrNoQRCode when the pixels were
+// fine but held no readable code, ErrUnsupportedImage for bytes that are not
+// a decodable image, ErrImageTooLarge for images over MaxPixels (checked from
+// the header before any pixel memory is allocated), ErrScreenUnavailable and
+// ErrClipboardNoImage when the desktop cannot give us pixels.
+//
+// How it reads: the image is converted once to an 8-bit grey buffer straight
+// from the decoder's pixel slices, then looked at in phases of two attempts
+// that run on two cores (dark-on-light and light-on-dark, at half size first
+// on large screens, then full size, then harder searches); the first phase
+// that reads anything ends the search. Within an attempt, every code read is
+// masked out and the image searched again, so grids of codes are all found.
+package scanner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+
+	// Decoders for every format the scanner accepts.
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+)
+
+var (
+	// ErrNoQRCode means the image was decoded but no QR code could be read in it.
+	ErrNoQRCode = errors.New("no QR code found")
+	// ErrUnsupportedImage means the input is empty, truncated, corrupt or in a format we cannot read.
+	ErrUnsupportedImage = errors.New("unsupported or corrupt image")
+	// ErrImageTooLarge means the image header claims more than MaxPixels pixels.
+	ErrImageTooLarge = errors.New("image too large")
+	// ErrScreenUnavailable means no display could be captured; the message says what to do instead.
+	ErrScreenUnavailable = errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")
+	// ErrClipboardNoImage means the system clipboard holds no image.
+	ErrClipboardNoImage = errors.New("no image on the clipboard: copy a screenshot (PrtScn) or open an image file instead")
+)
+
+// MaxPixels is the largest image accepted: three 4K displays side by side
+// fit, a decompression bomb does not.
+const MaxPixels = 40_000_000
+
+// MaxFileSize caps how many bytes File and the clipboard read.
+const MaxFileSize = 256 << 20
+
+// Image returns every QR payload in img, deduplicated, in reading order.
+func Image(img image.Image) ([]string, error) {
+	if img == nil {
+		return nil, fmt.Errorf("%w: no image", ErrUnsupportedImage)
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, fmt.Errorf("%w: empty image", ErrUnsupportedImage)
+	}
+	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+		return nil, fmt.Errorf("%w: %d×%d pixels, the limit is %d", ErrImageTooLarge, b.Dx(), b.Dy(), MaxPixels)
+	}
+	out := decodeGrey(toGrey(img))
+	if len(out) == 0 {
+		return nil, ErrNoQRCode
+	}
+	return out, nil
+}
+
+// Bytes decodes an encoded image (PNG, JPEG, GIF, BMP, WebP or TIFF) and
+// returns its QR payloads. The header is checked against MaxPixels before
+// any pixels are decoded.
+func Bytes(b []byte) ([]string, error) {
+	g, err := decodeGreyBytes(b, MaxPixels)
+	if err != nil {
+		return nil, err
+	}
+	out := decodeGrey(g)
+	if len(out) == 0 {
+		return nil, ErrNoQRCode
+	}
+	return out, nil
+}
+
+// decodeGreyBytes decodes an encoded image to luminance, by the PNG fast
+// path when it applies, else by the standard decoders.
+func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
+	g, err := pngGrey(b, maxPixels)
+	if err == nil {
+		return g, nil
+	}
+	if !errors.Is(err, errPNGFallback) {
+		return nil, err
+	}
+	img, err := decodeImage(b, maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	return toGrey(img), nil
+}
+
+// File reads the image file at path and returns its QR payloads.
+func File(path string) ([]string, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out, err := Bytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// readFile reads at most MaxFileSize bytes of path.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open image: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open image: %w", err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: %w: is a directory", path, ErrUnsupportedImage)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w: %d bytes, the limit is %d", path, ErrImageTooLarge, st.Size(), MaxFileSize)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read image %s: %w", path, err)
+	}
+	if len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w: over %d bytes", path, ErrImageTooLarge, MaxFileSize)
+	}
+	return b, nil
+}
+
+// decodeImage decodes b after checking its header: nothing is allocated
+// for the pixels of an image whose header claims more than maxPixels.
+func decodeImage(b []byte, maxPixels int64) (img image.Image, err error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%w: empty input", ErrUnsupportedImage)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			return nil, fmt.Errorf("%w: not a PNG, JPEG, GIF, BMP, WebP or TIFF image", ErrUnsupportedImage)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrUnsupportedImage, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%w: %s of %d×%d pixels", ErrUnsupportedImage, format, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+		return nil, fmt.Errorf("%w: %s of %d×%d pixels, the limit is %d", ErrImageTooLarge, format, cfg.Width, cfg.Height, maxPixels)
+	}
+	defer func() {
+		// The standard decoders do not panic on bad input, but a decoder
+		// bug must not take the app down with it.
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrUnsupportedImage, format, r)
+		}
+	}()
+	img, _, err = image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrUnsupportedImage, format, err)
+	}
+	return img, nil
+}
