@@ -144,7 +144,7 @@ func RestoreBackup(path, backup string) (kept string, err error) {
 			return "", fmt.Errorf("restore backup: keep the damaged file: %w", err)
 		}
 	}
-	if err := writeAtomic(path, b, false); err != nil {
+	if err := writeAtomic(path, b, false, time.Time{}); err != nil {
 		return "", fmt.Errorf("restore backup: %w", err)
 	}
 	return kept, nil

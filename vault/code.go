@@ -161,10 +161,15 @@ func (a Account) Validate() error {
 		if !utf8.ValidString(f.v) {
 			return fmt.Errorf("%s is not valid UTF-8", f.name)
 		}
+		// Names are printed on terminals: no escape sequences, no line
+		// breaks.
+		if strings.ContainsFunc(f.v, isControl) {
+			return fmt.Errorf("%s contains control characters", f.name)
+		}
 	}
 	for _, t := range a.Tags {
-		if len(t) > MaxTextLen || !utf8.ValidString(t) {
-			return fmt.Errorf("tag %.20q is too long or not valid UTF-8", t)
+		if len(t) > MaxTextLen || !utf8.ValidString(t) || strings.ContainsFunc(t, isControl) {
+			return fmt.Errorf("tag %.20q is too long, not valid UTF-8 or contains control characters", t)
 		}
 	}
 	if len(a.Note) > MaxNoteLen {
@@ -206,11 +211,10 @@ func (a Account) Title() string {
 
 // DecodeSecret decodes a base32 secret as people and services write it:
 // upper or lower case, grouped with spaces or dashes, with or without '='
-// padding.
+// padding. Its errors never quote the secret.
 func DecodeSecret(s string) ([]byte, error) {
 	clean := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '\t', '\n', '\r':
+		if isSecretSeparator(r) {
 			return -1
 		}
 		return r
@@ -230,7 +234,8 @@ func DecodeSecret(s string) ([]byte, error) {
 	if err != nil {
 		var ce base32.CorruptInputError
 		if errors.As(err, &ce) && int(ce) < len(clean) {
-			return nil, fmt.Errorf("secret is not valid base32 (bad character %q at position %d)", clean[ce], int(ce)+1)
+			// Name the position, never the character: it is part of the secret.
+			return nil, fmt.Errorf("secret is not valid base32 (character %d is not a letter or a digit 2-7)", position(s, int(ce)))
 		}
 		return nil, fmt.Errorf("secret is not valid base32 (wrong length %d)", len(clean))
 	}
@@ -238,6 +243,33 @@ func DecodeSecret(s string) ([]byte, error) {
 		return nil, errors.New("secret is empty")
 	}
 	return b, nil
+}
+
+// isControl reports C0 and C1 control characters and DEL.
+func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
+
+func isSecretSeparator(r rune) bool {
+	switch r {
+	case ' ', '-', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// position returns the 1-based position, counted in characters of s as the
+// user wrote it, of the i-th character that is not a separator.
+func position(s string, i int) int {
+	n := 0
+	for pos, r := range []rune(s) {
+		if isSecretSeparator(r) {
+			continue
+		}
+		if n == i {
+			return pos + 1
+		}
+		n++
+	}
+	return i + 1
 }
 
 // EncodeSecret encodes a raw secret as RFC 4648 base32, upper case, without

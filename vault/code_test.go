@@ -227,6 +227,11 @@ func TestValidate(t *testing.T) {
 		{"bad utf8", func(a *Account) { a.Name = "\xff" }, "account name is not valid UTF-8"},
 		{"long issuer", func(a *Account) { a.Issuer = strings.Repeat("x", MaxTextLen+1) }, "issuer is too long"},
 		{"long note", func(a *Account) { a.Note = strings.Repeat("x", MaxNoteLen+1) }, "note is too long"},
+		{"escape in issuer", func(a *Account) { a.Issuer = "Git\x1b[31mHub" }, "issuer contains control characters"},
+		{"newline in name", func(a *Account) { a.Name = "al\nice" }, "account name contains control characters"},
+		{"C1 in name", func(a *Account) { a.Name = "a\u009bb" }, "account name contains control characters"},
+		{"tab in tag", func(a *Account) { a.Tags = []string{"a\tb"} }, "contains control characters"},
+		{"unicode ok", func(a *Account) { a.Issuer, a.Name = "Ünïcode €", "名前 😀" }, ""},
 	}
 	for _, tt := range tests {
 		a := good
@@ -264,8 +269,8 @@ func TestDecodeSecret(t *testing.T) {
 		{"", nil, "secret is empty"},
 		{"  ", nil, "secret is empty"},
 		{"====", nil, "secret is empty"},
-		{"JBSWY3DPEHPK3PX1", nil, `bad character '1' at position 16`},
-		{"ABC!", nil, `bad character '!'`},
+		{"JBSWY3DPEHPK3PX1", nil, `(character 16 is not a letter or a digit 2-7)`},
+		{"ABC!", nil, `character 4 is not a letter`},
 		{"A", nil, "wrong length"},
 		{"ABC", nil, "wrong length"},
 		{strings.Repeat("A", 4000), nil, "too long"},

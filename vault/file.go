@@ -199,7 +199,10 @@ func encryptArmored(plain []byte, r age.Recipient) ([]byte, error) {
 	if err := aw.Close(); err != nil {
 		return nil, fmt.Errorf("encrypt: %w", err)
 	}
-	buf.WriteByte('\n') // armor.Writer ends the footer without a newline
+	// armor.Writer ends the footer with a newline. No blank line may follow:
+	// the age tool (1.1) recognizes an armored file only when its first line
+	// is the header, and the recovery recipe cuts the file right after a
+	// footer.
 	return buf.Bytes(), nil
 }
 
@@ -252,7 +255,9 @@ const keepBackups = 10
 // the old or the new file, never a mix: write a temporary file in the same
 // directory, fsync it, link the current version into the backups directory,
 // rename the temporary file over path, fsync the directory.
-func writeAtomic(path string, b []byte, backup bool) error {
+// When backup is set, the version replaced is kept as a backup named after
+// the time now.
+func writeAtomic(path string, b []byte, backup bool, now time.Time) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -284,7 +289,7 @@ func writeAtomic(path string, b []byte, backup bool) error {
 		beforeRename(tmp)
 	}
 	if backup {
-		if err := linkBackup(path); err != nil {
+		if err := linkBackup(path, now); err != nil {
 			return fmt.Errorf("save vault: back up the previous version: %w", err)
 		}
 	}
@@ -351,7 +356,7 @@ func Backups(path string) ([]string, error) {
 // linkBackup hard-links the current vault file into the backups directory (the
 // rename that follows replaces only the directory entry, so the link keeps the
 // old version at no copying cost) and prunes all but the newest keepBackups.
-func linkBackup(path string) error {
+func linkBackup(path string, now time.Time) error {
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -369,7 +374,7 @@ func linkBackup(path string) error {
 		n, _ := strconv.Atoi(m[1])
 		seq = n + 1
 	}
-	name := filepath.Join(dir, fmt.Sprintf("%08d-%s.age", seq%100000000, time.Now().UTC().Format("20060102T150405Z")))
+	name := filepath.Join(dir, fmt.Sprintf("%08d-%s.age", seq%100000000, now.UTC().Format("20060102T150405Z")))
 	if err := os.Link(path, name); err != nil {
 		// Filesystems without hard links: copy instead.
 		b, rerr := os.ReadFile(path)

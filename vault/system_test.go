@@ -82,6 +82,7 @@ func bench1000(b *testing.B, kc Keychain) string {
 	if err := v.KeychainError(); err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(func() { kc.Delete(v.ID()) })
 	if _, err := v.Add(accts...); err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ type Keychain interface {
 type Options struct {
 	Keychain   Keychain         // nil: no keychain, the password is always needed
 	Now        func() time.Time // nil: time.Now; stamps Created and Updated
-	WorkFactor int              // scrypt log2(N) for new password seals; 0: DefaultWorkFactor. Tests use ~10.
+	WorkFactor int              // scrypt log2(N) for new password seals, at most 20; 0: DefaultWorkFactor. Tests use ~10.
 }
 
 // DefaultWorkFactor is the scrypt work factor (log2 N, r=8, p=1) of the
@@ -75,14 +75,16 @@ func (o Options) now() time.Time {
 	return time.Now()
 }
 
+// workFactor is the work factor of new seals, never above what Unlock
+// accepts: a vault this package writes always opens again.
 func (o Options) workFactor() int {
 	if o.WorkFactor > 0 {
-		return min(o.WorkFactor, 30)
+		return min(o.WorkFactor, maxWorkFactor)
 	}
 	return DefaultWorkFactor
 }
 
-func (o Options) maxWorkFactor() int { return max(maxWorkFactor, o.workFactor()) }
+func (o Options) maxWorkFactor() int { return maxWorkFactor }
 
 // Vault is an open vault. Its methods are safe for concurrent use, and
 // several Vaults (in one process or many) may share a file: every change is
@@ -383,7 +385,7 @@ func (v *Vault) save(accts []Account) error {
 		return err
 	}
 	b := fileParts{id: v.id, keyBlock: v.keyBlock, data: data}.bytes()
-	if err := writeAtomic(v.path, b, true); err != nil {
+	if err := writeAtomic(v.path, b, true, v.opts.now()); err != nil {
 		return err
 	}
 	v.accounts, v.sum = accts, sha256.Sum256(b)
@@ -446,6 +448,36 @@ func (v *Vault) Update(a Account) error {
 		cur[i] = a
 		return cur, nil
 	})
+}
+
+// AdvanceCounter uses up the current code of the HOTP account with the given
+// ID: under the file lock it rereads the vault, increments the account's
+// counter and saves. It returns the account as it was before the increment,
+// whose Code is the code to show. Unlike Update with a stale copy, two
+// programs showing codes at once never show the same code or set the
+// counter back, and edits made elsewhere are kept.
+func (v *Vault) AdvanceCounter(id string) (Account, error) {
+	now := v.opts.now().UTC()
+	var used Account
+	err := v.mutate(func(cur []Account) ([]Account, error) {
+		i := index(cur, id)
+		switch {
+		case i < 0:
+			return nil, fmt.Errorf("advance counter: %w with ID %q", ErrNoMatch, id)
+		case cur[i].Type != HOTP:
+			return nil, fmt.Errorf("advance counter: %s is a %s account, not hotp", cur[i].Title(), cur[i].Type)
+		case cur[i].Counter == ^uint64(0):
+			return nil, fmt.Errorf("advance counter: the HOTP counter of %s is at its maximum", cur[i].Title())
+		}
+		used = cloneAccount(cur[i])
+		cur[i].Counter++
+		cur[i].Updated = now
+		return cur, nil
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	return used, nil
 }
 
 // Remove deletes the account with the given ID and saves.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,6 +103,10 @@ func newVault(t testing.TB, kc Keychain, accts ...Account) (*Vault, string) {
 func TestMain(m *testing.M) {
 	if path := os.Getenv("AUTHDESK_TEST_KILLED_SAVE"); path != "" {
 		killedSaveChild(path)
+		return
+	}
+	if path := os.Getenv("AUTHDESK_TEST_ADDER"); path != "" {
+		adderChild(path, os.Getenv("AUTHDESK_TEST_ADDER_BASE"))
 		return
 	}
 	os.Exit(m.Run())
@@ -409,6 +414,92 @@ func TestTwoInstances(t *testing.T) {
 	}
 }
 
+// TestTwoProcesses runs several processes that add accounts to one vault at
+// the same moment, each through its own Vault opened before the others
+// wrote: the file lock and the reread under it must keep every account.
+func TestTwoProcesses(t *testing.T) {
+	kc := newMemKeychain()
+	v, path := newVault(t, kc)
+	const children, perChild = 3, 8
+	type child struct {
+		cmd   *exec.Cmd
+		go_   *os.File
+		ready *bufio.Reader
+	}
+	var cs []child
+	for n := range children {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "AUTHDESK_TEST_ADDER="+path, fmt.Sprintf("AUTHDESK_TEST_ADDER_BASE=%d", (n+1)*1000))
+		cmd.Stderr = os.Stderr
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		cs = append(cs, child{cmd: cmd, go_: in.(*os.File), ready: bufio.NewReader(out)})
+	}
+	// Every child has opened the vault (and read its empty version) before
+	// any of them writes.
+	for i, c := range cs {
+		if line, err := c.ready.ReadString('\n'); err != nil || line != "READY\n" {
+			t.Fatalf("child %d said %q, %v", i, line, err)
+		}
+	}
+	for _, c := range cs {
+		c.go_.Close()
+	}
+	for i := range perChild {
+		if _, err := v.Add(testAccount(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cs {
+		rest, _ := io.ReadAll(c.ready)
+		if err := c.cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v (%s)", i, err, rest)
+		}
+	}
+	u, err := Open(path, Options{Keychain: kc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, a := range u.Accounts() {
+		got[a.Name] = true
+	}
+	if want := (children + 1) * perChild; len(got) != want || len(u.Accounts()) != want {
+		t.Fatalf("the vault holds %d accounts (%d names), want %d: a write was lost", len(u.Accounts()), len(got), want)
+	}
+}
+
+// adderChild is TestTwoProcesses' child: it opens the vault, says READY,
+// waits for its stdin to close and adds accounts one by one.
+func adderChild(path, base string) {
+	v, err := Unlock(path, password, Options{WorkFactor: testWF})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "child:", err)
+		os.Exit(3)
+	}
+	var b int
+	fmt.Sscan(base, &b)
+	fmt.Println("READY")
+	io.Copy(io.Discard, os.Stdin)
+	for i := range 8 {
+		if _, err := v.Add(testAccount(b + i)); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(4)
+		}
+	}
+	os.Exit(0)
+}
+
 func TestFileModes(t *testing.T) {
 	v, path := newVault(t, newMemKeychain(), testAccount(1))
 	v.Add(testAccount(2))
@@ -587,7 +678,6 @@ func armorBytes(raw []byte) []byte {
 	w := armor.NewWriter(&b)
 	w.Write(raw)
 	w.Close()
-	b.WriteByte('\n')
 	return b.Bytes()
 }
 
@@ -714,5 +804,46 @@ func TestConflicts(t *testing.T) {
 	os.Remove(path)
 	if _, err := v.Add(testAccount(4)); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "disappeared") {
 		t.Fatalf("Add after the file was deleted: %v", err)
+	}
+}
+
+// TestAdvanceCounter: each call uses up one HOTP code, on the latest version
+// of the file, so two instances never hand out the same counter.
+func TestAdvanceCounter(t *testing.T) {
+	kc := newMemKeychain()
+	h := testAccount(1)
+	h.Type, h.Counter = HOTP, 5
+	v1, path := newVault(t, kc, h, testAccount(2))
+	v2, err := Open(path, Options{Keychain: kc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accts := v1.Accounts()
+	hid, tid := accts[0].ID, accts[1].ID
+	for i, tt := range []struct {
+		v    *Vault
+		id   string
+		want uint64 // counter of the code handed out
+		err  string
+	}{
+		{v1, hid, 5, ""},
+		{v1, hid, 6, ""},
+		{v2, hid, 7, ""}, // v2 read the file when the counter was 5
+		{v2, tid, 0, "is a totp account, not hotp"},
+		{v1, "nope", 0, "no matching account"},
+	} {
+		got, err := tt.v.AdvanceCounter(tt.id)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("%d: AdvanceCounter error %v, want %q", i, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got.Counter != tt.want {
+			t.Errorf("%d: AdvanceCounter = counter %d, %v; want %d", i, got.Counter, err, tt.want)
+		}
+	}
+	if a, _ := v1.Account(hid); a.Counter != 8 {
+		t.Errorf("stored counter %d, want 8", a.Counter)
 	}
 }

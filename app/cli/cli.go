@@ -64,6 +64,7 @@ func register(name, summary string, run func(env *Env, g *Globals, args []string
 // usageError marks bad input: it exits 2.
 type usageError struct{ msg string }
 
+// Error returns the one-line reason printed on stderr.
 func (e *usageError) Error() string { return e.msg }
 
 // usagef returns an error that makes the CLI exit 2 with msg on stderr.
@@ -77,6 +78,7 @@ type exitError struct {
 	msg  string
 }
 
+// Error returns the message printed on stderr ("" prints nothing).
 func (e *exitError) Error() string { return e.msg }
 
 // Main runs authdesk-cli with args (without the program name) and returns the

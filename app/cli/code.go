@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -64,18 +63,16 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if a.Type == vault.HOTP {
+		// The counter as it is on disk now, under the lock: another
+		// program may have used codes since the vault was opened.
+		if a, err = v.AdvanceCounter(a.ID); err != nil {
+			return err
+		}
+	}
 	code, err := a.Code(t)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Title(), err)
-	}
-	if a.Type == vault.HOTP {
-		if a.Counter == ^uint64(0) {
-			return errors.New("the HOTP counter is at its maximum")
-		}
-		a.Counter++
-		if err := v.Update(a); err != nil {
-			return fmt.Errorf("advance the HOTP counter: %w", err)
-		}
 	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"crypto/subtle"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -58,54 +59,15 @@ func runImport(env *Env, g *Globals, args []string) error {
 		r = f
 	}
 
-	type found struct {
-		line int
-		a    vault.Account
+	reportLine := func(n int, format string, args ...any) {
+		fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, n, fmt.Sprintf(format, args...))
 	}
-	var (
-		accts      []found
-		bad, dups  int
-		sc         = bufio.NewScanner(r)
-		lineNo     int
-		reportLine = func(n int, format string, args ...any) {
-			fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, n, fmt.Sprintf(format, args...))
-		}
-	)
-	sc.Buffer(make([]byte, 0, 4096), maxImportLine)
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if migration.IsMigration(line) {
-			b, err := migration.Parse(line)
-			if err != nil {
-				reportLine(lineNo, "%v", err)
-				bad++
-				continue
-			}
-			for _, e := range b.Skipped {
-				reportLine(lineNo, "%v", e)
-				bad++
-			}
-			for _, a := range b.Accounts {
-				accts = append(accts, found{lineNo, a})
-			}
-			continue
-		}
-		a, err := otpauth.Parse(line)
-		if err != nil {
-			reportLine(lineNo, "%v", err)
-			bad++
-			continue
-		}
-		accts = append(accts, found{lineNo, a})
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read %s after line %d: %w", name, lineNo, err)
+	accts, bad, err := parseImport(r, func(n int, msg string) { reportLine(n, "%s", msg) })
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
 	}
 
+	var dups int
 	var add []vault.Account
 	for _, f := range accts {
 		if dup, ok := v.FindBySecret(f.a.Secret); ok {
@@ -133,6 +95,60 @@ func runImport(env *Env, g *Globals, args []string) error {
 		return &exitError{code: 2, msg: ""}
 	}
 	return nil
+}
+
+// importedAccount is an account read by parseImport, with its line number.
+type importedAccount struct {
+	line int
+	a    vault.Account
+}
+
+// parseImport reads otpauth:// and otpauth-migration:// URIs, one per line,
+// skipping blank lines and # comments. Each line that does not parse, and
+// each account of an export that cannot be imported, is passed to report
+// with its line number and counted in bad; the messages never quote a
+// secret.
+func parseImport(r io.Reader, report func(line int, msg string)) (accts []importedAccount, bad int, err error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxImportLine)
+	lineNo := 0
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if migration.IsMigration(line) {
+			b, err := migration.Parse(line)
+			if err != nil {
+				report(lineNo, err.Error())
+				bad++
+				continue
+			}
+			for _, e := range b.Skipped {
+				report(lineNo, e.Error())
+				bad++
+			}
+			for _, a := range b.Accounts {
+				accts = append(accts, importedAccount{lineNo, a})
+			}
+			continue
+		}
+		a, err := otpauth.Parse(line)
+		if err != nil {
+			report(lineNo, err.Error())
+			bad++
+			continue
+		}
+		accts = append(accts, importedAccount{lineNo, a})
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, bad, fmt.Errorf("line %d is longer than %d bytes", lineNo+1, maxImportLine)
+		}
+		return nil, bad, fmt.Errorf("after line %d: %w", lineNo, err)
+	}
+	return accts, bad, nil
 }
 
 func indexBySecret(accts []vault.Account, secret []byte) int {

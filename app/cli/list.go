@@ -34,10 +34,12 @@ func runList(env *Env, g *Globals, args []string) error {
 	return nil
 }
 
-// oneLine keeps a name on its line and in its column.
+// oneLine keeps a name on its line and in its column, and keeps terminal
+// escape sequences out (Validate refuses control characters, but a file
+// written by another program might hold them).
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
 			return ' '
 		}
 		return r

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -26,6 +28,23 @@ func promptPassword(f *os.File, w io.Writer, prompt string) ([]byte, error) {
 	noEcho := *old
 	noEcho.Lflag &^= unix.ECHO
 	noEcho.Lflag |= unix.ICANON | unix.ISIG
+	// Ctrl-C (or a kill) while the prompt is up must not leave the
+	// terminal without echo: restore it, then die of the same signal.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigs:
+			unix.IoctlSetTermios(fd, unix.TCSETS, old)
+			fmt.Fprintln(w)
+			signal.Reset(s)
+			syscall.Kill(os.Getpid(), s.(syscall.Signal))
+		case <-done:
+		}
+	}()
 	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &noEcho); err != nil {
 		return nil, fmt.Errorf("read password: %w", err)
 	}

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -73,6 +76,42 @@ func TestPromptPassword(t *testing.T) {
 		t.Errorf("the password was echoed: %q", echo)
 	}
 	waitEcho(t, slave, true)
+}
+
+// TestPromptInterrupted: Ctrl-C at the password prompt kills the program
+// as usual but leaves the terminal echoing again.
+func TestPromptInterrupted(t *testing.T) {
+	master, slave := openPTY(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "AUTHDESK_TEST_PROMPT_CHILD=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitEcho(t, slave, false)
+	drain(master)
+	master.Write([]byte{3}) // ^C: the terminal sends SIGINT
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT {
+		t.Fatalf("child ended with %v, want death by SIGINT; terminal: %q", err, drain(master))
+	}
+	waitEcho(t, slave, true)
+}
+
+func init() {
+	if os.Getenv("AUTHDESK_TEST_PROMPT_CHILD") == "1" {
+		promptChild()
+	}
+}
+
+// promptChild is TestPromptInterrupted's child: it prompts on its terminal.
+func promptChild() {
+	pw, err := promptPassword(os.Stdin, os.Stderr, "Vault password: ")
+	fmt.Fprintf(os.Stderr, "prompt returned %d bytes, %v\n", len(pw), err)
+	os.Exit(3)
 }
 
 // waitEcho waits until the terminal's echo flag is on (or off).

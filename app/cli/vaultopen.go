@@ -157,6 +157,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // and exits 0.
 type helpRequest struct{ fs *flag.FlagSet }
 
+// Error satisfies error; Main prints the flags instead.
 func (h *helpRequest) Error() string { return "help requested" }
 
 // findOne resolves a NAME argument to exactly one account.

@@ -96,7 +96,8 @@ func dataParam(query string) (string, error) {
 		}
 		d, err := url.PathUnescape(v)
 		if err != nil {
-			return "", fmt.Errorf("data parameter is not valid URL encoding: %v", err)
+			// Not %v: url's error quotes the bad escape, a piece of the data.
+			return "", errors.New("data parameter is not valid URL encoding (a bad %-escape)")
 		}
 		if d == "" {
 			break
@@ -144,7 +145,7 @@ func Decode(b []byte) (Batch, error) {
 				if errors.Is(err, errMalformed) {
 					return Batch{}, fmt.Errorf("export data is malformed: account %d: %w", i, err)
 				}
-				batch.Skipped = append(batch.Skipped, fmt.Errorf("account %d (%s): %w", i, a.Title(), err))
+				batch.Skipped = append(batch.Skipped, fmt.Errorf("account %d (%s): %w", i, printable(a.Title()), err))
 				continue
 			}
 			batch.Accounts = append(batch.Accounts, a)
@@ -174,8 +175,9 @@ func Decode(b []byte) (Batch, error) {
 		}
 	}
 	_ = version // 1 in every export seen so far; newer versions decode the same fields
-	if batch.Size < 0 || batch.Index < 0 || (batch.Size > 0 && batch.Index >= batch.Size) {
-		return Batch{}, fmt.Errorf("export says it is QR code %d of %d", batch.Index+1, batch.Size)
+	// A missing size means a single QR code, so its index must be 0.
+	if batch.Size < 0 || batch.Index < 0 || batch.Index >= max(batch.Size, 1) {
+		return Batch{}, fmt.Errorf("export says it is QR code %d of %d", batch.Index+1, max(batch.Size, 1))
 	}
 	if len(batch.Accounts) == 0 && len(batch.Skipped) == 0 {
 		return Batch{}, errors.New("export holds no accounts")
@@ -286,6 +288,21 @@ func decodeAccount(b []byte) (vault.Account, error) {
 		return a, err
 	}
 	return a, nil
+}
+
+// printable makes a name from an untrusted export safe to print on a
+// terminal: valid UTF-8, control characters replaced, at most 64 runes.
+func printable(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	if r := []rune(s); len(r) > 64 {
+		s = string(r[:64]) + "…"
+	}
+	return s
 }
 
 // Encode is the inverse of Parse: it writes accounts as one export QR code's

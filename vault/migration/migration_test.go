@@ -182,6 +182,12 @@ func TestParseBad(t *testing.T) {
 		{enc([]byte{0x0a, 0x02, 0x0a, 0x00}), "account 1 (): secret is empty"},
 		{enc(protowire.AppendVarint([]byte{0x0a, 0x03, 0x0a, 0x01, 'x', 0x18, 0x05, 0x20}, 7)), "export says it is QR code 8 of 5"},
 		{"otpauth-migration://offline?data=" + strings.Repeat("A", MaxLen), "too long"},
+		// Found by FuzzImportLines: a skipped account's name is printed
+		// with its control characters and bad UTF-8 replaced.
+		{"otpAuth-migrAtion://offline?data=CjYaEA000000000000000000000SE000A000A000A000A000A000A00Z00000000000YA0A0CA0", "account 1 (?4?M4?M4?M4?M4?M (M4?M4?M4?M4?M4?M4?M)): name or issuer is not valid UTF-8"},
+		// Found by FuzzParse: an index without a size (a single QR code).
+		{"otpAuth-migrAtion://offline?data=CjAKEA000000000000000000000aE00000000000000000000000000aB000A000A00gA0A0CA0", "export says it is QR code 4 of 1"},
+		{"otpauth-migration://offline?data=%41%zz", "not valid URL encoding (a bad %-escape)"},
 		// Seen in another project's tests: the name's length prefix (20) is
 		// shorter than the name, so the rest is misread as fields.
 		{"otpauth-migration://offline?data=CjkKCkhlbGxvId6tvu8SFEV4YW1wbGU6YWxpY2VAZ21haWwuY29tGgdFeGFtcGxlIAEoATACEAEYASAA", "export data is malformed"},
@@ -213,7 +219,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse returned an invalid account: %v", err)
 			}
 		}
-		if b.Size > 0 && (b.Index < 0 || b.Index >= b.Size) {
+		if b.Index < 0 || b.Index >= max(b.Size, 1) {
 			t.Fatalf("index %d of %d", b.Index, b.Size)
 		}
 		if len(b.Accounts) == 0 {

@@ -24,7 +24,9 @@ package otpauth
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,8 +57,16 @@ func Parse(uri string) (vault.Account, error) {
 		return a, errors.New("otpauth URI contains control characters")
 	}
 	rest, _, _ = strings.Cut(rest, "#")
-	typ, rest, _ := strings.Cut(rest, "/")
-	rawLabel, rawQuery, _ := strings.Cut(rest, "?")
+	// otpauth://TYPE/LABEL?QUERY; some generators omit the label and its
+	// slash (otpauth://totp?secret=…&issuer=…).
+	var typ, rawLabel, rawQuery string
+	if i := strings.IndexAny(rest, "/?"); i < 0 {
+		typ = rest
+	} else if typ = rest[:i]; rest[i] == '/' {
+		rawLabel, rawQuery, _ = strings.Cut(rest[i+1:], "?")
+	} else {
+		rawQuery = rest[i+1:]
+	}
 
 	switch t := strings.ToLower(typ); t {
 	case "totp":
@@ -68,7 +78,14 @@ func Parse(uri string) (vault.Account, error) {
 	case "":
 		return a, errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
 	default:
-		return a, fmt.Errorf("unknown OTP type %q (want totp, hotp or steam)", typ)
+		// Quote the type only when it looks like one: a mangled URI may
+		// put anything here, the secret included.
+		if len(typ) <= 16 && !strings.ContainsFunc(typ, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+		}) {
+			return a, fmt.Errorf("unknown OTP type %q (want totp, hotp or steam)", typ)
+		}
+		return a, errors.New("unknown OTP type (want otpauth://totp/, otpauth://hotp/ or otpauth://steam/)")
 	}
 
 	labelIssuer, name, err := parseLabel(rawLabel)
@@ -77,11 +94,19 @@ func Parse(uri string) (vault.Account, error) {
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return a, fmt.Errorf("otpauth URI parameters are not valid URL encoding: %v", unwrapURLError(err))
+		// Not err: it quotes the bad escape, which may sit inside the secret.
+		return a, errors.New("otpauth URI parameters are not valid URL encoding (a bad %-escape)")
 	}
+	// get returns the first value of the parameter, matching its name
+	// without regard to case; an exact match wins, so that the result never
+	// depends on map order.
 	get := func(key string) (string, bool) {
-		for k, vs := range q {
-			if strings.EqualFold(k, key) && len(vs) > 0 {
+		if vs := q[key]; len(vs) > 0 {
+			return strings.TrimSpace(vs[0]), true
+		}
+		keys := slices.Sorted(maps.Keys(q))
+		for _, k := range keys {
+			if vs := q[k]; strings.EqualFold(k, key) && len(vs) > 0 {
 				return strings.TrimSpace(vs[0]), true
 			}
 		}
@@ -117,7 +142,7 @@ func Parse(uri string) (vault.Account, error) {
 		case "SHA512":
 			a.Algorithm = vault.SHA512
 		default:
-			return a, fmt.Errorf("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", alg)
+			return a, fmt.Errorf("unsupported algorithm %.32q (want SHA1, SHA256 or SHA512)", alg)
 		}
 	}
 
@@ -125,7 +150,7 @@ func Parse(uri string) (vault.Account, error) {
 	if d, ok := get("digits"); ok && d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil {
-			return a, fmt.Errorf("digits parameter %q is not a number", d)
+			return a, fmt.Errorf("digits parameter %.32q is not a number", d)
 		}
 		digits, hasDigits = n, true
 	}
@@ -161,7 +186,7 @@ func Parse(uri string) (vault.Account, error) {
 		}
 		n, err := strconv.ParseUint(c, 10, 64)
 		if err != nil {
-			return a, fmt.Errorf("counter %q is not a non-negative whole number", c)
+			return a, fmt.Errorf("counter %.32q is not a non-negative whole number", c)
 		}
 		a.Counter = n
 	} else {
@@ -170,9 +195,9 @@ func Parse(uri string) (vault.Account, error) {
 			n, err := strconv.Atoi(p)
 			switch {
 			case err != nil && strings.HasPrefix(p, "-"):
-				return a, fmt.Errorf("period must be a positive number of seconds, not %s", p)
+				return a, fmt.Errorf("period must be a positive number of seconds, not %.32s", p)
 			case err != nil:
-				return a, fmt.Errorf("period %q is not a whole number of seconds", p)
+				return a, fmt.Errorf("period %.32q is not a whole number of seconds", p)
 			case n <= 0:
 				return a, fmt.Errorf("period must be a positive number of seconds, not %d", n)
 			case n > vault.MaxPeriod:
@@ -197,7 +222,9 @@ func Parse(uri string) (vault.Account, error) {
 func parseLabel(raw string) (issuer, name string, err error) {
 	rawIssuer, rawName, ok := strings.Cut(raw, ":")
 	if !ok {
-		if i := strings.Index(strings.ToUpper(raw), "%3A"); i >= 0 {
+		// Not strings.ToUpper(raw): it rewrites invalid UTF-8 and shifts
+		// the indexes.
+		if i := indexFold(raw, "%3A"); i >= 0 {
 			rawIssuer, rawName, ok = raw[:i], raw[i+3:], true
 		}
 	}
@@ -217,6 +244,17 @@ func parseLabel(raw string) (issuer, name string, err error) {
 		return "", "", errors.New("label contains control characters")
 	}
 	return strings.TrimSpace(issuer), strings.TrimSpace(name), nil
+}
+
+// indexFold returns the index of the first instance of the ASCII string sub
+// in s, ignoring ASCII case, or -1.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }

@@ -65,6 +65,8 @@ var goodURIs = []struct {
 		want{issuer: "Twitter", name: "@alice", secret: "GEZDGNBV"}},
 	{"padding unescaped", "otpauth://totp/Service:bob?secret=MZXW6===&issuer=Service",
 		want{issuer: "Service", name: "bob", secret: "MZXW6"}},
+	{"no label, no slash", "otpauth://totp?secret=JBSWY3DPEHPK3PXP&issuer=Okta",
+		want{issuer: "Okta", secret: "JBSWY3DPEHPK3PXP"}},
 	{"dashed secret", "otpauth://totp/Okta:alice?secret=JBSW-Y3DP-EHPK-3PXP&issuer=Okta",
 		want{issuer: "Okta", name: "alice", secret: "JBSWY3DPEHPK3PXP"}},
 	{"SHA256 8 digits 60 s", "otpauth://totp/Vault:alice?secret=JBSWY3DPEHPK3PXP&issuer=Vault&algorithm=SHA256&digits=8&period=60",
@@ -157,7 +159,7 @@ func TestParseBad(t *testing.T) {
 		{"otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8", "Google Authenticator export"},
 		{"otpauth://totp/GitHub:alice?issuer=GitHub", "missing secret parameter"},
 		{"otpauth://totp/GitHub:alice?secret=&issuer=GitHub", "missing secret parameter"},
-		{"otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PX1", "invalid base32 secret: not valid base32 (bad character '1'"},
+		{"otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PX1", "invalid base32 secret: not valid base32 (character 16 is not a letter or a digit 2-7)"},
 		{"otpauth://totp/GitHub:alice?secret=JBSWY3DPEH!K3PXP", "invalid base32 secret"},
 		{"otpauth://totp/GitHub:alice?secret=ABC", "invalid base32 secret: not valid base32 (wrong length 3)"},
 		{"otpauth://motp/GitHub:alice?secret=JBSWY3DPEHPK3PXP", `unknown OTP type "motp"`},
@@ -183,6 +185,16 @@ func TestParseBad(t *testing.T) {
 		{"otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&algorithm=SHA256", "steam codes use SHA1"},
 		{"otpauth://totp/x?secret=" + strings.Repeat("A", MaxLen), "otpauth URI is too long"},
 		{"otpauth://totp/x?secret=" + strings.Repeat("A", 1700), "invalid base32 secret: too long"},
+		// Found by FuzzImportLines: what follows otpauth:// is not a type
+		// and must not be quoted.
+		{"otpAuth://secret=00000000", "unknown OTP type (want otpauth://totp/"},
+		{"otpauth://JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP/x?secret=MZXW6", "unknown OTP type (want otpauth://totp/"},
+		// Found by FuzzParse: invalid UTF-8 before an encoded colon.
+		{"otpAuth://totp/\xb3%3A", "label is not valid UTF-8"},
+		{"otpauth://totp/\xb3%3Aalice?secret=JBSWY3DPEHPK3PXP", "label is not valid UTF-8"},
+		{"otpauth://totp/GitHub:alice?secret=JBSW%ZZY3DPEHPK3PXP", "parameters are not valid URL encoding (a bad %-escape)"},
+		{"otpauth://totp/GitHub:alice?secret=jbsw-y3dp-ehpk-3px8", "character 19 is not a letter or a digit 2-7"},
+		{"otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&Secret=ZZZZ&digits=9", "digits must be 6, 7 or 8, not 9"},
 	}
 	if len(tests) < 15 {
 		t.Fatal("too few bad URIs")
@@ -191,6 +203,16 @@ func TestParseBad(t *testing.T) {
 		_, err := Parse(tt.uri)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%.80q) = %v, want error containing %q", tt.uri, err, tt.want)
+		}
+		// No error quotes any part of the secret, even a malformed one.
+		if _, s, ok := strings.Cut(tt.uri, "secret="); ok && err != nil {
+			s, _, _ = strings.Cut(s, "&")
+			for i := 0; i+5 <= len(s); i++ {
+				if strings.Contains(err.Error(), s[i:i+5]) || strings.Contains(strings.ToUpper(err.Error()), strings.ToUpper(s[i:i+5])) {
+					t.Errorf("Parse(%.80q) error %q quotes the secret", tt.uri, err)
+					break
+				}
+			}
 		}
 	}
 }

@@ -1,0 +1,192 @@
+//go:build linux
+
+package vault
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// recoveryRecipe is the recovery recipe of the package documentation (and of
+// the README), run verbatim by TestRecoveryWithAgeTool. umask 077 matters:
+// age -o and the shell's > create files readable by everyone otherwise.
+const recoveryRecipe = `umask 077
+sed -n '2,/^-----END AGE ENCRYPTED FILE-----$/p' vault.age > key.age
+age -d -o key.txt key.age
+sed '1,/^-----END AGE ENCRYPTED FILE-----$/d' vault.age > accounts.age
+age -d -i key.txt accounts.age > accounts.json
+shred -u key.txt
+`
+
+// TestRecoveryWithAgeTool runs the documented recovery recipe with the real
+// age command-line tool, typing the password into a pseudo-terminal as a user
+// would, and checks that accounts.json holds the accounts.
+func TestRecoveryWithAgeTool(t *testing.T) {
+	if _, err := exec.LookPath("age"); err != nil {
+		if os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
+			t.Fatal("the age command-line tool is not installed (apt-get install age)")
+		}
+		t.Skip("the age command-line tool is not installed (apt-get install age)")
+	}
+	doc, err := os.ReadFile("account.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(recoveryRecipe) {
+		if !bytes.Contains(doc, []byte("//\t"+strings.TrimSuffix(line, "\n"))) {
+			t.Errorf("the package documentation lacks the recipe line %q", line)
+		}
+	}
+
+	want := []Account{testAccount(1), testAccount(2)}
+	want[1].Issuer, want[1].Note = "Ünïcode €", "a \"quoted\" note"
+	// AUTHDESK_TEST_RECOVERY_WF=18 checks the real work factor (slow, so
+	// not the default): the age tool must accept what Create writes.
+	wf := testWF
+	if s := os.Getenv("AUTHDESK_TEST_RECOVERY_WF"); s != "" {
+		if wf, err = strconv.Atoi(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "vault.age")
+	v, err := Create(path, password, Options{WorkFactor: wf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Add(want...); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "vault.age"), mustRead(t, path), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	master, slave := openPTY(t)
+	cmd := exec.Command("sh", "-e", "-c", recoveryRecipe)
+	cmd.Dir = dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	// age reads the passphrase from /dev/tty: make the pty the controlling
+	// terminal of a new session.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close() // the child holds it; EOF on master when the child is gone
+
+	var (
+		mu     sync.Mutex
+		screen bytes.Buffer
+	)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		buf := make([]byte, 1024)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	typed := false
+	deadline := time.Now().Add(60 * time.Second)
+	for !typed && time.Now().Before(deadline) {
+		mu.Lock()
+		asked := strings.Contains(strings.ToLower(screen.String()), "passphrase")
+		mu.Unlock()
+		if asked {
+			fmt.Fprintf(master, "%s\n", password)
+			typed = true
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err = <-waitErr:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		err = <-waitErr
+		t.Errorf("the recipe did not finish")
+	}
+	<-readDone
+	mu.Lock()
+	out := screen.String()
+	mu.Unlock()
+	if !typed {
+		t.Fatalf("age never asked for the passphrase; terminal showed:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("recipe failed: %v; terminal showed:\n%s", err, out)
+	}
+	if strings.Contains(out, string(password)) {
+		t.Errorf("the password was echoed on the terminal:\n%s", out)
+	}
+
+	if _, err := os.Stat(filepath.Join(dir, "key.txt")); !os.IsNotExist(err) {
+		t.Errorf("key.txt was not removed: %v", err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "accounts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("accounts.json has mode %v, want 0600", fi.Mode().Perm())
+	}
+	var got struct {
+		Accounts []Account `json:"accounts"`
+	}
+	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "accounts.json")), &got); err != nil {
+		t.Fatalf("accounts.json: %v", err)
+	}
+	if len(got.Accounts) != len(want) {
+		t.Fatalf("accounts.json holds %d accounts, want %d", len(got.Accounts), len(want))
+	}
+	for i, a := range got.Accounts {
+		if a.Issuer != want[i].Issuer || a.Name != want[i].Name || a.Note != want[i].Note || !bytes.Equal(a.Secret, want[i].Secret) {
+			t.Errorf("account %d = %s %s, want %s %s", i, a.Issuer, a.Name, want[i].Issuer, want[i].Name)
+		}
+	}
+}
+
+// openPTY returns the two ends of a new pseudo-terminal.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		if os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
+			t.Fatalf("no pseudo-terminals: %v", err)
+		}
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return m, s
+}
