@@ -47,6 +47,11 @@ bench: bench-vault bench-scan bench-gui bench-platform
 bench-vault: deps deps-test
 	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/
 
+# Our scanner vs zbarimg and ZXingReader over scanner/testdata/corpus: decode
+# rate, median wall time and peak RSS per tool.
+bench-scan: deps deps-test
+	$(GO) run ./scanner/testdata/bench -runs 5
+
 # Start-up to codes (500 accounts), idle CPU and memory (200 accounts) of the real window.
 bench-gui: deps deps-test
 	cmd/authdesk/bench-gui.sh
