@@ -54,15 +54,11 @@ func runCode(env *Env, g *Globals, args []string) error {
 	default:
 		return usagef("too many arguments: give one NAME (quote names with spaces)")
 	}
-	v, err := openVault(env, g)
+	v, a, err := openAccount(env, g, pos[0])
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v, pos[0])
-	if err != nil {
-		return err
-	}
 	if a.Type == vault.HOTP {
 		// The counter as it is on disk now, under the lock: another
 		// program may have used codes since the vault was opened.

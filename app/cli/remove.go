@@ -18,15 +18,11 @@ func runRemove(env *Env, g *Globals, args []string) error {
 	if len(pos) != 1 {
 		return usagef("need exactly one account NAME (usage: authdesk-cli remove NAME)")
 	}
-	v, err := openVault(env, g)
+	v, a, err := openAccount(env, g, pos[0])
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v, pos[0])
-	if err != nil {
-		return err
-	}
 	if err := v.Remove(a.ID); err != nil {
 		return err
 	}

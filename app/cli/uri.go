@@ -28,15 +28,11 @@ func runURI(env *Env, g *Globals, args []string) error {
 	if len(pos) != 1 {
 		return usagef("need exactly one account NAME (usage: authdesk-cli uri [--show-secret] NAME)")
 	}
-	v, err := openVault(env, g)
+	v, a, err := openAccount(env, g, pos[0])
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v, pos[0])
-	if err != nil {
-		return err
-	}
 	u := otpauth.Format(a)
 	if !*show {
 		u = strings.Replace(u, "secret="+vault.EncodeSecret(a.Secret), "secret="+redacted, 1)

@@ -177,3 +177,18 @@ func findOne(v *vault.Vault, name string) (vault.Account, error) {
 	}
 	return m[0], nil
 }
+
+// openAccount opens the vault and finds the one account name matches (see
+// findOne). The caller closes the vault.
+func openAccount(env *Env, g *Globals, name string) (*vault.Vault, vault.Account, error) {
+	v, err := openVault(env, g)
+	if err != nil {
+		return nil, vault.Account{}, err
+	}
+	a, err := findOne(v, name)
+	if err != nil {
+		v.Close()
+		return nil, vault.Account{}, err
+	}
+	return v, a, nil
+}
