@@ -1,13 +1,18 @@
 package scanner
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
 // hybridBinarize is gozxing's HybridBinarizer (ZXing's local-threshold
 // binarizer: 8×8 blocks, each thresholded at the mean black point of the 5×5
 // blocks around it) rewritten for speed. It reads the grey buffer directly,
-// builds each row's bits 32 at a time, splits the work over both cores,
+// works on eight pixels at a time in a uint64 (block sums, minima and
+// maxima, and the threshold compares: one 8-pixel row of a block shares
+// one threshold), builds each row's bits 32 at a time, splits the work
+// over both cores,
 // and binarizes the image and its inverse (for light-on-dark codes) in one
 // go: the inverse's block statistics follow from the image's (sum' =
 // 64·255−sum, min' = 255−max, max' = 255−min) and its pixels need no
@@ -39,18 +44,8 @@ func hybridBinarize(g *grey) (normal, inverted *gozxing.BitMatrix, err error) {
 			yoff := min(by<<blockPower, h-block)
 			for bx := 0; bx < subW; bx++ {
 				xoff := min(bx<<blockPower, w-block)
-				sum, lo, hi := 0, uint8(255), uint8(0)
-				for yy := 0; yy < block; yy++ {
-					o := (yoff+yy)*w + xoff
-					row := g.pix[o : o+block : o+block]
-					for _, p := range row {
-						sum += int(p)
-						lo = min(lo, p)
-						hi = max(hi, p)
-					}
-				}
 				i := by*subW + bx
-				sums[i], mins[i], maxs[i] = int32(sum), lo, hi
+				sums[i], mins[i], maxs[i] = blockStats(g.pix[yoff*w+xoff:], w)
 			}
 		}
 	})
@@ -62,48 +57,61 @@ func hybridBinarize(g *grey) (normal, inverted *gozxing.BitMatrix, err error) {
 	if inverted, err = gozxing.NewBitMatrix(w, h); err != nil {
 		return nil, nil, err
 	}
+	// Whole 32-pixel words left of the last block column's overlap go
+	// eight pixels (one block, one threshold) at a time; the rest pixel
+	// by pixel with per-pixel thresholds.
+	swarWords := max(0, (w-block)/32)
 	parallelRows(h, w, func(y0, y1 int) {
 		row := gozxing.NewBitArray(w)
 		rowInv := gozxing.NewBitArray(w)
 		words, wordsInv := row.GetBitArray(), rowInv.GetBitArray()
-		// Per-pixel thresholds for the current block row. The last block
-		// row and column start at h-8 and w-8 and overlap the ones before;
-		// gozxing sets a pixel black if any block covering it says so, so
-		// the overlap takes the larger threshold.
+		// Thresholds for the current block row: per block for the SWAR
+		// words, per pixel for the tail. The last block row and column
+		// start at h-8 and w-8 and overlap the ones before; gozxing sets a
+		// pixel black if any block covering it says so, so the overlap
+		// takes the larger threshold.
+		bt := make([]uint8, subW)
+		btInv := make([]uint8, subW) // 255 − the inverse's threshold
+		tail := swarWords * 32
 		tr := make([]uint8, w)
-		trInv := make([]uint8, w) // 255 − the inverse's threshold
+		trInv := make([]uint8, w)
 		lastBy, lastOverlap := -1, false
 		for y := y0; y < y1; y++ {
 			by := y >> blockPower
 			overlap := y >= h-block && by != subH-1
 			if by != lastBy || overlap != lastOverlap {
 				lastBy, lastOverlap = by, overlap
-				pixelThresholds(tr, thr, by, subW, subH, w, overlap)
-				pixelThresholds(trInv, thrInv, by, subW, subH, w, overlap)
-				for x, t := range trInv {
-					trInv[x] = 255 - t
+				blockRowThresholds(bt, thr, by, subW, subH, overlap)
+				blockRowThresholds(btInv, thrInv, by, subW, subH, overlap)
+				for i, t := range btInv {
+					btInv[i] = 255 - t
+				}
+				pixelThresholds(tr, thr, by, subW, subH, w, tail, overlap)
+				pixelThresholds(trInv, thrInv, by, subW, subH, w, tail, overlap)
+				for x := tail; x < w; x++ {
+					trInv[x] = 255 - trInv[x]
 				}
 			}
 			src := g.pix[y*w : (y+1)*w]
-			full := w / 32
-			for wi := 0; wi < full; wi++ {
-				s := src[wi*32 : wi*32+32 : wi*32+32]
-				t := tr[wi*32 : wi*32+32 : wi*32+32]
-				ti := trInv[wi*32 : wi*32+32 : wi*32+32]
+			for wi := 0; wi < swarWords; wi++ {
 				var bits, bitsInv uint32
-				for i := range 32 {
-					bits |= b2u(s[i] <= t[i]) << i
-					bitsInv |= b2u(s[i] >= ti[i]) << i
+				for k := range 4 {
+					bx := wi*4 + k
+					p := binary.LittleEndian.Uint64(src[bx*block:])
+					t := uint64(bt[bx]) * lanes
+					ti := uint64(btInv[bx]) * lanes
+					bits |= packLanes(geLanes(t, p)) << (8 * k)
+					bitsInv |= packLanes(geLanes(p, ti)) << (8 * k)
 				}
 				words[wi], wordsInv[wi] = bits, bitsInv
 			}
-			if full < len(words) {
+			for wi := swarWords; wi < len(words); wi++ {
 				var bits, bitsInv uint32
-				for x := full * 32; x < w; x++ {
-					bits |= b2u(src[x] <= tr[x]) << (x - full*32)
-					bitsInv |= b2u(src[x] >= trInv[x]) << (x - full*32)
+				for x := wi * 32; x < min(w, wi*32+32); x++ {
+					bits |= b2u(src[x] <= tr[x]) << (x - wi*32)
+					bitsInv |= b2u(src[x] >= trInv[x]) << (x - wi*32)
 				}
-				words[full], wordsInv[full] = bits, bitsInv
+				words[wi], wordsInv[wi] = bits, bitsInv
 			}
 			normal.SetRow(y, row)
 			inverted.SetRow(y, rowInv)
@@ -141,29 +149,56 @@ func blockThresholds(sums []int32, mins, maxs []uint8, subW, subH int, invert bo
 			bp[i] = avg
 		}
 	}
+	// The 5×5 sums, separably: a vertical sum of five per column for the
+	// centre row, then a sliding horizontal sum of five of those. Centres
+	// are clamped two blocks in from the edges.
 	thr := make([]uint8, subW*subH)
+	col := make([]int32, subW)
+	box := make([]int32, subW)
+	prevTop := -1
 	for by := 0; by < subH; by++ {
 		top := min(max(by, 2), subH-3)
-		for bx := 0; bx < subW; bx++ {
-			left := min(max(bx, 2), subW-3)
-			var sum int32
+		if top != prevTop {
+			prevTop = top
+			clear(col)
 			for z := -2; z <= 2; z++ {
-				r := bp[(top+z)*subW+left-2 : (top+z)*subW+left+3]
-				sum += r[0] + r[1] + r[2] + r[3] + r[4]
+				for x, v := range bp[(top+z)*subW : (top+z+1)*subW] {
+					col[x] += v
+				}
 			}
-			thr[by*subW+bx] = uint8(sum / 25)
+			sum := col[0] + col[1] + col[2] + col[3] + col[4]
+			box[2] = sum
+			for cx := 3; cx <= subW-3; cx++ {
+				sum += col[cx+2] - col[cx-3]
+				box[cx] = sum
+			}
+		}
+		row := thr[by*subW : (by+1)*subW]
+		for bx := range row {
+			row[bx] = uint8(box[min(max(bx, 2), subW-3)] / 25)
 		}
 	}
 	return thr
 }
 
-// pixelThresholds fills tr with the threshold of each column in block row
-// by, taking the larger one where the last block row or column overlaps.
-func pixelThresholds(tr, thr []uint8, by, subW, subH, w int, overlap bool) {
+// blockRowThresholds fills bt with the threshold of each block in block
+// row by, taking the larger one where the last block row overlaps.
+func blockRowThresholds(bt, thr []uint8, by, subW, subH int, overlap bool) {
+	copy(bt, thr[by*subW:(by+1)*subW])
+	if overlap {
+		for bx, t := range thr[(subH-1)*subW : subH*subW] {
+			bt[bx] = max(bt[bx], t)
+		}
+	}
+}
+
+// pixelThresholds fills tr[x0:] with the threshold of each column in block
+// row by, taking the larger one where the last block row or column overlaps.
+func pixelThresholds(tr, thr []uint8, by, subW, subH, w, x0 int, overlap bool) {
 	const block = 8
 	t := thr[by*subW : (by+1)*subW]
 	tl := thr[(subH-1)*subW : subH*subW]
-	for x := range tr {
+	for x := x0; x < len(tr); x++ {
 		bx := x >> 3
 		v := t[bx]
 		if overlap {
@@ -177,6 +212,57 @@ func pixelThresholds(tr, thr []uint8, by, subW, subH, w int, overlap bool) {
 		}
 		tr[x] = v
 	}
+}
+
+// SWAR ("SIMD within a register") helpers: a uint64 holds eight pixels,
+// one per byte lane, pixel x in the lane at bits 8x..8x+7 (a little-endian
+// load).
+const (
+	lanes    = 0x0101010101010101 // multiplier that copies a byte to every lane
+	laneHigh = 0x8080808080808080 // the high bit of every lane
+	laneLow  = 0x00ff00ff00ff00ff // the even lanes, as 16-bit lanes
+)
+
+// geLanes has the high bit of each lane set where a's byte ≥ b's
+// (unsigned), and nothing else. The subtraction works on the low seven
+// bits of each lane, with the high bit set in a so that no lane borrows
+// from the next; the high bits then decide where they differ.
+func geLanes(a, b uint64) uint64 {
+	low := (a | laneHigh) - (b &^ laneHigh) // high bit: a's low 7 bits ≥ b's
+	return ((a &^ b) | (^(a ^ b) & low)) & laneHigh
+}
+
+// packLanes gathers the high bits of the eight lanes into bits 0..7.
+func packLanes(m uint64) uint32 {
+	return uint32(((m >> 7) * 0x0102040810204080) >> 56)
+}
+
+// minMaxLanes is the lane-wise minimum and maximum of a and b.
+func minMaxLanes(a, b uint64) (lo, hi uint64) {
+	ge := (geLanes(a, b) >> 7) * 0xff // all ones where a ≥ b
+	d := (a ^ b) & ge
+	return a ^ d, b ^ d
+}
+
+// blockStats is the sum, minimum and maximum of the 8×8 block at the
+// start of pix, whose rows are stride bytes apart.
+func blockStats(pix []byte, stride int) (sum int32, lo, hi uint8) {
+	v := binary.LittleEndian.Uint64(pix)
+	vmin, vmax := v, v
+	acc := (v & laneLow) + (v >> 8 & laneLow) // four 16-bit sums of two pixels
+	for yy := 1; yy < 8; yy++ {
+		v = binary.LittleEndian.Uint64(pix[yy*stride:])
+		acc += (v & laneLow) + (v >> 8 & laneLow)
+		vmin, _ = minMaxLanes(vmin, v)
+		_, vmax = minMaxLanes(vmax, v)
+	}
+	// Fold the lanes: each step leaves the answer for the lanes below in
+	// the lanes below (the lanes above read garbage and are ignored).
+	for _, sh := range [3]uint{32, 16, 8} {
+		vmin, _ = minMaxLanes(vmin, vmin>>sh)
+		_, vmax = minMaxLanes(vmax, vmax>>sh)
+	}
+	return int32((acc * 0x0001000100010001) >> 48), uint8(vmin), uint8(vmax)
 }
 
 // b2u is 1 for true and 0 for false, without a branch.

@@ -29,7 +29,9 @@ type attempt struct {
 const maxMaskRounds = 12
 
 // bigSide is the shorter side from which we try a half-size copy first:
-// 1440p and 4K screens, whose codes are large in pixels.
+// 1440p and 4K screens, whose codes are large in pixels. (On 1440p the
+// half-size copy reads only one screenshot in four, but a miss costs a
+// tenth of a full-size pass and a hit saves a third of the work.)
 const bigSide = 1400
 
 // plan lists the attempts, in phases of two that run on both cores
@@ -153,13 +155,26 @@ func decodeGrey(g *grey) []string {
 			go func() {
 				defer wg.Done()
 				results[i] = runAttempt(pyr, a, prevDone)
+				if attemptHook != nil {
+					attemptHook(a, results[i])
+				}
 			}()
 		}
 		wg.Wait()
-		leftover := false
 		for _, r := range results {
 			all = append(all, r.codes...)
-			leftover = leftover || r.leftover
+		}
+		// A pattern one attempt could not explain may sit in a code the
+		// other one read (the inverted image of a dark-on-light code
+		// shows spurious patterns): only patterns outside every code read
+		// so far mean a code is still unread.
+		leftover := false
+		for _, r := range results {
+			for _, p := range r.leftover {
+				if !insideAny(all, p) {
+					leftover = true
+				}
+			}
 		}
 		if len(all) == 0 {
 			continue
@@ -175,11 +190,28 @@ func decodeGrey(g *grey) []string {
 	return order(all)
 }
 
-// attemptResult is what one attempt read, and whether finder patterns
-// remained outside the codes read.
+// attemptHook, when set (by tests), sees every attempt run and its result.
+// It is called from the attempt's goroutine.
+var attemptHook func(attempt, attemptResult)
+
+// attemptResult is what one attempt read, and the finder patterns (in
+// full-resolution coordinates) that remained outside the codes it read.
 type attemptResult struct {
 	codes    []found
-	leftover bool
+	leftover []point
+}
+
+// point is a position in full-resolution pixel coordinates.
+type point struct{ x, y float64 }
+
+// insideAny reports whether p lies in the box of one of fs.
+func insideAny(fs []found, p point) bool {
+	for _, f := range fs {
+		if f.box.contains(p.x, p.y) {
+			return true
+		}
+	}
+	return false
 }
 
 // runAttempt reads every code it can in the attempt's binarized image,
@@ -235,7 +267,12 @@ func runAttempt(pyr *pyramid, a attempt, known []found) (out attemptResult) {
 		// is enough, as at half size a code whose modules are two pixels
 		// wide often shows just one. Only worth knowing once something was
 		// read (or is known); else the next phase runs anyway.
-		out.leftover = leftover && (len(out.codes) > 0 || len(known) > 0)
+		out.leftover = out.leftover[:0]
+		if len(out.codes) > 0 || len(known) > 0 {
+			for _, p := range leftover {
+				out.leftover = append(out.leftover, point{p.x * scale, p.y * scale})
+			}
+		}
 		if !added {
 			break
 		}
@@ -268,9 +305,9 @@ func clearRect(m *gozxing.BitMatrix, r rect) {
 }
 
 // detectAndDecode finds finder-pattern triples and decodes each, in level
-// coordinates. It also reports whether confirmed finder patterns remain
-// that no decoded code accounts for.
-func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover bool) {
+// coordinates. It also returns the confirmed finder patterns that no
+// decoded code accounts for.
+func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover []point) {
 	f, infos := findMulti(m)
 	for _, info := range infos {
 		if c, ok := decodeInfo(m, info, hints); ok {
@@ -281,15 +318,8 @@ func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 		if c.GetCount() < 2 {
 			continue
 		}
-		inside := false
-		for _, o := range out {
-			if o.box.contains(c.GetX(), c.GetY()) {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			leftover = true
+		if p := (point{c.GetX(), c.GetY()}); !insideAny(out, p) {
+			leftover = append(leftover, p)
 		}
 	}
 	return out, leftover

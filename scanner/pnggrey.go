@@ -221,9 +221,7 @@ func unfilter(ft byte, cdat, pdat []byte, bpp int) error {
 			cdat[i] += cdat[i-bpp]
 		}
 	case 2: // up
-		for i, p := range pdat {
-			cdat[i] += p
-		}
+		unfilterUp(cdat, pdat)
 	case 3: // average
 		for i := 0; i < bpp; i++ {
 			cdat[i] += pdat[i] / 2
@@ -258,6 +256,21 @@ func unfilter(ft byte, cdat, pdat []byte, bpp int) error {
 	return nil
 }
 
+// unfilterUp adds the row above, byte-wise, eight bytes at a time: the low
+// seven bits of each byte add without carrying into the next, and the high
+// bit is the xor of the two high bits and that carry.
+func unfilterUp(cdat, pdat []byte) {
+	n := min(len(cdat), len(pdat)) &^ 7
+	for i := 0; i < n; i += 8 {
+		a := binary.LittleEndian.Uint64(cdat[i:])
+		b := binary.LittleEndian.Uint64(pdat[i:])
+		binary.LittleEndian.PutUint64(cdat[i:], ((a&^laneHigh)+(b&^laneHigh))^((a^b)&laneHigh))
+	}
+	for i := n; i < len(cdat) && i < len(pdat); i++ {
+		cdat[i] += pdat[i]
+	}
+}
+
 // pngRow converts one unfiltered row to luminance.
 func pngRow(dst, src []byte, ctype, depth byte, palette []byte) {
 	s := int(depth) / 8 // bytes per sample; the high byte comes first
@@ -272,9 +285,9 @@ func pngRow(dst, src []byte, ctype, depth byte, palette []byte) {
 		}
 	case 2:
 		if s == 1 {
-			src = src[:3*len(dst)]
-			for x, i := 0, 0; x < len(dst) && i+2 < len(src); x, i = x+1, i+3 {
-				dst[x] = byte((uint32(src[i])*77 + uint32(src[i+1])*150 + uint32(src[i+2])*29 + 128) >> 8)
+			for x := range dst {
+				p := src[3*x : 3*x+3 : 3*x+3]
+				dst[x] = byte((uint32(p[0])*77 + uint32(p[1])*150 + uint32(p[2])*29 + 128) >> 8)
 			}
 			return
 		}
@@ -294,10 +307,10 @@ func pngRow(dst, src []byte, ctype, depth byte, palette []byte) {
 		}
 	case 6:
 		if s == 1 {
-			src = src[:4*len(dst)]
-			for x, i := 0, 0; x < len(dst) && i+3 < len(src); x, i = x+1, i+4 {
-				l := (uint32(src[i])*77 + uint32(src[i+1])*150 + uint32(src[i+2])*29 + 128) >> 8
-				if a := uint32(src[i+3]); a != 255 {
+			for x := range dst {
+				p := src[4*x : 4*x+4 : 4*x+4]
+				l := (uint32(p[0])*77 + uint32(p[1])*150 + uint32(p[2])*29 + 128) >> 8
+				if a := uint32(p[3]); a != 255 {
 					l = (l*a + 255*(255-a) + 127) / 255
 				}
 				dst[x] = byte(l)

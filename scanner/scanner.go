@@ -9,11 +9,13 @@
 // the header before any pixel memory is allocated), ErrScreenUnavailable and
 // ErrClipboardNoImage when the desktop cannot give us pixels.
 //
-// How it reads: the image is converted once to an 8-bit grey buffer straight
-// from the decoder's pixel slices, then looked at in phases of two attempts
-// that run on two cores (dark-on-light and light-on-dark, at half size first
-// on large screens, then full size, then harder searches); the first phase
-// that reads anything ends the search. Within an attempt, every code read is
+// How it reads: the image is converted once to an 8-bit grey buffer (PNG is
+// inflated straight to grey, JPEG decoded without its chroma by
+// internal/jpegluma, other formats converted from the decoder's pixel
+// slices), then looked at in phases of two attempts that run on two cores
+// (dark-on-light and light-on-dark, at half size first on large screens,
+// then full size, then harder searches); the first phase that reads every
+// code it saw ends the search. Within an attempt, every code read is
 // masked out and the image searched again, so grids of codes are all found.
 package scanner
 
@@ -27,12 +29,14 @@ import (
 
 	// Decoders for every format the scanner accepts.
 	_ "image/gif"
-	_ "image/jpeg"
+	"image/jpeg"
 	_ "image/png"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
+
+	"authdesk/scanner/internal/jpegluma"
 )
 
 var (
@@ -89,8 +93,8 @@ func Bytes(b []byte) ([]string, error) {
 	return out, nil
 }
 
-// decodeGreyBytes decodes an encoded image to luminance, by the PNG fast
-// path when it applies, else by the standard decoders.
+// decodeGreyBytes decodes an encoded image to luminance, by the PNG or
+// JPEG fast path when it applies, else by the standard decoders.
 func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	g, err := pngGrey(b, maxPixels)
 	if err == nil {
@@ -99,11 +103,38 @@ func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	if !errors.Is(err, errPNGFallback) {
 		return nil, err
 	}
+	if g := jpegGrey(b, maxPixels); g != nil {
+		return g, nil
+	}
 	img, err := decodeImage(b, maxPixels)
 	if err != nil {
 		return nil, err
 	}
 	return toGrey(img), nil
+}
+
+// jpegGrey decodes a grey or YCbCr JPEG's luminance with jpegluma, which
+// skips the chroma. It returns nil for anything else, and for anything
+// jpegluma refuses or fails on: image/jpeg then decodes it, or says what
+// is wrong with it in the usual words.
+func jpegGrey(b []byte, maxPixels int64) (g *grey) {
+	if !bytes.HasPrefix(b, []byte("\xff\xd8")) {
+		return nil
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			g = nil
+		}
+	}()
+	img, err := jpegluma.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	return toGrey(img)
 }
 
 // File reads the image file at path and returns its QR payloads.
