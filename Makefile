@@ -7,7 +7,6 @@ BIN   := bin
 # Release builds: Fyne's fyne.Do migration is done; no_emoji keeps Fyne's
 # 10 MB emoji font out of memory.
 TAGS  := migrated_fynedo,no_emoji
-export LANG := C.UTF-8
 
 # Build: cgo and the X11/OpenGL headers Fyne's GL driver links against.
 PKGS_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxxf86vm-dev
