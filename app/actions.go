@@ -132,9 +132,10 @@ func (u *UI) AdvanceHOTP(id string) {
 	if !ok || a.Type != vault.HOTP {
 		return
 	}
-	a.Counter++
 	v := u.v
-	background(u, func() error { return v.Update(a) }, func(err error) {
+	// AdvanceCounter increments the counter on disk under the vault's lock,
+	// so the CLI or another instance using codes meanwhile is not undone.
+	background(u, func() error { _, err := v.AdvanceCounter(id); return err }, func(err error) {
 		if err != nil {
 			u.showError("Could not save the counter", err)
 			return

@@ -425,6 +425,7 @@ func (u *UI) ShowManualEntry() {
 	f.content = container.New(&widthLayout{width: 440}, container.NewVBox(form, help, f.advanced, f.general))
 	f.d = newCustom("Enter key manually", f.content, []fyne.CanvasObject{cancel, f.add}, u.win)
 	cancel.OnTapped = f.d.Hide
+	f.kindChanged() // enable the fields of the default type only
 	f.d.Show()
 	u.win.Canvas().Focus(f.issuer)
 }

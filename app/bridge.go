@@ -31,17 +31,20 @@ func (u *UI) later(d time.Duration, f func()) {
 func (u *UI) busy(msg string) (done func()) {
 	finished := false
 	var d dialog.Dialog
+	var bar *widget.ProgressBarInfinite
 	u.later(500*time.Millisecond, func() {
 		if finished {
 			return
 		}
-		bar := widget.NewProgressBarInfinite()
+		bar = widget.NewProgressBarInfinite()
 		d = dialog.NewCustomWithoutButtons(msg, bar, u.win)
 		d.Show()
 	})
 	return func() {
 		finished = true
 		if d != nil {
+			// Hiding the dialog leaves the bar's 60 fps animation running.
+			bar.Stop()
 			d.Hide()
 		}
 	}

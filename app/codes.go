@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"image/color"
+	"math"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -40,6 +41,7 @@ type codeList struct {
 	empty    fyne.CanvasObject
 	rows     map[*codeRow]struct{} // the row widgets the list created
 	body     *fyne.Container
+	offset   float32 // the list's scroll offset at the last tick
 }
 
 // showCodes switches to the codes screen for v.
@@ -58,6 +60,9 @@ func (u *UI) showCodes(v *vault.Vault) {
 				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.Now())
 			}
 		})
+	// Rows are set apart by their avatars; separators would be 13 more
+	// objects to draw every second.
+	c.list.HideSeparators = true
 	c.list.OnSelected = func(id widget.ListItemID) { c.selected = id; u.touch() }
 	c.list.OnUnselected = func(id widget.ListItemID) {
 		if c.selected == id {
@@ -89,7 +94,14 @@ func (u *UI) showCodes(v *vault.Vault) {
 		// Start-up garbage (font tables, decrypted vault buffers) is freed
 		// but kept by the Go runtime for minutes; hand it back once.
 		u.trimmed = true
-		u.later(2*time.Second, func() { u.cfg.Go(debug.FreeOSMemory) })
+		u.later(2*time.Second, func() {
+			if u.steadyGC {
+				// From now on little is allocated (a few strings a
+				// second): collect more often for a smaller heap.
+				debug.SetGCPercent(25)
+			}
+			u.cfg.Go(debug.FreeOSMemory)
+		})
 	}
 	if u.cfg.Trace != nil && !u.traced {
 		u.traced = true
@@ -281,43 +293,42 @@ type codeRow struct {
 	u    *UI
 	acct vault.Account
 
-	avatar   *canvas.Circle
-	initials *canvas.Text
-	issuer   *widget.Label
-	name     *widget.RichText
-	nameSeg  *widget.TextSegment
-	code     *canvas.Text
-	next     *canvas.Text
-	track    *canvas.Rectangle
-	bar      *canvas.Rectangle
-	tap      *tapArea
-	advance  *widget.Button
-	more     *widget.Button
-	frac     float32 // countdown fraction left, 0..1
-	warn     bool
+	avatar  *canvas.Image // disc and initials in one image: one draw, not two
+	issuer  *widget.Label
+	name    *widget.RichText
+	nameSeg *widget.TextSegment
+	code    *canvas.Text
+	next    *canvas.Text
+	track   *canvas.Rectangle
+	bar     *canvas.Rectangle
+	hover   *canvas.Rectangle // the hover highlight (the row takes the pointer from the list item)
+	tap     *tapArea
+	advance *widget.Button
+	more    *widget.Button
+	frac    float32 // countdown fraction left, 0..1
+	warn    bool
 }
 
 func newCodeRow(u *UI) *codeRow {
 	r := &codeRow{u: u,
-		avatar:   canvas.NewCircle(color.Gray{0x80}),
-		initials: canvas.NewText("", color.White),
-		issuer:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nameSeg:  &widget.TextSegment{Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText}},
-		code:     canvas.NewText("", theme.Color(theme.ColorNameForeground)),
-		next:     canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
-		track:    canvas.NewRectangle(trackColor()),
-		bar:      canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
+		avatar:  &canvas.Image{FillMode: canvas.ImageFillStretch},
+		issuer:  widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		nameSeg: &widget.TextSegment{Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText}},
+		code:    canvas.NewText("", theme.Color(theme.ColorNameForeground)),
+		next:    canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
+		track:   canvas.NewRectangle(trackColor()),
+		bar:     canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
+		hover:   canvas.NewRectangle(theme.Color(theme.ColorNameHover)),
 	}
-	r.initials.TextStyle.Bold = true
-	r.initials.TextSize = 16
-	r.initials.Alignment = fyne.TextAlignCenter
+	r.hover.Hide()
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewRichText(r.nameSeg)
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.code.TextStyle = fyne.TextStyle{Monospace: true} // no bold monospace face exists; another style would cost another font parse
+	// The bold face is loaded for the issuers anyway (its digits are all
+	// one width); a monospace face would cost ~3 MB more to parse.
+	r.code.TextStyle = fyne.TextStyle{Bold: true}
 	r.code.TextSize = 26
 	r.code.Alignment = fyne.TextAlignTrailing
-	r.next.TextStyle.Monospace = true
 	r.next.TextSize = 12
 	r.next.Alignment = fyne.TextAlignTrailing
 	r.tap = newTapArea(func() {
@@ -348,10 +359,15 @@ func (r *codeRow) bind(a vault.Account, now time.Time) {
 		r.nameSeg.Text = name
 		r.name.Refresh()
 	}
-	r.initials.Text = initials(a)
-	r.avatar.FillColor = avatarColor(a)
-	r.avatar.Refresh()
-	r.initials.Refresh()
+	if a.ID == "" {
+		r.avatar.Image = nil
+		r.avatar.Hide()
+	} else {
+		px := int(math.Ceil(float64(avatarSize * r.u.win.Canvas().Scale())))
+		r.avatar.Image = r.u.avatars.get(initials(a), avatarColor(a), px)
+		r.avatar.Show()
+		r.avatar.Refresh()
+	}
 	if a.Type == vault.HOTP {
 		r.advance.Show()
 		r.track.Hide()
@@ -415,7 +431,7 @@ func (r *codeRow) tick(now time.Time) {
 
 // CreateRenderer lays the row out by hand: it is drawn hundreds of times.
 func (r *codeRow) CreateRenderer() fyne.WidgetRenderer {
-	return &rowRenderer{r: r, objects: []fyne.CanvasObject{r.avatar, r.initials, r.issuer, r.name,
+	return &rowRenderer{r: r, objects: []fyne.CanvasObject{r.hover, r.avatar, r.issuer, r.name,
 		r.code, r.next, r.track, r.bar, r.tap, r.advance, r.more}}
 }
 
@@ -435,11 +451,9 @@ type rowRenderer struct {
 func (rr *rowRenderer) Layout(size fyne.Size) {
 	r := rr.r
 	h := size.Height
+	r.hover.Resize(size)
 	r.avatar.Resize(fyne.NewSize(avatarSize, avatarSize))
 	r.avatar.Move(fyne.NewPos(rowPad, (h-avatarSize)/2))
-	is := r.initials.MinSize()
-	r.initials.Resize(fyne.NewSize(avatarSize, is.Height))
-	r.initials.Move(fyne.NewPos(rowPad, (h-is.Height)/2))
 
 	right := size.Width - rowPad
 	r.more.Resize(fyne.NewSize(buttonWidth, buttonWidth))
@@ -498,6 +512,7 @@ func (rr *rowRenderer) Refresh() {
 	r.code.Color = theme.Color(theme.ColorNameForeground)
 	r.next.Color = theme.Color(theme.ColorNamePlaceHolder)
 	r.track.FillColor = trackColor()
+	r.hover.FillColor = theme.Color(theme.ColorNameHover)
 	r.bar.FillColor = theme.Color(theme.ColorNamePrimary)
 	if r.warn {
 		r.bar.FillColor = theme.Color(theme.ColorNameWarning)
@@ -510,6 +525,24 @@ func (rr *rowRenderer) Refresh() {
 
 func (rr *rowRenderer) Objects() []fyne.CanvasObject { return rr.objects }
 func (rr *rowRenderer) Destroy()                     {}
+
+// MouseIn highlights the row and counts as activity for the idle auto-lock.
+// (Being hoverable, the row takes the pointer from the list item, which would
+// otherwise draw the highlight.)
+func (r *codeRow) MouseIn(*desktop.MouseEvent) {
+	r.u.touch()
+	r.hover.Show()
+	r.hover.Refresh()
+}
+
+// MouseMoved counts as activity for the idle auto-lock.
+func (r *codeRow) MouseMoved(*desktop.MouseEvent) { r.u.touch() }
+
+// MouseOut removes the highlight.
+func (r *codeRow) MouseOut() {
+	r.hover.Hide()
+	r.hover.Refresh()
+}
 
 // tapArea is an invisible tappable region (the code: click to copy).
 type tapArea struct {
@@ -562,7 +595,7 @@ var avatarPalette = []color.NRGBA{
 }
 
 // avatarColor picks a stable colour from the issuer.
-func avatarColor(a vault.Account) color.Color {
+func avatarColor(a vault.Account) color.NRGBA {
 	s := a.Issuer
 	if s == "" {
 		s = a.Name

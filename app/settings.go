@@ -102,7 +102,7 @@ func (u *UI) ShowSettings() {
 		autoLock:  durationSelect(autoLockChoices, u.prefs.AutoLock(), u.prefs.SetAutoLock),
 		clipboard: durationSelect(clipboardChoices, u.prefs.ClipboardClear(), u.prefs.SetClipboardClear),
 		theme:     widget.NewRadioGroup(themeChoices, nil),
-		minimised: widget.NewCheck("Start minimised to the system tray (needs a tray)", u.prefs.SetStartMinimised),
+		minimised: widget.NewCheck("Start minimised to the tray", u.prefs.SetStartMinimised),
 	}
 	u.settingsUI = s
 	s.theme.Horizontal = true
@@ -180,6 +180,26 @@ func (t *authTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 			return color.NRGBA{0x74, 0x8f, 0xfc, 0x30}
 		}
 		return color.NRGBA{0x3b, 0x5b, 0xdb, 0x1c}
+	case theme.ColorNameForeground:
+		// Fyne's light text is mid grey (#565656): codes read better darker.
+		if v != theme.VariantDark {
+			return color.NRGBA{0x24, 0x24, 0x26, 0xff}
+		}
+	case theme.ColorNameWarning, theme.ColorNameError:
+		// Fyne's light orange and red are hard to read as text on white
+		// (2.2:1 and 3.7:1); these reach 4.5:1.
+		if v != theme.VariantDark {
+			if n == theme.ColorNameWarning {
+				return color.NRGBA{0xb4, 0x5d, 0x00, 0xff}
+			}
+			return color.NRGBA{0xc6, 0x28, 0x28, 0xff}
+		}
+	case theme.ColorNamePlaceHolder:
+		// Secondary text (account names, next codes) too: Fyne's #888 on
+		// white is below 4.5:1 contrast.
+		if v != theme.VariantDark {
+			return color.NRGBA{0x6a, 0x6a, 0x6e, 0xff}
+		}
 	}
 	return theme.DefaultTheme().Color(n, v)
 }

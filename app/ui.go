@@ -96,10 +96,12 @@ type UI struct {
 
 	v        *vault.Vault
 	list     *codeList
+	avatars  avatarCache
 	lastUsed time.Time // last user activity, for the idle auto-lock
 	batches  map[int32]*batchProgress
 	traced   bool
 	trimmed  bool
+	steadyGC bool   // ShowAndRun owns the process: tune the GC once started
 	copied   string // the last code put on the clipboard, cleared on lock
 	quit     chan struct{}
 
@@ -133,14 +135,17 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		cfg.AfterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
-		batches: map[int32]*batchProgress{}, quit: make(chan struct{})}
+		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{})}
 	u.applyTheme()
 	u.screen = container.NewStack()
 	u.toast = newToast()
 	u.root = container.NewStack(u.screen, u.toast.overlay)
 	w.SetTitle(Title)
 	w.SetIcon(Icon)
-	w.SetContent(u.root)
+	// Mouse movement over the window counts as activity for the idle
+	// auto-lock; the rows report it too (see codeRow.MouseMoved), since the
+	// driver tells only the topmost hoverable object.
+	w.SetContent(newActivityArea(u.root, u.touch))
 	w.Resize(fyne.NewSize(560, 720))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
 	u.installShortcuts()
@@ -199,6 +204,7 @@ func (u *UI) ShowAndRun() {
 	// The live heap is small and steady (~15 MB); collect before it doubles
 	// so resident memory stays low while the codes tick.
 	debug.SetGCPercent(50)
+	u.steadyGC = true
 	u.Start()
 	if _, tray := u.app.(desktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
@@ -261,6 +267,9 @@ func (u *UI) Tick() {
 		return
 	}
 	now := u.cfg.Now()
+	if u.list.scrolled() {
+		u.touch()
+	}
 	if d := u.prefs.AutoLock(); d > 0 && now.Sub(u.lastUsed) >= d {
 		u.Lock()
 		return
@@ -270,6 +279,43 @@ func (u *UI) Tick() {
 		u.win.Canvas().Unfocus()
 	}
 	u.list.tick(now)
+}
+
+// scrolled reports whether the list moved since the last call; the list
+// takes the wheel events itself, so Tick watches its offset instead.
+func (c *codeList) scrolled() bool {
+	off := c.list.GetScrollOffset()
+	moved := off != c.offset
+	c.offset = off
+	return moved
+}
+
+// activityArea wraps the window's content and reports mouse movement over
+// it (where no other hoverable object is on top) as user activity.
+type activityArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onMove  func()
+}
+
+func newActivityArea(content fyne.CanvasObject, onMove func()) *activityArea {
+	a := &activityArea{content: content, onMove: onMove}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// MouseIn counts as activity.
+func (a *activityArea) MouseIn(*desktop.MouseEvent) { a.onMove() }
+
+// MouseMoved counts as activity.
+func (a *activityArea) MouseMoved(*desktop.MouseEvent) { a.onMove() }
+
+// MouseOut does nothing.
+func (a *activityArea) MouseOut() {}
+
+// CreateRenderer shows the content.
+func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(a.content)
 }
 
 // searchIdle is how long the search field keeps the focus without typing.

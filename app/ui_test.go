@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -334,6 +335,60 @@ func TestUnlockLockAndIdleLock(t *testing.T) {
 	}
 }
 
+// TestIdleLockResetByMouse checks that moving the mouse over a row or over
+// the window's background, and scrolling the list, count as activity for the
+// idle auto-lock, which still locks 5 minutes after the last of them.
+func TestIdleLockResetByMouse(t *testing.T) {
+	accts := sampleAccounts(t)
+	for i := range 20 { // enough rows to scroll
+		accts = append(accts, vault.Account{Issuer: fmt.Sprintf("Site %02d", i), Name: "bob",
+			Secret: []byte(fmt.Sprintf("secret number %02d!!", i)), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30})
+	}
+	for _, tc := range []struct {
+		name string
+		act  func(h *harness)
+	}{
+		{"move over a row", func(h *harness) {
+			row := h.rowFor("Google")
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(row).AddXY(60, 20)
+			test.MoveMouse(h.w.Canvas(), pos)
+			test.MoveMouse(h.w.Canvas(), pos.AddXY(5, 0))
+			if !row.hover.Visible() {
+				t.Errorf("row under the mouse not highlighted")
+			}
+		}},
+		{"move over the background", func(h *harness) {
+			// The padding left of the search field: no other hoverable there.
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(h.u.list.search).SubtractXY(1, 0)
+			test.MoveMouse(h.w.Canvas(), pos)
+			test.MoveMouse(h.w.Canvas(), pos.AddXY(1, 0))
+		}},
+		{"scroll the list", func(h *harness) {
+			row := h.rowFor("Google")
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(row).AddXY(60, 20)
+			test.Scroll(h.w.Canvas(), pos, 0, -200)
+			if h.u.list.list.GetScrollOffset() == 0 {
+				t.Fatalf("the list did not scroll")
+			}
+			h.advance(time.Second) // the next tick notices
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := openWith(t, accts...)
+			h.advance(4 * time.Minute)
+			tc.act(h)
+			h.advance(4 * time.Minute)
+			if h.u.State() != "codes" {
+				t.Fatalf("locked 4 minutes after the user's %s", tc.name)
+			}
+			h.advance(61 * time.Second)
+			if h.u.State() != "locked" {
+				t.Fatalf("not locked 5 minutes after the last activity")
+			}
+		})
+	}
+}
+
 func TestCodesTickWithoutRebuild(t *testing.T) {
 	accts := sampleAccounts(t)
 	h := openWith(t, accts...)
@@ -563,6 +618,14 @@ func TestManualEntry(t *testing.T) {
 	if f == nil {
 		t.Fatal("manual form not shown")
 	}
+	if !f.counter.Disabled() || f.period.Disabled() {
+		t.Errorf("TOTP form: counter disabled %v, period disabled %v", f.counter.Disabled(), f.period.Disabled())
+	}
+	f.kind.SetSelectedIndex(1)
+	if f.counter.Disabled() || !f.period.Disabled() {
+		t.Errorf("HOTP form: counter disabled %v, period disabled %v", f.counter.Disabled(), f.period.Disabled())
+	}
+	f.kind.SetSelectedIndex(0)
 	for _, tc := range []struct {
 		name, issuer, account, key, period string
 		want                               string
@@ -733,7 +796,23 @@ func TestEditDeleteAndOrder(t *testing.T) {
 	if got := issuers(c.accounts); !slices.IsSorted(lower(got)) {
 		t.Errorf("sort by name: %v", got)
 	}
+	h.now = h.now.Add(time.Minute)
+	h.u.addAccounts([]vault.Account{{Issuer: "Mastodon", Name: "alice", Secret: secret(t, "GEZDGNBVGY3TQOJQ"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}})
+	h.u.SetSort(sortRecent)
+	if got := issuers(c.accounts); got[0] != "Mastodon" {
+		t.Errorf("sort by recent: %v, want the account added last first", got)
+	}
+	if sel, _ := c.Selected(); sel.Issuer != "Mastodon" {
+		t.Errorf("after adding, %q is selected, want the new account", sel.Issuer)
+	}
 	h.u.SetSort(sortManual)
+	if got := issuers(c.accounts); got[len(got)-1] != "Mastodon" {
+		t.Errorf("manual order after adding: %v, want the new account last", got)
+	}
+	if err := h.u.v.Remove(c.accounts[len(c.accounts)-1].ID); err != nil {
+		t.Fatal(err)
+	}
+	c.reload(gh.ID)
 
 	h.u.ConfirmDelete(gh.ID)
 	if txt := h.overlayText(); !strings.Contains(txt, "Make sure you can still sign in") {
@@ -932,21 +1011,42 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("AUTHDESK_SCREENSHOTS not set")
 	}
-	h := openWith(t, sampleAccounts(t)...)
-	h.advance(17 * time.Second)
-	save := func(name string) {
+	saveFrom := func(h *harness, name string) {
+		t.Helper()
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		png.Encode(f, h.w.Canvas().Capture())
+		if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
 	}
+
+	// First run, and a later run whose keychain does not answer.
+	path := filepath.Join(t.TempDir(), "vault.age")
+	first := newHarness(t, path, &fakeKeychain{}, nil)
+	first.u.Start()
+	saveFrom(first, "widget-first-run.png")
+	upath := filepath.Join(t.TempDir(), "u.age")
+	newVault(t, upath, nil, sampleAccounts(t)...)
+	hu := newHarness(t, upath, nil, nil)
+	hu.u.Start()
+	saveFrom(hu, "widget-unlock.png")
+
+	h := openWith(t, sampleAccounts(t)...)
+	save := func(name string) { t.Helper(); saveFrom(h, name) }
+	h.advance(17 * time.Second) // 8 s left: next codes shown, bars not yet warning
+	h.u.prefs.SetTheme("dark")
+	h.u.applyTheme()
+	save("widget-dark.png")
+	h.advance(4 * time.Second) // 4 s left: warning colour
 	h.u.prefs.SetTheme("light")
 	h.u.applyTheme()
 	save("widget-light.png")
 	h.u.ShowManualEntry()
 	h.u.manual.key.SetText("not a key!")
+	h.u.manual.period.SetText("0")
 	test.Tap(h.u.manual.add)
 	save("widget-manual.png")
 	h.u.closeOverlays()
@@ -959,8 +1059,20 @@ func TestScreenshots(t *testing.T) {
 	h.u.Dropped([]fyne.URI{storage.NewFileURI(writeQR(t, t.TempDir(), "link.png", "https://example.com/a/rather/long/link/that/is/not/a/code"))})
 	save("widget-info.png")
 	h.u.closeOverlays()
-	h.u.imported("test", scanResult{payloads: []string{ghURI, "otpauth://totp/Slack:bob?secret=MFRGGZDFMZTWQ2LK&issuer=Slack"}})
+	export, err := migration.Encode(migration.Batch{Accounts: []vault.Account{sampleAccounts(t)[0],
+		{Issuer: "Slack", Name: "bob@acme.example", Secret: secret(t, "MFRGGZDFMZTWQ2LKMFRGGZDF"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30},
+		{Issuer: "Dropbox", Name: "bob@acme.example", Secret: secret(t, "NBSWY3DPO5XXE3DENBSWY3DP"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}},
+		Index: 0, Size: 2, BatchID: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.u.imported("test", scanResult{payloads: []string{export}})
 	save("widget-review.png")
+	h.u.closeOverlays()
+	h.u.ShowExport(h.u.list.accounts[0].ID)
+	save("widget-export-confirm.png")
+	test.Tap(h.button("Show QR code"))
+	save("widget-export.png")
 	h.u.closeOverlays()
 	h.u.Lock()
 	save("widget-locked.png")
@@ -980,5 +1092,32 @@ func TestReloadWhenAnotherProgramChangesTheVault(t *testing.T) {
 	h.u.refreshFromDisk()
 	if got := issuers(h.u.list.accounts); !slices.Equal(got, []string{"GitHub", "AWS"}) {
 		t.Errorf("after another program added AWS the list shows %v", got)
+	}
+}
+
+// TestBusyDialogStopsItsSpinner checks that the progress dialog of slow work
+// appears after half a second and stops its animation when the work is done
+// (a running one would redraw the window 60 times a second).
+func TestBusyDialogStopsItsSpinner(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	done := h.u.busy("Reading big.png…")
+	h.advance(time.Second)
+	var bar *widget.ProgressBarInfinite
+	for _, root := range h.w.Canvas().Overlays().List() {
+		for _, o := range test.LaidOutObjects(root) {
+			if b, ok := o.(*widget.ProgressBarInfinite); ok {
+				bar = b
+			}
+		}
+	}
+	if bar == nil || !bar.Running() {
+		t.Fatalf("no running progress bar after 1 s (dialogs %q)", h.overlayText())
+	}
+	done()
+	if bar.Running() {
+		t.Errorf("progress bar still animating after the work finished")
+	}
+	if n := len(h.w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("%d dialogs open after the work finished", n)
 	}
 }

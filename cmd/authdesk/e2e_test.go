@@ -238,6 +238,9 @@ func (e *env) screenshot(a *app, name string) {
 		if out, err := exec.Command("import", "-window", shot.window, p).CombinedOutput(); err != nil {
 			e.t.Fatalf("import -window %s: %v\n%s", shot.window, err, out)
 		}
+		if fi, err := os.Stat(p); err != nil || fi.Size() < 1000 {
+			e.t.Fatalf("screenshot %s not written: %v", p, err)
+		}
 		e.t.Logf("screenshot: %s", p)
 	}
 }
