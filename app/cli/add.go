@@ -25,17 +25,14 @@ func runAdd(env *Env, g *Globals, args []string) error {
 	digits := fs.Int("digits", 0, "6, 7 or 8 (5 for steam)")
 	period := fs.Int("period", 30, "seconds")
 	counter := fs.Uint64("counter", 0, "HOTP counter")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 
 	var a vault.Account
+	var err error
 	if set["uri"] {
 		for _, n := range []string{"issuer", "account", "secret", "type", "algorithm", "digits", "period", "counter"} {
 			if set[n] {

@@ -15,12 +15,8 @@ func init() {
 
 func runBackups(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("backups", flag.ContinueOnError)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	path, err := vaultPath(env, g)
 	if err != nil {

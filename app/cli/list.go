@@ -12,12 +12,8 @@ func init() {
 
 func runList(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	v, err := openVault(env, g)
 	if err != nil {

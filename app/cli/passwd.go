@@ -14,12 +14,8 @@ func init() {
 // stdin holds the current password, then the new one.
 func runPasswd(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("passwd", flag.ContinueOnError)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	v, err := openVault(env, g)
 	if err != nil {
