@@ -21,19 +21,25 @@ func manyAccounts(n int) []vault.Account {
 	return accts
 }
 
-// BenchmarkShowCodes500 measures building the codes screen for 500 accounts
-// and drawing its first frame (software painter).
-func BenchmarkShowCodes500(b *testing.B) {
+// benchVault creates a keychain-backed vault holding n accounts.
+func benchVault(b *testing.B, n int) (string, vault.Options, *vault.Vault) {
+	b.Helper()
 	path := filepath.Join(b.TempDir(), "vault.age")
-	kc := &fakeKeychain{}
-	opts := vault.Options{WorkFactor: 10, Keychain: kc}
+	opts := vault.Options{WorkFactor: 10, Keychain: &fakeKeychain{}}
 	v, err := vault.Create(path, []byte(testPassword), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := v.Add(manyAccounts(500)...); err != nil {
+	if _, err := v.Add(manyAccounts(n)...); err != nil {
 		b.Fatal(err)
 	}
+	return path, opts, v
+}
+
+// BenchmarkShowCodes500 measures building the codes screen for 500 accounts
+// and drawing its first frame (software painter).
+func BenchmarkShowCodes500(b *testing.B) {
+	path, opts, v := benchVault(b, 500)
 	v.Close()
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
@@ -54,16 +60,7 @@ func BenchmarkShowCodes500(b *testing.B) {
 
 // BenchmarkTick measures the once-a-second refresh of the visible rows.
 func BenchmarkTick(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "vault.age")
-	kc := &fakeKeychain{}
-	opts := vault.Options{WorkFactor: 10, Keychain: kc}
-	v, err := vault.Create(path, []byte(testPassword), opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := v.Add(manyAccounts(200)...); err != nil {
-		b.Fatal(err)
-	}
+	path, opts, v := benchVault(b, 200)
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
 	now := t0
