@@ -65,6 +65,7 @@ package transfer
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -286,21 +287,41 @@ func detectJSONObject(t []byte) Format {
 }
 
 // dedupe moves the accounts that repeat one in existing, or one earlier in
-// the payload, to r.Duplicates.
+// the payload, to r.Duplicates. Accounts are matched by a digest of their
+// secret and parameters, so that a large file against a large vault takes
+// linear time and no secret byte is compared directly.
 func (r *Result) dedupe(existing []vault.Account) {
+	type entry struct {
+		a      vault.Account
+		inFile bool
+	}
+	seen := make(map[[sha256.Size]byte]entry, len(existing)+len(r.Accounts))
+	for _, a := range existing {
+		if k := sameKey(a); seen[k].a.Secret == nil {
+			seen[k] = entry{a: a}
+		}
+	}
 	kept := r.Accounts[:0:0]
 	for _, a := range r.Accounts {
-		if i := indexSame(existing, a); i >= 0 {
-			r.Duplicates = append(r.Duplicates, Duplicate{Account: a, Of: existing[i]})
+		k := sameKey(a)
+		if e, ok := seen[k]; ok {
+			r.Duplicates = append(r.Duplicates, Duplicate{Account: a, Of: e.a, InFile: e.inFile})
 			continue
 		}
-		if i := indexSame(kept, a); i >= 0 {
-			r.Duplicates = append(r.Duplicates, Duplicate{Account: a, Of: kept[i], InFile: true})
-			continue
-		}
+		seen[k] = entry{a: a, inFile: true}
 		kept = append(kept, a)
 	}
 	r.Accounts = kept
+}
+
+// sameKey is a digest of what Same compares.
+func sameKey(a vault.Account) [sha256.Size]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00", a.Type, alg(a), digits(a), period(a))
+	h.Write(a.Secret)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
 }
 
 // Same reports whether a and b generate the same codes: the same secret,
@@ -311,15 +332,6 @@ func Same(a, b vault.Account) bool {
 		return false
 	}
 	return len(a.Secret) == len(b.Secret) && subtle.ConstantTimeCompare(a.Secret, b.Secret) == 1
-}
-
-func indexSame(accts []vault.Account, a vault.Account) int {
-	for i, b := range accts {
-		if Same(a, b) {
-			return i
-		}
-	}
-	return -1
 }
 
 func alg(a vault.Account) vault.Algorithm {

@@ -174,7 +174,7 @@ func aegisDB(accts []fixture, withYandex bool) []byte {
 		entries = append(entries, M{
 			"type": "yandex", "uuid": uuid(), "name": "ya", "issuer": "Yandex", "note": "",
 			"favorite": false, "icon": nil, "icon_mime": nil, "icon_hash": nil,
-			"info": M{"secret": vault.EncodeSecret(random(16)), "algo": "SHA256", "digits": 8, "period": 30, "pin": "1234"},
+			"info":   M{"secret": vault.EncodeSecret(random(16)), "algo": "SHA256", "digits": 8, "period": 30, "pin": "1234"},
 			"groups": []string{},
 		})
 	}
@@ -294,7 +294,7 @@ func andotpEntries(accts []fixture) []byte {
 			secret += "="
 		}
 		e := M{"secret": secret, "issuer": a.Issuer, "label": a.Name, "digits": a.Digits,
-			"type": map[string]string{"totp": "TOTP", "hotp": "HOTP", "steam": "STEAM"}[a.Type],
+			"type":      map[string]string{"totp": "TOTP", "hotp": "HOTP", "steam": "STEAM"}[a.Type],
 			"algorithm": a.Algo, "thumbnail": "Default", "last_used": 0, "used_frequency": 0, "tags": []string{}}
 		switch a.Type {
 		case "hotp":
