@@ -49,6 +49,10 @@ func TestScripts(t *testing.T) {
 	if realBus == "" && os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
 		t.Fatal("no D-Bus session bus but AUTHDESK_REQUIRE_DESKTOP=1: run under .ci/desktop-session")
 	}
+	fixtures, err := filepath.Abs(filepath.Join("..", "..", "vault", "transfer", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -56,6 +60,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("AUTHDESK_VAULT", filepath.Join(e.WorkDir, "vault.age"))
 			e.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(e.WorkDir, "no-bus"))
 			e.Setenv("REAL_DBUS", realBus)
+			// The export files of other authenticators, written by
+			// vault/transfer/internal/cmd/genfixtures.
+			e.Setenv("FIXTURES", fixtures)
 			// A race-enabled binary sleeps a second at exit by default;
 			// the scripts start it hundreds of times.
 			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

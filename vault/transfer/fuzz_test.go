@@ -12,9 +12,6 @@ import (
 
 var errNoFuzzPassword = errors.New("no password while fuzzing")
 
-// sentinels are the errors Read may wrap.
-var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired, errNoFuzzPassword}
-
 // addSeeds adds the testdata fixtures whose names match one of prefixes.
 func addSeeds(f *testing.F, prefixes ...string) {
 	entries, err := os.ReadDir("testdata")
@@ -45,7 +42,9 @@ func fuzzRead(t *testing.T, data []byte, format Format) {
 		if res != nil {
 			t.Fatalf("result with error %v", err)
 		}
-		if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) {
+		if !errors.Is(err, errNoFuzzPassword) && !slices.ContainsFunc(sentinels, func(s error) bool {
+			return errors.Is(err, s) && strings.HasPrefix(err.Error(), s.Error())
+		}) {
 			t.Fatalf("error %v wraps no sentinel", err)
 		}
 		return
@@ -82,9 +81,49 @@ func FuzzBitwarden(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, Bitwarden) })
 }
 
+// FuzzURIList also checks that no message quotes a secret parameter. Its
+// seeds include the inputs that once leaked one (from the CLI's former
+// line reader).
 func FuzzURIList(f *testing.F) {
 	addSeeds(f, "ente", "google")
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, OTPAuth) })
+	f.Add([]byte("otpAuth-migrAtion://offline?data=CjYaEA000000000000000000000SE000A000A000A000A000A000A00Z00000000000YA0A0CA0"))
+	f.Add([]byte("otpAuth://secret=://hotp/"))
+	f.Add([]byte("otpAuth://secret=00000000"))
+	f.Add([]byte("otpauth://totp/a?secret=JBSW%ZZY3DP\r\notpauth://hotp/b?secret=MZXW6&counter=x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, OTPAuth)
+		res, err := Read(data, Options{Format: OTPAuth})
+		var msgs []string
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		} else {
+			msgs = res.Notes()
+		}
+		in := string(data)
+		for line := range strings.Lines(in) {
+			_, s, ok := strings.Cut(line, "secret=")
+			if !ok {
+				continue
+			}
+			s, _, _ = strings.Cut(s, "&")
+			s = strings.TrimSpace(s)
+			// Windows of 16 letters and digits: long enough that no fixed
+			// text of a message holds one, short enough to catch a quote.
+			for i := 0; i+16 <= len(s); i++ {
+				w := s[i : i+16]
+				if strings.ContainsFunc(w, func(r rune) bool {
+					return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+				}) || strings.Count(in, w) > strings.Count(s, w) {
+					continue // the same text is elsewhere in the input: it may be quoted as such
+				}
+				for _, m := range msgs {
+					if strings.Contains(m, w) {
+						t.Fatalf("message %q quotes the secret %q", m, s)
+					}
+				}
+			}
+		}
+	})
 }
 
 // FuzzExportRoundTrip: whatever a URI list imports, the otpauth, Aegis and

@@ -3,6 +3,8 @@ package transfer
 import (
 	"fmt"
 
+	"github.com/skip2/go-qrcode"
+
 	"authdesk/vault"
 	"authdesk/vault/migration"
 )
@@ -81,4 +83,14 @@ func migrationProblem(a vault.Account) string {
 		return fmt.Sprintf("Google Authenticator exports carry 6 or 8 digits, not %d", digits(a))
 	}
 	return ""
+}
+
+// QRPNG draws a migration line as a QR code PNG, as Google Authenticator
+// shows it: the phone apps (Google Authenticator, Aegis, 2FAS) scan it.
+func QRPNG(line string) ([]byte, error) {
+	png, err := qrcode.Encode(line, qrcode.Medium, -6)
+	if err != nil {
+		return nil, fmt.Errorf("draw QR code: %w", err)
+	}
+	return png, nil
 }

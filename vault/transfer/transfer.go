@@ -70,6 +70,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"authdesk/vault"
@@ -192,7 +193,7 @@ func Read(data []byte, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: unknown format %q (want one of %v)", ErrUnknownFormat, string(format), Formats)
 	}
 	if err != nil {
-		return nil, err
+		return nil, lead(err)
 	}
 	if res.Format == "" {
 		res.Format = format
@@ -205,6 +206,30 @@ func Read(data []byte, opts Options) (*Result, error) {
 	}
 	res.dedupe(opts.Existing)
 	return res, nil
+}
+
+// sentinels are the errors whose words lead Read's messages.
+var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired}
+
+// lead moves the sentinel's words to the front of err's message ("Aegis
+// slot 1: malformed: …" becomes "malformed: Aegis slot 1: …"), so that
+// the first words of every error say what kind it is.
+func lead(err error) error {
+	for _, s := range sentinels {
+		if !errors.Is(err, s) {
+			continue
+		}
+		msg := err.Error()
+		if strings.HasPrefix(msg, s.Error()) {
+			return err
+		}
+		rest := strings.Replace(msg, s.Error()+": ", "", 1)
+		if rest == msg {
+			rest = strings.Replace(msg, s.Error(), "", 1)
+		}
+		return fmt.Errorf("%w: %s", s, strings.TrimSpace(rest))
+	}
+	return err
 }
 
 // ReadFrom reads r whole (at most MaxSize bytes) and calls Read.
@@ -285,6 +310,11 @@ func detectJSONObject(t []byte) Format {
 	}
 	return ""
 }
+
+// SkipExisting moves the accounts that repeat one of existing to
+// r.Duplicates: for a caller that reads a file before it opens the vault
+// (Read with Options.Existing does the same).
+func (r *Result) SkipExisting(existing []vault.Account) { r.dedupe(existing) }
 
 // dedupe moves the accounts that repeat one in existing, or one earlier in
 // the payload, to r.Duplicates. Accounts are matched by a digest of their
