@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register("export", "write every account, secrets included, as otpauth URIs, an Aegis vault or Google Authenticator migration lines and QR codes", runExport)
+	register("export", "export every account, secrets included: otpauth URIs, Aegis, Google Authenticator (--format)", runExport)
 }
 
 // exportFormats are the formats export writes.

@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register("import", "import an export file (Aegis, 2FAS, andOTP, Bitwarden, Ente Auth, Google Authenticator lines or QR images, otpauth:// lists) from FILE or - (stdin)", runImport)
+	register("import", "import accounts from FILE or - (stdin): otpauth:// lists, Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden", runImport)
 }
 
 // runImport adds every account of the file, or none: a file that cannot be
