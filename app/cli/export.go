@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"authdesk/vault/transfer"
 )
@@ -90,7 +89,7 @@ func runExport(env *Env, g *Globals, args []string) error {
 		_, err = env.Stdout.Write(b.Bytes())
 		return err
 	}
-	return writePrivateFile(*out, b.Bytes())
+	return transfer.WriteFile(*out, b.Bytes())
 }
 
 // randomBatchID is the id shared by an export's batches; Google uses a
@@ -113,45 +112,9 @@ func writeQRCodes(dir string, lines []string) error {
 			return err
 		}
 		name := filepath.Join(dir, fmt.Sprintf("authdesk-migration-%d-of-%d.png", i+1, len(lines)))
-		if err := writePrivateFile(name, png); err != nil {
+		if err := transfer.WriteFile(name, png); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writePrivateFile replaces path with b, mode 0600: a temporary file beside
-// it, synced, then renamed, so that a crash leaves the old file or the new
-// one and the secrets are never readable by others.
-func writePrivateFile(path string, b []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp-*") // mode 0600
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
