@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -66,7 +64,7 @@ func runExport(env *Env, g *Globals, args []string) error {
 		err = transfer.WriteAegis(&b, accts, password)
 	case transfer.GoogleMig:
 		var lines, skipped []string
-		lines, skipped, err = transfer.Migration(accts, randomBatchID())
+		lines, skipped, err = transfer.Migration(accts, transfer.NewBatchID())
 		if err != nil {
 			break
 		}
@@ -90,14 +88,6 @@ func runExport(env *Env, g *Globals, args []string) error {
 		return err
 	}
 	return transfer.WriteFile(*out, b.Bytes())
-}
-
-// randomBatchID is the id shared by an export's batches; Google uses a
-// positive int32.
-func randomBatchID() int32 {
-	var b [4]byte
-	rand.Read(b[:])
-	return int32(binary.BigEndian.Uint32(b[:]) >> 1)
 }
 
 // writeQRCodes writes DIR/authdesk-migration-I-of-N.png for each line; DIR

@@ -77,7 +77,9 @@ func (u *UI) OpenImage() {
 	d.Show()
 }
 
-// Dropped imports the QR codes in image files dropped on the window.
+// Dropped imports the files dropped on the window: the QR codes of images,
+// the accounts of other authenticators' export files (told apart by their
+// content).
 func (u *UI) Dropped(uris []fyne.URI) {
 	if u.state != stateCodes {
 		return
@@ -88,7 +90,7 @@ func (u *UI) Dropped(uris []fyne.URI) {
 			u.showError("Could not read "+uri.Name(), err)
 			continue
 		}
-		u.scanReader(uri.Name(), rc)
+		u.importReader(uri.Name(), rc)
 	}
 }
 

@@ -31,6 +31,9 @@ func (u *UI) showMainMenu(b fyne.CanvasObject) {
 	}
 	m := fyne.NewMenu("",
 		fyne.NewMenuItem("Add account…", u.ShowAddChooser),
+		fyne.NewMenuItem("Import from file…", u.ImportFile),
+		fyne.NewMenuItem("Export…", u.ShowExportAll),
+		fyne.NewMenuItem("Transfer to phone…", u.ShowTransfer),
 		fyne.NewMenuItemSeparator(),
 		sortItem("Manual order", sortManual),
 		sortItem("Sort by name", sortName),

@@ -1,6 +1,8 @@
 package transfer
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/skip2/go-qrcode"
@@ -37,6 +39,14 @@ func MissingBatches(id int32, size int, seen map[int]bool) []MissingBatch {
 		}
 	}
 	return m
+}
+
+// NewBatchID returns a random positive id for the batches of one export,
+// as Google Authenticator gives them.
+func NewBatchID() int32 {
+	var b [4]byte
+	rand.Read(b[:])
+	return int32(binary.BigEndian.Uint32(b[:]) >> 1)
 }
 
 // MigrationBatchSize is how many accounts Google Authenticator puts in one
