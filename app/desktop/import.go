@@ -106,7 +106,7 @@ func (u *UI) importData(name string, data, password []byte) {
 		case errors.Is(r.err, transfer.ErrWrongPassword):
 			u.askImportPassword(name, data, "Wrong password. Try again.")
 		case r.err != nil:
-			u.showError("Could not import "+name, importProblem(r.err))
+			u.showInfo("Could not import "+name, importProblem(r.err))
 		default:
 			found := candidates(r.res, u.v.Accounts())
 			if len(found) == 0 {
@@ -118,17 +118,17 @@ func (u *UI) importData(name string, data, password []byte) {
 	})
 }
 
-// importProblem adds what to do to an import error.
-func importProblem(err error) error {
+// importProblem says what went wrong with an import and what to do.
+func importProblem(err error) string {
 	switch {
 	case errors.Is(err, transfer.ErrDamaged):
-		return fmt.Errorf("%w\nExport the accounts again from the other app.", err)
+		return err.Error() + "\nExport the accounts again from the other app."
 	case errors.Is(err, transfer.ErrMalformed):
-		return fmt.Errorf("%w\nThe file is not a complete export: export the accounts again from the other app.", err)
+		return err.Error() + "\nThe file is not a complete export: export the accounts again from the other app."
 	case errors.Is(err, transfer.ErrUnsupportedVersion):
-		return fmt.Errorf("%w\nAuthdesk does not read this version of the file.", err)
+		return err.Error() + "\nAuthdesk does not read this version of the file."
 	}
-	return err
+	return err.Error()
 }
 
 // askImportPassword asks for the password of an encrypted export.

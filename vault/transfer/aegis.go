@@ -90,7 +90,7 @@ type aegisInfo struct {
 func readAegis(data []byte, pw *password) (*Result, error) {
 	var f aegisFile
 	if err := decodeJSON(data, &f); err != nil {
-		return nil, fmt.Errorf("Aegis export: %w", err)
+		return nil, fmt.Errorf("the Aegis export: %w", err)
 	}
 	switch {
 	case f.Version == nil || len(f.DB) == 0:
@@ -109,7 +109,7 @@ func readAegis(data []byte, pw *password) (*Result, error) {
 	}
 	var db aegisDB
 	if err := decodeJSON(content, &db); err != nil {
-		return nil, fmt.Errorf("Aegis export content: %w", err)
+		return nil, fmt.Errorf("the Aegis export content: %w", err)
 	}
 	switch {
 	case db.Version > aegisDBVersion:
@@ -150,7 +150,7 @@ func decryptAegis(f aegisFile, pw *password) ([]byte, error) {
 	}
 	nonce, tag, err := f.Header.Params.decode()
 	if err != nil {
-		return nil, fmt.Errorf("Aegis header params: %w", err)
+		return nil, fmt.Errorf("the Aegis header params: %w", err)
 	}
 	var dbText string
 	if err := json.Unmarshal(f.DB, &dbText); err != nil {
@@ -177,13 +177,13 @@ func decryptAegis(f aegisFile, pw *password) ([]byte, error) {
 			return nil, fmt.Errorf("%w: slot %d salt is not hex", ErrMalformed, i+1)
 		}
 		if err := checkScrypt(s.N, s.R, s.P, sl.salt); err != nil {
-			return nil, fmt.Errorf("Aegis slot %d: %w", i+1, err)
+			return nil, fmt.Errorf("the Aegis slot %d: %w", i+1, err)
 		}
 		if sl.key, err = hex.DecodeString(s.Key); err != nil || len(sl.key) != keyLen {
 			return nil, fmt.Errorf("%w: slot %d key is not %d bytes of hex", ErrMalformed, i+1, keyLen)
 		}
 		if sl.nonce, sl.tag, err = s.KeyParams.decode(); err != nil {
-			return nil, fmt.Errorf("Aegis slot %d: %w", i+1, err)
+			return nil, fmt.Errorf("the Aegis slot %d: %w", i+1, err)
 		}
 		sl.n, sl.r, sl.p = s.N, s.R, s.P
 		slots = append(slots, sl)

@@ -30,7 +30,7 @@ const bitwardenEncrypted = "encrypted Bitwarden exports are not supported: in Bi
 func readBitwarden(data []byte) (*Result, error) {
 	var f bitwardenFile
 	if err := decodeJSON(data, &f); err != nil {
-		return nil, fmt.Errorf("Bitwarden export: %w", err)
+		return nil, fmt.Errorf("the Bitwarden export: %w", err)
 	}
 	if f.Encrypted != nil && *f.Encrypted || f.PasswordProtected {
 		return nil, fmt.Errorf("%w: %s", ErrUnsupportedVersion, bitwardenEncrypted)
