@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,6 +85,21 @@ func TestScripts(t *testing.T) {
 				n, err := strconv.ParseInt(args[0], 10, 64)
 				ts.Check(err)
 				ts.Check(os.Truncate(ts.MkAbs(args[1]), n))
+			},
+			// randfile SIZE FILE writes SIZE bytes of seeded pseudo-random
+			// data: random-looking, the same on every run.
+			"randfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 || neg {
+					ts.Fatalf("usage: randfile SIZE FILE")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				r := rand.New(rand.NewPCG(uint64(n), 1))
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = byte(r.Uint32())
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o600))
 			},
 			// mode PERM PATH: the file or directory has exactly mode PERM (octal).
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
