@@ -193,6 +193,10 @@ func TestReadBroken(t *testing.T) {
 		{"aegis content version 4", fixtures("aegis_version4.json"), "", "", ErrUnsupportedVersion, "content version 4"},
 		{"aegis file version 2", bytes.Replace(aegisPlain, []byte(`"version": 1`), []byte(`"version": 2`), 1), "", "", ErrUnsupportedVersion, "file version 2"},
 		{"aegis scrypt N 2^30", fixtures("aegis_scrypt_huge.json"), "", fixturePassword, ErrMalformed, "above the limit of 2^20"},
+		{"aegis scrypt r 2^20", bytes.Replace(fixtures("aegis_encrypted.json"), []byte(`"r": 8`), []byte(`"r": 1048576`), 1), "", fixturePassword, ErrMalformed, "out of range"},
+		{"aegis scrypt p 1000", bytes.Replace(fixtures("aegis_encrypted.json"), []byte(`"p": 1`), []byte(`"p": 1000`), 1), "", fixturePassword, ErrMalformed, "out of range"},
+		{"aegis scrypt N not a power of two", bytes.Replace(fixtures("aegis_encrypted.json"), []byte(`"n": 32768`), []byte(`"n": 32767`), 1), "", fixturePassword, ErrMalformed, "power of two"},
+		{"aegis 100 password slots", aegisManySlots(t, 100), "", fixturePassword, ErrMalformed, "key slots"},
 		{"aegis secret not base32", bytes.Replace(aegisPlain, []byte(`"secret": "`), []byte(`"secret": "1`), 1), "", "", ErrMalformed, "entry 1"},
 		{"aegis entry wrong kind", bytes.Replace(aegisPlain, []byte(`"digits": 6`), []byte(`"digits": "6"`), 1), "", "", ErrMalformed, "digits"},
 		{"2fas bit flipped", fixtures("2fas_encrypted_bitflip.2fas"), "", fixturePassword, ErrDamaged, ""},
@@ -235,6 +239,43 @@ func TestReadBroken(t *testing.T) {
 				t.Errorf("took %v", d)
 			}
 		})
+	}
+}
+
+// aegisManySlots repeats the encrypted fixture's slot n times: each would
+// cost an scrypt run.
+func aegisManySlots(t *testing.T, n int) []byte {
+	var f map[string]any
+	if err := json.Unmarshal(readFixture(t, "aegis_encrypted.json"), &f); err != nil {
+		t.Fatal(err)
+	}
+	h := f["header"].(map[string]any)
+	slot := h["slots"].([]any)[0]
+	var slots []any
+	for range n {
+		slots = append(slots, slot)
+	}
+	h["slots"] = slots
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestHostileNames: a name with terminal escape sequences is skipped, and
+// the note naming it carries no control character.
+func TestHostileNames(t *testing.T) {
+	data := bytes.Replace(readFixture(t, "aegis_plain.json"), []byte(`"name": "alice@example.com"`), []byte(`"name": "\u001b[2J\u001b]0;pwned\u0007"`), 1)
+	res, err := Read(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Accounts) != 7 || len(res.Skipped) != 2 {
+		t.Fatalf("%d accounts, skipped %q", len(res.Accounts), res.Skipped)
+	}
+	if !strings.Contains(res.Skipped[0], "control characters") || strings.ContainsAny(res.Skipped[0], "\x1b\x07") {
+		t.Errorf("note %q", res.Skipped[0])
 	}
 }
 
