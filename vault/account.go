@@ -33,15 +33,20 @@
 // The keychain stores the vault key under service "authdesk" and the id, so
 // opening with the keychain skips the slow password derivation (about 10 ms
 // for 1,000 accounts, against about a second for the password). Without the
-// keychain the password unseals the key. Changing the password rewrites only the first block.
+// keychain the password unseals the key.
+//
+// Changing the password (Vault.ChangePassword) retires the old one: a new
+// key, sealed with the new password, and every backup re-encrypted to it, so
+// that no file in the vault's folder opens with the old password or key.
 //
 // Every change locks "<vault>.lock", rereads the file if another program
 // changed it, writes a temporary file beside the vault, fsyncs it, renames it
 // over the vault and fsyncs the directory: a crash leaves the old or the new
 // version, never a mix. The previous ten versions are kept in
-// "<vault>.backups/" (hard links, so a backup costs no copying). A damaged
-// vault is refused with ErrCorrupt naming the newest backup that opens;
-// RestoreBackup puts it back.
+// "<vault>.backups/" (hard links, so a backup costs no copying); they open
+// with the vault's current key and password. A damaged vault is refused
+// with ErrCorrupt naming the newest backup that opens; RestoreBackup puts it
+// back.
 //
 // # Recovery without Authdesk
 //

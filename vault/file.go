@@ -326,8 +326,8 @@ func BackupDir(path string) string { return path + ".backups" }
 var backupRe = regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`)
 
 // Backups returns the backups of the vault at path, newest first. Each is a
-// complete vault file that opens with the same password and keychain key as
-// the vault had when it was made.
+// complete vault file that opens with the vault's current password and key
+// (ChangePassword re-encrypts them).
 func Backups(path string) ([]string, error) {
 	ents, err := os.ReadDir(BackupDir(path))
 	if errors.Is(err, os.ErrNotExist) {
