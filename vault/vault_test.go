@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,11 @@ func newVault(t testing.TB, kc Keychain, accts ...Account) (*Vault, string) {
 func TestMain(m *testing.M) {
 	if path := os.Getenv("AUTHDESK_TEST_KILLED_SAVE"); path != "" {
 		killedSaveChild(path)
+		return
+	}
+	if path := os.Getenv("AUTHDESK_TEST_KILLED_ROTATION"); path != "" {
+		n, _ := strconv.Atoi(os.Getenv("AUTHDESK_TEST_KILL_AT"))
+		killedRotationChild(path, n)
 		return
 	}
 	if path := os.Getenv("AUTHDESK_TEST_ADDER"); path != "" {
@@ -247,7 +253,7 @@ func TestKeychainMismatch(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	kc := newMemKeychain()
 	v, path := newVault(t, kc, testAccount(1))
-	if err := v.ChangePassword([]byte("new password")); err != nil {
+	if _, err := v.ChangePassword(password, []byte("new password"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Unlock(path, password, Options{}); !errors.Is(err, ErrWrongPassword) {
@@ -735,14 +741,13 @@ func TestKilledSave(t *testing.T) {
 }
 
 func killedSaveChild(path string) {
-	v, err := Unlock(path, password, Options{WorkFactor: testWF})
+	v, err := Unlock(path, password, Options{WorkFactor: testWF, beforeRename: func(tmp, _ string) {
+		fmt.Printf("READY %s\n", tmp)
+		time.Sleep(time.Hour) // killed here
+	}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(3)
-	}
-	beforeRename = func(tmp string) {
-		fmt.Printf("READY %s\n", tmp)
-		time.Sleep(time.Hour) // killed here
 	}
 	v.Add(testAccount(99))
 	os.Exit(4)

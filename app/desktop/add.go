@@ -442,52 +442,59 @@ func (f *manualForm) kindChanged() {
 	f.validate(false)
 }
 
-// validate builds the account from the form; with all set it reports every
-// problem, otherwise only those in fields the user has typed in.
+// validate builds the account from the form with vault.Manual, the builder
+// authdesk-cli add uses too; with all set it reports every problem,
+// otherwise only those in fields the user has typed in.
 func (f *manualForm) validate(all bool) (vault.Account, bool) {
 	errs := map[string]string{}
-	a := vault.Account{Issuer: strings.TrimSpace(f.issuer.Text), Name: strings.TrimSpace(f.name.Text),
+	m := vault.Manual{Issuer: f.issuer.Text, Name: f.name.Text, Secret: f.key.Text,
 		Type: vault.TOTP, Algorithm: vault.Algorithm(f.algorithm.Selected)}
-	a.Digits, _ = strconv.Atoi(f.digits.Selected)
+	m.Digits, _ = strconv.Atoi(f.digits.Selected)
 	switch f.kind.SelectedIndex() {
 	case 1:
-		a.Type = vault.HOTP
-	case 2:
-		a.Type, a.Algorithm, a.Digits = vault.Steam, vault.SHA1, 5
-	}
-	if a.Issuer == "" && a.Name == "" && (all || f.name.Text != "") {
-		errs["issuer"] = "Enter the site's name, your account name, or both."
-	}
-	key := strings.TrimSpace(f.key.Text)
-	if s, err := vault.DecodeSecret(key); key == "" {
-		if all {
-			errs["key"] = "Enter the key the site shows."
-		}
-	} else if err != nil {
-		errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
-	} else {
-		a.Secret = s
-	}
-	if a.Type != vault.HOTP {
-		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
-		if err != nil || p < 1 || p > 3600 {
-			errs["period"] = "A whole number of seconds, usually 30."
-		}
-		a.Period = p
-		if a.Type == vault.Steam {
-			a.Period = 30
-		}
-	} else {
+		m.Type = vault.HOTP
 		c, err := strconv.ParseUint(strings.TrimSpace(f.counter.Text), 10, 64)
 		if err != nil {
 			errs["counter"] = "A whole number, 0 or more (usually 0)."
 		}
-		a.Counter = c
+		m.Counter = c
+	case 2:
+		// Steam has its own algorithm, digits and period: the builder
+		// fills them in (the fields are disabled).
+		m.Type, m.Algorithm, m.Digits = vault.Steam, "", 0
+	default:
+		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
+		if err != nil {
+			errs["period"] = "A whole number of seconds, usually 30."
+		}
+		m.Period = p
 	}
+	a, err := m.Account()
 	general := ""
-	if len(errs) == 0 && a.Secret != nil {
-		if err := a.Validate(); err != nil {
-			general = "Cannot add this account: " + err.Error()
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		for _, p := range me.Problems {
+			switch p.Field {
+			case "issuer":
+				if all || f.name.Text != "" {
+					errs["issuer"] = "Enter the site's name, your account name, or both."
+				}
+			case "secret":
+				if strings.TrimSpace(f.key.Text) != "" {
+					errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
+				} else if all {
+					errs["key"] = "Enter the key the site shows."
+				}
+			case "period":
+				if errs["period"] == "" {
+					errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
+				}
+			case "counter":
+			default:
+				if general == "" {
+					general = "Cannot add this account: " + p.Err.Error()
+				}
+			}
 		}
 	}
 	for name, l := range f.errs {
@@ -513,7 +520,7 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 		f.content.Refresh()
 		f.d.Resize(f.d.MinSize())
 	}
-	return a, len(errs) == 0 && general == "" && a.Secret != nil
+	return a, err == nil && len(errs) == 0
 }
 
 // submitManual adds the account typed in the manual form.

@@ -89,6 +89,9 @@ type settingsDialog struct {
 	autoLock, clipboard *widget.Select
 	theme               *widget.RadioGroup
 	minimised           *widget.Check
+	vault               *vaultSection
+	password            *passwordDialog // Change password…, while shown
+	backups             *backupsDialog  // Backups…, while shown
 }
 
 // ShowSettings shows the settings; every change is saved at once.
@@ -119,19 +122,12 @@ func (u *UI) ShowSettings() {
 		u.applyTheme()
 	}
 	s.minimised.SetChecked(u.prefs.StartMinimised())
-	keychain := "The vault key is in the system keychain."
-	if u.v != nil {
-		if err := u.v.KeychainError(); err != nil {
-			keychain = "Keychain unavailable: Authdesk asks for the password. " + err.Error()
-		}
-	}
-	kl := widget.NewLabel(keychain)
-	kl.Wrapping = fyne.TextWrapWord
+	s.vault = u.newVaultSection()
 	form := widget.NewForm(
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
 		widget.NewFormItem("Theme", s.theme),
 		widget.NewFormItem("", s.minimised),
 	)
-	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, kl)), u.win).Show()
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box)), u.win).Show()
 }
