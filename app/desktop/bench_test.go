@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/vault"
+	"authdesk/vault/keychain"
 )
 
 // manyAccounts returns n distinct TOTP accounts.
@@ -25,7 +26,7 @@ func manyAccounts(n int) []vault.Account {
 func benchVault(b *testing.B, n int) (string, vault.Options, *vault.Vault) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "vault.age")
-	opts := vault.Options{WorkFactor: 10, Keychain: &fakeKeychain{}}
+	opts := vault.Options{WorkFactor: 10, Keychain: &keychain.Memory{}}
 	v, err := vault.Create(path, []byte(testPassword), opts)
 	if err != nil {
 		b.Fatal(err)
