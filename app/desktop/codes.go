@@ -3,14 +3,12 @@ package desktop
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"image/color"
 	"math"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -565,44 +563,6 @@ func (t *tapArea) Cursor() fynedesktop.Cursor { return fynedesktop.PointerCursor
 // CreateRenderer draws nothing.
 func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())
-}
-
-// initials are up to two letters from the issuer (or the account name).
-func initials(a vault.Account) string {
-	s := a.Issuer
-	if s == "" {
-		s = a.Name
-	}
-	var out []rune
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		out = append(out, unicode.ToUpper([]rune(w)[0]))
-		if len(out) == 2 {
-			break
-		}
-	}
-	if len(out) == 0 {
-		return "?"
-	}
-	return string(out)
-}
-
-// avatarPalette are saturated colours that all carry white text.
-var avatarPalette = []color.NRGBA{
-	{0xE5, 0x39, 0x35, 0xff}, {0xD8, 0x1B, 0x60, 0xff}, {0x8E, 0x24, 0xAA, 0xff}, {0x5E, 0x35, 0xB1, 0xff},
-	{0x39, 0x49, 0xAB, 0xff}, {0x1E, 0x88, 0xE5, 0xff}, {0x03, 0x9B, 0xE5, 0xff}, {0x00, 0x89, 0x7B, 0xff},
-	{0x43, 0xA0, 0x47, 0xff}, {0x55, 0x8B, 0x2F, 0xff}, {0xF4, 0x51, 0x1E, 0xff}, {0x6D, 0x4C, 0x41, 0xff},
-	{0x54, 0x6E, 0x7A, 0xff}, {0xC0, 0x62, 0x00, 0xff},
-}
-
-// avatarColor picks a stable colour from the issuer.
-func avatarColor(a vault.Account) color.NRGBA {
-	s := a.Issuer
-	if s == "" {
-		s = a.Name
-	}
-	h := fnv.New32a()
-	h.Write([]byte(strings.ToLower(s)))
-	return avatarPalette[h.Sum32()%uint32(len(avatarPalette))]
 }
 
 // trackColor is the countdown's background: the text colour, faint.
