@@ -76,7 +76,7 @@ func TestManualEntry(t *testing.T) {
 		t.Errorf("toast %q does not show the first code %q", h.u.toast.Message(), want)
 	}
 	// The same key again is flagged, not duplicated.
-	h.u.ShowManualEntry()
+	h.u.showManualEntry()
 	f = h.u.manual
 	f.issuer.SetText("GitHub again")
 	f.key.SetText("JBSWY3DPEHPK3PXP")
@@ -105,7 +105,7 @@ func TestAddFromImageDrop(t *testing.T) {
 	h := openWith(t)
 	dir := t.TempDir()
 	img := writeQR(t, dir, "github.png", ghURI)
-	h.u.Dropped([]fyne.URI{storage.NewFileURI(img)})
+	h.u.dropped([]fyne.URI{storage.NewFileURI(img)})
 	if h.u.review == nil {
 		t.Fatalf("no review after dropping a QR image; dialogs: %q", h.overlayText())
 	}
@@ -123,7 +123,7 @@ func TestAddFromImageDrop(t *testing.T) {
 
 	// A web-link QR code gets a clear message.
 	h.u.closeOverlays()
-	h.u.Dropped([]fyne.URI{storage.NewFileURI(writeQR(t, dir, "link.png", "https://example.com/menu"))})
+	h.u.dropped([]fyne.URI{storage.NewFileURI(writeQR(t, dir, "link.png", "https://example.com/menu"))})
 	if txt := h.overlayText(); !strings.Contains(txt, "Not an authenticator QR code") || !strings.Contains(txt, "web link") {
 		t.Errorf("web link QR: %q", txt)
 	}
@@ -131,7 +131,7 @@ func TestAddFromImageDrop(t *testing.T) {
 	h.u.closeOverlays()
 	junk := filepath.Join(dir, "junk.png")
 	os.WriteFile(junk, []byte("not a png"), 0o600)
-	h.u.Dropped([]fyne.URI{storage.NewFileURI(junk)})
+	h.u.dropped([]fyne.URI{storage.NewFileURI(junk)})
 	if txt := h.overlayText(); !strings.Contains(txt, "unsupported") && !strings.Contains(txt, "corrupt") {
 		t.Errorf("junk file: %q", txt)
 	}
@@ -139,7 +139,7 @@ func TestAddFromImageDrop(t *testing.T) {
 
 // fakeScanner returns fixed results (for the desktop-dependent sources).
 type fakeScanner struct {
-	SystemScanner
+	systemScanner
 	clip, screen []string
 	err          error
 }
@@ -166,7 +166,7 @@ func TestPasteTextImageAndDuplicate(t *testing.T) {
 
 	// Pasting the same secret again flags it and leaves it unticked.
 	h.u.review = nil
-	h.u.Paste()
+	h.u.paste()
 	rv := h.u.review
 	if rv == nil || rv.found[0].dup == nil || rv.found[0].add.Checked || !strings.Contains(rv.found[0].add.Text, "already in your vault") {
 		t.Fatalf("duplicate not flagged: %+v", rv)
@@ -178,15 +178,15 @@ func TestPasteTextImageAndDuplicate(t *testing.T) {
 
 	// An image on the clipboard (the system clipboard is faked here; the
 	// e2e test uses the real one).
-	h.u.cfg.Scanner = fakeScanner{clip: []string{"otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=3"}}
+	h.u.cfg.scanner = fakeScanner{clip: []string{"otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=3"}}
 	clip.SetContent("")
-	h.u.Paste()
+	h.u.paste()
 	test.Tap(h.button("Add"))
 	if sel, _ := h.u.list.Selected(); sel.Type != vault.HOTP || sel.Counter != 3 {
 		t.Errorf("pasted image account: %+v", sel)
 	}
-	h.u.cfg.Scanner = fakeScanner{err: errClipboard}
-	h.u.Paste()
+	h.u.cfg.scanner = fakeScanner{err: errClipboard}
+	h.u.paste()
 	if txt := h.overlayText(); !strings.Contains(txt, "no image") {
 		t.Errorf("empty clipboard: %q", txt)
 	}
@@ -233,9 +233,9 @@ func TestGoogleExportBatches(t *testing.T) {
 
 func TestScanScreen(t *testing.T) {
 	h := openWith(t)
-	h.u.cfg.Scanner = fakeScanner{screen: []string{ghURI, "WIFI:S:home;T:WPA;P:secret;;"}}
+	h.u.cfg.scanner = fakeScanner{screen: []string{ghURI, "WIFI:S:home;T:WPA;P:secret;;"}}
 	h.w.Show()
-	h.u.ScanScreen()
+	h.u.scanScreen()
 	if len(h.timers) == 0 {
 		t.Fatal("scan did not wait for the window to hide")
 	}
@@ -248,8 +248,8 @@ func TestScanScreen(t *testing.T) {
 	if n := len(h.u.v.Accounts()); n != 1 {
 		t.Fatalf("%d accounts after scanning", n)
 	}
-	h.u.cfg.Scanner = fakeScanner{err: errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")}
-	h.u.ScanScreen()
+	h.u.cfg.scanner = fakeScanner{err: errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")}
+	h.u.scanScreen()
 	h.advance(time.Second)
 	if txt := h.overlayText(); !strings.Contains(txt, "open a screenshot file") {
 		t.Errorf("scan failure says %q", txt)

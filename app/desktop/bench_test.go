@@ -44,8 +44,8 @@ func BenchmarkShowCodes500(b *testing.B) {
 	v.Close()
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
-	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true,
-		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true,
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
 	b.ResetTimer()
 	for b.Loop() {
 		v, err := vault.Open(path, opts)
@@ -65,15 +65,15 @@ func BenchmarkTick(b *testing.B) {
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
 	now := t0
-	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true, Now: func() time.Time { return now },
-		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true, now: func() time.Time { return now },
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
 	u.showCodes(v)
 	w.Canvas().Capture()
 	b.ResetTimer()
 	for b.Loop() {
 		now = now.Add(time.Second)
 		u.lastUsed = now
-		u.Tick()
+		u.tick()
 	}
 	b.ReportMetric(float64(len(u.list.rows)), "rows")
 }

@@ -55,7 +55,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 		func() fyne.CanvasObject { r := newCodeRow(u); c.rows[r] = struct{}{}; return r },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(c.shown) {
-				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.Now())
+				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.now())
 			}
 		})
 	// Rows are set apart by their avatars; separators would be 13 more
@@ -67,16 +67,16 @@ func (u *UI) showCodes(v *vault.Vault) {
 			c.selected = -1
 		}
 	}
-	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), u.ShowAddChooser)
+	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), u.showAddChooser)
 	add.Importance = widget.HighImportance
 	menu := widget.NewButtonWithIcon("", theme.MenuIcon(), nil)
 	menu.Importance = widget.LowImportance
 	menu.OnTapped = func() { u.showMainMenu(menu) }
-	lock := widget.NewButtonWithIcon("", lockIcon, u.Lock)
+	lock := widget.NewButtonWithIcon("", lockIcon, u.lock)
 	lock.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(add, lock, menu), c.search)
 
-	addFirst := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), u.ShowAddChooser)
+	addFirst := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), u.showAddChooser)
 	addFirst.Importance = widget.HighImportance
 	hint := widget.NewLabel("Scan a QR code, drop or paste its image (Ctrl+V), or type the key the site shows you.")
 	hint.Wrapping = fyne.TextWrapWord
@@ -98,7 +98,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 				// second): collect more often for a smaller heap.
 				debug.SetGCPercent(25)
 			}
-			u.cfg.Go(debug.FreeOSMemory)
+			u.cfg.spawn(debug.FreeOSMemory)
 		})
 	}
 	if u.cfg.Trace != nil && !u.traced {
@@ -235,12 +235,12 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 	switch s := s.(type) {
 	case *fyne.ShortcutCopy:
 		if e.SelectedText() == "" {
-			e.u.CopySelected()
+			e.u.copySelected()
 			return
 		}
 	case *fyne.ShortcutPaste:
 		if !looksLikeText(e.u.app.Clipboard().Content()) {
-			e.u.Paste()
+			e.u.paste()
 			return
 		}
 	case *fynedesktop.CustomShortcut:
@@ -275,7 +275,7 @@ func (u *UI) listKey(k *fyne.KeyEvent) bool {
 	case fyne.KeyPageUp:
 		c.move(-8)
 	case fyne.KeyReturn, fyne.KeyEnter:
-		u.CopySelected()
+		u.copySelected()
 	case fyne.KeyEscape:
 		c.search.SetText("")
 		u.win.Canvas().Unfocus()
@@ -333,10 +333,10 @@ func newCodeRow(u *UI) *codeRow {
 		r.u.touch()
 		if r.acct.ID != "" {
 			r.u.selectID(r.acct.ID)
-			r.u.Copy(r.acct)
+			r.u.copyCode(r.acct)
 		}
 	})
-	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { r.u.AdvanceHOTP(r.acct.ID) })
+	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { r.u.advanceHOTP(r.acct.ID) })
 	r.advance.Importance = widget.LowImportance
 	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
 	r.more.Importance = widget.LowImportance

@@ -47,11 +47,11 @@ func newHarness(t *testing.T, path string, kc vault.Keychain, a fyne.App) *harne
 	if kc != nil {
 		opts.Keychain = kc
 	}
-	h.cfg = Config{VaultPath: path, Options: opts, NoTicker: true,
-		Now:       func() time.Time { return h.now },
-		Go:        func(f func()) { f() },
-		AfterFunc: func(d time.Duration, f func()) { h.timers = append(h.timers, timer{h.now.Add(d), f}) },
-		Scanner:   SystemScanner{},
+	h.cfg = Config{VaultPath: path, Options: opts, noTicker: true,
+		now:       func() time.Time { return h.now },
+		spawn:     func(f func()) { f() },
+		afterFunc: func(d time.Duration, f func()) { h.timers = append(h.timers, timer{h.now.Add(d), f}) },
+		scanner:   systemScanner{},
 	}
 	h.u = New(a, h.w, h.cfg)
 	t.Cleanup(func() {
@@ -78,7 +78,7 @@ func (h *harness) advance(d time.Duration) {
 	for _, tm := range due {
 		tm.f()
 	}
-	h.u.Tick()
+	h.u.tick()
 }
 
 // newVault creates a vault at path with accts, keyed in kc (may be nil).
@@ -126,8 +126,8 @@ func openWith(t *testing.T, accts ...vault.Account) *harness {
 	kc := &keychain.Memory{}
 	newVault(t, path, kc, accts...)
 	h := newHarness(t, path, kc, nil)
-	h.u.Start()
-	if got := h.u.State(); got != "codes" {
+	h.u.start()
+	if got := h.u.stateName(); got != "codes" {
 		t.Fatalf("state after start = %q, want codes", got)
 	}
 	return h
@@ -212,4 +212,10 @@ func lower(s []string) []string {
 		s[i] = strings.ToLower(s[i])
 	}
 	return s
+}
+
+// stateName names the current screen: "starting", "setup", "locked",
+// "codes" or "error".
+func (u *UI) stateName() string {
+	return [...]string{"starting", "setup", "locked", "codes", "error"}[u.state]
 }

@@ -17,28 +17,28 @@ func TestUnlockLockAndIdleLock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vault.age")
 	newVault(t, path, nil, sampleAccounts(t)...)
 	h := newHarness(t, path, nil, nil)
-	h.u.Start()
-	if got := h.u.State(); got != "locked" {
+	h.u.start()
+	if got := h.u.stateName(); got != "locked" {
 		t.Fatalf("state = %q, want locked (no keychain)", got)
 	}
 	s := h.u.unlock
 	test.Type(s.password, "wrong password")
 	test.Tap(s.button)
-	if h.u.State() != "locked" || !strings.Contains(s.errLabel.Text, "Wrong password") {
-		t.Fatalf("wrong password: state %q, error %q", h.u.State(), s.errLabel.Text)
+	if h.u.stateName() != "locked" || !strings.Contains(s.errLabel.Text, "Wrong password") {
+		t.Fatalf("wrong password: state %q, error %q", h.u.stateName(), s.errLabel.Text)
 	}
 	test.Type(s.password, testPassword)
 	test.Tap(s.button)
-	if h.u.State() != "codes" {
-		t.Fatalf("right password: state %q, error %q", h.u.State(), s.errLabel.Text)
+	if h.u.stateName() != "codes" {
+		t.Fatalf("right password: state %q, error %q", h.u.stateName(), s.errLabel.Text)
 	}
 	row := h.rowFor("GitHub")
 	key(h, fyne.KeyReturn) // a code on the clipboard
 
 	// Ctrl+L locks and wipes every code from the rows and the clipboard.
 	h.u.list.search.TypedShortcut(&desktopShortcutL)
-	if h.u.State() != "locked" {
-		t.Fatalf("after Ctrl+L: state %q", h.u.State())
+	if h.u.stateName() != "locked" {
+		t.Fatalf("after Ctrl+L: state %q", h.u.stateName())
 	}
 	if row.code.Text != "" || row.acct.Secret != nil || h.u.v != nil {
 		t.Fatalf("locked UI still holds a code %q or secret", row.code.Text)
@@ -50,20 +50,20 @@ func TestUnlockLockAndIdleLock(t *testing.T) {
 	// Idle auto-lock: the default is 5 minutes.
 	test.Type(h.u.unlock.password, testPassword)
 	test.Tap(h.u.unlock.button)
-	if h.u.State() != "codes" {
+	if h.u.stateName() != "codes" {
 		t.Fatal("could not unlock again")
 	}
 	h.advance(4 * time.Minute)
-	if h.u.State() != "codes" {
+	if h.u.stateName() != "codes" {
 		t.Fatalf("locked after 4 idle minutes")
 	}
 	key(h, fyne.KeyDown) // activity resets the idle timer
 	h.advance(4 * time.Minute)
-	if h.u.State() != "codes" {
+	if h.u.stateName() != "codes" {
 		t.Fatalf("locked 4 minutes after activity")
 	}
 	h.advance(61 * time.Second)
-	if h.u.State() != "locked" {
+	if h.u.stateName() != "locked" {
 		t.Fatalf("not locked after 5 idle minutes")
 	}
 }
@@ -111,11 +111,11 @@ func TestIdleLockResetByMouse(t *testing.T) {
 			h.advance(4 * time.Minute)
 			tc.act(h)
 			h.advance(4 * time.Minute)
-			if h.u.State() != "codes" {
+			if h.u.stateName() != "codes" {
 				t.Fatalf("locked 4 minutes after the user's %s", tc.name)
 			}
 			h.advance(61 * time.Second)
-			if h.u.State() != "locked" {
+			if h.u.stateName() != "locked" {
 				t.Fatalf("not locked 5 minutes after the last activity")
 			}
 		})

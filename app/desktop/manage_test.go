@@ -16,24 +16,24 @@ func TestEditDeleteAndOrder(t *testing.T) {
 	c := h.u.list
 	gh := c.accounts[0]
 
-	h.u.MoveBy(gh.ID, 1)
+	h.u.moveBy(gh.ID, 1)
 	if c.accounts[1].ID != gh.ID {
 		t.Errorf("move down: order %v", issuers(c.accounts))
 	}
-	h.u.SetSort(sortName)
+	h.u.setSort(sortName)
 	if got := issuers(c.accounts); !slices.IsSorted(lower(got)) {
 		t.Errorf("sort by name: %v", got)
 	}
 	h.now = h.now.Add(time.Minute)
 	h.u.addAccounts([]vault.Account{{Issuer: "Mastodon", Name: "alice", Secret: secret(t, "GEZDGNBVGY3TQOJQ"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}})
-	h.u.SetSort(sortRecent)
+	h.u.setSort(sortRecent)
 	if got := issuers(c.accounts); got[0] != "Mastodon" {
 		t.Errorf("sort by recent: %v, want the account added last first", got)
 	}
 	if sel, _ := c.Selected(); sel.Issuer != "Mastodon" {
 		t.Errorf("after adding, %q is selected, want the new account", sel.Issuer)
 	}
-	h.u.SetSort(sortManual)
+	h.u.setSort(sortManual)
 	if got := issuers(c.accounts); got[len(got)-1] != "Mastodon" {
 		t.Errorf("manual order after adding: %v, want the new account last", got)
 	}
@@ -42,7 +42,7 @@ func TestEditDeleteAndOrder(t *testing.T) {
 	}
 	c.reload(gh.ID)
 
-	h.u.ConfirmDelete(gh.ID)
+	h.u.confirmDelete(gh.ID)
 	if txt := h.overlayText(); !strings.Contains(txt, "Make sure you can still sign in") {
 		t.Errorf("delete confirmation says %q", txt)
 	}
@@ -55,7 +55,7 @@ func TestEditDeleteAndOrder(t *testing.T) {
 	}
 
 	g := c.accounts[0]
-	h.u.ShowEdit(g.ID)
+	h.u.showEdit(g.ID)
 	e := h.u.edit
 	e.issuer.SetText("Google Workspace")
 	e.tags.SetText(" admin, ,mail ")
@@ -74,7 +74,7 @@ func TestEditDeleteAndOrder(t *testing.T) {
 func TestExportNeedsConfirmation(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
 	gh := h.u.list.accounts[0]
-	h.u.ShowExport(gh.ID)
+	h.u.showExport(gh.ID)
 	if h.u.exported != "" {
 		t.Fatal("QR code shown before confirming")
 	}
@@ -86,7 +86,7 @@ func TestExportNeedsConfirmation(t *testing.T) {
 		t.Fatal("QR code not shown after confirming")
 	}
 	// Locking hides it.
-	h.u.Lock()
+	h.u.lock()
 	if n := len(h.w.Canvas().Overlays().List()); n != 0 {
 		t.Errorf("%d dialogs still open after locking", n)
 	}

@@ -15,8 +15,8 @@ func TestFirstRunCreatesVaultThenOpensFromKeychain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "vault.age")
 	kc := &keychain.Memory{}
 	h := newHarness(t, path, kc, nil)
-	h.u.Start()
-	if got := h.u.State(); got != "setup" {
+	h.u.start()
+	if got := h.u.stateName(); got != "setup" {
 		t.Fatalf("state = %q, want setup", got)
 	}
 	s := h.u.setup
@@ -37,7 +37,7 @@ func TestFirstRunCreatesVaultThenOpensFromKeychain(t *testing.T) {
 	s.password.SetText(testPassword)
 	s.confirm.SetText(testPassword)
 	test.Tap(s.create)
-	if got := h.u.State(); got != "codes" {
+	if got := h.u.stateName(); got != "codes" {
 		t.Fatalf("state after create = %q (error %q), want codes", got, s.errLabel.Text)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
@@ -48,14 +48,14 @@ func TestFirstRunCreatesVaultThenOpensFromKeychain(t *testing.T) {
 
 	// A later run opens straight to the codes when the keychain answers...
 	h2 := newHarness(t, path, kc, nil)
-	h2.u.Start()
-	if got := h2.u.State(); got != "codes" {
+	h2.u.start()
+	if got := h2.u.stateName(); got != "codes" {
 		t.Fatalf("second run with keychain: state %q, want codes", got)
 	}
 	// ...and asks for the password when it does not.
 	h3 := newHarness(t, path, &keychain.Memory{}, nil)
-	h3.u.Start()
-	if got := h3.u.State(); got != "locked" {
+	h3.u.start()
+	if got := h3.u.stateName(); got != "locked" {
 		t.Fatalf("second run without key in keychain: state %q, want locked", got)
 	}
 }

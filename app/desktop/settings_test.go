@@ -18,11 +18,11 @@ func TestSettingsPersist(t *testing.T) {
 	kc := &keychain.Memory{}
 	newVault(t, path, kc, sampleAccounts(t)...)
 	h := newHarness(t, path, kc, a)
-	h.u.Start()
-	if h.u.prefs.AutoLock() != DefaultAutoLock || h.u.prefs.ClipboardClear() != DefaultClipboardClear {
+	h.u.start()
+	if h.u.prefs.AutoLock() != defaultAutoLock || h.u.prefs.ClipboardClear() != defaultClipboardClear {
 		t.Fatalf("defaults: %v %v", h.u.prefs.AutoLock(), h.u.prefs.ClipboardClear())
 	}
-	h.u.ShowSettings()
+	h.u.showSettings()
 	s := h.u.settingsUI
 	s.autoLock.SetSelected("1 minute")
 	s.clipboard.SetSelected("10 seconds")
@@ -37,7 +37,7 @@ func TestSettingsPersist(t *testing.T) {
 	if a.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantLight) != theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark) {
 		t.Errorf("dark theme not applied")
 	}
-	h2.u.Start()
+	h2.u.start()
 	key(h2, fyne.KeyReturn)
 	if got := h2.u.toast.Message(); got != "Copied — clears in 10 s" {
 		t.Errorf("toast %q with a 10 s clear", got)
@@ -47,7 +47,7 @@ func TestSettingsPersist(t *testing.T) {
 		t.Errorf("clipboard not cleared after the configured 10 s: %q", got)
 	}
 	h2.advance(time.Minute)
-	if h2.u.State() != "locked" {
+	if h2.u.stateName() != "locked" {
 		t.Errorf("not locked after the configured 1 minute")
 	}
 }
