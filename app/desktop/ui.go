@@ -1,11 +1,13 @@
 // Package desktop is Authdesk's desktop user interface, built with Fyne.
 //
-// New builds the UI for one window; it takes the Fyne app and window, the
-// vault path and everything slow or stateful as injectable parts (clock,
-// keychain, scanner, goroutine runner, timers) so that tests drive every
-// screen deterministically with fyne.io/fyne/v2/test. The vault, scanner and
-// keychain packages know nothing of Fyne: this package is a thin layer over
-// them.
+// Its API is what cmd/authdesk needs: New builds the UI for one window from
+// the Fyne app and window and a Config (the vault path, the keychain, a
+// trace writer), ShowAndRun runs it, Icon and Title dress the window.
+// Everything slow or stateful (clock, scanner, goroutine runner, timers) is
+// injectable through Config's unexported fields, so that the package's tests
+// drive every screen deterministically with fyne.io/fyne/v2/test. The vault,
+// scanner and keychain packages know nothing of Fyne: this package is a thin
+// layer over them.
 package desktop
 
 import (
