@@ -92,7 +92,7 @@ func FuzzBytes(f *testing.F) {
 		// The QR search itself runs on small images only, to keep the
 		// fuzzer fast on what it is for: malformed files.
 		if g.w*g.h <= 1<<14 {
-			_ = decodeGrey(g)
+			_ = decodeGrey(g, nil)
 		}
 	})
 }

@@ -67,7 +67,7 @@ func Image(img image.Image) ([]string, error) {
 	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
 		return nil, fmt.Errorf("%w: %d×%d pixels, the limit is %d", ErrImageTooLarge, b.Dx(), b.Dy(), MaxPixels)
 	}
-	out := decodeGrey(toGrey(img))
+	out := decodeGrey(toGrey(img), nil)
 	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
@@ -82,7 +82,7 @@ func Bytes(b []byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := decodeGrey(g)
+	out := decodeGrey(g, nil)
 	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
