@@ -29,14 +29,12 @@ import (
 
 	// Decoders for every format the scanner accepts.
 	_ "image/gif"
-	"image/jpeg"
+	_ "image/jpeg"
 	_ "image/png"
 
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
-
-	"authdesk/scanner/internal/jpegluma"
 )
 
 var (
@@ -107,30 +105,6 @@ func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 		return nil, err
 	}
 	return toGrey(img), nil
-}
-
-// jpegGrey decodes a grey or YCbCr JPEG's luminance with jpegluma, which
-// skips the chroma. It returns nil for anything else, and for anything
-// jpegluma refuses or fails on: image/jpeg then decodes it, or says what
-// is wrong with it in the usual words.
-func jpegGrey(b []byte, maxPixels int64) (g *grey) {
-	if !bytes.HasPrefix(b, []byte("\xff\xd8")) {
-		return nil
-	}
-	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil
-	}
-	defer func() {
-		if recover() != nil {
-			g = nil
-		}
-	}()
-	img, err := jpegluma.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil
-	}
-	return toGrey(img)
 }
 
 // File reads the image file at path and returns its QR payloads.
