@@ -32,7 +32,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 
-	_ "golang.org/x/image/bmp"
+	"github.com/jsummers/gobmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
 )
@@ -169,10 +169,17 @@ func decodeImage(b []byte, maxPixels int64) (img image.Image, err error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty input", ErrUnsupportedImage)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	decodeConfig, decode := image.DecodeConfig, image.Decode
+	if bytes.HasPrefix(b, []byte("BM")) {
+		decodeConfig, decode = decodeBMPConfig, decodeBMP
+	}
+	cfg, format, err := decodeConfig(bytes.NewReader(b))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
 			return nil, fmt.Errorf("%w: not a PNG, JPEG, GIF, BMP, WebP or TIFF image", ErrUnsupportedImage)
+		}
+		if errors.Is(err, ErrImageTooLarge) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedImage, err)
 	}
@@ -189,9 +196,32 @@ func decodeImage(b []byte, maxPixels int64) (img image.Image, err error) {
 			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrUnsupportedImage, format, r)
 		}
 	}()
-	img, _, err = image.Decode(bytes.NewReader(b))
+	img, _, err = decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnsupportedImage, format, err)
 	}
 	return img, nil
+}
+
+// decodeBMPConfig and decodeBMP are gobmp's, which reads every BMP that
+// Windows tools and ImageMagick write: RLE4 and RLE8 compressed, bit
+// fields, top-down and bottom-up, OS/2 headers. They are called by name
+// because golang.org/x/image/bmp (no compressed BMP) registers the same "BM"
+// signature, and which of two registered decoders image.Decode picks
+// depends on what else the binary links (Fyne links both).
+//
+// gobmp refuses more than 46,340 pixels a side in DecodeConfig, before our
+// MaxPixels check can see the size: that refusal is ErrImageTooLarge too
+// (TestBadInput's BMP bombs fail if gobmp ever words it differently).
+func decodeBMPConfig(r io.Reader) (image.Config, string, error) {
+	cfg, err := gobmp.DecodeConfig(r)
+	if errors.Is(err, gobmp.UnsupportedError("dimensions too large")) {
+		return cfg, "bmp", fmt.Errorf("%w: BMP header claims over 46,340 pixels a side", ErrImageTooLarge)
+	}
+	return cfg, "bmp", err
+}
+
+func decodeBMP(r io.Reader) (image.Image, string, error) {
+	img, err := gobmp.Decode(r)
+	return img, "bmp", err
 }
