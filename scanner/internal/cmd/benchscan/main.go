@@ -30,7 +30,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -51,7 +50,8 @@ type tool struct {
 type sample struct {
 	ok   bool
 	wall time.Duration
-	rss  int64 // KiB
+	cpu  time.Duration // user + system, less disturbed than wall time on a busy machine
+	rss  int64         // KiB
 }
 
 func lines(b []byte) []string {
@@ -166,7 +166,7 @@ func main() {
 		for i, e := range es {
 			fmt.Printf("%-36s %-7s", e.File, size(e))
 			for t, tl := range tools {
-				fmt.Printf("  %s %6.1f ms", tl.name, ms(medianOf(res[t][i])))
+				fmt.Printf("  %s %6.1f ms (CPU %6.1f ms)", tl.name, ms(medianOf(res[t][i])), ms(medianCPU(res[t][i])))
 			}
 			fmt.Println()
 		}
@@ -192,6 +192,18 @@ func main() {
 		}
 		fmt.Printf("| %-18s | %4d/%-4d | %11.1f ms | %9.1f ms | %9.1f ms | %9.1f ms | %9.1f MiB |\n", tl.name, ok, len(es),
 			ms(median(all)), ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])), float64(maxRSS)/1024)
+	}
+
+	// CPU time (user + system) per file: what the tools cost when the
+	// machine is shared and wall times say more about the neighbours.
+	fmt.Println()
+	for t, tl := range tools {
+		bySize := map[string][]time.Duration{}
+		for i, e := range es {
+			bySize[size(e)] = append(bySize[size(e)], medianCPU(res[t][i]))
+		}
+		fmt.Printf("median CPU time, %s: ≤1080p %.1f ms, 1440p %.1f ms, 4K %.1f ms\n", tl.name,
+			ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])))
 	}
 
 	// Peak RSS on 4K files only, the acceptance figure.
@@ -267,24 +279,34 @@ func run(tl tool, path string, want []string) sample {
 	start := time.Now()
 	_ = cmd.Run() // a non-zero exit is a miss, seen in the output
 	wall := time.Since(start)
-	var rss int64
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
-		}
+	var (
+		rss int64
+		cpu time.Duration
+	)
+	if ps := cmd.ProcessState; ps != nil {
+		rss = peakRSS(ps)
+		cpu = ps.UserTime() + ps.SystemTime()
 	}
 	got := tl.parse(out.Bytes())
 	g, w := slices.Clone(got), slices.Clone(want)
 	slices.Sort(g)
 	g = slices.Compact(g)
 	slices.Sort(w)
-	return sample{ok: slices.Equal(g, w), wall: wall, rss: rss}
+	return sample{ok: slices.Equal(g, w), wall: wall, cpu: cpu, rss: rss}
 }
 
 func medianOf(s []sample) time.Duration {
 	d := make([]time.Duration, len(s))
 	for i, x := range s {
 		d[i] = x.wall
+	}
+	return median(d)
+}
+
+func medianCPU(s []sample) time.Duration {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.cpu
 	}
 	return median(d)
 }
