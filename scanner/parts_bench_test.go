@@ -123,33 +123,3 @@ func BenchmarkUnfilter(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkJPEGGrey is what internal/jpegluma buys on the corpus's JPEG
-// screenshots: the luma plane alone against image/jpeg plus toGrey.
-//
-//	go test -run=^$ -bench=JPEGGrey ./scanner/
-func BenchmarkJPEGGrey(b *testing.B) {
-	for _, file := range []string{"jpeg35-1080.jpg", "jpeg50-1440-s125.jpg", "jpeg35-4k-s2.jpg"} {
-		data, err := os.ReadFile(filepath.Join("testdata", "corpus", file))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(file+"/jpegluma", func(b *testing.B) {
-			if jpegGrey(data, MaxPixels) == nil {
-				b.Skip("built without jpegluma")
-			}
-			for b.Loop() {
-				_ = jpegGrey(data, MaxPixels)
-			}
-		})
-		b.Run(file+"/image-jpeg", func(b *testing.B) {
-			for b.Loop() {
-				img, err := decodeImage(data, MaxPixels)
-				if err != nil {
-					b.Fatal(err)
-				}
-				_ = toGrey(img)
-			}
-		})
-	}
-}

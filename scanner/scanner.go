@@ -10,9 +10,8 @@
 // the header before any pixel memory is allocated).
 //
 // How it reads: the image is converted once to an 8-bit grey buffer (PNG is
-// inflated straight to grey, JPEG decoded without its chroma by
-// internal/jpegluma, other formats converted from the decoder's pixel
-// slices), then looked at in phases of two attempts that run on two cores
+// inflated straight to grey, other formats converted from the decoder's
+// pixel slices), then looked at in phases of two attempts that run on two cores
 // (dark-on-light and light-on-dark, at half size first on large screens,
 // then full size, then harder searches); the first phase that reads every
 // code it saw ends the search. Within an attempt, every code read is
@@ -87,8 +86,11 @@ func Bytes(b []byte) ([]string, error) {
 	return out, nil
 }
 
-// decodeGreyBytes decodes an encoded image to luminance, by the PNG or
-// JPEG fast path when it applies, else by the standard decoders.
+// decodeGreyBytes decodes an encoded image to luminance, by the PNG fast
+// path when it applies, else by the standard decoders. (JPEG had a fast
+// path too, a luma-only copy of image/jpeg; measured against ZXingReader it
+// was not worth keeping a fork of a parser of untrusted input: README,
+// Performance.)
 func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	g, err := pngGrey(b, maxPixels)
 	if err == nil {
@@ -96,9 +98,6 @@ func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	}
 	if !errors.Is(err, errPNGFallback) {
 		return nil, err
-	}
-	if g := jpegGrey(b, maxPixels); g != nil {
-		return g, nil
 	}
 	img, err := decodeImage(b, maxPixels)
 	if err != nil {

@@ -7,8 +7,8 @@
 //
 // -match keeps the files whose name matches (`\.jpg$`: the JPEG
 // screenshots); -tags adds a second authdesk-cli built with those build
-// tags (nojpegluma: JPEG through image/jpeg instead of internal/jpegluma);
-// -skip leaves out tools by name (zbarimg); -v prints each file's median.
+// tags, to measure what a fast path behind a tag buys; -skip leaves out
+// tools by name (zbarimg); -v prints each file's median wall and CPU time.
 //
 // Each file is run -runs times per tool, tools interleaved so they share
 // the machine's state; a file counts as decoded when the tool printed
