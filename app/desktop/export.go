@@ -29,10 +29,10 @@ var exportChoices = []exportChoice{
 	{"Google Authenticator migration links (.txt), not encrypted", transfer.GoogleMig, "authdesk-google.txt"},
 }
 
-// ShowExportAll offers the export formats (menu: Export…). Every format
+// showExportAll offers the export formats (menu: Export…). Every format
 // holds the secrets, so the dialog says so; the unencrypted ones need one
 // more confirmation, and the file is written 0600.
-func (u *UI) ShowExportAll() {
+func (u *UI) showExportAll() {
 	if u.state != stateCodes {
 		return
 	}

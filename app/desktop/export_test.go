@@ -31,7 +31,7 @@ func (h *harness) radio() *widget.RadioGroup {
 // unencrypted file.
 func TestExportDialog(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.ShowExportAll()
+	h.u.showExportAll()
 	r := h.radio()
 	if len(r.Options) != 3 || !strings.Contains(h.overlayText(), "secrets of all 5 accounts") {
 		t.Fatalf("options %q, dialog %q", r.Options, h.overlayText())

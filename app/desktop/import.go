@@ -17,10 +17,10 @@ import (
 	"authdesk/vault/transfer"
 )
 
-// ImportFile asks for another authenticator's export file and imports it
+// importFile asks for another authenticator's export file and imports it
 // (menu: Import from file…, Ctrl+I). Dropping the file on the window does
 // the same.
-func (u *UI) ImportFile() {
+func (u *UI) importFile() {
 	if u.state != stateCodes {
 		return
 	}
@@ -56,7 +56,7 @@ func (u *UI) importReader(name string, rc io.ReadCloser) {
 			return result{err: fmt.Errorf("read %s: %w", name, err)}
 		}
 		if strings.HasPrefix(http.DetectContentType(b), "image/") || transfer.Detect(b) == "" {
-			p, err := u.cfg.Scanner.Bytes(b)
+			p, err := u.cfg.scanner.Bytes(b)
 			if err != nil && !errors.Is(err, scanner.ErrNoQRCode) && !strings.HasPrefix(http.DetectContentType(b), "image/") {
 				err = fmt.Errorf("%s is not an export file Authdesk knows, nor an image (unsupported file): %w", name, transfer.ErrUnknownFormat)
 			}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -44,7 +43,7 @@ func (h *harness) passwordEntry() *widget.Entry {
 // duplicates the second time.
 func TestImportEncryptedAegisByDrop(t *testing.T) {
 	h := openWith(t)
-	h.u.Dropped([]fyne.URI{transferFixture("aegis_encrypted.json")})
+	h.u.dropped([]fyne.URI{transferFixture("aegis_encrypted.json")})
 	if !strings.Contains(h.overlayText(), "Enter the export's password") {
 		t.Fatalf("no password prompt: %q", h.overlayText())
 	}
@@ -70,7 +69,7 @@ func TestImportEncryptedAegisByDrop(t *testing.T) {
 	// The same accounts from another app: all marked, none ticked.
 	h.u.closeOverlays()
 	h.u.review = nil
-	h.u.Dropped([]fyne.URI{transferFixture("2fas_plain.2fas")})
+	h.u.dropped([]fyne.URI{transferFixture("2fas_plain.2fas")})
 	rv = h.u.review
 	if rv == nil || len(rv.found) != 8 {
 		t.Fatalf("second review %+v; dialogs %q", rv, h.overlayText())
@@ -112,7 +111,7 @@ func TestImportBrokenFiles(t *testing.T) {
 		{storage.NewFileURI(junk), "", "not an export file Authdesk knows"},
 	} {
 		h.u.closeOverlays()
-		h.u.Dropped([]fyne.URI{tt.uri})
+		h.u.dropped([]fyne.URI{tt.uri})
 		if tt.password != "" {
 			test.Type(h.passwordEntry(), tt.password)
 			test.Tap(h.button("Open"))
@@ -132,7 +131,7 @@ func TestImportFileShortcut(t *testing.T) {
 	if h.w.Canvas().Overlays().Top() != nil {
 		t.Fatal("a dialog is open before Ctrl+I")
 	}
-	h.u.windowShortcut(&fynedesktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault})
+	h.u.windowShortcut(customShortcut(fyne.KeyI))
 	if h.w.Canvas().Overlays().Top() == nil {
 		t.Fatal("Ctrl+I opened no dialog")
 	}

@@ -14,12 +14,12 @@ import (
 	"authdesk/vault/transfer"
 )
 
-// ShowTransfer moves the accounts to a phone (menu: Transfer to phone…):
+// showTransfer moves the accounts to a phone (menu: Transfer to phone…):
 // after a warning, it shows them as Google Authenticator migration QR codes,
 // ten accounts a code, one code at a time. Google Authenticator, Aegis and
 // 2FAS scan them. While they are on screen the window is excluded from
 // screen capture where the platform allows it (Windows 10 2004 and later).
-func (u *UI) ShowTransfer() {
+func (u *UI) showTransfer() {
 	if u.state != stateCodes {
 		return
 	}

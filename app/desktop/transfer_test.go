@@ -42,7 +42,7 @@ func TestTransferToPhone(t *testing.T) {
 	}
 	accts = append(accts, sampleAccounts(t)[2]) // Steam
 	h := openWith(t, accts...)
-	h.u.ShowTransfer()
+	h.u.showTransfer()
 	if txt := h.overlayText(); !strings.Contains(txt, "anyone who sees or photographs them") {
 		t.Fatalf("no warning first: %q", txt)
 	}
@@ -104,7 +104,7 @@ func TestTransferToPhone(t *testing.T) {
 		t.Errorf("Previous went to %q", h.overlayText())
 	}
 	// Locking closes it.
-	h.u.Lock()
+	h.u.lock()
 	if n := len(h.w.Canvas().Overlays().List()); n != 0 {
 		t.Errorf("%d dialogs open after locking", n)
 	}
