@@ -16,7 +16,7 @@ import (
 	"authdesk/vault"
 )
 
-//go:generate go run ../../vault/transfer/internal/cmd/genfixtures testdata
+//go:generate go run ./internal/cmd/genfixtures testdata
 
 // fixturePassword opens every encrypted fixture (see genfixtures).
 const fixturePassword = "Passwört 1"
