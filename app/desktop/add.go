@@ -118,6 +118,11 @@ func (u *UI) paste() {
 	}
 	u.touch()
 	if text := strings.TrimSpace(u.app.Clipboard().Content()); text != "" {
+		if f := transfer.Detect([]byte(text)); f != "" && f != transfer.OTPAuth {
+			// A whole export (an Aegis or 2FAS file's text) is one payload.
+			u.importData("the clipboard", []byte(text), nil)
+			return
+		}
 		u.imported("the clipboard", scanResult{payloads: strings.Fields(text)})
 		return
 	}

@@ -136,3 +136,18 @@ func TestImportFileShortcut(t *testing.T) {
 		t.Fatal("Ctrl+I opened no dialog")
 	}
 }
+
+// TestPasteExportText: the text of a whole export file pasted from the
+// clipboard is read as one file.
+func TestPasteExportText(t *testing.T) {
+	h := openWith(t)
+	b, err := os.ReadFile(filepath.Join("..", "..", "vault", "transfer", "testdata", "bitwarden.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.a.Clipboard().SetContent(string(b))
+	h.u.paste()
+	if rv := h.u.review; rv == nil || len(rv.found) != 8 || !strings.Contains(rv.notes, "without a TOTP key") {
+		t.Fatalf("review %+v; dialogs %q", rv, h.overlayText())
+	}
+}
