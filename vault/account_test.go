@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestManualAccount: the one builder behind the desktop form and
@@ -95,4 +96,30 @@ func TestManualAccountAllProblems(t *testing.T) {
 	if me.For("digits") != nil {
 		t.Errorf("digits reported: %v", me.For("digits"))
 	}
+}
+
+// FuzzManualAccount: whatever is typed, the builder never panics, and what
+// it accepts is a valid account that gives a code.
+func FuzzManualAccount(f *testing.F) {
+	f.Add("GitHub", "alice", "JBSW Y3DP EHPK 3PXP", "totp", "SHA1", 6, 30, uint64(0))
+	f.Add("", "key", "gezdgnbvgy3tqojq", "HOTP", "sha-512", 8, 0, uint64(7))
+	f.Add("Steam", "", "MZXW6YTBOI", "steam", "", 0, 0, uint64(0))
+	f.Add("x\x00", "y", "====", "motp", "md5", -1, -1, ^uint64(0))
+	f.Fuzz(func(t *testing.T, issuer, name, secret, typ, alg string, digits, period int, counter uint64) {
+		a, err := Manual{Issuer: issuer, Name: name, Secret: secret, Type: Type(typ), Algorithm: Algorithm(alg),
+			Digits: digits, Period: period, Counter: counter}.Account()
+		if err != nil {
+			var me *ManualError
+			if !errors.As(err, &me) || len(me.Problems) == 0 || me.Error() == "" {
+				t.Fatalf("error %v is not a *ManualError with problems", err)
+			}
+			return
+		}
+		if err := a.Validate(); err != nil {
+			t.Fatalf("accepted an invalid account: %v", err)
+		}
+		if _, err := a.Code(time.Unix(59, 0)); err != nil {
+			t.Fatalf("accepted account gives no code: %v", err)
+		}
+	})
 }

@@ -209,7 +209,18 @@ func TestChangePasswordSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps []string
-	if _, err := v.ChangePassword(password, newPassword, func(s string) { steps = append(steps, s) }); err != nil {
+	progress := func(s string) {
+		steps = append(steps, s)
+		if len(steps) <= 2 {
+			// The key derivations run without the vault's mutex: a UI
+			// reading the accounts meanwhile is not blocked (with the
+			// mutex held this would deadlock).
+			if n := len(v.Accounts()); n != 1 {
+				t.Errorf("during %q: %d accounts", s, n)
+			}
+		}
+	}
+	if _, err := v.ChangePassword(password, newPassword, progress); err != nil {
 		t.Fatal(err)
 	}
 	want := "Checking the current password|Sealing a new key with the new password|Re-encrypting the backups|Saving the vault with the new key|Storing the new key in the keychain"

@@ -605,27 +605,29 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 			progress(step)
 		}
 	}
+	// The two key derivations take seconds: they run without v.mu, so that
+	// Accounts and the like answer meanwhile, and the key block checked is
+	// compared with the file's under the lock afterwards.
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.closed {
+		v.mu.Unlock()
 		return res, ErrClosed
 	}
-	if err := v.lockFile(); err != nil {
-		return res, fmt.Errorf("change password: %w", err)
-	}
-	defer v.lock.Unlock()
-	if _, err := v.refresh(); err != nil {
+	_, err := v.refresh()
+	checked, known := v.keyBlock, v.identity
+	v.mu.Unlock()
+	if err != nil {
 		return res, fmt.Errorf("change password: %w", err)
 	}
 
 	say("Checking the current password")
-	old, err := unsealIdentity(v.keyBlock, current, v.opts.maxWorkFactor())
+	old, err := unsealIdentity(checked, current, v.opts.maxWorkFactor())
 	switch {
 	case errors.Is(err, ErrWrongPassword):
 		return res, fmt.Errorf("change password: the current password is wrong: %w", ErrWrongPassword)
 	case err != nil:
 		return res, fmt.Errorf("change password: %w", err)
-	case subtle.ConstantTimeCompare([]byte(old.String()), []byte(v.identity.String())) != 1:
+	case subtle.ConstantTimeCompare([]byte(old.String()), []byte(known.String())) != 1:
 		// The key block and the data of a well-formed file always agree.
 		return res, fmt.Errorf("change password: %w", corruptf("the password block holds another key than the one that opens the accounts"))
 	}
@@ -638,6 +640,22 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 	kb, err := sealIdentity(id, newPassword, v.opts.workFactor())
 	if err != nil {
 		return res, fmt.Errorf("change password: %w", err)
+	}
+
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return res, ErrClosed
+	}
+	if err := v.lockFile(); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	defer v.lock.Unlock()
+	if _, err := v.refresh(); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	if !bytes.Equal(v.keyBlock, checked) {
+		return res, fmt.Errorf("change password: another program changed the password meanwhile: %w", ErrConflict)
 	}
 	rk := rekey{old: v.identity, id: id, keyBlock: kb, newPassword: newPassword,
 		maxLogN: v.opts.maxWorkFactor(), hook: v.opts.beforeRename}

@@ -386,7 +386,7 @@ func (u *UI) showManualEntry() {
 	field := func(name string, o fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Importance = widget.DangerImportance
-		l.Truncation = fyne.TextTruncateEllipsis
+		l.Wrapping = fyne.TextWrapWord // a long message must not lose its end
 		l.Hide()
 		f.errs[name] = l
 		return container.NewVBox(o, l)
