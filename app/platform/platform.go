@@ -12,7 +12,7 @@
 // restarts. With Config.TestClock the platform's calendar can be moved
 // forward (POST /api/test/clock) to reach the 30-day rules without waiting.
 //
-// The HTML pages and the JSON API under /api share one Service.
+// The HTML pages and the JSON API under /api share one service.
 package platform
 
 import (
@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -54,6 +55,12 @@ type Config struct {
 	// mail only, and moving the test clock needs TestClockToken.
 	AllowRemote bool
 
+	// Clock is the real time: TOTP codes are checked against it, and the
+	// platform's calendar (which --test-clock can move further) starts from
+	// it. nil: time.Now. Tests pass a movable clock, so they never wait for
+	// a fresh 30-second step.
+	Clock func() time.Time
+
 	// Hosts are extra Host header values (like "qa.example.test:8080") the
 	// platform answers to; Start always accepts its own address and, on
 	// loopback, localhost. Other Host headers are refused (DNS rebinding).
@@ -62,17 +69,15 @@ type Config struct {
 
 // options are test hooks that Config does not expose.
 type options struct {
-	now         func() time.Time // base of the platform clock; nil: time.Now
-	codeNow     func() time.Time // TOTP time; nil: time.Now
-	argon       *argonParams     // nil: defaultArgon
-	hashWorkers int              // concurrent Argon2id computations; 0: NumCPU
+	argon       *argonParams // nil: defaultArgon
+	hashWorkers int          // concurrent Argon2id computations; 0: NumCPU
 }
 
 // Server is a running (or ready) platform.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	svc     *Service
+	svc     *service
 	clock   *clock
 	handler http.Handler
 	pages   *pages
@@ -103,17 +108,14 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		return nil, fmt.Errorf("platform issuer: %w", err)
 	}
 	if cfg.DBPath == "" {
-		p, err := DefaultDBPath(getenvOS)
+		p, err := DefaultDBPath(os.Getenv)
 		if err != nil {
 			return nil, err
 		}
 		cfg.DBPath = p
 	}
-	if opt.now == nil {
-		opt.now = time.Now
-	}
-	if opt.codeNow == nil {
-		opt.codeNow = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	ap := defaultArgon
 	if opt.argon != nil {
@@ -138,7 +140,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &clock{base: opt.now}
+	c := &clock{base: cfg.Clock}
 	if cfg.TestClock {
 		v, err := loadSetting(ctx, db, "test_clock_offset_ns")
 		if err != nil {
@@ -161,8 +163,8 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		cfg:   cfg,
 		log:   cfg.Logger,
 		clock: c,
-		svc: &Service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: opt.codeNow, grace: grace},
+		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
+			now: c.Now, codeNow: cfg.Clock, grace: grace},
 		done: make(chan struct{}),
 	}
 	if cfg.TestClock {
@@ -178,9 +180,6 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	go s.sweepLoop()
 	return s, nil
 }
-
-// Service returns the business logic behind the pages and the API.
-func (s *Server) Service() *Service { return s.svc }
 
 // TestClockToken is the secret that moving the test clock needs when the
 // platform listens off loopback (header X-Test-Clock-Token); "" without
@@ -288,7 +287,7 @@ func (s *Server) sweepLoop() {
 		case <-s.done:
 			return
 		case <-t.C:
-			if err := s.svc.Sweep(context.Background()); err != nil {
+			if err := s.svc.sweep(context.Background()); err != nil {
 				s.log.Warn("sweep expired sessions", "err", err)
 			}
 		}
