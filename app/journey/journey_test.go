@@ -146,6 +146,9 @@ func TestClientErrors(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Status != 401 || !strings.Contains(apiErr.Message, "incorrect") {
 		t.Fatalf("sign-in with unknown user: %v", err)
 	}
+	if p, err := c.Policy(ctx); err != nil || p.Digits != 6 || p.Algorithm != "SHA1" || p.Period != 30 || p.MaxCodeFailures != 10 || !p.TestClock {
+		t.Errorf("Policy: %+v %v", p, err)
+	}
 	if _, err := c.Me(ctx); !IsStatus(err, 401) {
 		t.Errorf("Me before sign-in: %v, want 401", err)
 	}

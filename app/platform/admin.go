@@ -238,24 +238,25 @@ func (s *service) lookupInvite(ctx context.Context, token string) (inviteInfo, e
 }
 
 // acceptInvite creates the invitee's account.
-func (s *service) acceptInvite(ctx context.Context, token, name, password string) error {
+func (s *service) acceptInvite(ctx context.Context, token, name, password string) (email string, err error) {
 	if _, _, err := s.loadInvite(ctx, s.db, token); err != nil {
-		return err
+		return "", err
 	}
-	name, err := checkName("name", name)
+	name, err = checkName("name", name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := checkPasswordPolicy(password); err != nil {
-		return err
+		return "", err
 	}
 	ph, err := s.hashPassword(ctx, password)
 	if err != nil {
-		return err
+		return "", err
 	}
 	now := s.now().UnixNano()
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return email, s.withTx(ctx, func(tx *sql.Tx) error {
 		cid, info, err := s.loadInvite(ctx, tx, token)
+		email = info.Email
 		if err != nil {
 			return err
 		}

@@ -234,7 +234,7 @@ func TestAttackAdminLiftsCodeLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	key := f.setup("m@example.com")

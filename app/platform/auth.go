@@ -75,8 +75,8 @@ func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*u
 	bad := errorf(kindUnauthorized, msgBadCredentials)
 	var out error
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		e1 := recordFailure(ctx, tx, accountKey(email), now, 0, false, bad)
-		e2 := recordFailure(ctx, tx, addrKey(addr), now, addrForgetAfter, false, bad)
+		e1 := recordFailure(ctx, tx, accountKey(email), now, 0, 0, bad)
+		e2 := recordFailure(ctx, tx, addrKey(addr), now, addrForgetAfter, 0, bad)
 		for _, e := range []error{e1, e2} {
 			var se *serviceError
 			if !errors.As(e, &se) {
@@ -177,7 +177,7 @@ func (s *service) me(ctx context.Context, sess session) (Profile, error) {
 	p := Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
 	if u.enrolled.Valid {
 		t := time.Unix(0, u.enrolled.Int64).UTC()
-		r := t.Add(reenrolAfter)
+		r := t.Add(s.policy.ReenrolAfter)
 		p.MFAEnrolledAt, p.ReenrolAt = &t, &r
 	}
 	if p.RecoveryLeft, err = countRecoveryCodes(ctx, s.db, u.id); err != nil {

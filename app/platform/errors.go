@@ -46,7 +46,6 @@ var (
 const (
 	msgBadCredentials = "email or password is incorrect"
 	msgBadCode        = "the code is incorrect or was already used"
-	msgCodeShape      = "enter the 6-digit code from your authenticator app, or a recovery code"
 	msgNotSignedIn    = "sign in first"
 )
 

@@ -28,7 +28,7 @@ func FuzzOtpauthURI(f *testing.F) {
 		if err != nil {
 			return
 		}
-		uri := otpauthURI(iss, em, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+		uri := defaultTOTP.otpauthURI(iss, em, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 		a, err := otpauth.Parse(uri)
 		if err != nil {
 			t.Fatalf("otpauth.Parse(%q): %v", uri, err)

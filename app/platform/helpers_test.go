@@ -132,3 +132,6 @@ func kindOf(err error) errKind {
 	}
 	return 0
 }
+
+// hotpCode is RFC 4226 HOTP with HMAC-SHA1 and 6 digits.
+func hotpCode(key []byte, counter uint64) string { return defaultTOTP.code(key, counter) }

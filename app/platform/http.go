@@ -49,6 +49,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	api := func(pattern string, h http.HandlerFunc) { mux.HandleFunc(pattern, h) }
 	api("GET /api/csrf", s.apiCSRF)
+	api("GET /api/policy", s.apiPolicy)
 	api("POST /api/companies", s.apiRegister)
 	api("POST /api/session", s.apiSignIn)
 	api("DELETE /api/session", s.apiSignOut)
@@ -370,6 +371,34 @@ func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.csrfToken(w, r)})
 }
 
+// policyJSON is GET /api/policy: the rules a scenario runner expects.
+type policyJSON struct {
+	ReenrolAfterSeconds int64  `json:"reenrol_after_seconds"`
+	ReenrolGraceSeconds int64  `json:"reenrol_grace_seconds"`
+	RememberForSeconds  int64  `json:"remember_for_seconds"`
+	SetupWindowSeconds  int64  `json:"setup_window_seconds"`
+	Skew                int    `json:"skew"`
+	Digits              int    `json:"digits"`
+	Algorithm           string `json:"algorithm"`
+	Period              int    `json:"period"`
+	MaxCodeFailures     int    `json:"max_code_failures"`
+	CodeLockSeconds     []int  `json:"code_lock_seconds"`
+	RecoveryCodes       int    `json:"recovery_codes"`
+	TestClock           bool   `json:"test_clock"`
+}
+
+func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
+	p := s.svc.policy
+	out := policyJSON{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
+		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
+		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
+		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock}
+	for _, d := range codeBackoff {
+		out.CodeLockSeconds = append(out.CodeLockSeconds, int(d/time.Second))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Company  string `json:"company"`
@@ -559,7 +588,7 @@ func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	if err := s.svc.acceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {
+	if _, err := s.svc.acceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

@@ -12,7 +12,7 @@ import (
 // setupOf is the Secure Your Account data for secret.
 func (s *service) setupOf(u *user, secret []byte, exp time.Time, reenrol bool, graceUntil, now time.Time) Setup {
 	b := b32.EncodeToString(secret)
-	out := Setup{URI: otpauthURI(s.issuer, u.email, b), Secret: b, Account: u.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: reenrol}
+	out := Setup{URI: s.totp.otpauthURI(s.issuer, u.email, b), Secret: b, Account: u.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: reenrol}
 	if reenrol {
 		g := graceUntil.UTC()
 		out.GraceUntil, out.CanSkip = &g, now.Before(graceUntil)
@@ -113,14 +113,14 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 		if err := s.setupAllowed(cur, sess, now); err != nil {
 			return err
 		}
-		if !isTOTPCode(code) {
-			return recordFailure(ctx, tx, key, now, 0, true, invalidf("enter the 6-digit code from your authenticator app"))
+		if !s.totp.isCode(code) {
+			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, invalidf("enter the %d-digit code from your authenticator app", s.totp.digits))
 		}
 		// The replay guard is per credential: a new secret has accepted no
 		// code yet, whatever the old one accepted in this time step.
-		step, ok := matchTOTP(p.secret, code, codeNow.Unix(), -1)
+		step, ok := s.totp.match(p.secret, code, codeNow.Unix(), -1)
 		if !ok {
-			return recordFailure(ctx, tx, key, now, 0, true, errorf(kindUnauthorized, msgBadCode))
+			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, errorf(kindUnauthorized, msgBadCode))
 		}
 		if err := setCredential(ctx, tx, cur.id, p.cred, p.sealed, now.UnixNano(), step); err != nil {
 			return err
@@ -213,7 +213,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 		}
 		ok := false
 		key := codeKey(cur.id)
-		if isTOTPCode(code) {
+		if s.totp.isCode(code) {
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
@@ -221,7 +221,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err != nil {
 				return err
 			}
-			step, match := matchTOTP(secret, code, codeNow.Unix(), cur.lastStep)
+			step, match := s.totp.match(secret, code, codeNow.Unix(), cur.lastStep)
 			if match {
 				if ok, err = casStep(ctx, tx, cur.id, step); err != nil {
 					return err
@@ -242,10 +242,10 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
-			return recordFailure(ctx, tx, key, now, 0, true, invalidf(msgCodeShape))
+			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, invalidf("%s", s.codeShape()))
 		}
 		if !ok {
-			return recordFailure(ctx, tx, key, now, 0, true, errorf(kindUnauthorized, msgBadCode))
+			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, errorf(kindUnauthorized, msgBadCode))
 		}
 		if err := clearThrottle(ctx, tx, codeKey(cur.id), recoveryKey(cur.id)); err != nil {
 			return err
@@ -269,7 +269,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 		}
 		if remember {
 			res.DeviceToken = randomToken(32)
-			res.DeviceExpires = now.Add(deviceLifetime)
+			res.DeviceExpires = now.Add(s.policy.RememberFor)
 			if err := insertDevice(ctx, tx, s.keys.hashToken("device", res.DeviceToken), cur.id, now.UnixNano(), res.DeviceExpires.UnixNano()); err != nil {
 				return err
 			}
@@ -295,7 +295,7 @@ func (s *service) countCodeFailure(ctx context.Context, sess session) error {
 		if err := checkLock(ctx, tx, codeKey(u.id), now); err != nil {
 			return err
 		}
-		return recordFailure(ctx, tx, codeKey(u.id), now, 0, true, invalidf(msgCodeShape))
+		return recordFailure(ctx, tx, codeKey(u.id), now, 0, s.maxFailures, invalidf("%s", s.codeShape()))
 	})
 }
 
@@ -363,12 +363,12 @@ func needsFirstSetup(u *user) bool { return !u.totpCred.Valid || !u.enrolled.Val
 
 // reenrolDue reports whether u's confirmed secret is due for a refresh.
 func (s *service) reenrolDue(u *user, now time.Time) bool {
-	return !needsFirstSetup(u) && !now.Before(time.Unix(0, u.enrolled.Int64).Add(reenrolAfter))
+	return !needsFirstSetup(u) && !now.Before(time.Unix(0, u.enrolled.Int64).Add(s.policy.ReenrolAfter))
 }
 
 // graceEnd is when "Not now" stops being offered at re-enrolment.
 func (s *service) graceEnd(u *user) time.Time {
-	return time.Unix(0, u.enrolled.Int64).Add(reenrolAfter + s.grace)
+	return time.Unix(0, u.enrolled.Int64).Add(s.policy.ReenrolAfter + s.grace)
 }
 
 // setupDue reports whether u must (re)do Secure Your Account at now.

@@ -54,6 +54,15 @@ func newPages(s *Server) (*pages, error) {
 			}
 			return s
 		},
+		"days": func(d time.Duration) string {
+			if d%(24*time.Hour) == 0 {
+				if n := int(d / (24 * time.Hour)); n != 1 {
+					return fmt.Sprintf("%d days", n)
+				}
+				return "1 day"
+			}
+			return d.String()
+		},
 		"initial": func(s string) string {
 			for _, r := range s {
 				return strings.ToUpper(string(r))
@@ -88,7 +97,8 @@ type pageData struct {
 	TestClock bool
 	Now       string
 	Path      string
-	Remote    bool // listening off loopback: Outbox and Test Clock are restricted
+	Remote    bool   // listening off loopback: Outbox and Test Clock are restricted
+	Policy    Policy // shown in the footer and wherever a page names a rule
 	Error     string
 	Notice    string
 	Wide      bool
@@ -144,7 +154,7 @@ func (p *pages) register(mux *http.ServeMux) {
 func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pageData, error) {
 	sess := sessionOf(r)
 	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: p.s.csrfToken(w, r), SignedIn: sess.State == stateFull,
-		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Form: map[string]string{}}
+		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if d.TestClock {
 		d.Now = p.s.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 	}
@@ -175,7 +185,7 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name st
 
 // renderError shows an error page.
 func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Form: map[string]string{}}
+	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if st := stateOf(r); st.sess != nil {
 		d.CSRF = st.sess.CSRF
 		d.SignedIn = st.sess.State == stateFull
@@ -206,6 +216,18 @@ func (p *pages) formError(w http.ResponseWriter, r *http.Request, name string, d
 	setRetryAfter(w, err)
 	d.Error = err.Error()
 	p.render(w, r, code, name, d)
+}
+
+// emailCookie carries a just-registered address to the sign-in form.
+const emailCookie = "authdesk_email"
+
+func rememberEmail(w http.ResponseWriter, r *http.Request, email string) {
+	email, err := normalizeEmail(email)
+	if err != nil {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: emailCookie, Value: email, Path: "/signin", MaxAge: 600, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path string) {
@@ -245,6 +267,14 @@ func (p *pages) signinForm(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		p.fail(w, r, err)
 		return
+	}
+	// Just registered or joined: the email is filled in.
+	if c, err := r.Cookie(emailCookie); err == nil {
+		if email, err := normalizeEmail(c.Value); err == nil {
+			d.Form["email"] = email
+		}
+		http.SetCookie(w, &http.Cookie{Name: emailCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	}
 	p.render(w, r, http.StatusOK, "signin", d)
 }
@@ -297,6 +327,7 @@ func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "register", d, err)
 		return
 	}
+	rememberEmail(w, r, f.Get("email"))
 	redirect(w, r, "/signin?n=registered")
 }
 
@@ -558,7 +589,7 @@ func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	err := p.s.svc.acceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
+	email, err := p.s.svc.acceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
 	if err != nil {
 		info, lerr := p.s.svc.lookupInvite(r.Context(), tok)
 		if lerr != nil {
@@ -575,6 +606,7 @@ func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "invite", d, err)
 		return
 	}
+	rememberEmail(w, r, email)
 	redirect(w, r, "/signin?n=joined")
 }
 

@@ -39,6 +39,46 @@ const DefaultIssuer = "Authdesk Cloud"
 // user may still answer "Not now" (after confirming it's them).
 const DefaultReenrolGrace = 7 * 24 * time.Hour
 
+// Policy is what the platform asks of authenticators and users, for
+// testing authenticators against other configurations than the default.
+type Policy struct {
+	ReenrolAfter    time.Duration // a confirmed key is due for a refresh this long after its setup
+	RememberFor     time.Duration // "Remember this device" lasts this long
+	Skew            int           // accepted time steps either side of the current one: 0 to 3
+	Digits          int           // code length: 6 or 8
+	Algorithm       string        // HMAC hash: SHA1, SHA256 or SHA512
+	Period          int           // seconds per code: 30 or 60
+	MaxCodeFailures int           // wrong codes before each lock: 1 to 100
+}
+
+// DefaultPolicy is what every authenticator app understands, with a key
+// refresh and remembered devices every 30 days and a lock every 10 wrong codes.
+func DefaultPolicy() Policy {
+	return Policy{ReenrolAfter: 30 * 24 * time.Hour, RememberFor: 30 * 24 * time.Hour, Skew: 1, Digits: 6,
+		Algorithm: "SHA1", Period: 30, MaxCodeFailures: 10}
+}
+
+// Validate reports the first field out of range, in words for a tester.
+func (p Policy) Validate() error {
+	switch {
+	case p.ReenrolAfter < time.Hour || p.ReenrolAfter > 10*365*24*time.Hour:
+		return fmt.Errorf("policy: the key refresh interval must be between 1h and 87600h, not %v", p.ReenrolAfter)
+	case p.RememberFor < time.Minute || p.RememberFor > 365*24*time.Hour:
+		return fmt.Errorf("policy: remembering a device must last between 1m and 8760h, not %v", p.RememberFor)
+	case p.Skew < 0 || p.Skew > 3:
+		return fmt.Errorf("policy: the skew must be 0 to 3 time steps, not %d", p.Skew)
+	case p.Digits != 6 && p.Digits != 8:
+		return fmt.Errorf("policy: codes must have 6 or 8 digits, not %d", p.Digits)
+	case p.Algorithm != "SHA1" && p.Algorithm != "SHA256" && p.Algorithm != "SHA512":
+		return fmt.Errorf("policy: the algorithm must be SHA1, SHA256 or SHA512, not %q", p.Algorithm)
+	case p.Period != 30 && p.Period != 60:
+		return fmt.Errorf("policy: the period must be 30 or 60 seconds, not %d", p.Period)
+	case p.MaxCodeFailures < 1 || p.MaxCodeFailures > 100:
+		return fmt.Errorf("policy: the wrong codes before a lock must be 1 to 100, not %d", p.MaxCodeFailures)
+	}
+	return nil
+}
+
 // Config configures a platform server.
 type Config struct {
 	DBPath    string       // SQLite database; the key file is DBPath + ".key". Empty: DefaultDBPath.
@@ -60,6 +100,10 @@ type Config struct {
 	// it. nil: time.Now. Tests pass a movable clock, so they never wait for
 	// a fresh 30-second step.
 	Clock func() time.Time
+
+	// Policy is what the platform asks of authenticators and users; nil:
+	// DefaultPolicy. GET /api/policy reports it.
+	Policy *Policy
 
 	// Hosts are extra Host header values (like "qa.example.test:8080") the
 	// platform answers to; Start always accepts its own address and, on
@@ -121,6 +165,13 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	if opt.argon != nil {
 		ap = *opt.argon
 	}
+	pol := DefaultPolicy()
+	if cfg.Policy != nil {
+		pol = *cfg.Policy
+	}
+	if err := pol.Validate(); err != nil {
+		return nil, err
+	}
 	grace := cfg.ReenrolGrace
 	if grace == 0 {
 		grace = DefaultReenrolGrace
@@ -164,7 +215,8 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		log:   cfg.Logger,
 		clock: c,
 		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: cfg.Clock, grace: grace},
+			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures),
+			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done: make(chan struct{}),
 	}
 	if cfg.TestClock {

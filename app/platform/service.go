@@ -2,6 +2,7 @@ package platform
 
 import (
 	"database/sql"
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -11,11 +12,9 @@ import (
 
 // Policy durations.
 const (
-	reenrolAfter    = 30 * 24 * time.Hour // Secure Your Account again after this
-	deviceLifetime  = 30 * 24 * time.Hour // remembered device
-	pendingLifetime = 10 * time.Minute    // unconfirmed TOTP secret
-	halfLifetime    = 10 * time.Minute    // signed in with password, MFA pending
-	fullLifetime    = 12 * time.Hour      // signed-in session
+	pendingLifetime = 10 * time.Minute // unconfirmed TOTP secret
+	halfLifetime    = 10 * time.Minute // signed in with password, MFA pending
+	fullLifetime    = 12 * time.Hour   // signed-in session
 	inviteLifetime  = 7 * 24 * time.Hour
 	lockStep        = 10               // failures per temporary lockout
 	lockDuration    = 15 * time.Minute // length of a password lockout (and the first code lockout)
@@ -46,6 +45,15 @@ type service struct {
 	now     func() time.Time // the platform calendar (movable with --test-clock)
 	codeNow func() time.Time // the time TOTP codes are checked against
 	grace   time.Duration    // re-enrolment can be put off this long after it is due
+
+	policy      Policy
+	totp        totpParams // the policy's code rules
+	maxFailures int64      // the policy's wrong codes per lock
+}
+
+// codeShape tells what a code must look like.
+func (s *service) codeShape() string {
+	return fmt.Sprintf("enter the %d-digit code from your authenticator app, or a recovery code", s.totp.digits)
 }
 
 const (

@@ -456,7 +456,7 @@ func TestCodeLockBacksOffAndAdminResets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	key := f.setup("m@example.com")
@@ -616,13 +616,13 @@ func TestInviteFlow(t *testing.T) {
 	if _, err := f.svc.createInvite(f.ctx, admin, "boss@example.com", "http://x"); kindOf(err) != kindConflict {
 		t.Fatalf("inviting an existing user: %v", err)
 	}
-	if err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", "short"); kindOf(err) != kindInvalid {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", "short"); kindOf(err) != kindInvalid {
 		t.Fatalf("short password: %v", err)
 	}
-	if err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.acceptInvite(f.ctx, inv.Token, "Again", testPassword); kindOf(err) != kindNotFound {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "Again", testPassword); kindOf(err) != kindNotFound {
 		t.Fatalf("invite used twice: %v", err)
 	}
 	r := f.signIn("new.hire@example.com", "")
@@ -650,7 +650,7 @@ func TestInviteFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clk.Add(7 * 24 * time.Hour)
-	if err := f.svc.acceptInvite(f.ctx, inv2.Token, "Late", testPassword); kindOf(err) != kindNotFound {
+	if _, err := f.svc.acceptInvite(f.ctx, inv2.Token, "Late", testPassword); kindOf(err) != kindNotFound {
 		t.Fatalf("expired invite: %v", err)
 	}
 }

@@ -49,9 +49,11 @@ func checkLock(ctx context.Context, q querier, key string, now time.Time) error 
 }
 
 // recordFailure counts a failure against key and returns the error to
-// answer: base, or kindThrottled when this failure locked the key. Every
-// lockStep failures lock the key; grow makes each lock longer than the last.
-func recordFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration, grow bool, base error) error {
+// answer: base, or kindThrottled when this failure locked the key. A code
+// counter (codeEvery > 0) locks every codeEvery failures, each lock longer
+// than the last; a password counter (codeEvery 0) every lockStep failures,
+// for lockDuration.
+func recordFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration, codeEvery int64, base error) error {
 	failures, last, err := selectFailures(ctx, q, key)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("read throttle: %w", err)
@@ -62,8 +64,12 @@ func recordFailure(ctx context.Context, q querier, key string, now time.Time, fo
 	failures++
 	var until int64
 	out := base
-	if failures%lockStep == 0 {
-		t := now.Add(lockLength(failures/lockStep, grow))
+	every, grow := int64(lockStep), codeEvery > 0
+	if grow {
+		every = codeEvery
+	}
+	if failures%every == 0 {
+		t := now.Add(lockLength(failures/every, grow))
 		until = t.UnixNano()
 		out = throttled(t, now)
 	}

@@ -3,6 +3,8 @@ package platform
 import (
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/binary"
@@ -13,10 +15,10 @@ import (
 // otpauthURI builds the Key URI for issuer, account and secret. Both parts
 // of the label and the issuer parameter are percent-encoded (RFC 3986, with
 // spaces as %20, never '+'), so names with spaces, ':', '@' or '+' survive.
-func otpauthURI(issuer, account, secret string) string {
+func (p totpParams) otpauthURI(issuer, account, secret string) string {
 	return "otpauth://totp/" + escapeURI(issuer) + ":" + escapeURI(account) +
 		"?secret=" + secret + "&issuer=" + escapeURI(issuer) +
-		fmt.Sprintf("&algorithm=SHA1&digits=%d&period=%d", totpDigits, totpPeriod)
+		fmt.Sprintf("&algorithm=%s&digits=%d&period=%d", p.alg, p.digits, p.period)
 }
 
 // escapeURI percent-encodes every byte outside RFC 3986's unreserved set.
@@ -42,40 +44,55 @@ const qrPath = "/mfa/qr.png"
 // b32 is RFC 4648 base32 without padding, as authenticator apps expect.
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// TOTP parameters: the defaults every authenticator app understands.
-const (
-	totpPeriod = 30
-	totpDigits = 6
-	totpSkew   = 1 // accepted time steps either side of the current one
-)
+// totpParams are the code rules of the platform's Policy.
+type totpParams struct {
+	alg    string // SHA1, SHA256 or SHA512
+	digits int    // 6 or 8
+	period int64  // seconds per time step
+	skew   int64  // accepted time steps either side of the current one
+}
 
-// hotpCode is RFC 4226 HOTP with HMAC-SHA1 and 6 digits.
-func hotpCode(key []byte, counter uint64) string {
+// defaultTOTP is what every authenticator app understands.
+var defaultTOTP = totpParams{alg: "SHA1", digits: 6, period: 30, skew: 1}
+
+// code is RFC 4226 HOTP (RFC 6238's algorithm choice) for counter.
+func (p totpParams) code(key []byte, counter uint64) string {
+	h := sha1.New
+	switch p.alg {
+	case "SHA256":
+		h = sha256.New
+	case "SHA512":
+		h = sha512.New
+	}
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)
-	m := hmac.New(sha1.New, key)
+	m := hmac.New(h, key)
 	m.Write(msg[:])
 	sum := m.Sum(nil)
 	off := sum[len(sum)-1] & 0x0f
 	v := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", v%1_000_000)
+	mod := uint32(1_000_000)
+	if p.digits == 8 {
+		mod = 100_000_000
+	}
+	return fmt.Sprintf("%0*d", p.digits, v%mod)
 }
 
-// timeStep is the RFC 6238 counter for unix time sec.
-func timeStep(sec int64) int64 { return sec / totpPeriod }
+// step is the RFC 6238 counter for unix time sec.
+func (p totpParams) step(sec int64) int64 { return sec / p.period }
 
-// matchTOTP reports the time step whose code equals code among the steps
-// within ±totpSkew of now and later than after. Every candidate is compared
-// in constant time, without an early exit.
-func matchTOTP(key []byte, code string, nowUnix, after int64) (int64, bool) {
-	cur := timeStep(nowUnix)
+// match reports the time step whose code equals code among the steps
+// within ±skew of now and later than after. Every candidate is compared in
+// constant time, without an early exit.
+func (p totpParams) match(key []byte, code string, nowUnix, after int64) (int64, bool) {
+	cur := p.step(nowUnix)
 	found := int64(-1)
-	for d := int64(-totpSkew); d <= totpSkew; d++ {
+	for d := -p.skew; d <= p.skew; d++ {
 		st := cur + d
 		if st < 0 {
 			continue
 		}
-		eq := subtle.ConstantTimeCompare([]byte(hotpCode(key, uint64(st))), []byte(code))
+		eq := subtle.ConstantTimeCompare([]byte(p.code(key, uint64(st))), []byte(code))
 		if eq == 1 && st > after && found < 0 {
 			found = st
 		}
@@ -83,9 +100,9 @@ func matchTOTP(key []byte, code string, nowUnix, after int64) (int64, bool) {
 	return found, found >= 0
 }
 
-// isTOTPCode reports whether s is exactly six ASCII digits.
-func isTOTPCode(s string) bool {
-	if len(s) != totpDigits {
+// isCode reports whether s is exactly digits ASCII digits.
+func (p totpParams) isCode(s string) bool {
+	if len(s) != p.digits {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
