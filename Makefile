@@ -49,7 +49,7 @@ bench-vault: deps deps-test
 # Our scanner vs zbarimg and ZXingReader over scanner/testdata/corpus: decode
 # rate, median wall time and peak RSS per tool.
 bench-scan: deps deps-test
-	$(GO) run ./scanner/testdata/bench -runs 5
+	$(GO) run ./scanner/internal/cmd/benchscan -runs 5
 
 # Start-up to codes (500 accounts), idle CPU and memory (200 accounts) of the real window.
 bench-gui: deps deps-test

@@ -1,0 +1,557 @@
+package desktop
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"authdesk/scanner"
+	"authdesk/vault"
+	"authdesk/vault/migration"
+	"authdesk/vault/otpauth"
+)
+
+// showAddChooser shows the ways to add an account (Ctrl+N).
+func (u *UI) showAddChooser() {
+	if u.state != stateCodes {
+		return
+	}
+	u.closeOverlays()
+	var d *dialog.CustomDialog
+	choice := func(label, help string, icon fyne.Resource, f func()) fyne.CanvasObject {
+		b := widget.NewButtonWithIcon(label, icon, func() { d.Hide(); f() })
+		b.Alignment = widget.ButtonAlignLeading
+		return container.NewVBox(b, dimText(help, false))
+	}
+	content := container.New(&widthLayout{width: 400}, container.NewVBox(
+		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.scanScreen),
+		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.openImage),
+		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.paste),
+		choice("Enter key manually", "Trouble scanning? Type the key the site shows.", theme.DocumentCreateIcon(), u.showManualEntry),
+	))
+	d = dialog.NewCustom("Add account", "Cancel", content, u.win)
+	d.Show()
+}
+
+// scanScreen hides the window, captures every display and imports what it finds.
+func (u *UI) scanScreen() {
+	u.win.Hide()
+	// Give the window manager a moment to unmap us before capturing.
+	u.later(350*time.Millisecond, func() {
+		background(u, func() scanResult {
+			p, err := u.cfg.scanner.Screen()
+			return scanResult{p, err}
+		}, func(r scanResult) {
+			u.win.Show()
+			u.win.RequestFocus()
+			u.imported("your screen", r)
+		})
+	})
+}
+
+// openImage asks for an image file and imports its QR codes.
+func (u *UI) openImage() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			u.showError("Could not open the file", err)
+			return
+		}
+		if rc == nil {
+			return
+		}
+		u.scanReader(rc.URI().Name(), rc)
+	}, u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}))
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
+}
+
+// dropped imports the QR codes in image files dropped on the window.
+func (u *UI) dropped(uris []fyne.URI) {
+	if u.state != stateCodes {
+		return
+	}
+	for _, uri := range uris {
+		rc, err := storage.Reader(uri)
+		if err != nil {
+			u.showError("Could not read "+uri.Name(), err)
+			continue
+		}
+		u.scanReader(uri.Name(), rc)
+	}
+}
+
+// scanReader reads an image off the UI goroutine and imports its codes.
+func (u *UI) scanReader(name string, rc io.ReadCloser) {
+	done := u.busy("Reading " + name + "…")
+	background(u, func() scanResult {
+		defer rc.Close()
+		b, err := scanner.Read(rc)
+		if err != nil {
+			return scanResult{err: fmt.Errorf("read %s: %w", name, err)}
+		}
+		p, err := u.cfg.scanner.Bytes(b)
+		return scanResult{p, err}
+	}, func(r scanResult) {
+		done()
+		u.imported(name, r)
+	})
+}
+
+// paste imports an otpauth link or a QR code image from the clipboard.
+func (u *UI) paste() {
+	if u.state != stateCodes {
+		return
+	}
+	u.touch()
+	if text := strings.TrimSpace(u.app.Clipboard().Content()); text != "" {
+		u.imported("the clipboard", scanResult{payloads: strings.Fields(text)})
+		return
+	}
+	background(u, func() scanResult {
+		p, err := u.cfg.scanner.Clipboard()
+		return scanResult{p, err}
+	}, func(r scanResult) { u.imported("the clipboard", r) })
+}
+
+type scanResult struct {
+	payloads []string
+	err      error
+}
+
+// candidate is one account found in a scan, for the review list.
+type candidate struct {
+	acct vault.Account
+	dup  *vault.Account // the account already holding this secret
+	add  *widget.Check
+}
+
+// batchProgress remembers which parts of a multi-part export were seen.
+type batchProgress struct {
+	size int
+	seen map[int]bool
+}
+
+// imported turns scanned payloads into accounts and asks to add them.
+func (u *UI) imported(source string, r scanResult) {
+	if u.state != stateCodes {
+		return
+	}
+	if r.err != nil {
+		switch {
+		case errors.Is(r.err, scanner.ErrNoQRCode):
+			u.showInfo("No QR code found", fmt.Sprintf("Authdesk found no QR code in %s. Make sure the whole code is visible, or use “Enter key manually”.", source))
+		default:
+			u.showError("Could not read "+source, r.err)
+		}
+		return
+	}
+	var found []candidate
+	var problems, notes []string
+	for _, p := range r.payloads {
+		switch {
+		case migration.IsMigration(p):
+			b, err := migration.Parse(p)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
+				continue
+			}
+			for _, a := range b.Accounts {
+				found = append(found, candidate{acct: a})
+			}
+			for _, err := range b.Skipped {
+				problems = append(problems, fmt.Sprintf("Skipped: %v", err))
+			}
+			if b.Size > 1 {
+				bp := u.batches[b.BatchID]
+				if bp == nil {
+					bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
+					u.batches[b.BatchID] = bp
+				}
+				bp.seen[b.Index] = true
+				if missing := bp.missing(); len(missing) > 0 {
+					notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
+				} else {
+					notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
+				}
+			}
+		case strings.HasPrefix(strings.ToLower(p), "otpauth://"):
+			a, err := otpauth.Parse(p)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
+				continue
+			}
+			found = append(found, candidate{acct: a})
+		default:
+			problems = append(problems, fmt.Sprintf("Not an authenticator QR code: it holds %s.", describePayload(p)))
+		}
+	}
+	if len(found) == 0 {
+		if len(problems) == 0 {
+			problems = []string{"Nothing to add."}
+		}
+		u.showInfo("Nothing to add from "+source, strings.Join(problems, "\n"))
+		return
+	}
+	for i := range found {
+		if d, ok := u.v.FindBySecret(found[i].acct.Secret); ok {
+			found[i].dup = &d
+		}
+	}
+	u.showReview(source, found, append(notes, problems...))
+}
+
+// missing lists the export parts not yet seen, 1-based.
+func (b *batchProgress) missing() []int {
+	var m []int
+	for i := 0; i < b.size; i++ {
+		if !b.seen[i] {
+			m = append(m, i+1)
+		}
+	}
+	return m
+}
+
+func joinAnd(n []int) string {
+	s := make([]string, len(n))
+	for i, v := range n {
+		s[i] = strconv.Itoa(v)
+	}
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// describePayload says what a non-authenticator QR code holds, briefly.
+func describePayload(p string) string {
+	lp := strings.ToLower(p)
+	switch {
+	case strings.HasPrefix(lp, "http://"), strings.HasPrefix(lp, "https://"):
+		return "a web link (" + shorten(p, 60) + ")"
+	case strings.HasPrefix(lp, "wifi:"):
+		return "Wi-Fi settings"
+	case strings.HasPrefix(lp, "mailto:"):
+		return "an e-mail address"
+	}
+	return "text (“" + shorten(p, 40) + "”)"
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// reviewDialog lists what a scan found before adding it.
+type reviewDialog struct {
+	found []candidate
+	d     *dialog.CustomDialog
+	notes string
+}
+
+func (u *UI) showReview(source string, found []candidate, notes []string) {
+	rv := &reviewDialog{found: found, notes: strings.Join(notes, "\n")}
+	u.review = rv
+	items := container.NewVBox()
+	for i := range found {
+		c := &found[i]
+		label := c.acct.Title()
+		if c.dup != nil {
+			label += "  — already in your vault"
+		}
+		c.add = widget.NewCheck(label, nil)
+		c.add.SetChecked(c.dup == nil)
+		items.Add(c.add)
+	}
+	objs := []fyne.CanvasObject{}
+	if rv.notes != "" {
+		n := widget.NewLabel(rv.notes)
+		n.Wrapping = fyne.TextWrapWord
+		n.Importance = widget.WarningImportance
+		objs = append(objs, n)
+	}
+	var body fyne.CanvasObject = items
+	if len(found) > 6 {
+		s := container.NewVScroll(items)
+		s.SetMinSize(fyne.NewSize(0, 260))
+		body = s
+	}
+	objs = append(objs, body)
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
+	add := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), nil)
+	add.Importance = widget.HighImportance
+	title := fmt.Sprintf("Found %d account", len(found))
+	if len(found) != 1 {
+		title += "s"
+	}
+	rv.d = newCustom(title+" in "+source, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
+		[]fyne.CanvasObject{cancel, add}, u.win)
+	cancel.OnTapped = rv.d.Hide
+	add.OnTapped = func() {
+		rv.d.Hide()
+		var accts []vault.Account
+		for _, c := range found {
+			if c.add.Checked {
+				accts = append(accts, c.acct)
+			}
+		}
+		u.addAccounts(accts)
+	}
+	rv.d.Show()
+}
+
+// addAccounts saves accts off the UI goroutine, then selects the first one
+// and shows its code.
+func (u *UI) addAccounts(accts []vault.Account) {
+	if len(accts) == 0 {
+		return
+	}
+	v := u.v
+	type result struct {
+		added []vault.Account
+		err   error
+	}
+	background(u, func() result {
+		added, err := v.Add(accts...)
+		return result{added, err}
+	}, func(r result) {
+		if r.err != nil {
+			u.showError("Could not add the account", r.err)
+			return
+		}
+		if u.state != stateCodes || u.v != v {
+			return
+		}
+		u.list.search.SetText("")
+		u.list.reload(r.added[0].ID)
+		msg := fmt.Sprintf("Added %d accounts", len(r.added))
+		if len(r.added) == 1 {
+			a := r.added[0]
+			msg = "Added " + a.Title()
+			if code, err := a.Code(u.cfg.now()); err == nil {
+				msg += " — code " + vault.GroupCode(code)
+			}
+		}
+		u.toast.show(msg, u)
+	})
+}
+
+// manualForm is the "Enter key manually" form.
+type manualForm struct {
+	issuer, name, key, period, counter *widget.Entry
+	kind, algorithm, digits            *widget.Select
+	errs                               map[string]*widget.Label
+	general                            *widget.Label
+	advanced                           *widget.Accordion
+	d                                  *dialog.CustomDialog
+	add                                *widget.Button
+	content                            *fyne.Container
+	shown                              string // the messages on screen, to re-layout only on change
+}
+
+// showManualEntry shows the form for typing a key.
+func (u *UI) showManualEntry() {
+	if u.state != stateCodes {
+		return
+	}
+	f := &manualForm{issuer: widget.NewEntry(), name: widget.NewEntry(), key: widget.NewEntry(),
+		period: widget.NewEntry(), counter: widget.NewEntry(), errs: map[string]*widget.Label{}}
+	u.manual = f
+	f.issuer.SetPlaceHolder("Site or service, e.g. GitHub")
+	f.name.SetPlaceHolder("Your user name or e-mail")
+	f.key.SetPlaceHolder("e.g. JBSW Y3DP EHPK 3PXP")
+	f.period.SetText("30")
+	f.counter.SetText("0")
+	f.kind = widget.NewSelect([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, nil)
+	f.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, nil)
+	f.digits = widget.NewSelect([]string{"6", "7", "8"}, nil)
+	f.kind.SetSelectedIndex(0)
+	f.algorithm.SetSelectedIndex(0)
+	f.digits.SetSelectedIndex(0)
+	f.kind.OnChanged = func(string) { f.kindChanged() }
+	field := func(name string, o fyne.CanvasObject) fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Importance = widget.DangerImportance
+		l.Wrapping = fyne.TextWrapWord // a long message must not lose its end
+		l.Hide()
+		f.errs[name] = l
+		return container.NewVBox(o, l)
+	}
+	f.general = widget.NewLabel("")
+	f.general.Importance = widget.DangerImportance
+	f.general.Wrapping = fyne.TextWrapWord
+	f.general.Hide()
+	adv := widget.NewForm(
+		widget.NewFormItem("Type", f.kind),
+		widget.NewFormItem("Algorithm", f.algorithm),
+		widget.NewFormItem("Digits", f.digits),
+		widget.NewFormItem("Period (s)", field("period", f.period)),
+		widget.NewFormItem("Counter", field("counter", f.counter)),
+	)
+	f.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced", adv))
+	form := widget.NewForm(
+		widget.NewFormItem("Issuer", field("issuer", f.issuer)),
+		widget.NewFormItem("Account", f.name),
+		widget.NewFormItem("Key", field("key", f.key)),
+	)
+	help := dimText("Spaces, dashes and lower case are fine. Most sites need nothing under Advanced.", true)
+	for _, e := range []*widget.Entry{f.issuer, f.name, f.key, f.period, f.counter} {
+		e.OnChanged = func(string) { f.validate(false) }
+		e.OnSubmitted = func(string) { u.submitManual() }
+	}
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
+	f.add = widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), u.submitManual)
+	f.add.Importance = widget.HighImportance
+	f.content = container.New(&widthLayout{width: 440}, container.NewVBox(form, help, f.advanced, f.general))
+	f.d = newCustom("Enter key manually", f.content, []fyne.CanvasObject{cancel, f.add}, u.win)
+	cancel.OnTapped = f.d.Hide
+	f.kindChanged() // enable the fields of the default type only
+	f.d.Show()
+	u.win.Canvas().Focus(f.issuer)
+}
+
+func (f *manualForm) kindChanged() {
+	steam := f.kind.SelectedIndex() == 2
+	for _, w := range []fyne.Disableable{f.algorithm, f.digits, f.period} {
+		if steam {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	if f.kind.SelectedIndex() == 1 {
+		f.period.Disable()
+		f.counter.Enable()
+	} else {
+		f.counter.Disable()
+	}
+	f.validate(false)
+}
+
+// validate builds the account from the form with vault.Manual, the builder
+// authdesk-cli add uses too; with all set it reports every problem,
+// otherwise only those in fields the user has typed in.
+func (f *manualForm) validate(all bool) (vault.Account, bool) {
+	errs := map[string]string{}
+	m := vault.Manual{Issuer: f.issuer.Text, Name: f.name.Text, Secret: f.key.Text,
+		Type: vault.TOTP, Algorithm: vault.Algorithm(f.algorithm.Selected)}
+	m.Digits, _ = strconv.Atoi(f.digits.Selected)
+	switch f.kind.SelectedIndex() {
+	case 1:
+		m.Type = vault.HOTP
+		c, err := strconv.ParseUint(strings.TrimSpace(f.counter.Text), 10, 64)
+		if err != nil {
+			errs["counter"] = "A whole number, 0 or more (usually 0)."
+		}
+		m.Counter = c
+	case 2:
+		// Steam has its own algorithm, digits and period: the builder
+		// fills them in (the fields are disabled).
+		m.Type, m.Algorithm, m.Digits = vault.Steam, "", 0
+	default:
+		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
+		if err != nil {
+			errs["period"] = "A whole number of seconds, usually 30."
+		}
+		m.Period = p
+	}
+	a, err := m.Account()
+	general := ""
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		for _, p := range me.Problems {
+			switch p.Field {
+			case "issuer":
+				if all || f.name.Text != "" {
+					errs["issuer"] = "Enter the site's name, your account name, or both."
+				}
+			case "secret":
+				if strings.TrimSpace(f.key.Text) != "" {
+					errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
+				} else if all {
+					errs["key"] = "Enter the key the site shows."
+				}
+			case "period":
+				if errs["period"] == "" {
+					errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
+				}
+			case "counter":
+			default:
+				if general == "" {
+					general = "Cannot add this account: " + p.Err.Error()
+				}
+			}
+		}
+	}
+	for name, l := range f.errs {
+		if msg := errs[name]; msg != "" {
+			l.SetText(msg)
+			l.Show()
+		} else {
+			l.Hide()
+		}
+	}
+	if general != "" {
+		f.general.SetText(general)
+		f.general.Show()
+	} else {
+		f.general.Hide()
+	}
+	if errs["period"] != "" || errs["counter"] != "" {
+		f.advanced.Open(0)
+	}
+	if shown := strings.Join(f.Errors(), "\n"); shown != f.shown && f.d != nil {
+		// Shown or hidden messages change the form's height.
+		f.shown = shown
+		f.content.Refresh()
+		f.d.Resize(f.d.MinSize())
+	}
+	return a, err == nil && len(errs) == 0
+}
+
+// submitManual adds the account typed in the manual form.
+func (u *UI) submitManual() {
+	f := u.manual
+	a, ok := f.validate(true)
+	if !ok {
+		return
+	}
+	if d, dup := u.v.FindBySecret(a.Secret); dup {
+		f.general.SetText(fmt.Sprintf("This key is already in your vault as %s.", d.Title()))
+		f.general.Show()
+		f.content.Refresh()
+		f.d.Resize(f.d.MinSize())
+		return
+	}
+	f.d.Hide()
+	u.addAccounts([]vault.Account{a})
+}
+
+// Errors returns the visible validation messages of the manual form, for tests.
+func (f *manualForm) Errors() []string {
+	var out []string
+	for _, l := range f.errs {
+		if l.Visible() {
+			out = append(out, l.Text)
+		}
+	}
+	if f.general.Visible() {
+		out = append(out, f.general.Text)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,168 @@
+package desktop
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"authdesk/vault"
+)
+
+// minPassword is the shortest recovery password the setup screen accepts.
+const minPassword = 8
+
+// showMessage shows a centred message, with a spinner while busy.
+func (u *UI) showMessage(msg string, busy bool) {
+	l := widget.NewLabel(msg)
+	l.Alignment = fyne.TextAlignCenter
+	l.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{l}
+	if busy {
+		objs = append(objs, widget.NewProgressBarInfinite())
+	}
+	u.setScreen(centred(container.NewVBox(objs...)))
+}
+
+// setupScreen creates the vault on first run.
+type setupScreen struct {
+	password, confirm *widget.Entry
+	errLabel          *widget.Label
+	create            *widget.Button
+	progress          *widget.ProgressBarInfinite
+}
+
+func (u *UI) showSetup() {
+	u.state = stateSetup
+	s := &setupScreen{password: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
+		errLabel: widget.NewLabel(""), progress: widget.NewProgressBarInfinite()}
+	u.setup = s
+	s.password.SetPlaceHolder("Recovery password (8 characters or more)")
+	s.confirm.SetPlaceHolder("Repeat the password")
+	s.errLabel.Importance = widget.DangerImportance
+	s.errLabel.Wrapping = fyne.TextWrapWord
+	s.errLabel.Hide()
+	s.progress.Hide()
+	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), u.createVault)
+	s.create.Importance = widget.HighImportance
+	s.confirm.OnSubmitted = func(string) { u.createVault() }
+	u.setScreen(centred(container.NewVBox(
+		container.NewCenter(logo()),
+		heading("Welcome to Authdesk"),
+		wrapped("Your accounts are encrypted with a key that Authdesk keeps in your system keychain, so it opens without asking for anything."),
+		wrapped("The password below is your recovery: it unlocks the vault if the keychain is unavailable or after you lock Authdesk."),
+		s.password, s.confirm, s.errLabel, s.progress, s.create,
+	)))
+	u.win.Canvas().Focus(s.password)
+}
+
+func (u *UI) createVault() {
+	s := u.setup
+	fail := func(msg string) { s.errLabel.SetText(msg); s.errLabel.Show(); u.screen.Refresh() }
+	switch pw := s.password.Text; {
+	case len([]rune(pw)) < minPassword:
+		fail(fmt.Sprintf("Choose a password of at least %d characters.", minPassword))
+		return
+	case pw != s.confirm.Text:
+		fail("The two passwords differ: type the same password twice.")
+		return
+	}
+	s.errLabel.Hide()
+	s.create.Disable()
+	s.progress.Show()
+	pw := []byte(s.password.Text)
+	background(u, func() openResult {
+		v, err := vault.Create(u.cfg.VaultPath, pw, u.cfg.Options)
+		return openResult{v, err}
+	}, func(r openResult) {
+		s.create.Enable()
+		s.progress.Hide()
+		if r.err != nil {
+			fail(fmt.Sprintf("Could not create the vault: %v", r.err))
+			return
+		}
+		u.showCodes(r.v)
+		if err := r.v.KeychainError(); err != nil {
+			u.toast.show(fmt.Sprintf("Keychain unavailable: Authdesk will ask for the password next time (%v)", err), u)
+		}
+	})
+}
+
+// unlockScreen asks for the password.
+type unlockScreen struct {
+	password *widget.Entry
+	errLabel *widget.Label
+	button   *widget.Button
+	progress *widget.ProgressBarInfinite
+}
+
+// showUnlock shows the password prompt; why says why it is needed.
+func (u *UI) showUnlock(why string) {
+	u.state = stateLocked
+	s := &unlockScreen{password: widget.NewPasswordEntry(), errLabel: widget.NewLabel(""),
+		progress: widget.NewProgressBarInfinite()}
+	u.unlock = s
+	s.password.SetPlaceHolder("Password")
+	s.errLabel.Importance = widget.DangerImportance
+	s.errLabel.Wrapping = fyne.TextWrapWord
+	s.errLabel.Hide()
+	s.progress.Hide()
+	s.button = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), u.unlockVault)
+	s.button.Importance = widget.HighImportance
+	s.password.OnSubmitted = func(string) { u.unlockVault() }
+	if why == "" {
+		why = "Enter your Authdesk password to unlock your codes."
+	}
+	u.setScreen(centred(container.NewVBox(
+		container.NewCenter(logo()),
+		heading("Authdesk is locked"),
+		wrapped(why),
+		s.password, s.errLabel, s.progress, s.button,
+		layout.NewSpacer(),
+	)))
+	// No focus at rest (a focused entry animates its cursor at 60 fps while
+	// nobody is there); typing anywhere goes to the password field.
+	u.win.Canvas().Unfocus()
+}
+
+// unlockVault runs the slow password KDF off the UI goroutine.
+func (u *UI) unlockVault() {
+	s := u.unlock
+	if s.password.Text == "" {
+		s.errLabel.SetText("Enter your password.")
+		s.errLabel.Show()
+		u.screen.Refresh()
+		return
+	}
+	s.errLabel.Hide()
+	s.button.Disable()
+	s.password.Disable()
+	s.progress.Show()
+	pw := []byte(s.password.Text)
+	background(u, func() openResult {
+		v, err := vault.Unlock(u.cfg.VaultPath, pw, u.cfg.Options)
+		return openResult{v, err}
+	}, func(r openResult) {
+		s.button.Enable()
+		s.password.Enable()
+		s.progress.Hide()
+		switch {
+		case r.err == nil:
+			u.showCodes(r.v)
+		case errors.Is(r.err, vault.ErrWrongPassword):
+			s.errLabel.SetText("Wrong password. Try again.")
+			s.errLabel.Show()
+			u.screen.Refresh()
+			s.password.SetText("")
+			u.win.Canvas().Focus(s.password)
+		default:
+			s.errLabel.SetText(fmt.Sprintf("Could not unlock: %v", r.err))
+			s.errLabel.Show()
+			u.screen.Refresh()
+		}
+	})
+}

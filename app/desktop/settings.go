@@ -1,0 +1,133 @@
+package desktop
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Preference keys.
+const (
+	prefAutoLock       = "autoLockSeconds"
+	prefClipboardClear = "clipboardClearSeconds"
+	prefTheme          = "theme"
+	prefStartMinimised = "startMinimised"
+	prefSort           = "sort"
+)
+
+// Defaults for the settings.
+const (
+	defaultAutoLock       = 5 * time.Minute
+	defaultClipboardClear = 30 * time.Second
+)
+
+// settings reads and writes the user's choices in the app's preferences.
+type settings struct{ p fyne.Preferences }
+
+func loadSettings(p fyne.Preferences) settings { return settings{p} }
+
+func (s settings) AutoLock() time.Duration {
+	return time.Duration(s.p.IntWithFallback(prefAutoLock, int(defaultAutoLock/time.Second))) * time.Second
+}
+func (s settings) SetAutoLock(d time.Duration) { s.p.SetInt(prefAutoLock, int(d/time.Second)) }
+func (s settings) ClipboardClear() time.Duration {
+	return time.Duration(s.p.IntWithFallback(prefClipboardClear, int(defaultClipboardClear/time.Second))) * time.Second
+}
+func (s settings) SetClipboardClear(d time.Duration) {
+	s.p.SetInt(prefClipboardClear, int(d/time.Second))
+}
+func (s settings) Theme() string            { return s.p.StringWithFallback(prefTheme, "system") }
+func (s settings) SetTheme(t string)        { s.p.SetString(prefTheme, t) }
+func (s settings) StartMinimised() bool     { return s.p.Bool(prefStartMinimised) }
+func (s settings) SetStartMinimised(b bool) { s.p.SetBool(prefStartMinimised, b) }
+func (s settings) Sort() string             { return s.p.StringWithFallback(prefSort, sortManual) }
+func (s settings) SetSort(m string)         { s.p.SetString(prefSort, m) }
+
+// durationChoice is a labelled option of a delay setting (0: never).
+type durationChoice struct {
+	label string
+	d     time.Duration
+}
+
+var (
+	autoLockChoices = []durationChoice{{"1 minute", time.Minute}, {"2 minutes", 2 * time.Minute},
+		{"5 minutes", 5 * time.Minute}, {"10 minutes", 10 * time.Minute}, {"15 minutes", 15 * time.Minute},
+		{"30 minutes", 30 * time.Minute}, {"1 hour", time.Hour}, {"Never", 0}}
+	clipboardChoices = []durationChoice{{"10 seconds", 10 * time.Second}, {"20 seconds", 20 * time.Second},
+		{"30 seconds", 30 * time.Second}, {"45 seconds", 45 * time.Second}, {"1 minute", time.Minute},
+		{"2 minutes", 2 * time.Minute}, {"Never", 0}}
+	themeChoices = []string{"System", "Light", "Dark"}
+)
+
+// durationSelect is a Select over choices showing current; pick saves.
+func durationSelect(choices []durationChoice, current time.Duration, pick func(time.Duration)) *widget.Select {
+	labels := make([]string, len(choices))
+	for i, c := range choices {
+		labels[i] = c.label
+	}
+	s := widget.NewSelect(labels, nil)
+	found := false
+	for i, c := range choices {
+		if c.d == current {
+			s.SetSelectedIndex(i)
+			found = true
+		}
+	}
+	if !found {
+		s.PlaceHolder = fmt.Sprintf("%v", current)
+	}
+	s.OnChanged = func(string) { pick(choices[s.SelectedIndex()].d) }
+	return s
+}
+
+// settingsDialog holds the settings widgets, for tests.
+type settingsDialog struct {
+	autoLock, clipboard *widget.Select
+	theme               *widget.RadioGroup
+	minimised           *widget.Check
+	vault               *vaultSection
+	password            *passwordDialog // Change password…, while shown
+	backups             *backupsDialog  // Backups…, while shown
+}
+
+// showSettings shows the settings; every change is saved at once.
+func (u *UI) showSettings() {
+	s := &settingsDialog{
+		autoLock:  durationSelect(autoLockChoices, u.prefs.AutoLock(), u.prefs.SetAutoLock),
+		clipboard: durationSelect(clipboardChoices, u.prefs.ClipboardClear(), u.prefs.SetClipboardClear),
+		theme:     widget.NewRadioGroup(themeChoices, nil),
+		minimised: widget.NewCheck("Start minimised to the tray", u.prefs.SetStartMinimised),
+	}
+	u.settingsUI = s
+	s.theme.Horizontal = true
+	s.theme.Required = true
+	switch u.prefs.Theme() {
+	case "light":
+		s.theme.SetSelected("Light")
+	case "dark":
+		s.theme.SetSelected("Dark")
+	default:
+		s.theme.SetSelected("System")
+	}
+	s.theme.OnChanged = func(t string) {
+		m := map[string]string{"Light": "light", "Dark": "dark"}[t]
+		if m == "" {
+			m = "system"
+		}
+		u.prefs.SetTheme(m)
+		u.applyTheme()
+	}
+	s.minimised.SetChecked(u.prefs.StartMinimised())
+	s.vault = u.newVaultSection()
+	form := widget.NewForm(
+		widget.NewFormItem("Lock after idle", s.autoLock),
+		widget.NewFormItem("Clear clipboard", s.clipboard),
+		widget.NewFormItem("Theme", s.theme),
+		widget.NewFormItem("", s.minimised),
+	)
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box)), u.win).Show()
+}

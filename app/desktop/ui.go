@@ -1,0 +1,363 @@
+// Package desktop is Authdesk's desktop user interface, built with Fyne.
+//
+// Its API is what cmd/authdesk needs: New builds the UI for one window from
+// the Fyne app and window and a Config (the vault path, the keychain, a
+// trace writer), ShowAndRun runs it, Icon and Title dress the window.
+// Everything slow or stateful (clock, scanner, goroutine runner, timers) is
+// injectable through Config's unexported fields, so that the package's tests
+// drive every screen deterministically with fyne.io/fyne/v2/test. The vault,
+// scanner and keychain packages know nothing of Fyne: this package is a thin
+// layer over them.
+package desktop
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"authdesk/scanner"
+	"authdesk/scanner/capture"
+	"authdesk/vault"
+)
+
+// Title is the main window's title.
+const Title = "Authdesk"
+
+// qrScanner finds QR code payloads in images; systemScanner is the real one.
+type qrScanner interface {
+	File(path string) ([]string, error)
+	Bytes(b []byte) ([]string, error)
+	Clipboard() ([]string, error)
+	Screen() ([]string, error)
+}
+
+// systemScanner is the qrScanner backed by packages scanner and capture.
+type systemScanner struct{}
+
+func (systemScanner) File(path string) ([]string, error) { return scanner.File(path) }
+func (systemScanner) Bytes(b []byte) ([]string, error)   { return scanner.Bytes(b) }
+func (systemScanner) Clipboard() ([]string, error)       { return capture.Clipboard() }
+func (systemScanner) Screen() ([]string, error)          { return capture.Screen() }
+
+// Config holds what the UI needs from outside.
+type Config struct {
+	VaultPath string        // the vault file
+	Options   vault.Options // keychain and KDF work factor; Options.Now defaults to the UI's clock
+	// Trace, if set, receives one line when codes are first on screen
+	// ("authdesk: codes shown: N accounts"), for startup measurements.
+	Trace io.Writer
+
+	// The rest is for tests, which set it from inside the package; New
+	// fills in the real parts.
+	scanner qrScanner        // nil: systemScanner
+	now     func() time.Time // nil: time.Now
+	// spawn runs f off the UI goroutine; nil: a new goroutine. Tests pass
+	// a synchronous runner.
+	spawn func(f func())
+	// afterFunc calls f after d on some goroutine; nil: time.AfterFunc.
+	afterFunc func(d time.Duration, f func())
+	// noTicker leaves the 1 s refresh to the caller (tests call tick).
+	noTicker bool
+	// platformDB is the database of the embedded platform simulator
+	// (Ctrl+P); empty: the platform's default in the user data dir.
+	platformDB string
+}
+
+type state int
+
+const (
+	stateStarting state = iota
+	stateSetup
+	stateLocked
+	stateCodes
+	stateError
+)
+
+// UI is Authdesk's interface in one window.
+type UI struct {
+	app   fyne.App
+	win   fyne.Window
+	cfg   Config
+	prefs settings
+
+	root   *fyne.Container // the current screen, with the toast above it
+	screen *fyne.Container
+	toast  *toast
+	state  state
+
+	v        *vault.Vault
+	list     *codeList
+	avatars  avatarCache
+	lastUsed time.Time // last user activity, for the idle auto-lock
+	batches  map[int32]*batchProgress
+	traced   bool
+	trimmed  bool
+	steadyGC bool   // ShowAndRun owns the process: tune the GC once started
+	copied   string // the last code put on the clipboard, cleared on lock
+	quit     chan struct{}
+
+	// the screen widgets tests poke at
+	setup      *setupScreen
+	unlock     *unlockScreen
+	manual     *manualForm
+	review     *reviewDialog
+	settingsUI *settingsDialog
+	edit       *editDialog
+	exported   string // the last account whose QR code was shown
+
+	tester *platformTester // the platform simulator's window, while open
+}
+
+// New builds the UI for w; ShowAndRun opens the vault and runs the app.
+func New(a fyne.App, w fyne.Window, cfg Config) *UI {
+	if cfg.scanner == nil {
+		cfg.scanner = systemScanner{}
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.Options.Now == nil {
+		cfg.Options.Now = cfg.now
+	}
+	if cfg.spawn == nil {
+		cfg.spawn = func(f func()) { go f() }
+	}
+	if cfg.afterFunc == nil {
+		cfg.afterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+	}
+	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
+		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{})}
+	u.applyTheme()
+	u.screen = container.NewStack()
+	u.toast = newToast()
+	u.root = container.NewStack(u.screen, u.toast.overlay)
+	w.SetTitle(Title)
+	w.SetIcon(Icon)
+	// Mouse movement over the window counts as activity for the idle
+	// auto-lock; the rows report it too (see codeRow.MouseMoved), since the
+	// driver tells only the topmost hoverable object.
+	w.SetContent(newActivityArea(u.root, u.touch))
+	w.Resize(fyne.NewSize(560, 720))
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
+	u.installShortcuts()
+	u.installTray()
+	w.SetOnClosed(func() {
+		if u.tester != nil {
+			u.tester.win.Close()
+		}
+		close(u.quit)
+	})
+	a.Lifecycle().SetOnEnteredForeground(u.refreshFromDisk)
+	return u
+}
+
+// refreshFromDisk shows changes another program (authdesk-cli, a second
+// instance) made to the vault; it runs when the window comes to the front.
+func (u *UI) refreshFromDisk() {
+	if u.state != stateCodes {
+		return
+	}
+	v := u.v
+	type result struct {
+		changed bool
+		err     error
+	}
+	background(u, func() result {
+		changed, err := v.Reload()
+		return result{changed, err}
+	}, func(r result) {
+		if r.err != nil || !r.changed || u.state != stateCodes || u.v != v {
+			return
+		}
+		sel, _ := u.list.Selected()
+		u.list.reload(sel.ID)
+	})
+}
+
+// start opens the vault off the UI goroutine and starts the 1 s refresh.
+func (u *UI) start() {
+	u.showMessage("Opening your vault…", true)
+	background(u, func() openResult {
+		v, err := vault.Open(u.cfg.VaultPath, u.cfg.Options)
+		return openResult{v, err}
+	}, u.opened)
+	if !u.cfg.noTicker {
+		go u.ticker()
+	}
+}
+
+// ShowAndRun starts the UI and runs the app until the window closes. With
+// "start minimised" set and a system tray available, the window starts hidden.
+func (u *UI) ShowAndRun() {
+	// The live heap is small and steady (~15 MB); collect before it doubles
+	// so resident memory stays low while the codes tick.
+	debug.SetGCPercent(50)
+	u.steadyGC = true
+	u.start()
+	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
+		u.win.Show()
+	}
+	u.app.Run()
+}
+
+type openResult struct {
+	v   *vault.Vault
+	err error
+}
+
+func (u *UI) opened(r openResult) {
+	switch {
+	case r.err == nil:
+		u.showCodes(r.v)
+	case errors.Is(r.err, vault.ErrNoVault):
+		u.showSetup()
+	case errors.Is(r.err, vault.ErrNeedPassword):
+		u.showUnlock("")
+	default:
+		u.state = stateError
+		u.showMessage(fmt.Sprintf("Authdesk cannot open %s:\n%v", u.cfg.VaultPath, r.err), false)
+	}
+}
+
+// setScreen replaces what the window shows.
+func (u *UI) setScreen(o fyne.CanvasObject) {
+	for _, old := range u.screen.Objects {
+		stopSpinners(old)
+	}
+	u.screen.Objects = []fyne.CanvasObject{o}
+	u.screen.Refresh()
+}
+
+// ticker calls tick at every whole second until the window closes.
+func (u *UI) ticker() {
+	now := time.Now()
+	select {
+	case <-time.After(now.Truncate(time.Second).Add(time.Second).Sub(now)):
+	case <-u.quit:
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		onUI(u.tick)
+		select {
+		case <-t.C:
+		case <-u.quit:
+			return
+		}
+	}
+}
+
+// tick refreshes the visible codes and countdowns and applies the idle
+// auto-lock. It runs on the UI goroutine once a second.
+func (u *UI) tick() {
+	if u.state != stateCodes {
+		return
+	}
+	now := u.cfg.now()
+	if u.list.scrolled() {
+		u.touch()
+	}
+	if d := u.prefs.AutoLock(); d > 0 && now.Sub(u.lastUsed) >= d {
+		u.lock()
+		return
+	}
+	if now.Sub(u.lastUsed) >= searchIdle && u.win.Canvas().Focused() == u.list.search {
+		// Stop the cursor animation; typing focuses the field again.
+		u.win.Canvas().Unfocus()
+	}
+	u.list.tick(now)
+}
+
+// scrolled reports whether the list moved since the last call; the list
+// takes the wheel events itself, so tick watches its offset instead.
+func (c *codeList) scrolled() bool {
+	off := c.list.GetScrollOffset()
+	moved := off != c.offset
+	c.offset = off
+	return moved
+}
+
+// activityArea wraps the window's content and reports mouse movement over
+// it (where no other hoverable object is on top) as user activity.
+type activityArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	onMove  func()
+}
+
+func newActivityArea(content fyne.CanvasObject, onMove func()) *activityArea {
+	a := &activityArea{content: content, onMove: onMove}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// MouseIn counts as activity.
+func (a *activityArea) MouseIn(*fynedesktop.MouseEvent) { a.onMove() }
+
+// MouseMoved counts as activity.
+func (a *activityArea) MouseMoved(*fynedesktop.MouseEvent) { a.onMove() }
+
+// MouseOut does nothing.
+func (a *activityArea) MouseOut() {}
+
+// CreateRenderer shows the content.
+func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(a.content)
+}
+
+// searchIdle is how long the search field keeps the focus without typing.
+const searchIdle = 5 * time.Second
+
+// touch records user activity for the idle auto-lock.
+func (u *UI) touch() { u.lastUsed = u.cfg.now() }
+
+// lock forgets the vault and everything decrypted from it, and shows the
+// unlock screen.
+func (u *UI) lock() {
+	if u.state != stateCodes {
+		return
+	}
+	u.closeOverlays()
+	if clip := u.app.Clipboard(); u.copied != "" && clip.Content() == u.copied {
+		clip.SetContent("")
+	}
+	u.copied = ""
+	if u.list != nil {
+		u.list.clear()
+		u.list = nil
+	}
+	if u.v != nil {
+		_ = u.v.Close()
+		u.v = nil
+	}
+	u.showUnlock("Enter your password to show your codes again.")
+}
+
+// closeOverlays dismisses every dialog and pop-up (some show secrets).
+func (u *UI) closeOverlays() {
+	ov := u.win.Canvas().Overlays()
+	for top := ov.Top(); top != nil; top = ov.Top() {
+		ov.Remove(top)
+	}
+}
+
+// stopSpinners stops the infinite progress bars in a screen being replaced:
+// their animation would otherwise run (and redraw) forever.
+func stopSpinners(o fyne.CanvasObject) {
+	switch o := o.(type) {
+	case *widget.ProgressBarInfinite:
+		o.Stop()
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			stopSpinners(c)
+		}
+	}
+}

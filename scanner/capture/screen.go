@@ -1,0 +1,129 @@
+// Package capture gets QR payloads from what the desktop shows: captures of
+// every display (X11, Windows, macOS directly; Wayland through the
+// xdg-desktop-portal) and the image on the system clipboard. Package scanner
+// reads the pixels; this package only fetches them.
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"runtime"
+	"strings"
+
+	"authdesk/scanner"
+
+	"github.com/kbinani/screenshot"
+)
+
+var (
+	// ErrScreenUnavailable means no display could be captured; the message says what to do instead.
+	ErrScreenUnavailable = errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")
+	// ErrClipboardNoImage means the system clipboard holds no image.
+	ErrClipboardNoImage = errors.New("no image on the clipboard: copy a screenshot (PrtScn) or open an image file instead")
+)
+
+// Screen captures every display and returns the QR payloads found on them,
+// display by display, deduplicated. On X11, Windows and macOS it captures
+// directly; on Wayland it asks the xdg-desktop-portal Screenshot interface
+// (the desktop may ask the user to allow it). When neither works the error
+// is ErrScreenUnavailable, whose message says to open or paste a
+// screenshot instead.
+func Screen() ([]string, error) {
+	shots, err := captureScreens(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, img := range shots {
+		found, err := scanner.Image(img)
+		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
+			return nil, err
+		}
+		for _, p := range found {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, scanner.ErrNoQRCode
+	}
+	return out, nil
+}
+
+// isWayland tells whether the session is a Wayland one, where X11 capture
+// sees only XWayland windows (or black) and the portal is the way in.
+func isWayland(getenv func(string) string) bool {
+	return getenv("WAYLAND_DISPLAY") != "" || strings.EqualFold(getenv("XDG_SESSION_TYPE"), "wayland")
+}
+
+// captureScreens returns one image per display.
+func captureScreens(getenv func(string) string) ([]image.Image, error) {
+	var reasons []string
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && isWayland(getenv) {
+		img, err := portalScreenshot()
+		if err == nil {
+			return []image.Image{img}, nil
+		}
+		reasons = append(reasons, "xdg-desktop-portal: "+err.Error())
+		// screenshot.Capture would try its own portal call without a
+		// timeout on Wayland; X11 capture is no use there either.
+		return nil, fmt.Errorf("%w (%s)", ErrScreenUnavailable, strings.Join(reasons, "; "))
+	}
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && getenv("DISPLAY") == "" {
+		return nil, fmt.Errorf("%w (no DISPLAY and no Wayland session)", ErrScreenUnavailable)
+	}
+	imgs, err := x11Capture()
+	if err == nil {
+		return imgs, nil
+	}
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return nil, fmt.Errorf("%w (%v)", ErrScreenUnavailable, err)
+	}
+	// kbinani/screenshot uses MIT-SHM, which fails where the X server
+	// cannot attach our shared memory (containers, remote displays); plain
+	// GetImage always works.
+	imgs, err2 := xGetImageCapture(getenv("DISPLAY"))
+	if err2 != nil {
+		return nil, fmt.Errorf("%w (%v; %v)", ErrScreenUnavailable, err, err2)
+	}
+	return imgs, nil
+}
+
+// x11Capture captures each display with kbinani/screenshot (X11 through
+// XGB and Xinerama on Linux and the BSDs; native APIs on Windows and macOS).
+func x11Capture() (imgs []image.Image, err error) {
+	defer func() {
+		// The library panics on some X server errors.
+		if r := recover(); r != nil {
+			imgs, err = nil, fmt.Errorf("capture failed: %v", r)
+		}
+	}()
+	quietXGB()
+	n := screenshot.NumActiveDisplays()
+	if n <= 0 {
+		return nil, errors.New("no active display found")
+	}
+	for i := 0; i < n; i++ {
+		b := screenshot.GetDisplayBounds(i)
+		if b.Empty() {
+			continue
+		}
+		if int64(b.Dx())*int64(b.Dy()) > scanner.MaxPixels {
+			return nil, fmt.Errorf("display %d is %d×%d: %w", i, b.Dx(), b.Dy(), scanner.ErrImageTooLarge)
+		}
+		img, err := screenshot.CaptureRect(b)
+		if err != nil {
+			return nil, fmt.Errorf("capture display %d: %w", i, err)
+		}
+		imgs = append(imgs, img)
+	}
+	if len(imgs) == 0 {
+		return nil, errors.New("no display could be captured")
+	}
+	return imgs, nil
+}
