@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"authdesk/vault"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
 // Step is one finished step of the journey.
@@ -170,10 +170,14 @@ func (r *Runner) scanSetup(ctx context.Context, st *Step) (vault.Account, error)
 	if len(payloads) != 1 || payloads[0] != setup.URI {
 		return vault.Account{}, fmt.Errorf("the QR code says %q, the platform says %q", payloads, setup.URI)
 	}
-	acct, err := otpauth.Parse(payloads[0])
+	res, err := transfer.Read([]byte(payloads[0]), transfer.Options{})
 	if err != nil {
 		return vault.Account{}, err
 	}
+	if len(res.Accounts) != 1 {
+		return vault.Account{}, fmt.Errorf("the QR code holds %d accounts, want 1", len(res.Accounts))
+	}
+	acct := res.Accounts[0]
 	manual, err := vault.DecodeSecret(setup.Secret)
 	if err != nil {
 		return vault.Account{}, fmt.Errorf("manual key: %w", err)
