@@ -31,8 +31,11 @@ func (s *service) users(ctx context.Context, sess session) ([]UserSummary, error
 				us.MFAStatus = "reenrolment_due"
 			}
 		}
-		us.CodeLocked = errors.Is(checkLock(ctx, s.db, codeKey(u.id), now), errThrottled) ||
-			errors.Is(checkLock(ctx, s.db, recoveryKey(u.id), now), errThrottled)
+		until, err := selectLockPrefix(ctx, s.db, codePrefix(u.id))
+		if err != nil {
+			return nil, err
+		}
+		us.CodeLocked = now.Before(time.Unix(0, until))
 		out = append(out, us)
 	}
 	return out, nil
@@ -65,7 +68,7 @@ func (s *service) resetMFA(ctx context.Context, sess session, userID int64) erro
 		if err := deleteUserSessions(ctx, tx, userID); err != nil {
 			return err
 		}
-		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
+		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.send(ctx, tx, admin.companyID, email, "Your MFA was reset",
@@ -88,7 +91,7 @@ func (s *service) unlockCodes(ctx context.Context, sess session, userID int64) e
 		if err != nil {
 			return fmt.Errorf("unlock code entry: %w", err)
 		}
-		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
+		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.send(ctx, tx, admin.companyID, email, "Your code entry was unlocked",
@@ -292,4 +295,13 @@ func (s *service) outboxFor(ctx context.Context, sess session) ([]Message, error
 		return selectMessages(ctx, s.db, u.companyID, "")
 	}
 	return selectMessages(ctx, s.db, u.companyID, u.email)
+}
+
+// clearUserCodeLocks lifts userID's code locks from every address and
+// forgets the user's count towards the slow-down.
+func clearUserCodeLocks(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if err := deleteThrottlePrefix(ctx, tx, codePrefix(userID)); err != nil {
+		return err
+	}
+	return clearThrottle(ctx, tx, userCodeKey(userID))
 }

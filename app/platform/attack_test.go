@@ -470,3 +470,163 @@ func TestAttackRegistrationEnumeration(t *testing.T) {
 		t.Fatalf("register page with a used email: %d %q", p.code, p.header.Get("Location"))
 	}
 }
+
+// newClientFrom is newClient whose connections leave from the loopback
+// address ip (all of 127.0.0.0/8 is on lo), so that the server sees a
+// different client address than newClient's 127.0.0.1.
+func newClientFrom(t *testing.T, base, ip string) *apiClient {
+	c := newClient(t, base)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	c.hc.Transport = &http.Transport{DialContext: d.DialContext}
+	return c
+}
+
+// sleeps records the slow-down's waits instead of sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d == slowDelay {
+		s.n++
+	}
+	return nil
+}
+
+func (s *sleeps) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// Whoever knows the password guesses codes and recovery codes from another
+// address, round after round: the owner's own code and recovery codes still
+// get in, and the attacker's address stays locked.
+func TestAttackSustainedLockoutOfOnlyAdmin(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	owner := newClient(t, base)
+	key, rcs := enrolHTTP(t, f, owner, "owner@example.com")
+	thief := newClientFrom(t, base, "127.0.0.2")
+	for round, lock := range []int{900, 3600, 14400, 86400, 86400} {
+		thief.signIn("owner@example.com", testPassword)
+		var code, rc resp
+		for range 10 {
+			code = thief.call("POST", "/api/mfa/verify", creds{"code": "000000"})
+		}
+		for range 10 {
+			rc = thief.call("POST", "/api/mfa/verify", creds{"code": "aaaaa-aaaaa"})
+		}
+		if code.code != 429 || code.header.Get("Retry-After") != strconv.Itoa(lock) || rc.code != 429 {
+			t.Fatalf("round %d: the thief's address is not locked: code %d Retry-After %q, recovery %d",
+				round+1, code.code, code.header.Get("Retry-After"), rc.code)
+		}
+		f.clk.Add(time.Minute)
+		owner.signIn("owner@example.com", testPassword)
+		proof := codeAt(key, f.clk.Now())
+		if round%2 == 1 {
+			proof = rcs[round]
+		}
+		if r := owner.call("POST", "/api/mfa/verify", creds{"code": proof}); r.code != 200 {
+			t.Fatalf("round %d: the owner is locked out by the thief: %d %s", round+1, r.code, r.raw)
+		}
+		owner.want(owner.call("DELETE", "/api/session", nil), 200)
+		f.clk.Add(time.Duration(lock) * time.Second)
+	}
+}
+
+// Ten wrong codes from one address lock that address for every user it
+// tries recovery codes on, and only that address.
+func TestAttackRecoveryGuessesCountPerAddress(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	_, vrcs := enrolHTTP(t, f, newClient(t, base), "victim@example.com")
+	enrolHTTP(t, f, newClient(t, base), "second@example.com")
+	thief := newClientFrom(t, base, "127.0.0.2")
+	thief.signIn("victim@example.com", testPassword)
+	for range 10 {
+		thief.call("POST", "/api/mfa/verify", creds{"code": "aaaaa-aaaaa"})
+	}
+	// Another account from the same address: still locked.
+	thief.signIn("second@example.com", testPassword)
+	if r := thief.call("POST", "/api/mfa/verify", creds{"code": "bbbbb-bbbbb"}); r.code != 429 {
+		t.Fatalf("recovery guesses on a second account from a locked address: %d", r.code)
+	}
+	owner := newClient(t, base)
+	owner.signIn("victim@example.com", testPassword)
+	owner.want(owner.call("POST", "/api/mfa/verify", creds{"code": vrcs[0]}), 200)
+}
+
+// Guessing from many addresses: past the per-user ceiling each attempt
+// waits its turn (one a second for the user, whatever the address); the
+// owner's right code still gets in, and a remembered device skips the wait.
+func TestAttackPerUserCeilingSlowsGuessing(t *testing.T) {
+	f := newFixture(t, Config{ReenrolGrace: -1})
+	var slept sleeps
+	f.svc.sleep = slept.sleep
+	key := f.enrol("many@example.com")
+	f.clk.Add(time.Minute)
+	r := f.signIn("many@example.com", "")
+	dev, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guess := func(addr string) error {
+		r := f.signIn("many@example.com", "")
+		r.session.addr = addr
+		_, err := f.svc.verifyCode(f.ctx, r.session, "000000", false)
+		return err
+	}
+	for i := range userCodeCeiling {
+		if err := guess(fmt.Sprintf("198.51.100.%d", i/10)); slept.count() != 0 || (kindOf(err) != kindUnauthorized && kindOf(err) != kindThrottled) {
+			t.Fatalf("guess %d: %v, %d waits before the ceiling", i+1, err, slept.count())
+		}
+	}
+	if err := guess("203.0.113.1"); kindOf(err) != kindUnauthorized || slept.count() != 1 {
+		t.Fatalf("guess past the ceiling from a fresh address: %v, %d waits; want wrong code after one wait", err, slept.count())
+	}
+	f.clk.Add(time.Minute)
+	r = f.signIn("many@example.com", "")
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil || slept.count() != 2 {
+		t.Fatalf("owner's code past the ceiling: %v, %d waits", err, slept.count())
+	}
+	// At re-enrolment the code step cannot be skipped; a remembered device
+	// skips the wait instead.
+	f.clk.Add(30 * 24 * time.Hour)
+	r = f.signIn("many@example.com", dev.DeviceToken)
+	r.session.device = dev.DeviceToken
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil || slept.count() != 2 {
+		t.Fatalf("step-up from a remembered device: %v, %d waits; want no wait", err, slept.count())
+	}
+}
+
+// A stranger who knows only the email guesses passwords from another
+// address: the owner's right password still signs in at once.
+func TestAttackStrangerCannotLockPassword(t *testing.T) {
+	f := newFixture(t, Config{})
+	var slept sleeps
+	f.svc.sleep = slept.sleep
+	base := f.start()
+	enrolHTTP(t, f, newClient(t, base), "owner@example.com")
+	stranger := newClientFrom(t, base, "127.0.0.2")
+	stranger.init()
+	var r resp
+	for i := range 10 {
+		r = stranger.call("POST", "/api/session", creds{"email": "owner@example.com", "password": fmt.Sprintf("wrong password %d", i)})
+	}
+	if r.code != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("the stranger's 10th wrong password: %d %s; want 429 for the stranger's address", r.code, r.raw)
+	}
+	owner := newClient(t, base)
+	owner.init()
+	if r := owner.call("POST", "/api/session", creds{"email": "owner@example.com", "password": testPassword}); r.code != 200 {
+		t.Fatalf("owner's right password from another address: %d %s", r.code, r.raw)
+	}
+	// Past the account's ceiling every attempt waits a second, never longer.
+	if slept.count() != 1 {
+		t.Fatalf("%d waits past the account's ceiling, want 1", slept.count())
+	}
+}

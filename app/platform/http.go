@@ -122,6 +122,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
+				sess.addr, sess.device = clientAddr(r), deviceToken(r)
 				st.sess = &sess
 			}
 		}

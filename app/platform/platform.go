@@ -215,7 +215,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		log:   cfg.Logger,
 		clock: c,
 		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures),
+			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures), sleep: sleepCtx,
 			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done: make(chan struct{}),
 	}
