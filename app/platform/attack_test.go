@@ -630,3 +630,41 @@ func TestAttackStrangerCannotLockPassword(t *testing.T) {
 		t.Fatalf("%d waits past the account's ceiling, want 1", slept.count())
 	}
 }
+
+// A stranger registers a company of their own, becomes its admin and asks
+// the invitation endpoint which addresses have accounts elsewhere.
+func TestAttackInviteEnumeration(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	enrolHTTP(t, f, newClient(t, base), "victim@example.com")
+	stranger := newClient(t, base)
+	key, _ := enrolHTTP(t, f, stranger, "stranger@evil.example")
+	f.clk.Add(time.Minute)
+	stranger.signIn("stranger@evil.example", testPassword)
+	stranger.want(stranger.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+
+	used := stranger.call("POST", "/api/invites", creds{"email": "victim@example.com"})
+	unused := stranger.call("POST", "/api/invites", creds{"email": "nobody@example.com"})
+	if used.code != 201 || unused.code != 201 || len(used.str("token")) != len(unused.str("token")) {
+		t.Fatalf("invites tell an account from none: %d %s vs %d %s", used.code, used.raw, unused.code, unused.raw)
+	}
+	// The token for the taken address opens nothing; the other one works.
+	stranger.want(stranger.call("GET", "/api/invites/"+used.str("token"), nil), 404)
+	stranger.want(stranger.call("GET", "/api/invites/"+unused.str("token"), nil), 200)
+	// The victim hears of it, in their own company's mail.
+	msgs, err := f.svc.outbox(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, m := range msgs {
+		if m.To == "victim@example.com" {
+			told = strings.Contains(m.Body, "already have an account") && m.Link == ""
+		}
+	}
+	if !told {
+		t.Fatalf("the victim is not told, or gets a link: %+v", msgs)
+	}
+	// Within the admin's own company the conflict is the admin's own data.
+	stranger.want(stranger.call("POST", "/api/invites", creds{"email": "stranger@evil.example"}), 409)
+}
