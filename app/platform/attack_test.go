@@ -6,6 +6,7 @@ package platform
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -667,4 +668,25 @@ func TestAttackInviteEnumeration(t *testing.T) {
 	}
 	// Within the admin's own company the conflict is the admin's own data.
 	stranger.want(stranger.call("POST", "/api/invites", creds{"email": "stranger@evil.example"}), 409)
+}
+
+// Visitors get an HMAC of a cookie value they may choose: that must not be
+// an answer under the key that hashes stored sessions, devices, invitations
+// and recovery codes.
+func TestAttackVisitorTokenOwnKey(t *testing.T) {
+	f := newFixture(t, Config{})
+	k := f.svc.keys
+	cookie := strings.Repeat("v", 43)
+	tok := k.visitorToken(cookie)
+	if tok != k.visitorToken(cookie) || tok == k.visitorToken(cookie+"w") {
+		t.Fatal("the visitor token is not a function of the cookie")
+	}
+	for _, kind := range []string{"visitor-csrf", "session", "device", "invite", "visitor"} {
+		if tok == base64.RawURLEncoding.EncodeToString(k.hashToken(kind, cookie)) {
+			t.Fatalf("the visitor token is the stored-token hash of kind %q", kind)
+		}
+	}
+	if bytes.Equal(k.visitor, k.mac) || len(k.visitor) != 32 {
+		t.Fatal("the visitor key is not a separate 32-byte subkey")
+	}
 }
