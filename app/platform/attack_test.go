@@ -690,3 +690,72 @@ func TestAttackVisitorTokenOwnKey(t *testing.T) {
 		t.Fatal("the visitor key is not a separate 32-byte subkey")
 	}
 }
+
+// hostRewriter sends every request with the Host header host, as a reverse
+// proxy or a port forward would.
+type hostRewriter struct{ host string }
+
+func (h hostRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Host = h.host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// The platform listens on loopback with an extra --host name that a proxy
+// forwards to: requests naming it come from anywhere, so they get neither
+// the whole Outbox nor the test clock without its token, and invitation
+// links carry that name.
+func TestAttackExtraHostIsRemote(t *testing.T) {
+	f := newFixture(t, Config{TestClock: true, Hosts: []string{"qa.example.test"}})
+	base := f.start()
+	port := strings.Split(base, ":")[2]
+	aKey, _ := enrolHTTP(t, f, newClient(t, base), "a@example.com")
+	viaProxy := func() *apiClient {
+		c := newClient(t, base)
+		c.hc.Transport = hostRewriter{"qa.example.test:" + port}
+		return c
+	}
+	stranger := viaProxy()
+	stranger.init()
+	if r := stranger.call("GET", "/api/outbox", nil); r.code != 401 {
+		t.Fatalf("stranger through the proxy reads the whole Outbox: %d %.200s", r.code, r.raw)
+	}
+	stranger.want(stranger.call("POST", "/api/test/clock", creds{"advance": "720h"}), 403)
+	if p := stranger.req("GET", "/outbox", nil, nil); p.code == 200 {
+		t.Fatalf("stranger through the proxy reads the Outbox page: %d", p.code)
+	}
+	f.clk.Add(time.Minute)
+	a := viaProxy()
+	a.signIn("a@example.com", testPassword)
+	a.want(a.call("POST", "/api/mfa/verify", creds{"code": codeAt(aKey, f.clk.Now())}), 200)
+	inv := a.want(a.call("POST", "/api/invites", creds{"email": "new@example.com"}), 201)
+	if want := "http://qa.example.test:" + port + "/invite/"; !strings.HasPrefix(inv.str("invite_url"), want) {
+		t.Fatalf("invitation link through the proxy: %q, want %s…", inv.str("invite_url"), want)
+	}
+	// From loopback, by a loopback name, the conveniences stay.
+	local := newClient(t, base)
+	local.init()
+	local.want(local.call("GET", "/api/outbox", nil), 200)
+	local.want(local.call("POST", "/api/test/clock", creds{"advance": "1h"}), 200)
+}
+
+// Listening on every interface, an invitation made from another machine
+// links to the address that machine used, not to 127.0.0.1.
+func TestAttackRemoteInviteLinks(t *testing.T) {
+	ip := remoteIP(t)
+	f := newFixture(t, Config{AllowRemote: true})
+	local, err := f.srv.Start("0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + net.JoinHostPort(ip, strings.Split(local, ":")[2])
+	a := newClient(t, base)
+	key, _ := enrolHTTP(t, f, a, "a@example.com")
+	f.clk.Add(time.Minute)
+	a.signIn("a@example.com", testPassword)
+	a.want(a.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+	inv := a.want(a.call("POST", "/api/invites", creds{"email": "new@example.com"}), 201)
+	if !strings.HasPrefix(inv.str("invite_url"), base+"/invite/") {
+		t.Fatalf("invitation link off loopback: %q, want %s/invite/…", inv.str("invite_url"), base)
+	}
+}

@@ -609,21 +609,41 @@ func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
 // outbox is the mail r may read: everything on loopback (a tester's own
 // machine), a signed-in user's company's mail off loopback.
 func (s *Server) outbox(r *http.Request) ([]Message, error) {
-	if s.isRemote() {
+	if s.isRemote(r) {
 		return s.svc.outboxFor(r.Context(), sessionOf(r))
 	}
 	return s.svc.outbox(r.Context())
 }
 
-func (s *Server) isRemote() bool {
+// isRemote reports whether r may come from another machine: the server
+// listens off loopback, or r names the server by something other than a
+// loopback name or address (an extra --host name behind a reverse proxy or
+// a port forward). Loopback conveniences (the whole Outbox, the test clock
+// without its token) are for requests that are neither.
+func (s *Server) isRemote(r *http.Request) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.remote
+	remote := s.remote
+	s.mu.Unlock()
+	return remote || !isLoopbackHost(r.Host)
+}
+
+// isLoopbackHost reports whether the Host header host ("name:port" or
+// "name") is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // clockAllowed checks the test clock token off loopback.
-func (s *Server) clockAllowed(token string) bool {
-	return !s.isRemote() || (token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.clockToken)) == 1)
+func (s *Server) clockAllowed(r *http.Request, token string) bool {
+	return !s.isRemote(r) || (token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.clockToken)) == 1)
 }
 
 const msgClockToken = "moving the test clock from another machine needs the token platform serve printed at start (header X-Test-Clock-Token)"
@@ -673,7 +693,7 @@ func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
-	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+	if !s.clockAllowed(r, r.Header.Get(clockHeader)) {
 		writeError(w, http.StatusForbidden, msgClockToken)
 		return
 	}
@@ -681,7 +701,7 @@ func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
-	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+	if !s.clockAllowed(r, r.Header.Get(clockHeader)) {
 		writeError(w, http.StatusForbidden, msgClockToken)
 		return
 	}

@@ -346,9 +346,12 @@ func (s *Server) sweepLoop() {
 	}
 }
 
-// baseURLFor is the platform's address as the client sees it.
+// baseURLFor is the platform's address as the client sees it, for links
+// in mail. Off loopback that is the request's Host, which the middleware
+// checked against the allow-list: the listening address may be 0.0.0.0
+// (shown as 127.0.0.1), or a proxy's name may stand in front.
 func (s *Server) baseURLFor(r *http.Request) string {
-	if u := s.URL(); u != "" {
+	if u := s.URL(); u != "" && !s.isRemote(r) {
 		return u
 	}
 	scheme := "http"
