@@ -386,6 +386,11 @@ type policyJSON struct {
 	CodeLockSeconds     []int  `json:"code_lock_seconds"`
 	RecoveryCodes       int    `json:"recovery_codes"`
 	TestClock           bool   `json:"test_clock"`
+	// The locks above count per client address; past these per-account
+	// ceilings (all addresses together) every attempt waits SlowDownSeconds.
+	UserCodeCeiling        int `json:"user_code_ceiling"`
+	AccountPasswordCeiling int `json:"account_password_ceiling"`
+	SlowDownSeconds        int `json:"slow_down_seconds"`
 }
 
 func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
@@ -393,7 +398,8 @@ func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
 	out := policyJSON{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
 		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
 		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
-		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock}
+		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock,
+		UserCodeCeiling: userCodeCeiling, AccountPasswordCeiling: accountCeiling, SlowDownSeconds: int(slowDelay / time.Second)}
 	for _, d := range codeBackoff {
 		out.CodeLockSeconds = append(out.CodeLockSeconds, int(d/time.Second))
 	}
