@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -757,5 +758,74 @@ func TestAttackRemoteInviteLinks(t *testing.T) {
 	inv := a.want(a.call("POST", "/api/invites", creds{"email": "new@example.com"}), 201)
 	if !strings.HasPrefix(inv.str("invite_url"), base+"/invite/") {
 		t.Fatalf("invitation link off loopback: %q, want %s/invite/…", inv.str("invite_url"), base)
+	}
+}
+
+// From one address the lock stays what it was: ten wrong codes lock that
+// address for the user across sessions, a recovery code still gets in, and
+// the lock lifts after 15 minutes.
+func TestAttackOneAddressLockStays(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	c := newClient(t, base)
+	key, rcs := enrolHTTP(t, f, c, "one@example.com")
+	if r := lockOut(t, c, "one@example.com", 10); r.code != 429 || r.header.Get("Retry-After") != "900" {
+		t.Fatalf("10 wrong codes: %d Retry-After %q", r.code, r.header.Get("Retry-After"))
+	}
+	f.clk.Add(time.Minute)
+	c.signIn("one@example.com", testPassword)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 429)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": rcs[0]}), 200)
+	c.want(c.call("DELETE", "/api/session", nil), 200)
+	// The recovery code cleared this address's count: the next lock is
+	// 15 minutes again, and moving the clock past it lifts it.
+	if r := lockOut(t, c, "one@example.com", 10); r.code != 429 || r.header.Get("Retry-After") != "900" {
+		t.Fatalf("10 more wrong codes: %d Retry-After %q", r.code, r.header.Get("Retry-After"))
+	}
+	f.clk.Add(15*time.Minute + time.Second)
+	c.signIn("one@example.com", testPassword)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+}
+
+// A flood of attempts on one account past its ceiling queues at most
+// slowQueueMax; the rest get a short 429 instead of a growing wait.
+func TestAttackSlowGateQueueBounded(t *testing.T) {
+	var g slowGate
+	hold := make(chan struct{})
+	entered := make(chan struct{}, slowQueueMax)
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		entered <- struct{}{}
+		<-hold
+		return nil
+	}
+	now := time.Unix(1_700_000_000, 0)
+	var wg sync.WaitGroup
+	for range slowQueueMax {
+		wg.Go(func() {
+			release, err := g.enter(context.Background(), "k", sleep, now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			release()
+		})
+	}
+	<-entered // one holds the slot, the others wait for it
+	for {
+		g.mu.Lock()
+		n := g.wait["k"]
+		g.mu.Unlock()
+		if n == slowQueueMax {
+			break
+		}
+		runtime.Gosched()
+	}
+	if _, err := g.enter(context.Background(), "k", sleep, now); kindOf(err) != kindThrottled {
+		t.Fatalf("attempt beyond the queue: %v, want throttled", err)
+	}
+	close(hold)
+	wg.Wait()
+	if len(g.queue) != 0 || len(g.wait) != 0 {
+		t.Fatalf("the gate keeps state after the queue drained: %v %v", g.queue, g.wait)
 	}
 }
