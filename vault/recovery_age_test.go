@@ -166,7 +166,11 @@ wait:
 			mu.Lock()
 			asked := strings.Contains(strings.ToLower(screen.String()), "passphrase")
 			mu.Unlock()
-			if asked && !typed {
+			// age prints the prompt before it turns echo off: type only
+			// once the terminal no longer echoes (TCGETS on the master
+			// reads the slave's settings), or a loaded machine shows the
+			// passphrase.
+			if asked && !typed && !echoing(master) {
 				fmt.Fprintf(master, "%s\n", pass)
 				typed = true
 			}
@@ -176,6 +180,12 @@ wait:
 	mu.Lock()
 	defer mu.Unlock()
 	return screen.String(), typed, err
+}
+
+// echoing tells whether the pseudo-terminal behind master echoes input.
+func echoing(master *os.File) bool {
+	tio, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	return err != nil || tio.Lflag&unix.ECHO != 0
 }
 
 // TestOldPasswordWithAgeTool is the attack of issue 8 with Debian's age

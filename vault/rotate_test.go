@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"authdesk/vault/keychain"
+
 	"filippo.io/age"
 )
 
@@ -105,7 +107,7 @@ func retiredVault(t *testing.T, kc Keychain) (*Vault, string, *age.X25519Identit
 // every backup's key block unsealed the unchanged vault key, which decrypted
 // the current file.
 func TestOldPasswordOpensNoFile(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path, old := retiredVault(t, kc)
 	res, err := v.ChangePassword(password, newPassword, nil)
 	if err != nil {
@@ -146,7 +148,7 @@ func TestOldPasswordOpensNoFile(t *testing.T) {
 	if o, err := Open(path, Options{Keychain: kc}); err != nil || len(o.Accounts()) != n {
 		t.Fatalf("the keychain does not hold the new key: %v", err)
 	}
-	if kc.m[v.ID()] == old.String() {
+	if s, _ := kc.Get(v.ID()); s == old.String() {
 		t.Error("the keychain still holds the retired key")
 	}
 	list, err := v.ListBackups()
@@ -173,20 +175,20 @@ func mustBackups(t *testing.T, path string) []string {
 // the keychain opened the vault. Before the fix a wrong "current" password
 // was ignored and the new one replaced the real one.
 func TestChangePasswordWrongCurrent(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	_, path := newVault(t, kc, testAccount(1))
 	v, err := Open(path, Options{Keychain: kc, WorkFactor: testWF})
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := mustRead(t, path)
-	beforeKey := kc.m[v.ID()]
+	beforeKey, _ := kc.Get(v.ID())
 	for _, wrong := range [][]byte{[]byte("guess"), nil} {
 		if _, err := v.ChangePassword(wrong, newPassword, nil); !errors.Is(err, ErrWrongPassword) {
 			t.Errorf("ChangePassword with current %q: %v, want ErrWrongPassword", wrong, err)
 		}
 	}
-	if string(mustRead(t, path)) != string(before) || kc.m[v.ID()] != beforeKey {
+	if after, _ := kc.Get(v.ID()); string(mustRead(t, path)) != string(before) || after != beforeKey {
 		t.Error("a refused password change modified the vault or the keychain")
 	}
 	if _, err := Unlock(path, password, Options{}); err != nil {
@@ -200,7 +202,7 @@ func TestChangePasswordWrongCurrent(t *testing.T) {
 // TestChangePasswordSteps checks the progress reports and that another
 // instance holding the retired key cannot write it back.
 func TestChangePasswordSteps(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1))
 	other, err := Open(path, Options{Keychain: kc})
 	if err != nil {

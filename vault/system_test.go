@@ -93,8 +93,8 @@ func bench1000(b *testing.B, kc Keychain) string {
 // BenchmarkOpen1000 opens a 1,000-account vault with the key from an
 // in-memory keychain: file read, X25519 unwrap, decryption, JSON.
 func BenchmarkOpen1000(b *testing.B) {
-	path := bench1000(b, newMemKeychain())
-	kc := newMemKeychain()
+	path := bench1000(b, &keychain.Memory{})
+	kc := &keychain.Memory{}
 	v, _ := Unlock(path, password, Options{Keychain: kc})
 	_ = v
 	b.ResetTimer()
@@ -124,7 +124,7 @@ func BenchmarkOpen1000SystemKeychain(b *testing.B) {
 // BenchmarkSave1000 changes one account of a 1,000-account vault: lock,
 // reread check, encryption, write, fsync, backup link, rename, dir fsync.
 func BenchmarkSave1000(b *testing.B) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	path := bench1000(b, kc)
 	v, err := Open(path, Options{Keychain: kc})
 	if err != nil {

@@ -246,7 +246,7 @@ func (u *UI) loadBackups(b *backupsDialog) {
 		for _, bi := range r.list {
 			when := "unknown date"
 			if !bi.Time.IsZero() {
-				when = bi.Time.In(u.cfg.Now().Location()).Format("2 Jan 2006 15:04:05")
+				when = bi.Time.In(u.cfg.now().Location()).Format("2 Jan 2006 15:04:05")
 			}
 			what := fmt.Sprintf("%d %s", bi.Accounts, plural(bi.Accounts, "account", "accounts"))
 			if bi.Accounts < 0 {

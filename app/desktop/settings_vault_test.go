@@ -31,13 +31,13 @@ func openedHarness(t *testing.T, kc vault.Keychain) (*harness, string) {
 	path := filepath.Join(t.TempDir(), "vault.age")
 	newVault(t, path, kc, sampleAccounts(t)[:1]...)
 	h := newHarness(t, path, kc, nil)
-	h.u.Start()
-	if h.u.State() == "locked" {
+	h.u.start()
+	if h.u.stateName() == "locked" {
 		h.u.unlock.password.SetText(testPassword)
 		test.Tap(h.u.unlock.button)
 	}
-	if h.u.State() != "codes" {
-		t.Fatalf("state %q, want codes", h.u.State())
+	if h.u.stateName() != "codes" {
+		t.Fatalf("state %q, want codes", h.u.stateName())
 	}
 	for _, a := range sampleAccounts(t)[1:3] {
 		if _, err := h.u.v.Add(a); err != nil {
@@ -48,15 +48,15 @@ func openedHarness(t *testing.T, kc vault.Keychain) (*harness, string) {
 }
 
 func TestSettingsKeychainStatus(t *testing.T) {
-	h, _ := openedHarness(t, &fakeKeychain{})
-	h.u.ShowSettings()
+	h, _ := openedHarness(t, &keychain.Memory{})
+	h.u.showSettings()
 	s := h.u.settingsUI.vault
 	if s.keychain.Text != keychainOK || s.details.Visible() {
 		t.Errorf("with a keychain: %q, details shown %v", s.keychain.Text, s.details.Visible())
 	}
 
 	h, _ = openedHarness(t, brokenKeychain{})
-	h.u.ShowSettings()
+	h.u.showSettings()
 	s = h.u.settingsUI.vault
 	if s.keychain.Text != keychainUnavailable {
 		t.Errorf("without a keychain: %q, want %q", s.keychain.Text, keychainUnavailable)
@@ -94,16 +94,16 @@ func oldPasswordOpens(t *testing.T, path string, pw string) []string {
 }
 
 func TestSettingsChangePassword(t *testing.T) {
-	kc := &fakeKeychain{}
+	kc := &keychain.Memory{}
 	h, path := openedHarness(t, kc)
-	h.u.ShowSettings()
+	h.u.showSettings()
 	test.Tap(h.button("Change password…"))
 	p := h.u.settingsUI.password
 	// The rotation runs through the bridge, with the form locked and the
 	// progress shown while it runs.
 	var ran int
 	var during []string
-	h.u.cfg.Go = func(f func()) {
+	h.u.cfg.spawn = func(f func()) {
 		ran++
 		during = append(during, fmt.Sprintf("locked=%v progress=%v status=%q", p.change.Disabled() && p.current.Disabled(), p.progress.Visible(), p.status.Text))
 		f()
@@ -163,8 +163,8 @@ func TestSettingsChangePassword(t *testing.T) {
 }
 
 func TestSettingsBackupsRestore(t *testing.T) {
-	h, path := openedHarness(t, &fakeKeychain{})
-	h.u.ShowSettings()
+	h, path := openedHarness(t, &keychain.Memory{})
+	h.u.showSettings()
 	test.Tap(h.button("Backups…"))
 	b := h.u.settingsUI.backups
 	if len(b.list) != 3 || len(b.restore) != 3 {
