@@ -51,7 +51,7 @@ func rememberDevice(t *T) {
 	a.signOut()
 	keep := t.env.policy.RememberFor
 	day := time.Duration(keep) - 24*time.Hour
-	t.step(fmt.Sprintf("The test clock moves %s", days(day)), "HTTP 200 with the platform's new time", func() (string, error) {
+	t.step(fmt.Sprintf("The test clock moves %s days", days(day)), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(day)
 		return r.String(), err
 	})
