@@ -9,6 +9,7 @@
 package desktop
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/clockcheck"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -71,6 +73,9 @@ type Config struct {
 	// PlatformDB is the database of the embedded platform simulator
 	// (Ctrl+P); empty: the platform's default in the user data dir.
 	PlatformDB string
+	// ClockCheck checks the system clock at start and hourly; nil: the
+	// real check (timedate1 on Linux, SNTP where the user opted in).
+	ClockCheck func(context.Context) clockcheck.Result
 }
 
 type state int
@@ -116,6 +121,7 @@ type UI struct {
 	exported   string // the last account whose QR code was shown
 
 	tester *platformTester // the platform simulator's window, while open
+	clock  *clockBanner    // "your clock is off" above every screen
 }
 
 // New builds the UI for w. Call Start (or ShowAndRun) to open the vault.
@@ -140,7 +146,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.applyTheme()
 	u.screen = container.NewStack()
 	u.toast = newToast()
-	u.root = container.NewStack(u.screen, u.toast.overlay)
+	u.clock = newClockBanner()
+	u.root = container.NewStack(container.NewBorder(u.clock.box, nil, nil, nil, u.screen), u.toast.overlay)
 	w.SetTitle(Title)
 	w.SetIcon(Icon)
 	// Mouse movement over the window counts as activity for the idle
@@ -197,6 +204,7 @@ func (u *UI) Start() {
 	if !u.cfg.NoTicker {
 		go u.ticker()
 	}
+	u.checkClock(!u.cfg.NoTicker)
 }
 
 // ShowAndRun starts the UI and runs the app until the window closes. With
