@@ -130,6 +130,7 @@ func acceptReplays() breaker {
 // TestScenariosCatchBrokenRules runs each scenario against a platform
 // with its rule broken: the scenario fails, and names the step.
 func TestScenariosCatchBrokenRules(t *testing.T) {
+	t.Parallel()
 	var qrMu sync.Mutex
 	var lastQR []byte
 	tests := []struct {
@@ -208,6 +209,7 @@ func TestScenariosCatchBrokenRules(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
 			rep := runScenarios(t, brokenPlatform(t, tc.broken), tc.scenario)
 			sc := rep.Scenarios[0]
 			if sc.Status != Failed {

@@ -3,6 +3,7 @@ package journey
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ func logScenario(t *testing.T, sc ScenarioResult) {
 // TestScenariosPass runs every scenario at once against the real embedded
 // platform with its test clock: all pass.
 func TestScenariosPass(t *testing.T) {
+	t.Parallel()
 	rep := runScenarios(t, startServer(t, true))
 	if len(rep.Scenarios) != 10 {
 		t.Fatalf("%d scenarios ran, want 10", len(rep.Scenarios))
@@ -69,4 +71,28 @@ func TestScenariosPass(t *testing.T) {
 		t.Errorf("report: test clock %v, policy %+v", rep.TestClock, rep.Policy)
 	}
 	t.Logf("all scenarios took %d ms", rep.MS)
+}
+
+// TestClockScenariosSkipWithoutTestClock: against a platform without its
+// test clock, the scenarios that move it are skipped with the reason, the
+// others run, and the run counts as passed.
+func TestClockScenariosSkipWithoutTestClock(t *testing.T) {
+	t.Parallel()
+	rep := runScenarios(t, startServer(t, false), "first-setup", "lockout", "setup-expiry")
+	want := map[string]string{"first-setup": Passed, "lockout": Skipped, "setup-expiry": Skipped}
+	for _, sc := range rep.Scenarios {
+		if sc.Status != want[sc.Name] {
+			logScenario(t, sc)
+			t.Errorf("%s: %s, want %s", sc.Name, sc.Status, want[sc.Name])
+		}
+		if sc.Status == Skipped && (!strings.Contains(sc.Reason, "--test-clock") || len(sc.Steps) != 0) {
+			t.Errorf("%s skipped with reason %q after %d steps", sc.Name, sc.Reason, len(sc.Steps))
+		}
+	}
+	if !rep.Passed() || rep.TestClock {
+		t.Errorf("passed %v, test clock %v", rep.Passed(), rep.TestClock)
+	}
+	if rep.Policy.Source != "defaults" {
+		t.Errorf("policy source %q without GET /api/policy", rep.Policy.Source)
+	}
 }
