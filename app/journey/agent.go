@@ -202,7 +202,23 @@ func (a *agent) period() int64 {
 }
 
 // nowStep is the authenticator's current time step.
-func (a *agent) nowStep() int64 { return a.t.env.opt.Now().Unix() / a.period() }
+func (a *agent) nowStep() int64 { return a.t.env.codeNow().Unix() / a.period() }
+
+// waitStep lets the authenticator's clock reach the next time step: on a
+// platform whose codes follow its test clock, a clock scenario moves that
+// clock one period; otherwise it waits, as a person would.
+func (a *agent) waitStep(now int64) error {
+	if a.t.env.codesFollow && a.t.clockMu {
+		_, err := a.t.advance(time.Duration(a.period()) * time.Second)
+		return err
+	}
+	select {
+	case <-a.t.ctx.Done():
+		return a.t.ctx.Err()
+	case <-time.After(time.Until(a.t.env.localTime((now + 1) * a.period()))):
+		return nil
+	}
+}
 
 // codeAt is the entry's code for time step s.
 func (a *agent) codeAt(acct vault.Account, s int64) string {
@@ -226,11 +242,8 @@ func (a *agent) freshCode() (string, error) {
 				return a.codeAt(a.acct, s), nil
 			}
 		}
-		left := time.Until(time.Unix((now+1)*a.period(), 0))
-		select {
-		case <-a.t.ctx.Done():
-			return "", a.t.ctx.Err()
-		case <-time.After(left):
+		if err := a.waitStep(now); err != nil {
+			return "", err
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"authdesk/scanner"
@@ -194,6 +195,21 @@ type env struct {
 	// clockMu: scenarios that only read the clock hold it shared; one that
 	// moves the clock holds it alone.
 	clockMu sync.RWMutex
+	// codesFollow: the platform checks codes against its test clock (it
+	// says "codes_follow": true in GET /api/test/clock), so codes are made
+	// for the platform's time: local time plus shift.
+	codesFollow bool
+	shift       atomic.Int64 // nanoseconds
+}
+
+// codeNow is the time the authenticator makes codes for.
+func (e *env) codeNow() time.Time {
+	return e.opt.Now().Add(time.Duration(e.shift.Load()))
+}
+
+// localTime is the local time at which the code clock reaches Unix second s.
+func (e *env) localTime(s int64) time.Time {
+	return time.Unix(s, 0).Add(-time.Duration(e.shift.Load()))
 }
 
 // Run runs scenarios (nil: all) against the platform at opt.URL,
@@ -235,6 +251,14 @@ func Run(ctx context.Context, opt Options, scenarios []Scenario) (*Report, error
 	}
 	e.testClock = clk.Status == http.StatusOK
 	rep.TestClock = e.testClock
+	if e.testClock && clk.Str("codes_follow") == "true" {
+		now, err := time.Parse(time.RFC3339Nano, clk.Str("now"))
+		if err != nil {
+			return nil, fmt.Errorf("GET /api/test/clock: unreadable time %q", clk.Str("now"))
+		}
+		e.codesFollow = true
+		e.shift.Store(int64(now.Sub(opt.Now())))
+	}
 
 	results := make([]ScenarioResult, len(scenarios))
 	var wg sync.WaitGroup
@@ -365,6 +389,9 @@ func (t *T) advance(d time.Duration) (*Response, error) {
 	}
 	if err := expect(r, http.StatusOK, "now=*"); err != nil {
 		return r, err
+	}
+	if t.env.codesFollow {
+		t.env.shift.Add(int64(d))
 	}
 	return r, nil
 }
