@@ -133,10 +133,9 @@ func reenrolDay30(t *T) {
 // unusedStep returns a time step the platform accepts now (current or
 // next) that acct never sent a code for, waiting for the clock if need be.
 func (a *agent) unusedStep(acct vault.Account) (int64, error) {
-	key := string(acct.Secret)
 	for {
 		now := a.nowStep()
-		if now+1 > a.last[key] {
+		if now+1 > a.last[string(acct.Secret)] {
 			return now + 1, nil
 		}
 		if err := a.waitStep(now); err != nil {

@@ -17,8 +17,7 @@ func wrongAndReplayed(t *T) {
 	a.signOut()
 	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
 	a.refused("A wrong code is refused", "/api/mfa/verify", a.wrongCode())
-	key := string(a.acct.Secret)
-	a.refused("The code accepted at setup is refused the second time", "/api/mfa/verify", a.codeAt(a.acct, a.last[key]))
+	a.refused("The code accepted at setup is refused the second time", "/api/mfa/verify", a.codeAt(a.acct, a.last[string(a.acct.Secret)]))
 	a.refused("A code two steps ahead is refused", "/api/mfa/verify", a.codeAt(a.acct, a.nowStep()+2))
 	a.verify("The next step's code is accepted", false)
 	t.step("Signed in", "GET /api/me: HTTP 200, the user's email", func() (string, error) {
