@@ -3,7 +3,6 @@ package desktop
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image/png"
 	"net/url"
@@ -149,9 +148,9 @@ func (t *platformTester) build() {
 	t.custom = widget.NewEntry()
 	t.custom.SetPlaceHolder("e.g. 90m, 36h, 7d")
 	move := widget.NewButton("Move", func() {
-		d, err := parseAdvance(t.custom.Text)
-		if err != nil {
-			t.date.SetText(err.Error())
+		d, ok := parseAdvance(t.custom.Text)
+		if !ok {
+			t.date.SetText("Enter a positive amount like 90m, 36h or 7d")
 			return
 		}
 		t.advance(d)
@@ -188,19 +187,19 @@ func (t *platformTester) build() {
 }
 
 // parseAdvance reads a custom clock move: a Go duration, or whole days
-// like "7d".
-func parseAdvance(s string) (time.Duration, error) {
+// like "7d"; ok is false for anything else or a move that is not forward.
+func parseAdvance(s string) (d time.Duration, ok bool) {
 	s = strings.TrimSpace(s)
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		if d, err := strconv.Atoi(n); err == nil && d > 0 {
-			return time.Duration(d) * 24 * time.Hour, nil
+	if n, found := strings.CutSuffix(s, "d"); found {
+		if days, err := strconv.Atoi(n); err == nil && days > 0 {
+			return time.Duration(days) * 24 * time.Hour, true
 		}
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		return 0, errors.New("Enter a positive amount like 90m, 36h or 7d")
+		return 0, false
 	}
-	return d, nil
+	return d, true
 }
 
 // start runs the embedded platform off the UI goroutine.
