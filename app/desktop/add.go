@@ -22,8 +22,8 @@ import (
 	"authdesk/vault/otpauth"
 )
 
-// ShowAddChooser shows the ways to add an account (Ctrl+N).
-func (u *UI) ShowAddChooser() {
+// showAddChooser shows the ways to add an account (Ctrl+N).
+func (u *UI) showAddChooser() {
 	if u.state != stateCodes {
 		return
 	}
@@ -35,22 +35,22 @@ func (u *UI) ShowAddChooser() {
 		return container.NewVBox(b, dimText(help, false))
 	}
 	content := container.New(&widthLayout{width: 400}, container.NewVBox(
-		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.ScanScreen),
-		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.OpenImage),
-		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.Paste),
-		choice("Enter key manually", "Trouble scanning? Type the key the site shows.", theme.DocumentCreateIcon(), u.ShowManualEntry),
+		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.scanScreen),
+		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.openImage),
+		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.paste),
+		choice("Enter key manually", "Trouble scanning? Type the key the site shows.", theme.DocumentCreateIcon(), u.showManualEntry),
 	))
 	d = dialog.NewCustom("Add account", "Cancel", content, u.win)
 	d.Show()
 }
 
-// ScanScreen hides the window, captures every display and imports what it finds.
-func (u *UI) ScanScreen() {
+// scanScreen hides the window, captures every display and imports what it finds.
+func (u *UI) scanScreen() {
 	u.win.Hide()
 	// Give the window manager a moment to unmap us before capturing.
 	u.later(350*time.Millisecond, func() {
 		background(u, func() scanResult {
-			p, err := u.cfg.Scanner.Screen()
+			p, err := u.cfg.scanner.Screen()
 			return scanResult{p, err}
 		}, func(r scanResult) {
 			u.win.Show()
@@ -60,8 +60,8 @@ func (u *UI) ScanScreen() {
 	})
 }
 
-// OpenImage asks for an image file and imports its QR codes.
-func (u *UI) OpenImage() {
+// openImage asks for an image file and imports its QR codes.
+func (u *UI) openImage() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError("Could not open the file", err)
@@ -77,8 +77,8 @@ func (u *UI) OpenImage() {
 	d.Show()
 }
 
-// Dropped imports the QR codes in image files dropped on the window.
-func (u *UI) Dropped(uris []fyne.URI) {
+// dropped imports the QR codes in image files dropped on the window.
+func (u *UI) dropped(uris []fyne.URI) {
 	if u.state != stateCodes {
 		return
 	}
@@ -101,7 +101,7 @@ func (u *UI) scanReader(name string, rc io.ReadCloser) {
 		if err != nil {
 			return scanResult{err: fmt.Errorf("read %s: %w", name, err)}
 		}
-		p, err := u.cfg.Scanner.Bytes(b)
+		p, err := u.cfg.scanner.Bytes(b)
 		return scanResult{p, err}
 	}, func(r scanResult) {
 		done()
@@ -109,8 +109,8 @@ func (u *UI) scanReader(name string, rc io.ReadCloser) {
 	})
 }
 
-// Paste imports an otpauth link or a QR code image from the clipboard.
-func (u *UI) Paste() {
+// paste imports an otpauth link or a QR code image from the clipboard.
+func (u *UI) paste() {
 	if u.state != stateCodes {
 		return
 	}
@@ -120,7 +120,7 @@ func (u *UI) Paste() {
 		return
 	}
 	background(u, func() scanResult {
-		p, err := u.cfg.Scanner.Clipboard()
+		p, err := u.cfg.scanner.Clipboard()
 		return scanResult{p, err}
 	}, func(r scanResult) { u.imported("the clipboard", r) })
 }
@@ -342,7 +342,7 @@ func (u *UI) addAccounts(accts []vault.Account) {
 		if len(r.added) == 1 {
 			a := r.added[0]
 			msg = "Added " + a.Title()
-			if code, err := a.Code(u.cfg.Now()); err == nil {
+			if code, err := a.Code(u.cfg.now()); err == nil {
 				msg += " — code " + vault.GroupCode(code)
 			}
 		}
@@ -363,8 +363,8 @@ type manualForm struct {
 	shown                              string // the messages on screen, to re-layout only on change
 }
 
-// ShowManualEntry shows the form for typing a key.
-func (u *UI) ShowManualEntry() {
+// showManualEntry shows the form for typing a key.
+func (u *UI) showManualEntry() {
 	if u.state != stateCodes {
 		return
 	}
@@ -386,7 +386,7 @@ func (u *UI) ShowManualEntry() {
 	field := func(name string, o fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Importance = widget.DangerImportance
-		l.Truncation = fyne.TextTruncateEllipsis
+		l.Wrapping = fyne.TextWrapWord // a long message must not lose its end
 		l.Hide()
 		f.errs[name] = l
 		return container.NewVBox(o, l)
@@ -442,52 +442,59 @@ func (f *manualForm) kindChanged() {
 	f.validate(false)
 }
 
-// validate builds the account from the form; with all set it reports every
-// problem, otherwise only those in fields the user has typed in.
+// validate builds the account from the form with vault.Manual, the builder
+// authdesk-cli add uses too; with all set it reports every problem,
+// otherwise only those in fields the user has typed in.
 func (f *manualForm) validate(all bool) (vault.Account, bool) {
 	errs := map[string]string{}
-	a := vault.Account{Issuer: strings.TrimSpace(f.issuer.Text), Name: strings.TrimSpace(f.name.Text),
+	m := vault.Manual{Issuer: f.issuer.Text, Name: f.name.Text, Secret: f.key.Text,
 		Type: vault.TOTP, Algorithm: vault.Algorithm(f.algorithm.Selected)}
-	a.Digits, _ = strconv.Atoi(f.digits.Selected)
+	m.Digits, _ = strconv.Atoi(f.digits.Selected)
 	switch f.kind.SelectedIndex() {
 	case 1:
-		a.Type = vault.HOTP
-	case 2:
-		a.Type, a.Algorithm, a.Digits = vault.Steam, vault.SHA1, 5
-	}
-	if a.Issuer == "" && a.Name == "" && (all || f.name.Text != "") {
-		errs["issuer"] = "Enter the site's name, your account name, or both."
-	}
-	key := strings.TrimSpace(f.key.Text)
-	if s, err := vault.DecodeSecret(key); key == "" {
-		if all {
-			errs["key"] = "Enter the key the site shows."
-		}
-	} else if err != nil {
-		errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
-	} else {
-		a.Secret = s
-	}
-	if a.Type != vault.HOTP {
-		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
-		if err != nil || p < 1 || p > 3600 {
-			errs["period"] = "A whole number of seconds, usually 30."
-		}
-		a.Period = p
-		if a.Type == vault.Steam {
-			a.Period = 30
-		}
-	} else {
+		m.Type = vault.HOTP
 		c, err := strconv.ParseUint(strings.TrimSpace(f.counter.Text), 10, 64)
 		if err != nil {
 			errs["counter"] = "A whole number, 0 or more (usually 0)."
 		}
-		a.Counter = c
+		m.Counter = c
+	case 2:
+		// Steam has its own algorithm, digits and period: the builder
+		// fills them in (the fields are disabled).
+		m.Type, m.Algorithm, m.Digits = vault.Steam, "", 0
+	default:
+		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
+		if err != nil {
+			errs["period"] = "A whole number of seconds, usually 30."
+		}
+		m.Period = p
 	}
+	a, err := m.Account()
 	general := ""
-	if len(errs) == 0 && a.Secret != nil {
-		if err := a.Validate(); err != nil {
-			general = "Cannot add this account: " + err.Error()
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		for _, p := range me.Problems {
+			switch p.Field {
+			case "issuer":
+				if all || f.name.Text != "" {
+					errs["issuer"] = "Enter the site's name, your account name, or both."
+				}
+			case "secret":
+				if strings.TrimSpace(f.key.Text) != "" {
+					errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
+				} else if all {
+					errs["key"] = "Enter the key the site shows."
+				}
+			case "period":
+				if errs["period"] == "" {
+					errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
+				}
+			case "counter":
+			default:
+				if general == "" {
+					general = "Cannot add this account: " + p.Err.Error()
+				}
+			}
 		}
 	}
 	for name, l := range f.errs {
@@ -513,7 +520,7 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 		f.content.Refresh()
 		f.d.Resize(f.d.MinSize())
 	}
-	return a, len(errs) == 0 && general == "" && a.Secret != nil
+	return a, err == nil && len(errs) == 0
 }
 
 // submitManual adds the account typed in the manual form.

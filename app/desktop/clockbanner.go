@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -23,9 +24,11 @@ const (
 // clockEvery is how often the clock is checked after the first time.
 const clockEvery = time.Hour
 
-// clockBanner is the strip above every screen that says the clock is off.
+// clockBanner is the strip over the top of every screen that says the
+// clock is off. It lies over the screen (like the toast) rather than
+// pushing it down, and is hidden, so absent, while the clock is fine.
 type clockBanner struct {
-	box     *fyne.Container
+	box     *fyne.Container // the overlay; hidden when there is nothing to say
 	text    *widget.Label
 	details string // what could not be checked, for the curious
 }
@@ -36,7 +39,9 @@ func newClockBanner() *clockBanner {
 	b.text.Importance = widget.WarningImportance
 	dismiss := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { b.box.Hide() })
 	dismiss.Importance = widget.LowImportance
-	b.box = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), dismiss, b.text)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	row := container.NewStack(bg, container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), dismiss, b.text))
+	b.box = container.NewVBox(row)
 	b.box.Hide()
 	return b
 }
@@ -57,11 +62,11 @@ func (b *clockBanner) show(r clockcheck.Result) {
 	}
 }
 
-// clockCheck runs the configured check (Config.ClockCheck), else the real
+// clockCheck runs the configured check (Config.clockCheck), else the real
 // one with the user's SNTP choice.
 func (u *UI) clockCheck(ctx context.Context) clockcheck.Result {
-	if u.cfg.ClockCheck != nil {
-		return u.cfg.ClockCheck(ctx)
+	if u.cfg.clockCheck != nil {
+		return u.cfg.clockCheck(ctx)
 	}
 	p := u.app.Preferences()
 	c := clockcheck.Checker{SNTP: p.Bool(prefClockSNTP), Server: p.String(prefClockServer)}
@@ -80,7 +85,7 @@ func (u *UI) checkClock(again bool) {
 		if !again {
 			return
 		}
-		u.cfg.AfterFunc(clockEvery, func() {
+		u.cfg.afterFunc(clockEvery, func() {
 			select {
 			case <-u.quit:
 			default:

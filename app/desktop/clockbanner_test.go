@@ -24,7 +24,7 @@ func TestClockBanner(t *testing.T) {
 		{clockcheck.Result{HaveOffset: true, Offset: 3 * time.Second}, ""},
 		{clockcheck.Result{Errs: []error{clockcheck.ErrNoTimedate}}, ""},
 	} {
-		h.u.cfg.ClockCheck = func(context.Context) clockcheck.Result { return tc.r }
+		h.u.cfg.clockCheck = func(context.Context) clockcheck.Result { return tc.r }
 		h.u.checkClock(false)
 		b := h.u.clock
 		if tc.want == "" {

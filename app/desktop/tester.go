@@ -24,8 +24,8 @@ import (
 	"authdesk/vault"
 )
 
-// PlatformTitle is the title of the platform simulator's window.
-const PlatformTitle = "Authdesk — Platform simulator"
+// platformTitle is the title of the platform simulator's window.
+const platformTitle = "Authdesk — Platform simulator"
 
 // platformTester is the tester's workbench: it runs the embedded platform
 // (the simulated SaaS sign-in with its MFA journey) and the journey's
@@ -71,15 +71,15 @@ type stepRow struct {
 	scenario, title, status, detail string
 }
 
-// ShowPlatform opens the platform simulator's window (Ctrl+P), starting the
+// showPlatform opens the platform simulator's window (Ctrl+P), starting the
 // embedded platform with its test clock on first use.
-func (u *UI) ShowPlatform() {
+func (u *UI) showPlatform() {
 	if u.tester != nil {
 		u.tester.win.Show()
 		u.tester.win.RequestFocus()
 		return
 	}
-	t := &platformTester{u: u, win: u.app.NewWindow(PlatformTitle)}
+	t := &platformTester{u: u, win: u.app.NewWindow(platformTitle)}
 	u.tester = t
 	t.build()
 	t.win.SetOnClosed(func() {
@@ -210,7 +210,7 @@ func (t *platformTester) start() {
 		err error
 	}
 	background(t.u, func() started {
-		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.PlatformDB, TestClock: true})
+		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.platformDB, TestClock: true})
 		if err != nil {
 			return started{err: err}
 		}
@@ -281,7 +281,7 @@ func (t *platformTester) runScenarios(names []string) {
 	t.summary.SetText(fmt.Sprintf("Running %d scenarios…", len(scs)))
 	opt := journey.Options{
 		URL:    t.url,
-		Decode: t.u.cfg.Scanner.Bytes,
+		Decode: t.u.cfg.scanner.Bytes,
 		Keep:   t.keeper(),
 		Events: func(ev journey.Event) {
 			onUI(func() {

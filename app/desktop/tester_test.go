@@ -23,7 +23,7 @@ import (
 func openWorkbench(t *testing.T) (*harness, *platformTester) {
 	t.Helper()
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.cfg.PlatformDB = filepath.Join(t.TempDir(), "platform.db")
+	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "platform.db")
 	h.u.windowShortcut(customShortcut(fyne.KeyP))
 	tr := h.u.tester
 	if tr == nil {
@@ -53,7 +53,7 @@ func rowsOf(tr *platformTester, scenario string) []stepRow {
 // report is saved.
 func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	h, tr := openWorkbench(t)
-	if tr.win.Title() != PlatformTitle {
+	if tr.win.Title() != platformTitle {
 		t.Errorf("title = %q", tr.win.Title())
 	}
 	before := len(h.u.v.Accounts())
@@ -136,9 +136,9 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	}
 
 	// A second Ctrl+P brings the same window back instead of a second server.
-	h.u.ShowPlatform()
+	h.u.showPlatform()
 	if h.u.tester != tr {
-		t.Error("a second ShowPlatform opened another simulator")
+		t.Error("a second showPlatform opened another simulator")
 	}
 }
 
@@ -234,8 +234,8 @@ func TestWorkbenchClockAndWalkGuide(t *testing.T) {
 // start instead of a dead window.
 func TestPlatformSimulatorReportsAStartFailure(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.cfg.PlatformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
-	h.u.ShowPlatform()
+	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
+	h.u.showPlatform()
 	tr := h.u.tester
 	defer tr.win.Close()
 	if !strings.HasPrefix(tr.status.Text, "The platform could not start") {
