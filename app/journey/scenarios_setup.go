@@ -36,7 +36,7 @@ func firstSetup(t *T) {
 	})
 	a.scan(setup)
 	a.confirm("Confirm with the code from Authdesk")
-	t.step("Recovery codes: ten, distinct, and counted on the profile", "GET /api/me: HTTP 200, mfa_enrolled_at set, recovery_codes_left equals the codes shown", func() (string, error) {
+	t.step("Recovery codes: distinct, and counted on the profile", "GET /api/me: HTTP 200, mfa_enrolled_at set, recovery_codes_left equals the codes shown", func() (string, error) {
 		seen := map[string]bool{}
 		for _, c := range a.recovery {
 			if c == "" || seen[c] {
