@@ -32,7 +32,9 @@ func runScenarios(t *testing.T, url string, names ...string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// Generous: under -race on a loaded 2-core machine each Argon2id
+	// sign-in takes seconds, and the clock scenarios run one at a time.
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	rep, err := Run(ctx, Options{URL: url}, scs)
 	if err != nil {
