@@ -297,7 +297,7 @@ func (t *platformTester) runScenarios(names []string) {
 		err error
 	}
 	background(t.u, func() result {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		rep, err := journey.Run(ctx, opt, scs)
 		return result{rep, err}
