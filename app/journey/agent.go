@@ -25,6 +25,9 @@ type agent struct {
 	last map[string]int64
 	// recovery holds the recovery codes shown at setup.
 	recovery []string
+	// early lets freshCode use the previous step's code (still accepted
+	// with one step of skew), leaving later steps for later checks.
+	early bool
 }
 
 // newAgent makes a person with a unique identity and a fresh browser.
@@ -236,7 +239,11 @@ func (a *agent) freshCode() (string, error) {
 	key := string(a.acct.Secret)
 	for {
 		now := a.nowStep()
-		for _, s := range []int64{now, now + 1} {
+		steps := []int64{now, now + 1}
+		if a.early && a.t.env.policy.Skew >= 1 {
+			steps = []int64{now - 1, now, now + 1}
+		}
+		for _, s := range steps {
 			if s > a.last[key] {
 				a.last[key] = s
 				return a.codeAt(a.acct, s), nil

@@ -363,15 +363,6 @@ func (t *T) record(title, expected, observed, status string, took time.Duration)
 	t.env.emit(Event{Scenario: t.sc.Name, Step: &st})
 }
 
-// releaseClock lets other scenarios move the clock again: the rest of the
-// scenario does not depend on the platform's calendar.
-func (t *T) releaseClock() {
-	if t.clockMu {
-		t.env.clockMu.Unlock()
-		t.clockMu = false
-	}
-}
-
 // advance moves the platform's test clock; only clock scenarios call it.
 func (t *T) advance(d time.Duration) (*Response, error) {
 	if !t.clockMu {
