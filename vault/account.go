@@ -3,8 +3,9 @@
 // password as the fallback.
 //
 // Subpackages parse what comes in from outside: vault/otpauth reads and writes
-// otpauth:// URIs, vault/migration decodes Google Authenticator exports, and
-// vault/keychain talks to the OS keychain.
+// otpauth:// URIs, vault/migration decodes Google Authenticator exports,
+// vault/transfer is the one way in for every payload and export file (and
+// writes exports), and vault/keychain talks to the OS keychain.
 //
 // # Codes
 //

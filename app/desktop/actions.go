@@ -16,7 +16,7 @@ import (
 // same ones while it has the focus.
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP} {
+	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP, fyne.KeyI} {
 		s := &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
@@ -50,7 +50,7 @@ func (u *UI) installShortcuts() {
 	})
 }
 
-// windowShortcut runs Ctrl+N, Ctrl+F or Ctrl+L; it reports whether s was one.
+// windowShortcut runs Ctrl+N, Ctrl+F, Ctrl+L, Ctrl+P or Ctrl+I; it reports whether s was one.
 func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 	if s.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
@@ -68,6 +68,8 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 		u.lock()
 	case fyne.KeyP:
 		u.showPlatform()
+	case fyne.KeyI:
+		u.importFile()
 	default:
 		return false
 	}

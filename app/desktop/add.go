@@ -19,7 +19,7 @@ import (
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/migration"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
 // showAddChooser shows the ways to add an account (Ctrl+N).
@@ -77,7 +77,9 @@ func (u *UI) openImage() {
 	d.Show()
 }
 
-// dropped imports the QR codes in image files dropped on the window.
+// dropped imports the files dropped on the window: the QR codes of images,
+// the accounts of other authenticators' export files (told apart by their
+// content).
 func (u *UI) dropped(uris []fyne.URI) {
 	if u.state != stateCodes {
 		return
@@ -88,7 +90,7 @@ func (u *UI) dropped(uris []fyne.URI) {
 			u.showError("Could not read "+uri.Name(), err)
 			continue
 		}
-		u.scanReader(uri.Name(), rc)
+		u.importReader(uri.Name(), rc)
 	}
 }
 
@@ -116,6 +118,11 @@ func (u *UI) paste() {
 	}
 	u.touch()
 	if text := strings.TrimSpace(u.app.Clipboard().Content()); text != "" {
+		if f := transfer.Detect([]byte(text)); f != "" && f != transfer.OTPAuth {
+			// A whole export (an Aegis or 2FAS file's text) is one payload.
+			u.importData("the clipboard", []byte(text), nil)
+			return
+		}
 		u.imported("the clipboard", scanResult{payloads: strings.Fields(text)})
 		return
 	}
@@ -159,43 +166,27 @@ func (u *UI) imported(source string, r scanResult) {
 	}
 	var found []candidate
 	var problems, notes []string
+	existing := u.v.Accounts()
 	for _, p := range r.payloads {
+		// Each payload goes in through transfer.Read, the one way in for
+		// every payload; one that fails leaves the others.
+		res, err := transfer.Read([]byte(p), transfer.Options{})
 		switch {
-		case migration.IsMigration(p):
-			b, err := migration.Parse(p)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
-				continue
-			}
-			for _, a := range b.Accounts {
-				found = append(found, candidate{acct: a})
-			}
-			for _, err := range b.Skipped {
-				problems = append(problems, fmt.Sprintf("Skipped: %v", err))
-			}
-			if b.Size > 1 {
-				bp := u.batches[b.BatchID]
-				if bp == nil {
-					bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
-					u.batches[b.BatchID] = bp
-				}
-				bp.seen[b.Index] = true
-				if missing := bp.missing(); len(missing) > 0 {
-					notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
-				} else {
-					notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
-				}
-			}
-		case strings.HasPrefix(strings.ToLower(p), "otpauth://"):
-			a, err := otpauth.Parse(p)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
-				continue
-			}
-			found = append(found, candidate{acct: a})
-		default:
+		case errors.Is(err, transfer.ErrUnknownFormat):
 			problems = append(problems, fmt.Sprintf("Not an authenticator QR code: it holds %s.", describePayload(p)))
+			continue
+		case err != nil && migration.IsMigration(p):
+			problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
+			continue
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
+			continue
 		}
+		found = append(found, candidates(res, existing)...)
+		for _, s := range res.Skipped {
+			problems = append(problems, "Skipped: "+s)
+		}
+		notes = append(notes, u.trackBatches(res.Batches)...)
 	}
 	if len(found) == 0 {
 		if len(problems) == 0 {
@@ -204,12 +195,51 @@ func (u *UI) imported(source string, r scanResult) {
 		u.showInfo("Nothing to add from "+source, strings.Join(problems, "\n"))
 		return
 	}
-	for i := range found {
-		if d, ok := u.v.FindBySecret(found[i].acct.Secret); ok {
-			found[i].dup = &d
+	u.showReview(source, found, append(notes, problems...))
+}
+
+// candidates lists what Read found for the review: the accounts in file
+// order, each marked when the vault already has the same account, then the
+// payload's repeats of its own accounts, marked.
+func candidates(res *transfer.Result, existing []vault.Account) []candidate {
+	var out []candidate
+	for _, a := range res.Accounts {
+		c := candidate{acct: a}
+		for i := range existing {
+			if transfer.Same(a, existing[i]) {
+				c.dup = &existing[i]
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	for _, d := range res.Duplicates {
+		out = append(out, candidate{acct: d.Account, dup: &d.Of})
+	}
+	return out
+}
+
+// trackBatches remembers the Google export batches seen across scans and
+// says which are still missing.
+func (u *UI) trackBatches(batches []transfer.Batch) []string {
+	var notes []string
+	for _, b := range batches {
+		if b.Size <= 1 {
+			continue
+		}
+		bp := u.batches[b.ID]
+		if bp == nil {
+			bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
+			u.batches[b.ID] = bp
+		}
+		bp.seen[b.Index] = true
+		if missing := bp.missing(); len(missing) > 0 {
+			notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
+		} else {
+			notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
 		}
 	}
-	u.showReview(source, found, append(notes, problems...))
+	return notes
 }
 
 // missing lists the export parts not yet seen, 1-based.

@@ -31,6 +31,9 @@ func (u *UI) showMainMenu(b fyne.CanvasObject) {
 	}
 	m := fyne.NewMenu("",
 		fyne.NewMenuItem("Add account…", u.showAddChooser),
+		fyne.NewMenuItem("Import from file…", u.importFile),
+		fyne.NewMenuItem("Export…", u.showExportAll),
+		fyne.NewMenuItem("Transfer to phone…", u.showTransfer),
 		fyne.NewMenuItemSeparator(),
 		sortItem("Manual order", sortManual),
 		sortItem("Sort by name", sortName),

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"authdesk/vault"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
 // Step is one finished step of the journey.
@@ -59,6 +59,10 @@ type Runner struct {
 	Decode func([]byte) ([]string, error)
 	// Now is the authenticator's clock; nil: time.Now.
 	Now func() time.Time
+	// Wait waits d for the next time step, as a person waits for the next
+	// code; nil: a real timer. Tests pass one that moves their clock (the
+	// platform's Config.Clock) instead.
+	Wait func(ctx context.Context, d time.Duration) error
 	// Report is called after every step, from the goroutine that runs the
 	// journey (the GUI hands it on with fyne.Do).
 	Report func(Step)
@@ -76,6 +80,9 @@ const Total = 10
 func (r *Runner) Run(ctx context.Context, u User) error {
 	if r.Now == nil {
 		r.Now = time.Now
+	}
+	if r.Wait == nil {
+		r.Wait = sleep
 	}
 	r.step, r.lastStep = 0, 0
 	steps := []struct {
@@ -163,10 +170,14 @@ func (r *Runner) scanSetup(ctx context.Context, st *Step) (vault.Account, error)
 	if len(payloads) != 1 || payloads[0] != setup.URI {
 		return vault.Account{}, fmt.Errorf("the QR code says %q, the platform says %q", payloads, setup.URI)
 	}
-	acct, err := otpauth.Parse(payloads[0])
+	res, err := transfer.Read([]byte(payloads[0]), transfer.Options{})
 	if err != nil {
 		return vault.Account{}, err
 	}
+	if len(res.Accounts) != 1 {
+		return vault.Account{}, fmt.Errorf("the QR code holds %d accounts, want 1", len(res.Accounts))
+	}
+	acct := res.Accounts[0]
 	manual, err := vault.DecodeSecret(setup.Secret)
 	if err != nil {
 		return vault.Account{}, fmt.Errorf("manual key: %w", err)
@@ -235,12 +246,21 @@ func (r *Runner) freshCode(ctx context.Context) (string, error) {
 				return r.account.Code(time.Unix(s*period, 0))
 			}
 		}
-		wait := time.Duration((step+1)*period-now) * time.Second
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(wait):
+		if err := r.Wait(ctx, time.Duration((step+1)*period-now)*time.Second); err != nil {
+			return "", err
 		}
+	}
+}
+
+// sleep waits d on the real clock, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
