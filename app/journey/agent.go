@@ -233,17 +233,18 @@ func (a *agent) codeAt(acct vault.Account, s int64) string {
 }
 
 // freshCode returns a code of the entry for a time step the platform has
-// not seen: the current step, or the next one (the platform allows one step
-// of skew). When both were used it waits for the clock, as a person would.
+// not seen: the current step, or a later one the policy's skew allows. When
+// all were used it waits for the clock, as a person would.
 func (a *agent) freshCode() (string, error) {
 	key := string(a.acct.Secret)
 	for {
 		now := a.nowStep()
-		steps := []int64{now, now + 1}
-		if a.early && a.t.env.policy.Skew >= 1 {
-			steps = []int64{now - 1, now, now + 1}
+		skew := int64(a.t.env.policy.Skew)
+		from := now
+		if a.early {
+			from = now - skew
 		}
-		for _, s := range steps {
+		for s := from; s <= now+skew; s++ {
 			if s > a.last[key] {
 				a.last[key] = s
 				return a.codeAt(a.acct, s), nil

@@ -5,80 +5,50 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 )
 
-// Policy is what the platform promises about codes and the calendar; the
-// scenarios expect accordingly.
-type Policy struct {
-	Source          string   `json:"source"` // "platform" (GET /api/policy) or "defaults"
-	ReenrolAfter    Duration `json:"reenrol_after"`
-	RememberFor     Duration `json:"remember_for"`
-	Skew            int      `json:"skew"`
-	Digits          int      `json:"digits"`
-	Algorithm       string   `json:"algorithm"`
-	Period          int      `json:"period"`
-	MaxCodeFailures int      `json:"max_code_failures"`
-}
-
 // DefaultPolicy is the seed's policy, assumed when the platform has no
-// GET /api/policy.
+// GET /api/policy (it answers 404).
 func DefaultPolicy() Policy {
-	return Policy{Source: "defaults", ReenrolAfter: Duration(720 * time.Hour), RememberFor: Duration(720 * time.Hour),
-		Skew: 1, Digits: 6, Algorithm: "SHA1", Period: 30, MaxCodeFailures: 10}
+	day := int64(24 * 3600)
+	return Policy{ReenrolAfterSeconds: 30 * day, ReenrolGraceSeconds: 7 * day, RememberForSeconds: 30 * day,
+		SetupWindowSeconds: 600, Skew: 1, Digits: 6, Algorithm: "SHA1", Period: 30, MaxCodeFailures: 10,
+		CodeLockSeconds: []int{900}, RecoveryCodes: 10}
 }
 
-// Duration reads a JSON duration written as a Go duration string ("720h")
-// or a number of seconds, and writes it as a Go duration string.
-type Duration time.Duration
+// Durations of a policy, as the scenarios use them.
+func (p Policy) reenrolAfter() time.Duration {
+	return time.Duration(p.ReenrolAfterSeconds) * time.Second
+}
+func (p Policy) rememberFor() time.Duration { return time.Duration(p.RememberForSeconds) * time.Second }
+func (p Policy) setupWindow() time.Duration { return time.Duration(p.SetupWindowSeconds) * time.Second }
 
-// MarshalJSON writes the duration like "720h0m0s".
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads "720h" or 2592000.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		v, err := time.ParseDuration(s)
-		if err != nil {
-			return fmt.Errorf("duration %q: %w", s, err)
-		}
-		*d = Duration(v)
-		return nil
+// firstLock is how long the first code lock lasts.
+func (p Policy) firstLock() time.Duration {
+	if len(p.CodeLockSeconds) == 0 || p.CodeLockSeconds[0] <= 0 {
+		return 15 * time.Minute
 	}
-	n, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("duration %s: want \"720h\" or seconds", b)
-	}
-	*d = Duration(time.Duration(n * float64(time.Second)))
-	return nil
+	return time.Duration(p.CodeLockSeconds[0]) * time.Second
 }
 
 // readPolicy asks GET /api/policy; a platform without it (404) gets the
-// seed's defaults. Fields the platform leaves out keep their defaults.
-func readPolicy(ctx context.Context, c *Client) (Policy, error) {
-	p := DefaultPolicy()
+// seed's defaults, and so do the fields a platform leaves out. source says
+// which: "platform" or "defaults".
+func readPolicy(ctx context.Context, c *Client) (p Policy, source string, err error) {
+	p = DefaultPolicy()
 	r, err := c.call(ctx, http.MethodGet, "/api/policy", nil)
 	if err != nil {
-		return p, fmt.Errorf("ask for the policy: %w", err)
+		return p, "", fmt.Errorf("ask for the policy: %w", err)
 	}
 	if r.Status == http.StatusNotFound {
-		return p, nil
+		return p, "defaults", nil
 	}
 	if r.Status != http.StatusOK {
-		return p, fmt.Errorf("GET /api/policy: %s", r)
+		return p, "", fmt.Errorf("GET /api/policy: %s", r)
 	}
-	raw := r.Raw
-	var wrapped struct {
-		Policy json.RawMessage `json:"policy"`
+	if err := json.Unmarshal(r.Raw, &p); err != nil {
+		return DefaultPolicy(), "", fmt.Errorf("GET /api/policy: unexpected answer: %w", err)
 	}
-	if json.Unmarshal(raw, &wrapped) == nil && len(wrapped.Policy) > 0 {
-		raw = wrapped.Policy
-	}
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return DefaultPolicy(), fmt.Errorf("GET /api/policy: unexpected answer: %w", err)
-	}
-	p.Source = "platform"
-	return p, nil
+	return p, "platform", nil
 }

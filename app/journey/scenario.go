@@ -159,6 +159,7 @@ type Report struct {
 	ClockOffsetMS int64            `json:"clock_offset_ms"`
 	TestClock     bool             `json:"test_clock"`
 	Policy        Policy           `json:"policy"`
+	PolicySource  string           `json:"policy_source"` // "platform" (GET /api/policy) or "defaults" (404)
 	Scenarios     []ScenarioResult `json:"scenarios"`
 }
 
@@ -240,7 +241,7 @@ func Run(ctx context.Context, opt Options, scenarios []Scenario) (*Report, error
 		rep.ClockOffsetMS = first.Date.Sub(mid.Truncate(time.Second)).Milliseconds()
 	}
 	e := &env{opt: opt}
-	e.policy, err = readPolicy(ctx, probe)
+	e.policy, rep.PolicySource, err = readPolicy(ctx, probe)
 	if err != nil {
 		return nil, err
 	}

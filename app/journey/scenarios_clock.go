@@ -49,8 +49,8 @@ func rememberDevice(t *T) {
 	a := t.newAgent("remember")
 	remembered(a)
 	a.signOut()
-	keep := t.env.policy.RememberFor
-	day := time.Duration(keep) - 24*time.Hour
+	keep := t.env.policy.rememberFor()
+	day := keep - 24*time.Hour
 	t.step(fmt.Sprintf("The test clock moves %s days", days(day)), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(day)
 		return r.String(), err
@@ -61,7 +61,7 @@ func rememberDevice(t *T) {
 		r, err := t.advance(24 * time.Hour)
 		return r.String(), err
 	})
-	a.signIn(fmt.Sprintf("Day %s: the device is forgotten, the code is asked", days(time.Duration(keep))), StatusMFARequired)
+	a.signIn(fmt.Sprintf("Day %s: the device is forgotten, the code is asked", days(keep)), StatusMFARequired)
 }
 
 // days writes a whole number of days.
@@ -82,7 +82,7 @@ func reenrolDay30(t *T) {
 	a.early = false
 	old := a.acct
 	a.signOut()
-	after := time.Duration(t.env.policy.ReenrolAfter)
+	after := t.env.policy.reenrolAfter()
 	t.step(fmt.Sprintf("The test clock moves %s days", days(after)), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(after)
 		return r.String(), err
@@ -134,9 +134,9 @@ func reenrolDay30(t *T) {
 // next) that acct never sent a code for, waiting for the clock if need be.
 func (a *agent) unusedStep(acct vault.Account) (int64, error) {
 	for {
-		now := a.nowStep()
-		if now+1 > a.last[string(acct.Secret)] {
-			return now + 1, nil
+		now, skew := a.nowStep(), int64(a.t.env.policy.Skew)
+		if now+skew > a.last[string(acct.Secret)] {
+			return now + skew, nil
 		}
 		if err := a.waitStep(now); err != nil {
 			return 0, err
@@ -164,8 +164,9 @@ func setupExpiry(t *T) {
 	})
 	a.scan(first)
 	stale := a.acct
-	t.step("The test clock moves 11 minutes", "HTTP 200 with the platform's new time", func() (string, error) {
-		r, err := t.advance(11 * time.Minute)
+	window := t.env.policy.setupWindow()
+	t.step(fmt.Sprintf("The test clock moves %s", window+time.Minute), "HTTP 200 with the platform's new time", func() (string, error) {
+		r, err := t.advance(window + time.Minute)
 		return r.String(), err
 	})
 	t.step("The old QR image is no longer served", "GET the QR image: not HTTP 200", func() (string, error) {

@@ -18,7 +18,8 @@ func wrongAndReplayed(t *T) {
 	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
 	a.refused("A wrong code is refused", "/api/mfa/verify", a.wrongCode())
 	a.refused("The code accepted at setup is refused the second time", "/api/mfa/verify", a.codeAt(a.acct, a.last[string(a.acct.Secret)]))
-	a.refused("A code two steps ahead is refused", "/api/mfa/verify", a.codeAt(a.acct, a.nowStep()+2))
+	ahead := int64(t.env.policy.Skew) + 1
+	a.refused(fmt.Sprintf("A code %d steps ahead is refused", ahead), "/api/mfa/verify", a.codeAt(a.acct, a.nowStep()+ahead))
 	a.verify("The next step's code is accepted", false)
 	t.step("Signed in", "GET /api/me: HTTP 200, the user's email", func() (string, error) {
 		_, obs, err := a.check(http.MethodGet, "/api/me", nil, http.StatusOK, "email="+a.User.Email)
@@ -76,8 +77,9 @@ func lockout(t *T) {
 	b.signOut()
 	c := a.fresh()
 	c.signIn("Sign in once more: the code prompt appears", StatusMFARequired)
-	t.step("The test clock moves 15 minutes", "HTTP 200 with the platform's new time", func() (string, error) {
-		r, err := t.advance(15*time.Minute + time.Second)
+	lock := t.env.policy.firstLock()
+	t.step(fmt.Sprintf("The test clock moves %s", lock), "HTTP 200 with the platform's new time", func() (string, error) {
+		r, err := t.advance(lock + time.Second)
 		return r.String(), err
 	})
 	c.signIn("Sign in after the lock ran out", StatusMFARequired)

@@ -92,10 +92,12 @@ func manualKey(t *T) {
 		if !bytes.Equal(key, fromQR.Secret) {
 			return "", errors.New("the manual key differs from the QR code's secret")
 		}
-		// A person typing the key chooses nothing else: the app's defaults
-		// (6 digits, 30 s, SHA1) must match what the QR code says.
+		// A person typing the key sets what the page says beside it (the
+		// platform's policy: the seed's 6 digits, 30 s, SHA1 unless changed);
+		// that must match what the QR code says.
+		pol := t.env.policy
 		typedAcct := vault.Account{Issuer: fromQR.Issuer, Name: fromQR.Name, Secret: key, Type: vault.TOTP,
-			Algorithm: vault.SHA1, Digits: 6, Period: 30}
+			Algorithm: vault.Algorithm(strings.ToUpper(pol.Algorithm)), Digits: pol.Digits, Period: pol.Period}
 		now := a.nowStep()
 		for s := now - 1; s <= now+2; s++ {
 			if a.codeAt(typedAcct, s) != a.codeAt(fromQR, s) {

@@ -94,7 +94,7 @@ func TestClockScenariosSkipWithoutTestClock(t *testing.T) {
 	if !rep.Passed() || rep.TestClock {
 		t.Errorf("passed %v, test clock %v", rep.Passed(), rep.TestClock)
 	}
-	if rep.Policy.Source != "defaults" {
-		t.Errorf("policy source %q without GET /api/policy", rep.Policy.Source)
+	if rep.PolicySource != "platform" {
+		t.Errorf("policy source %q", rep.PolicySource)
 	}
 }
