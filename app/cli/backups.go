@@ -82,7 +82,7 @@ func runRestore(env *Env, g *Globals, args []string) error {
 			return fmt.Errorf("no backup in %s opens", vault.BackupDir(path))
 		}
 	}
-	kept, err := vault.RestoreBackup(path, backup)
+	kept, err := vault.RestoreBackup(path, backup, vaultOptions())
 	if err != nil {
 		return err
 	}
