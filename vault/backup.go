@@ -80,14 +80,35 @@ func keychainKey(kc Keychain) keySource {
 }
 
 // passwordKey unseals the key block with the password. Each try costs a full
-// key derivation, so it gives up after three.
+// key derivation, so it tries three distinct key blocks at most; the files
+// of one vault share one.
 func passwordKey(password []byte, opts Options) keySource {
-	tries := 0
+	type result struct {
+		id  *age.X25519Identity
+		err error
+	}
+	cache := map[string]result{}
 	return func(p fileParts) (*age.X25519Identity, error) {
-		if tries++; tries > 3 {
+		if r, ok := cache[string(p.keyBlock)]; ok {
+			return r.id, r.err
+		}
+		if len(cache) >= 3 {
 			return nil, errors.New("too many tries")
 		}
-		return unsealIdentity(p.keyBlock, password, opts.maxWorkFactor())
+		id, err := unsealIdentity(p.keyBlock, password, opts.maxWorkFactor())
+		cache[string(p.keyBlock)] = result{id, err}
+		return id, err
+	}
+}
+
+// eitherKey tries a, then b.
+func eitherKey(a, b keySource) keySource {
+	return func(p fileParts) (*age.X25519Identity, error) {
+		id, err := a(p)
+		if err != nil || id == nil {
+			return b(p)
+		}
+		return id, nil
 	}
 }
 
@@ -101,29 +122,12 @@ func corruptWithBackup(path string, err error, key keySource) error {
 	}
 	backups, _ := Backups(path)
 	for _, b := range backups {
-		if backupOpens(b, key) {
+		if _, err := openAccounts(b, key); err == nil {
 			ce.Backup = b
 			break
 		}
 	}
 	return ce
-}
-
-func backupOpens(path string, key keySource) bool {
-	b, err := readFile(path)
-	if err != nil {
-		return false
-	}
-	p, err := parseFile(b)
-	if err != nil {
-		return false
-	}
-	id, err := key(p)
-	if err != nil || id == nil {
-		return false
-	}
-	_, err = decryptPayload(p.data, id)
-	return err == nil
 }
 
 // RestoreBackup replaces the vault at path with the backup file, after
@@ -415,7 +419,7 @@ func (rk *rekey) unseal(block []byte) unsealed {
 type BackupInfo struct {
 	Path     string    // the backup file
 	Time     time.Time // when it was made (the save that replaced it), UTC
-	Accounts int       // how many accounts it holds; -1 when it does not open with the vault's key
+	Accounts int       // how many accounts it holds; -1 when it does not open with the key given
 }
 
 // ListBackups returns the vault's backups, newest first, with the number of
@@ -425,7 +429,24 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 	v.mu.Lock()
 	id := v.identity
 	v.mu.Unlock()
-	list, err := Backups(v.path)
+	return listBackups(v.path, identityKey(id))
+}
+
+// BackupList returns the backups of the vault at path, newest first, for a
+// vault that is not open (it may be damaged): each with the accounts it
+// holds when the key in opts.Keychain opens it, or else the password
+// (nil: none); Accounts is -1 for the others. The password costs a key
+// derivation for each distinct key block, three at most.
+func BackupList(path string, password []byte, opts Options) ([]BackupInfo, error) {
+	key := keychainKey(opts.Keychain)
+	if password != nil {
+		key = eitherKey(key, passwordKey(password, opts))
+	}
+	return listBackups(path, key)
+}
+
+func listBackups(path string, key keySource) ([]BackupInfo, error) {
+	list, err := Backups(path)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +456,7 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 		// Backups only lists names "<seq>-<time>.age".
 		_, stamp, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".age"), "-")
 		bi.Time, _ = time.Parse("20060102T150405Z", stamp)
-		if accts, err := readAccounts(f, id); err == nil {
+		if accts, err := openAccounts(f, key); err == nil {
 			bi.Accounts = len(accts)
 		}
 		out = append(out, bi)
@@ -443,7 +464,8 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 	return out, nil
 }
 
-func readAccounts(f string, id *age.X25519Identity) ([]Account, error) {
+// openAccounts reads the accounts of the vault file f with a key from key.
+func openAccounts(f string, key keySource) ([]Account, error) {
 	b, err := readFile(f)
 	if err != nil {
 		return nil, err
@@ -451,6 +473,13 @@ func readAccounts(f string, id *age.X25519Identity) ([]Account, error) {
 	p, err := parseFile(b)
 	if err != nil {
 		return nil, err
+	}
+	id, err := key(p)
+	if err != nil {
+		return nil, err
+	}
+	if id == nil {
+		return nil, errors.New("no key")
 	}
 	return decryptPayload(p.data, id)
 }
@@ -466,7 +495,7 @@ func (v *Vault) Restore(backup string) (kept string, err error) {
 	if v.closed {
 		return "", ErrClosed
 	}
-	if _, err := readAccounts(backup, v.identity); err != nil {
+	if _, err := openAccounts(backup, identityKey(v.identity)); err != nil {
 		return "", fmt.Errorf("restore backup %s: it does not open with this vault's key: %w", backup, err)
 	}
 	if kept, err = restoreBackup(v.path, backup, v.opts.now(), identityKey(v.identity)); err != nil {
