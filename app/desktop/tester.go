@@ -6,25 +6,32 @@ import (
 	"fmt"
 	"image/png"
 	"net/url"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
 	"authdesk/app/platform"
+	"authdesk/vault"
 )
 
 // platformTitle is the title of the platform simulator's window.
 const platformTitle = "Authdesk — Platform simulator"
 
-// platformTester is the window in which a tester runs the embedded platform
-// (the simulated SaaS sign-in with its MFA journey), opens it in a browser,
-// or lets Authdesk walk the whole journey by itself against it.
+// platformTester is the tester's workbench: it runs the embedded platform
+// (the simulated SaaS sign-in with its MFA journey) and the journey's
+// scenarios against it, shows each step, the current QR code, the test
+// clock and the outbox, saves reports, and guides a tester who walks the
+// journey in a browser.
 type platformTester struct {
 	u   *UI
 	win fyne.Window
@@ -33,12 +40,35 @@ type platformTester struct {
 
 	status   *widget.Label
 	open     *widget.Button
-	run      *widget.Button
-	progress *widget.ProgressBar
+	checks   []*widget.Check // one per scenario, in journey.Scenarios order
+	names    []string
+	runSel   *widget.Button
+	runAll   *widget.Button
+	save     *widget.Button
+	summary  *widget.Label
 	steps    *fyne.Container
+	rows     []stepRow
 	qr       *canvas.Image
 	date     *widget.Label
-	running  bool
+	custom   *widget.Entry
+	clockBtn []*widget.Button
+	outbox   *fyne.Container
+	toMine   *widget.Check // enrol into the user's own vault instead of "Simulator"
+	simLabel *widget.Label
+	walk     *walkGuide
+
+	// sim is the "Simulator" vault: the accounts scenarios enrol, kept in
+	// memory for this window unless the tester chose their own vault.
+	evMu    sync.Mutex // serialises step events (see runScenarios)
+	simMu   sync.Mutex
+	sim     []vault.Account
+	report  *journey.Report
+	running bool
+}
+
+// stepRow is one finished step on screen (kept for tests and refreshes).
+type stepRow struct {
+	scenario, title, status, detail string
 }
 
 // showPlatform opens the platform simulator's window (Ctrl+P), starting the
@@ -58,7 +88,7 @@ func (u *UI) showPlatform() {
 		}
 		u.tester = nil
 	})
-	t.win.Resize(fyne.NewSize(640, 700))
+	t.win.Resize(fyne.NewSize(900, 720))
 	t.win.Show()
 	t.start()
 }
@@ -66,51 +96,110 @@ func (u *UI) showPlatform() {
 func (t *platformTester) build() {
 	t.status = widget.NewLabel("Starting the platform…")
 	t.status.Wrapping = fyne.TextWrapWord
-	t.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() {
-		if u, err := url.Parse(t.url); err == nil {
-			_ = t.u.app.OpenURL(u)
-		}
-	})
+	t.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { t.openPage("/") })
 	t.open.Disable()
-	t.run = widget.NewButtonWithIcon("Walk the MFA journey", theme.MediaPlayIcon(), t.walk)
-	t.run.Importance = widget.HighImportance
-	t.run.Disable()
-	t.progress = widget.NewProgressBar()
-	t.progress.Max = journey.Total
-	t.progress.TextFormatter = func() string {
-		return fmt.Sprintf("%d of %d steps", int(t.progress.Value), journey.Total)
+
+	// Scenarios.
+	list := container.NewVBox()
+	for _, s := range journey.Scenarios() {
+		c := widget.NewCheck(s.Name, nil)
+		c.SetChecked(true)
+		t.checks = append(t.checks, c)
+		t.names = append(t.names, s.Name)
+		hint := widget.NewLabelWithStyle(s.Summary, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		hint.Wrapping = fyne.TextWrapWord
+		hint.SizeName = theme.SizeNameCaptionText
+		list.Add(container.NewVBox(c, hint))
 	}
+	t.runSel = widget.NewButtonWithIcon("Run selected", theme.MediaPlayIcon(), func() { t.runScenarios(t.selected()) })
+	t.runSel.Importance = widget.HighImportance
+	t.runAll = widget.NewButtonWithIcon("Run all", theme.MediaFastForwardIcon(), func() { t.runScenarios(t.names) })
+	t.save = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), t.saveReport)
+	for _, b := range []*widget.Button{t.runSel, t.runAll, t.save} {
+		b.Disable()
+	}
+	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
+	t.simLabel = widget.NewLabel("Simulator vault: empty")
+	t.simLabel.Wrapping = fyne.TextWrapWord
+	left := container.NewBorder(nil,
+		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.toMine, t.simLabel),
+		nil, nil, container.NewVScroll(list))
+
+	t.summary = widget.NewLabel("Choose scenarios and run them.")
+	t.summary.Wrapping = fyne.TextWrapWord
 	t.steps = container.NewVBox()
 	t.qr = canvas.NewImageFromImage(nil)
 	t.qr.FillMode = canvas.ImageFillContain
-	t.qr.SetMinSize(fyne.NewSize(160, 160))
+	t.qr.SetMinSize(fyne.NewSize(180, 180))
 	t.qr.ScaleMode = canvas.ImageScalePixels
 	t.qr.Hide()
-	t.date = widget.NewLabel("")
-	clockButton := func(label string, d time.Duration) *widget.Button {
-		return widget.NewButton(label, func() { t.advance(d) })
-	}
+	center := container.NewBorder(t.summary, nil, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
+	split := container.NewHSplit(left, center)
+	split.Offset = 0.32
 
-	intro := widget.NewLabel("A local copy of a SaaS platform's sign-in: register a company, sign in, " +
-		"scan the \"Secure Your Account\" QR code with Authdesk, confirm with a code. Walk it yourself " +
-		"in a browser, or let Authdesk walk every step and check each answer.")
-	intro.Wrapping = fyne.TextWrapWord
-	header := container.NewVBox(
-		widget.NewLabelWithStyle("Platform simulator", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro,
-		t.status,
-		container.NewHBox(t.open, t.run),
-		container.NewHBox(widget.NewLabel("Test clock:"), clockButton("+1 day", 24*time.Hour),
-			clockButton("+30 days", 30*24*time.Hour), t.date),
-		t.progress,
+	// Test clock.
+	t.date = widget.NewLabel("")
+	for _, c := range []struct {
+		label string
+		d     time.Duration
+	}{{"+15 min", 15 * time.Minute}, {"+1 day", 24 * time.Hour}, {"+29 days", 29 * 24 * time.Hour}, {"+30 days", 30 * 24 * time.Hour}} {
+		t.clockBtn = append(t.clockBtn, widget.NewButton(c.label, func() { t.advance(c.d) }))
+	}
+	t.custom = widget.NewEntry()
+	t.custom.SetPlaceHolder("e.g. 90m, 36h, 7d")
+	move := widget.NewButton("Move", func() {
+		d, ok := parseAdvance(t.custom.Text)
+		if !ok {
+			t.date.SetText("Enter a positive amount like 90m, 36h or 7d")
+			return
+		}
+		t.advance(d)
+	})
+	t.clockBtn = append(t.clockBtn, move)
+	clockRow := container.NewHBox(widget.NewLabel("Test clock:"))
+	for _, b := range t.clockBtn[:4] {
+		clockRow.Add(b)
+	}
+	clock := container.NewBorder(nil, nil, clockRow, container.NewHBox(move, t.date), t.custom)
+
+	// Outbox.
+	t.outbox = container.NewVBox(widget.NewLabel("No mail yet."))
+	refresh := widget.NewButtonWithIcon("Refresh outbox", theme.ViewRefreshIcon(), t.refreshOutbox)
+	outbox := container.NewBorder(refresh, nil, nil, nil, container.NewVScroll(t.outbox))
+
+	t.walk = newWalkGuide(t)
+	tabs := container.NewAppTabs(
+		container.NewTabItemWithIcon("Scenarios", theme.ListIcon(), split),
+		container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox),
+		container.NewTabItemWithIcon("Walk it myself", theme.ComputerIcon(), t.walk.content),
 	)
-	body := container.NewBorder(nil, nil, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
-	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, body)))
+	header := container.NewVBox(
+		widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, t.open, t.status),
+		clock,
+	)
+	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, tabs)))
 	t.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
 		if t.url != "" {
 			t.u.app.Clipboard().SetContent(t.url)
 		}
 	})
+}
+
+// parseAdvance reads a custom clock move: a Go duration, or whole days
+// like "7d"; ok is false for anything else or a move that is not forward.
+func parseAdvance(s string) (d time.Duration, ok bool) {
+	s = strings.TrimSpace(s)
+	if n, found := strings.CutSuffix(s, "d"); found {
+		if days, err := strconv.Atoi(n); err == nil && days > 0 {
+			return time.Duration(days) * 24 * time.Hour, true
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, false
+	}
+	return d, true
 }
 
 // start runs the embedded platform off the UI goroutine.
@@ -139,85 +228,210 @@ func (t *platformTester) start() {
 		t.srv, t.url = r.srv, r.url
 		t.status.SetText("Running at " + r.url + " (Ctrl+C copies the address)")
 		t.open.Enable()
-		t.run.Enable()
+		t.setRunning(false)
+		t.walk.ready()
 	})
 }
 
-// walk lets Authdesk run the whole journey against the platform, adding
-// the scanned accounts to the open vault.
-func (t *platformTester) walk() {
-	if t.running || t.srv == nil {
-		return
-	}
-	client, err := journey.NewClient(t.url)
-	if err != nil {
-		t.status.SetText(err.Error())
-		return
-	}
-	t.running = true
-	t.run.Disable()
-	t.steps.RemoveAll()
-	t.progress.SetValue(0)
-	r := &journey.Runner{
-		Client: client,
-		Vault:  t.u.v,
-		Decode: t.u.cfg.scanner.Bytes,
-		// The platform checks codes against the real time, whatever its
-		// test clock says, so the journey's codes use the real time too.
-		Now:    time.Now,
-		Report: func(s journey.Step) { onUI(func() { t.showStep(s) }) },
-	}
-	user := journey.NewUser()
-	t.status.SetText(fmt.Sprintf("Walking the journey as %s (password %q)…", user.Email, user.Password))
-	background(t.u, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		return r.Run(ctx, user)
-	}, func(err error) {
-		t.running = false
-		t.run.Enable()
-		if err != nil {
-			t.status.SetText("The journey stopped: " + err.Error())
-		} else {
-			t.status.SetText(fmt.Sprintf("Every step passed. Sign in yourself at %s as %s, password %q.", t.url, user.Email, user.Password))
+func (t *platformTester) selected() []string {
+	var out []string
+	for i, c := range t.checks {
+		if c.Checked {
+			out = append(out, t.names[i])
 		}
+	}
+	return out
+}
+
+// setRunning enables the buttons that make sense now.
+func (t *platformTester) setRunning(running bool) {
+	t.running = running
+	for _, b := range append([]*widget.Button{t.runSel, t.runAll}, t.clockBtn...) {
+		if running || t.url == "" {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	if !running && t.report != nil {
+		t.save.Enable()
+	} else {
+		t.save.Disable()
+	}
+}
+
+// runScenarios runs the named scenarios against the platform off the UI
+// goroutine; each step reaches the screen as it finishes.
+func (t *platformTester) runScenarios(names []string) {
+	if t.running || t.url == "" {
+		return
+	}
+	if len(names) == 0 {
+		t.summary.SetText("Tick at least one scenario.")
+		return
+	}
+	scs, err := journey.Select(names)
+	if err != nil {
+		t.summary.SetText(err.Error())
+		return
+	}
+	t.setRunning(true)
+	t.steps.RemoveAll()
+	t.rows = nil
+	t.summary.SetText(fmt.Sprintf("Running %d scenarios…", len(scs)))
+	opt := journey.Options{
+		URL:    t.url,
+		Decode: t.u.cfg.scanner.Bytes,
+		Keep:   t.keeper(),
+		Events: func(ev journey.Event) {
+			onUI(func() {
+				// Fyne's test driver runs this on the scenario's goroutine.
+				t.evMu.Lock()
+				defer t.evMu.Unlock()
+				t.showEvent(ev)
+			})
+		},
+	}
+	type result struct {
+		rep *journey.Report
+		err error
+	}
+	background(t.u, func() result {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		rep, err := journey.Run(ctx, opt, scs)
+		return result{rep, err}
+	}, func(r result) {
+		if r.err != nil {
+			t.summary.SetText("The scenarios could not run: " + r.err.Error())
+			t.setRunning(false)
+			return
+		}
+		t.report = r.rep
+		p, f, s := r.rep.Counts()
+		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s.", p, f, s, float64(r.rep.MS)/1000)
+		if off := r.rep.ClockOffsetMS; off > 10_000 || off < -10_000 {
+			msg += fmt.Sprintf(" The platform's clock is %s from yours: codes may be refused.", (time.Duration(off) * time.Millisecond).String())
+		}
+		t.summary.SetText(msg)
+		t.setRunning(false)
+		t.showSimulator()
 		if t.u.state == stateCodes && t.u.list != nil {
 			t.u.list.reload("")
 		}
 	})
 }
 
-// showStep adds one finished step to the list.
-func (t *platformTester) showStep(s journey.Step) {
-	icon := widget.NewIcon(theme.ConfirmIcon())
-	detail := s.Detail
-	if s.Err != nil {
-		icon = widget.NewIcon(theme.ErrorIcon())
-		detail = s.Err.Error()
-	} else {
-		t.progress.SetValue(float64(s.Index))
-	}
-	// One RichText per step keeps the title and its detail close together.
-	text := widget.NewRichText(
-		&widget.TextSegment{Text: fmt.Sprintf("%d. %s", s.Index, s.Title), Style: widget.RichTextStyle{
-			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: true}}},
-		&widget.TextSegment{Text: fmt.Sprintf("%s (%d ms)", detail, s.Took.Milliseconds()), Style: widget.RichTextStyle{
-			ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText}},
-	)
-	text.Wrapping = fyne.TextWrapWord
-	t.steps.Add(container.NewBorder(nil, nil, container.NewVBox(icon, layout.NewSpacer()), nil, text))
-	if len(s.QRPNG) > 0 {
-		if img, err := png.Decode(bytes.NewReader(s.QRPNG)); err == nil {
-			t.qr.Image = img
-			t.qr.Show()
-			t.qr.Refresh()
+// keeper returns where enrolled accounts go: the "Simulator" vault (this
+// window's memory), or the user's own vault when the tester chose so.
+func (t *platformTester) keeper() func(vault.Account) error {
+	if t.toMine.Checked && t.u.v != nil {
+		v := t.u.v
+		return func(a vault.Account) error {
+			_, err := v.Add(a)
+			return err
 		}
 	}
+	return func(a vault.Account) error {
+		t.simMu.Lock()
+		defer t.simMu.Unlock()
+		t.sim = append(t.sim, a)
+		return nil
+	}
+}
+
+func (t *platformTester) showSimulator() {
+	t.simMu.Lock()
+	n := len(t.sim)
+	t.simMu.Unlock()
+	if t.toMine.Checked {
+		t.simLabel.SetText("Enrolled accounts went to your own vault.")
+		return
+	}
+	t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts (kept while this window is open, not in your vault)", n))
+}
+
+// showEvent adds one finished step, or a scenario's outcome, to the list.
+func (t *platformTester) showEvent(ev journey.Event) {
+	switch {
+	case ev.Step != nil:
+		s := ev.Step
+		detail := s.Observed
+		if s.Status == journey.Failed {
+			detail = "expected " + s.Expected + "; observed " + s.Observed
+		}
+		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS)})
+		if len(s.QRPNG) > 0 {
+			if img, err := png.Decode(bytes.NewReader(s.QRPNG)); err == nil {
+				t.qr.Image = img
+				t.qr.Show()
+				t.qr.Refresh()
+			}
+		}
+	case ev.Done != nil:
+		d := ev.Done
+		detail := fmt.Sprintf("%d steps, %.1f s", len(d.Steps), float64(d.MS)/1000)
+		if d.Reason != "" {
+			detail = d.Reason + " — " + detail
+		}
+		t.addRow(stepRow{scenario: ev.Scenario, title: "Scenario " + d.Status, status: d.Status, detail: detail})
+	}
+}
+
+func (t *platformTester) addRow(r stepRow) {
+	t.rows = append(t.rows, r)
+	var icon fyne.Resource
+	switch r.status {
+	case journey.Passed:
+		icon = theme.ConfirmIcon()
+	case journey.Failed:
+		icon = theme.ErrorIcon()
+	default:
+		icon = theme.InfoIcon()
+	}
+	color := theme.ColorNamePlaceHolder
+	if r.status == journey.Failed {
+		color = theme.ColorNameError
+	}
+	text := widget.NewRichText(
+		&widget.TextSegment{Text: r.scenario + " · " + r.title, Style: widget.RichTextStyle{
+			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: true}}},
+		&widget.TextSegment{Text: r.detail, Style: widget.RichTextStyle{ColorName: color, SizeName: theme.SizeNameText}},
+	)
+	text.Wrapping = fyne.TextWrapWord
+	t.steps.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon), layout.NewSpacer()), nil, text))
+}
+
+// saveReport asks for a folder and writes report.json, report.md and
+// junit.xml into it.
+func (t *platformTester) saveReport() {
+	if t.report == nil {
+		return
+	}
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		t.saveReportTo(dir.Path())
+	}, t.win)
+	d.Show()
+}
+
+// saveReportTo writes the reports off the UI goroutine and says where.
+func (t *platformTester) saveReportTo(dir string) {
+	rep := t.report
+	background(t.u, func() error { return journey.WriteReports(dir, rep) }, func(err error) {
+		if err != nil {
+			t.summary.SetText("The report could not be saved: " + err.Error())
+			return
+		}
+		t.summary.SetText("Report saved in " + dir + " (report.json, report.md, junit.xml).")
+	})
 }
 
 // advance moves the platform's test clock.
 func (t *platformTester) advance(d time.Duration) {
-	if t.srv == nil {
+	if t.url == "" || t.running {
 		return
 	}
 	client, err := journey.NewClient(t.url)
@@ -231,4 +445,56 @@ func (t *platformTester) advance(d time.Duration) {
 		}
 		return "platform date " + now.Format("2 Jan 2006 15:04")
 	}, t.date.SetText)
+}
+
+// refreshOutbox lists the platform's outgoing mail, newest first.
+func (t *platformTester) refreshOutbox() {
+	if t.url == "" {
+		return
+	}
+	base := t.url
+	type mail struct{ to, subject, link string }
+	type result struct {
+		msgs []mail
+		err  error
+	}
+	background(t.u, func() result {
+		msgs, err := journey.ReadOutbox(context.Background(), base)
+		if err != nil {
+			return result{err: err}
+		}
+		out := make([]mail, len(msgs))
+		for i, m := range msgs {
+			out[i] = mail{m.To, m.Subject, m.Link}
+		}
+		return result{msgs: out}
+	}, func(r result) {
+		t.outbox.RemoveAll()
+		if r.err != nil {
+			t.outbox.Add(widget.NewLabel("The outbox could not be read: " + r.err.Error()))
+			return
+		}
+		if len(r.msgs) == 0 {
+			t.outbox.Add(widget.NewLabel("No mail yet."))
+			return
+		}
+		for _, m := range r.msgs {
+			row := container.NewVBox(widget.NewLabelWithStyle(m.subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+				widget.NewLabel("To "+m.to))
+			if u, err := url.Parse(m.link); err == nil && m.link != "" {
+				row.Add(widget.NewHyperlink(m.link, u))
+			}
+			t.outbox.Add(row)
+		}
+	})
+}
+
+// openPage opens a page of the platform in the system browser.
+func (t *platformTester) openPage(path string) {
+	if t.url == "" {
+		return
+	}
+	if u, err := url.Parse(t.url + path); err == nil {
+		_ = t.u.app.OpenURL(u)
+	}
 }

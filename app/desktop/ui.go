@@ -11,6 +11,7 @@
 package desktop
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/clockcheck"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -63,11 +65,15 @@ type Config struct {
 	spawn func(f func())
 	// afterFunc calls f after d on some goroutine; nil: time.AfterFunc.
 	afterFunc func(d time.Duration, f func())
-	// noTicker leaves the 1 s refresh to the caller (tests call tick).
+	// noTicker leaves the 1 s refresh and the clock check to the caller
+	// (tests call tick and checkClock).
 	noTicker bool
 	// platformDB is the database of the embedded platform simulator
 	// (Ctrl+P); empty: the platform's default in the user data dir.
 	platformDB string
+	// clockCheck checks the system clock at start and hourly; nil: the
+	// real check (timedate1 on Linux, SNTP where the user opted in).
+	clockCheck func(context.Context) clockcheck.Result
 }
 
 type state int
@@ -113,6 +119,7 @@ type UI struct {
 	exported   string // the last account whose QR code was shown
 
 	tester *platformTester // the platform simulator's window, while open
+	clock  *clockBanner    // "your clock is off" above every screen
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -137,7 +144,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.applyTheme()
 	u.screen = container.NewStack()
 	u.toast = newToast()
-	u.root = container.NewStack(u.screen, u.toast.overlay)
+	u.clock = newClockBanner()
+	u.root = container.NewStack(u.screen, u.clock.box, u.toast.overlay)
 	w.SetTitle(Title)
 	w.SetIcon(Icon)
 	// Mouse movement over the window counts as activity for the idle
@@ -189,7 +197,10 @@ func (u *UI) start() {
 		return openResult{v, err}
 	}, u.opened)
 	if !u.cfg.noTicker {
+		// Tests that leave the ticker to themselves check the clock
+		// themselves too (checkClock), so that no real check runs.
 		go u.ticker()
+		u.checkClock(true)
 	}
 }
 

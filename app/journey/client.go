@@ -22,6 +22,9 @@ const maxResponse = 1 << 20
 // session and device cookies in a jar and sends the CSRF token that the
 // platform hands out with every session.
 type Client struct {
+	// ClockToken is sent as X-Test-Clock-Token when moving the test clock.
+	ClockToken string
+
 	base *url.URL
 	hc   *http.Client
 	csrf string

@@ -31,8 +31,11 @@ func (s *service) users(ctx context.Context, sess session) ([]UserSummary, error
 				us.MFAStatus = "reenrolment_due"
 			}
 		}
-		us.CodeLocked = errors.Is(checkLock(ctx, s.db, codeKey(u.id), now), errThrottled) ||
-			errors.Is(checkLock(ctx, s.db, recoveryKey(u.id), now), errThrottled)
+		until, err := selectLockPrefix(ctx, s.db, codePrefix(u.id))
+		if err != nil {
+			return nil, err
+		}
+		us.CodeLocked = now.Before(time.Unix(0, until))
 		out = append(out, us)
 	}
 	return out, nil
@@ -65,7 +68,7 @@ func (s *service) resetMFA(ctx context.Context, sess session, userID int64) erro
 		if err := deleteUserSessions(ctx, tx, userID); err != nil {
 			return err
 		}
-		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
+		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.send(ctx, tx, admin.companyID, email, "Your MFA was reset",
@@ -88,7 +91,7 @@ func (s *service) unlockCodes(ctx context.Context, sess session, userID int64) e
 		if err != nil {
 			return fmt.Errorf("unlock code entry: %w", err)
 		}
-		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
+		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.send(ctx, tx, admin.companyID, email, "Your code entry was unlocked",
@@ -174,7 +177,9 @@ func (s *service) register(ctx context.Context, in registerInput) error {
 
 // createInvite invites email to the admin's company and "sends" the
 // invitation to the Outbox. baseURL is the platform's address, like
-// "http://127.0.0.1:8080".
+// "http://127.0.0.1:8080". An address with an account in another company
+// gets the same answer, a token that opens nothing, and a mail saying so:
+// inviting must not tell a stranger's company who has an account.
 func (s *service) createInvite(ctx context.Context, sess session, email, baseURL string) (Invite, error) {
 	admin, err := s.adminUser(ctx, sess)
 	if err != nil {
@@ -184,15 +189,26 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 	if err != nil {
 		return Invite{}, err
 	}
-	if u, err := s.userByEmail(ctx, email); err != nil {
-		return Invite{}, err
-	} else if u != nil {
-		return Invite{}, errorf(kindConflict, "%s already has an account", email)
-	}
 	tok := randomToken(32)
 	inv := Invite{Token: tok, URL: strings.TrimRight(baseURL, "/") + "/invite/" + tok}
 	now := s.now()
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		_, cid, err := selectUserCompany(ctx, tx, email)
+		switch {
+		case err == nil && cid == admin.companyID:
+			// The admin's own member: their own data, no secret.
+			return errorf(kindConflict, "%s already has an account in %s", email, admin.company)
+		case err == nil:
+			// An account in another company: the answer looks the same (any
+			// admin can register a company for free and ask), no invitation
+			// exists behind the token, and the address's owner is told.
+			return s.send(ctx, tx, cid, email, fmt.Sprintf("You were invited to %s on %s", admin.company, s.issuer),
+				fmt.Sprintf("%s invited you to join %s on %s, but you already have an account with this address, so nothing changed.\n\n"+
+					"To join %s, ask its administrator to invite another address. If you don't know them, you need not do anything.\n",
+					admin.name, admin.company, s.issuer, admin.company), "")
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("create invite: %w", err)
+		}
 		if err := insertInvite(ctx, tx, s.keys.hashToken("invite", tok), admin.companyID, email, admin.id, now.UnixNano(), now.Add(inviteLifetime).UnixNano()); err != nil {
 			return err
 		}
@@ -292,4 +308,13 @@ func (s *service) outboxFor(ctx context.Context, sess session) ([]Message, error
 		return selectMessages(ctx, s.db, u.companyID, "")
 	}
 	return selectMessages(ctx, s.db, u.companyID, u.email)
+}
+
+// clearUserCodeLocks lifts userID's code locks from every address and
+// forgets the user's count towards the slow-down.
+func clearUserCodeLocks(ctx context.Context, tx *sql.Tx, userID int64) error {
+	if err := deleteThrottlePrefix(ctx, tx, codePrefix(userID)); err != nil {
+		return err
+	}
+	return clearThrottle(ctx, tx, userCodeKey(userID))
 }

@@ -6,11 +6,13 @@ package platform
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -468,5 +470,362 @@ func TestAttackRegistrationEnumeration(t *testing.T) {
 	p := c.req("POST", "/register", []byte(form.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 	if p.code != 303 || !strings.HasPrefix(p.header.Get("Location"), "/signin?n=registered") {
 		t.Fatalf("register page with a used email: %d %q", p.code, p.header.Get("Location"))
+	}
+}
+
+// newClientFrom is newClient whose connections leave from the loopback
+// address ip (all of 127.0.0.0/8 is on lo), so that the server sees a
+// different client address than newClient's 127.0.0.1.
+func newClientFrom(t *testing.T, base, ip string) *apiClient {
+	c := newClient(t, base)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	c.hc.Transport = &http.Transport{DialContext: d.DialContext}
+	return c
+}
+
+// sleeps records the slow-down's waits instead of sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d == slowDelay {
+		s.n++
+	}
+	return nil
+}
+
+func (s *sleeps) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// Whoever knows the password guesses codes and recovery codes from another
+// address, round after round: the owner's own code and recovery codes still
+// get in, and the attacker's address stays locked.
+func TestAttackSustainedLockoutOfOnlyAdmin(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	owner := newClient(t, base)
+	key, rcs := enrolHTTP(t, f, owner, "owner@example.com")
+	thief := newClientFrom(t, base, "127.0.0.2")
+	for round, lock := range []int{900, 3600, 14400, 86400, 86400} {
+		thief.signIn("owner@example.com", testPassword)
+		var code, rc resp
+		for range 10 {
+			code = thief.call("POST", "/api/mfa/verify", creds{"code": "000000"})
+		}
+		for range 10 {
+			rc = thief.call("POST", "/api/mfa/verify", creds{"code": "aaaaa-aaaaa"})
+		}
+		if code.code != 429 || code.header.Get("Retry-After") != strconv.Itoa(lock) || rc.code != 429 {
+			t.Fatalf("round %d: the thief's address is not locked: code %d Retry-After %q, recovery %d",
+				round+1, code.code, code.header.Get("Retry-After"), rc.code)
+		}
+		f.clk.Add(time.Minute)
+		owner.signIn("owner@example.com", testPassword)
+		proof := codeAt(key, f.clk.Now())
+		if round%2 == 1 {
+			proof = rcs[round]
+		}
+		if r := owner.call("POST", "/api/mfa/verify", creds{"code": proof}); r.code != 200 {
+			t.Fatalf("round %d: the owner is locked out by the thief: %d %s", round+1, r.code, r.raw)
+		}
+		owner.want(owner.call("DELETE", "/api/session", nil), 200)
+		f.clk.Add(time.Duration(lock) * time.Second)
+	}
+}
+
+// Ten wrong codes from one address lock that address for every user it
+// tries recovery codes on, and only that address.
+func TestAttackRecoveryGuessesCountPerAddress(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	_, vrcs := enrolHTTP(t, f, newClient(t, base), "victim@example.com")
+	enrolHTTP(t, f, newClient(t, base), "second@example.com")
+	thief := newClientFrom(t, base, "127.0.0.2")
+	thief.signIn("victim@example.com", testPassword)
+	for range 10 {
+		thief.call("POST", "/api/mfa/verify", creds{"code": "aaaaa-aaaaa"})
+	}
+	// Another account from the same address: still locked.
+	thief.signIn("second@example.com", testPassword)
+	if r := thief.call("POST", "/api/mfa/verify", creds{"code": "bbbbb-bbbbb"}); r.code != 429 {
+		t.Fatalf("recovery guesses on a second account from a locked address: %d", r.code)
+	}
+	owner := newClient(t, base)
+	owner.signIn("victim@example.com", testPassword)
+	owner.want(owner.call("POST", "/api/mfa/verify", creds{"code": vrcs[0]}), 200)
+}
+
+// Guessing from many addresses: past the per-user ceiling each attempt
+// waits its turn (one a second for the user, whatever the address); the
+// owner's right code still gets in, and a remembered device skips the wait.
+func TestAttackPerUserCeilingSlowsGuessing(t *testing.T) {
+	f := newFixture(t, Config{ReenrolGrace: -1})
+	var slept sleeps
+	f.svc.sleep = slept.sleep
+	key := f.enrol("many@example.com")
+	f.clk.Add(time.Minute)
+	r := f.signIn("many@example.com", "")
+	dev, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guess := func(addr string) error {
+		r := f.signIn("many@example.com", "")
+		r.session.addr = addr
+		_, err := f.svc.verifyCode(f.ctx, r.session, "000000", false)
+		return err
+	}
+	for i := range userCodeCeiling {
+		if err := guess(fmt.Sprintf("198.51.100.%d", i/10)); slept.count() != 0 || (kindOf(err) != kindUnauthorized && kindOf(err) != kindThrottled) {
+			t.Fatalf("guess %d: %v, %d waits before the ceiling", i+1, err, slept.count())
+		}
+	}
+	if err := guess("203.0.113.1"); kindOf(err) != kindUnauthorized || slept.count() != 1 {
+		t.Fatalf("guess past the ceiling from a fresh address: %v, %d waits; want wrong code after one wait", err, slept.count())
+	}
+	f.clk.Add(time.Minute)
+	r = f.signIn("many@example.com", "")
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil || slept.count() != 2 {
+		t.Fatalf("owner's code past the ceiling: %v, %d waits", err, slept.count())
+	}
+	// At re-enrolment the code step cannot be skipped; a remembered device
+	// skips the wait instead.
+	f.clk.Add(30 * 24 * time.Hour)
+	r = f.signIn("many@example.com", dev.DeviceToken)
+	r.session.device = dev.DeviceToken
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil || slept.count() != 2 {
+		t.Fatalf("step-up from a remembered device: %v, %d waits; want no wait", err, slept.count())
+	}
+}
+
+// A stranger who knows only the email guesses passwords from another
+// address: the owner's right password still signs in at once.
+func TestAttackStrangerCannotLockPassword(t *testing.T) {
+	f := newFixture(t, Config{})
+	var slept sleeps
+	f.svc.sleep = slept.sleep
+	base := f.start()
+	enrolHTTP(t, f, newClient(t, base), "owner@example.com")
+	stranger := newClientFrom(t, base, "127.0.0.2")
+	stranger.init()
+	var r resp
+	for i := range 10 {
+		r = stranger.call("POST", "/api/session", creds{"email": "owner@example.com", "password": fmt.Sprintf("wrong password %d", i)})
+	}
+	if r.code != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("the stranger's 10th wrong password: %d %s; want 429 for the stranger's address", r.code, r.raw)
+	}
+	owner := newClient(t, base)
+	owner.init()
+	if r := owner.call("POST", "/api/session", creds{"email": "owner@example.com", "password": testPassword}); r.code != 200 {
+		t.Fatalf("owner's right password from another address: %d %s", r.code, r.raw)
+	}
+	// Past the account's ceiling every attempt waits a second, never longer.
+	if slept.count() != 1 {
+		t.Fatalf("%d waits past the account's ceiling, want 1", slept.count())
+	}
+}
+
+// A stranger registers a company of their own, becomes its admin and asks
+// the invitation endpoint which addresses have accounts elsewhere.
+func TestAttackInviteEnumeration(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	enrolHTTP(t, f, newClient(t, base), "victim@example.com")
+	stranger := newClient(t, base)
+	key, _ := enrolHTTP(t, f, stranger, "stranger@evil.example")
+	f.clk.Add(time.Minute)
+	stranger.signIn("stranger@evil.example", testPassword)
+	stranger.want(stranger.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+
+	used := stranger.call("POST", "/api/invites", creds{"email": "victim@example.com"})
+	unused := stranger.call("POST", "/api/invites", creds{"email": "nobody@example.com"})
+	if used.code != 201 || unused.code != 201 || len(used.str("token")) != len(unused.str("token")) {
+		t.Fatalf("invites tell an account from none: %d %s vs %d %s", used.code, used.raw, unused.code, unused.raw)
+	}
+	// The token for the taken address opens nothing; the other one works.
+	stranger.want(stranger.call("GET", "/api/invites/"+used.str("token"), nil), 404)
+	stranger.want(stranger.call("GET", "/api/invites/"+unused.str("token"), nil), 200)
+	// The victim hears of it, in their own company's mail.
+	msgs, err := f.svc.outbox(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, m := range msgs {
+		if m.To == "victim@example.com" {
+			told = strings.Contains(m.Body, "already have an account") && m.Link == ""
+		}
+	}
+	if !told {
+		t.Fatalf("the victim is not told, or gets a link: %+v", msgs)
+	}
+	// Within the admin's own company the conflict is the admin's own data.
+	stranger.want(stranger.call("POST", "/api/invites", creds{"email": "stranger@evil.example"}), 409)
+}
+
+// Visitors get an HMAC of a cookie value they may choose: that must not be
+// an answer under the key that hashes stored sessions, devices, invitations
+// and recovery codes.
+func TestAttackVisitorTokenOwnKey(t *testing.T) {
+	f := newFixture(t, Config{})
+	k := f.svc.keys
+	cookie := strings.Repeat("v", 43)
+	tok := k.visitorToken(cookie)
+	if tok != k.visitorToken(cookie) || tok == k.visitorToken(cookie+"w") {
+		t.Fatal("the visitor token is not a function of the cookie")
+	}
+	for _, kind := range []string{"visitor-csrf", "session", "device", "invite", "visitor"} {
+		if tok == base64.RawURLEncoding.EncodeToString(k.hashToken(kind, cookie)) {
+			t.Fatalf("the visitor token is the stored-token hash of kind %q", kind)
+		}
+	}
+	if bytes.Equal(k.visitor, k.mac) || len(k.visitor) != 32 {
+		t.Fatal("the visitor key is not a separate 32-byte subkey")
+	}
+}
+
+// hostRewriter sends every request with the Host header host, as a reverse
+// proxy or a port forward would.
+type hostRewriter struct{ host string }
+
+func (h hostRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Host = h.host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// The platform listens on loopback with an extra --host name that a proxy
+// forwards to: requests naming it come from anywhere, so they get neither
+// the whole Outbox nor the test clock without its token, and invitation
+// links carry that name.
+func TestAttackExtraHostIsRemote(t *testing.T) {
+	f := newFixture(t, Config{TestClock: true, Hosts: []string{"qa.example.test"}})
+	base := f.start()
+	port := strings.Split(base, ":")[2]
+	aKey, _ := enrolHTTP(t, f, newClient(t, base), "a@example.com")
+	viaProxy := func() *apiClient {
+		c := newClient(t, base)
+		c.hc.Transport = hostRewriter{"qa.example.test:" + port}
+		return c
+	}
+	stranger := viaProxy()
+	stranger.init()
+	if r := stranger.call("GET", "/api/outbox", nil); r.code != 401 {
+		t.Fatalf("stranger through the proxy reads the whole Outbox: %d %.200s", r.code, r.raw)
+	}
+	stranger.want(stranger.call("POST", "/api/test/clock", creds{"advance": "720h"}), 403)
+	if p := stranger.req("GET", "/outbox", nil, nil); p.code == 200 {
+		t.Fatalf("stranger through the proxy reads the Outbox page: %d", p.code)
+	}
+	f.clk.Add(time.Minute)
+	a := viaProxy()
+	a.signIn("a@example.com", testPassword)
+	a.want(a.call("POST", "/api/mfa/verify", creds{"code": codeAt(aKey, f.clk.Now())}), 200)
+	inv := a.want(a.call("POST", "/api/invites", creds{"email": "new@example.com"}), 201)
+	if want := "http://qa.example.test:" + port + "/invite/"; !strings.HasPrefix(inv.str("invite_url"), want) {
+		t.Fatalf("invitation link through the proxy: %q, want %s…", inv.str("invite_url"), want)
+	}
+	// From loopback, by a loopback name, the conveniences stay.
+	local := newClient(t, base)
+	local.init()
+	local.want(local.call("GET", "/api/outbox", nil), 200)
+	local.want(local.call("POST", "/api/test/clock", creds{"advance": "1h"}), 200)
+}
+
+// Listening on every interface, an invitation made from another machine
+// links to the address that machine used, not to 127.0.0.1.
+func TestAttackRemoteInviteLinks(t *testing.T) {
+	ip := remoteIP(t)
+	f := newFixture(t, Config{AllowRemote: true})
+	local, err := f.srv.Start("0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + net.JoinHostPort(ip, strings.Split(local, ":")[2])
+	a := newClient(t, base)
+	key, _ := enrolHTTP(t, f, a, "a@example.com")
+	f.clk.Add(time.Minute)
+	a.signIn("a@example.com", testPassword)
+	a.want(a.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+	inv := a.want(a.call("POST", "/api/invites", creds{"email": "new@example.com"}), 201)
+	if !strings.HasPrefix(inv.str("invite_url"), base+"/invite/") {
+		t.Fatalf("invitation link off loopback: %q, want %s/invite/…", inv.str("invite_url"), base)
+	}
+}
+
+// From one address the lock stays what it was: ten wrong codes lock that
+// address for the user across sessions, a recovery code still gets in, and
+// the lock lifts after 15 minutes.
+func TestAttackOneAddressLockStays(t *testing.T) {
+	f := newFixture(t, Config{})
+	base := f.start()
+	c := newClient(t, base)
+	key, rcs := enrolHTTP(t, f, c, "one@example.com")
+	if r := lockOut(t, c, "one@example.com", 10); r.code != 429 || r.header.Get("Retry-After") != "900" {
+		t.Fatalf("10 wrong codes: %d Retry-After %q", r.code, r.header.Get("Retry-After"))
+	}
+	f.clk.Add(time.Minute)
+	c.signIn("one@example.com", testPassword)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 429)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": rcs[0]}), 200)
+	c.want(c.call("DELETE", "/api/session", nil), 200)
+	// The recovery code cleared this address's count: the next lock is
+	// 15 minutes again, and moving the clock past it lifts it.
+	if r := lockOut(t, c, "one@example.com", 10); r.code != 429 || r.header.Get("Retry-After") != "900" {
+		t.Fatalf("10 more wrong codes: %d Retry-After %q", r.code, r.header.Get("Retry-After"))
+	}
+	f.clk.Add(15*time.Minute + time.Second)
+	c.signIn("one@example.com", testPassword)
+	c.want(c.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+}
+
+// A flood of attempts on one account past its ceiling queues at most
+// slowQueueMax; the rest get a short 429 instead of a growing wait.
+func TestAttackSlowGateQueueBounded(t *testing.T) {
+	var g slowGate
+	hold := make(chan struct{})
+	entered := make(chan struct{}, slowQueueMax)
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		entered <- struct{}{}
+		<-hold
+		return nil
+	}
+	now := time.Unix(1_700_000_000, 0)
+	var wg sync.WaitGroup
+	for range slowQueueMax {
+		wg.Go(func() {
+			release, err := g.enter(context.Background(), "k", sleep, now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			release()
+		})
+	}
+	<-entered // one holds the slot, the others wait for it
+	for {
+		g.mu.Lock()
+		n := g.wait["k"]
+		g.mu.Unlock()
+		if n == slowQueueMax {
+			break
+		}
+		runtime.Gosched()
+	}
+	if _, err := g.enter(context.Background(), "k", sleep, now); kindOf(err) != kindThrottled {
+		t.Fatalf("attempt beyond the queue: %v, want throttled", err)
+	}
+	close(hold)
+	wg.Wait()
+	if len(g.queue) != 0 || len(g.wait) != 0 {
+		t.Fatalf("the gate keeps state after the queue drained: %v %v", g.queue, g.wait)
 	}
 }

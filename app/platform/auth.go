@@ -33,6 +33,25 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 		return signInResult{}, errorf(kindUnauthorized, msgBadCredentials)
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
+	// Past the account's ceiling (wrong passwords from every address
+	// together) each attempt waits its turn, unless it comes from a
+	// remembered device of the account. It never locks: a stranger who knows
+	// only the email cannot keep the owner out.
+	var uid int64
+	if in.DeviceToken != "" {
+		u, err := s.userByEmail(ctx, email)
+		if err != nil {
+			return signInResult{}, err
+		}
+		if u != nil {
+			uid = u.id
+		}
+	}
+	release, err := s.slowDown(ctx, accountTotalKey(email), accountCeiling, accountForget, uid, in.DeviceToken)
+	if err != nil {
+		return signInResult{}, err
+	}
+	defer release()
 	// Hold the hashing slot across check, hash and record, so that parallel
 	// guesses cannot all slip past the lock check before it trips.
 	if err := s.hash.acquire(ctx); err != nil {
@@ -52,7 +71,7 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 // checkPassword runs the throttled password check. The caller holds a hashing slot.
 func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*user, bool, error) {
 	now := s.now()
-	for _, k := range []string{accountKey(email), addrKey(addr)} {
+	for _, k := range []string{accountKey(email, addr), addrKey(addr)} {
 		if err := checkLock(ctx, s.db, k, now); err != nil {
 			return nil, false, err
 		}
@@ -70,12 +89,15 @@ func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*u
 		return nil, false, fmt.Errorf("check password: %w", err)
 	}
 	if ok {
-		return u, true, clearThrottle(ctx, s.db, accountKey(email))
+		return u, true, clearThrottle(ctx, s.db, accountKey(email, addr))
 	}
 	bad := errorf(kindUnauthorized, msgBadCredentials)
 	var out error
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		e1 := recordFailure(ctx, tx, accountKey(email), now, 0, 0, bad)
+		if err := countFailure(ctx, tx, accountTotalKey(email), now, accountForget); err != nil {
+			return err
+		}
+		e1 := recordFailure(ctx, tx, accountKey(email, addr), now, 0, 0, bad)
 		e2 := recordFailure(ctx, tx, addrKey(addr), now, addrForgetAfter, 0, bad)
 		for _, e := range []error{e1, e2} {
 			var se *serviceError
@@ -365,6 +387,11 @@ type session struct {
 	Expires time.Time
 
 	stepUp bool // re-enrolment: the user confirmed it's them with the current code
+
+	// Of the request, not stored: the client address code locks count
+	// against, and the remembered-device cookie that skips the per-user
+	// slow-down.
+	addr, device string
 }
 
 // signInResult is the outcome of the password step.

@@ -64,6 +64,9 @@ func newFixture(t testing.TB, cfg Config) *fixture {
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}
+	// The slow-down past an account's ceiling never sleeps in tests; tests
+	// that count its waits install a sleeps recorder.
+	srv.svc.sleep = func(context.Context, time.Duration) error { return nil }
 	t.Cleanup(func() { srv.Close() })
 	return &fixture{t: t, srv: srv, svc: srv.svc, clk: clk, dir: dir, ctx: context.Background(), db: cfg.DBPath}
 }

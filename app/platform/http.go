@@ -122,6 +122,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
+				sess.addr, sess.device = clientAddr(r), deviceToken(r)
 				st.sess = &sess
 			}
 		}
@@ -385,6 +386,11 @@ type policyJSON struct {
 	CodeLockSeconds     []int  `json:"code_lock_seconds"`
 	RecoveryCodes       int    `json:"recovery_codes"`
 	TestClock           bool   `json:"test_clock"`
+	// The locks above count per client address; past these per-account
+	// ceilings (all addresses together) every attempt waits SlowDownSeconds.
+	UserCodeCeiling        int `json:"user_code_ceiling"`
+	AccountPasswordCeiling int `json:"account_password_ceiling"`
+	SlowDownSeconds        int `json:"slow_down_seconds"`
 }
 
 func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
@@ -392,7 +398,8 @@ func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
 	out := policyJSON{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
 		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
 		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
-		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock}
+		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock,
+		UserCodeCeiling: userCodeCeiling, AccountPasswordCeiling: accountCeiling, SlowDownSeconds: int(slowDelay / time.Second)}
 	for _, d := range codeBackoff {
 		out.CodeLockSeconds = append(out.CodeLockSeconds, int(d/time.Second))
 	}
@@ -608,21 +615,41 @@ func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
 // outbox is the mail r may read: everything on loopback (a tester's own
 // machine), a signed-in user's company's mail off loopback.
 func (s *Server) outbox(r *http.Request) ([]Message, error) {
-	if s.isRemote() {
+	if s.isRemote(r) {
 		return s.svc.outboxFor(r.Context(), sessionOf(r))
 	}
 	return s.svc.outbox(r.Context())
 }
 
-func (s *Server) isRemote() bool {
+// isRemote reports whether r may come from another machine: the server
+// listens off loopback, or r names the server by something other than a
+// loopback name or address (an extra --host name behind a reverse proxy or
+// a port forward). Loopback conveniences (the whole Outbox, the test clock
+// without its token) are for requests that are neither.
+func (s *Server) isRemote(r *http.Request) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.remote
+	remote := s.remote
+	s.mu.Unlock()
+	return remote || !isLoopbackHost(r.Host)
+}
+
+// isLoopbackHost reports whether the Host header host ("name:port" or
+// "name") is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // clockAllowed checks the test clock token off loopback.
-func (s *Server) clockAllowed(token string) bool {
-	return !s.isRemote() || (token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.clockToken)) == 1)
+func (s *Server) clockAllowed(r *http.Request, token string) bool {
+	return !s.isRemote(r) || (token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.clockToken)) == 1)
 }
 
 const msgClockToken = "moving the test clock from another machine needs the token platform serve printed at start (header X-Test-Clock-Token)"
@@ -672,7 +699,7 @@ func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
-	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+	if !s.clockAllowed(r, r.Header.Get(clockHeader)) {
 		writeError(w, http.StatusForbidden, msgClockToken)
 		return
 	}
@@ -680,7 +707,7 @@ func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
-	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+	if !s.clockAllowed(r, r.Header.Get(clockHeader)) {
 		writeError(w, http.StatusForbidden, msgClockToken)
 		return
 	}

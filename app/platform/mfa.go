@@ -95,9 +95,14 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 	if err := s.setupAllowed(u, sess, now); err != nil {
 		return mfaResult{}, err
 	}
+	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
+	if err != nil {
+		return mfaResult{}, err
+	}
+	defer release()
 	var res mfaResult
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		key := codeKey(u.id)
+		key := codeKey(u.id, sess.addr)
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
 		}
@@ -114,18 +119,18 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 			return err
 		}
 		if !s.totp.isCode(code) {
-			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, invalidf("enter the %d-digit code from your authenticator app", s.totp.digits))
+			return s.codeFailure(ctx, tx, key, cur.id, now, invalidf("enter the %d-digit code from your authenticator app", s.totp.digits))
 		}
 		// The replay guard is per credential: a new secret has accepted no
 		// code yet, whatever the old one accepted in this time step.
 		step, ok := s.totp.match(p.secret, code, codeNow.Unix(), -1)
 		if !ok {
-			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, errorf(kindUnauthorized, msgBadCode))
+			return s.codeFailure(ctx, tx, key, cur.id, now, errorf(kindUnauthorized, msgBadCode))
 		}
 		if err := setCredential(ctx, tx, cur.id, p.cred, p.sealed, now.UnixNano(), step); err != nil {
 			return err
 		}
-		if err := clearThrottle(ctx, tx, key, recoveryKey(cur.id)); err != nil {
+		if err := clearThrottle(ctx, tx, key); err != nil {
 			return err
 		}
 		if err := deleteUserDevices(ctx, tx, cur.id); err != nil {
@@ -202,6 +207,11 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 	}
 	now, codeNow := s.now(), s.codeNow()
 	reenrol := s.reenrolDue(u, now)
+	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
+	if err != nil {
+		return mfaResult{}, err
+	}
+	defer release()
 	var res mfaResult
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.userByID(ctx, tx, u.id)
@@ -212,7 +222,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			return errorf(kindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
 		}
 		ok := false
-		key := codeKey(cur.id)
+		key := codeKey(cur.id, sess.addr)
 		if s.totp.isCode(code) {
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
@@ -229,7 +239,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			}
 		} else if rc, shaped := normalizeRecoveryCode(code); shaped {
 			// Recovery codes have their own counter and pass a code lock.
-			key = recoveryKey(cur.id)
+			key = recoveryKey(sess.addr)
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
@@ -242,12 +252,14 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
-			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, invalidf("%s", s.codeShape()))
+			return s.codeFailure(ctx, tx, key, cur.id, now, invalidf("%s", s.codeShape()))
 		}
 		if !ok {
-			return recordFailure(ctx, tx, key, now, 0, s.maxFailures, errorf(kindUnauthorized, msgBadCode))
+			return s.codeFailure(ctx, tx, key, cur.id, now, errorf(kindUnauthorized, msgBadCode))
 		}
-		if err := clearThrottle(ctx, tx, codeKey(cur.id), recoveryKey(cur.id)); err != nil {
+		// The per-user count stays: the owner signing in does not give a
+		// guesser on other addresses a fresh allowance.
+		if err := clearThrottle(ctx, tx, codeKey(cur.id, sess.addr), recoveryKey(sess.addr)); err != nil {
 			return err
 		}
 		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
@@ -291,12 +303,22 @@ func (s *service) countCodeFailure(ctx context.Context, sess session) error {
 		return err
 	}
 	now := s.now()
+	key := codeKey(u.id, sess.addr)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := checkLock(ctx, tx, codeKey(u.id), now); err != nil {
+		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
 		}
-		return recordFailure(ctx, tx, codeKey(u.id), now, 0, s.maxFailures, invalidf("%s", s.codeShape()))
+		return s.codeFailure(ctx, tx, key, u.id, now, invalidf("%s", s.codeShape()))
 	})
+}
+
+// codeFailure counts a wrong code against key (locking it every
+// maxFailures) and against the user's ceiling (never locking).
+func (s *service) codeFailure(ctx context.Context, tx *sql.Tx, key string, userID int64, now time.Time, base error) error {
+	if err := countFailure(ctx, tx, userCodeKey(userID), now, userCodeForget); err != nil {
+		return err
+	}
+	return recordFailure(ctx, tx, key, now, 0, s.maxFailures, base)
 }
 
 // Recovery codes look like "k3j9x-q2m7d": ten base32 characters, 50 bits.

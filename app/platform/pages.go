@@ -154,7 +154,7 @@ func (p *pages) register(mux *http.ServeMux) {
 func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pageData, error) {
 	sess := sessionOf(r)
 	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: p.s.csrfToken(w, r), SignedIn: sess.State == stateFull,
-		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
+		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(r), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if d.TestClock {
 		d.Now = p.s.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 	}
@@ -185,7 +185,7 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name st
 
 // renderError shows an error page.
 func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
+	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(r), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if st := stateOf(r); st.sess != nil {
 		d.CSRF = st.sess.CSRF
 		d.SignedIn = st.sess.State == stateFull
@@ -703,7 +703,7 @@ func isTokenText(s string) bool {
 
 // advanceClock is the Test Clock panel's form.
 func (p *pages) advanceClock(w http.ResponseWriter, r *http.Request) {
-	if !p.s.clockAllowed(r.PostForm.Get(clockField)) {
+	if !p.s.clockAllowed(r, r.PostForm.Get(clockField)) {
 		p.renderError(w, r, http.StatusForbidden, "Moving the test clock from another machine needs the token platform serve printed at start.")
 		return
 	}

@@ -215,7 +215,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		log:   cfg.Logger,
 		clock: c,
 		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures),
+			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures), sleep: sleepCtx,
 			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done: make(chan struct{}),
 	}
@@ -346,9 +346,12 @@ func (s *Server) sweepLoop() {
 	}
 }
 
-// baseURLFor is the platform's address as the client sees it.
+// baseURLFor is the platform's address as the client sees it, for links
+// in mail. Off loopback that is the request's Host, which the middleware
+// checked against the allow-list: the listening address may be 0.0.0.0
+// (shown as 127.0.0.1), or a proxy's name may stand in front.
 func (s *Server) baseURLFor(r *http.Request) string {
-	if u := s.URL(); u != "" {
+	if u := s.URL(); u != "" && !s.isRemote(r) {
 		return u
 	}
 	scheme := "http"

@@ -3,6 +3,7 @@ package platform
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -42,15 +43,26 @@ func (k *keys) hashToken(kind, token string) []byte {
 // HMAC of the visitor cookie's random value (a signed double-submit
 // cookie). It costs no storage, and a page on another site can neither read
 // the HttpOnly cookie nor compute the token without the server key.
+//
+// The token is handed to whoever asks, for a cookie value they may choose,
+// so it is an HMAC under its own subkey: answers computed with the key that
+// hashes stored tokens are never shown to anyone.
 func (k *keys) visitorToken(cookie string) string {
-	return base64.RawURLEncoding.EncodeToString(k.hashToken("visitor-csrf", cookie))
+	m := hmac.New(sha256.New, k.visitor)
+	m.Write([]byte(cookie))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // keys holds the server's secret keys, derived from the key file.
 type keys struct {
 	aead cipher.AEAD // AES-256-GCM for TOTP secrets at rest
 	mac  []byte      // HMAC key for stored token hashes
+
+	visitor []byte // HMAC key for visitors' CSRF tokens, derived from mac
 }
+
+// visitorKeyInfo labels the visitor-token subkey in HKDF.
+const visitorKeyInfo = "authdesk platform visitor csrf v1"
 
 const keyFileSize = 64
 
@@ -82,7 +94,12 @@ func loadKeys(path string) (*keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("platform key: %w", err)
 	}
-	return &keys{aead: aead, mac: append([]byte(nil), raw[32:]...)}, nil
+	mac := append([]byte(nil), raw[32:]...)
+	visitor, err := hkdf.Key(sha256.New, mac, nil, visitorKeyInfo, 32)
+	if err != nil {
+		return nil, fmt.Errorf("platform key: derive visitor key: %w", err)
+	}
+	return &keys{aead: aead, mac: mac, visitor: visitor}, nil
 }
 
 // writeKeyFile creates the key file atomically with mode 0600.

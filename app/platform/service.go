@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/mail"
@@ -49,6 +50,9 @@ type service struct {
 	policy      Policy
 	totp        totpParams // the policy's code rules
 	maxFailures int64      // the policy's wrong codes per lock
+
+	gate  slowGate                                         // attempts on accounts past their ceiling
+	sleep func(ctx context.Context, d time.Duration) error // slowGate's wait; tests record instead
 }
 
 // codeShape tells what a code must look like.

@@ -646,3 +646,22 @@ func deleteThrottle(ctx context.Context, q querier, key string) error {
 	}
 	return nil
 }
+
+// deleteThrottlePrefix removes every counter whose key starts with prefix.
+func deleteThrottlePrefix(ctx context.Context, q querier, prefix string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix); err != nil {
+		return fmt.Errorf("reset throttle: %w", err)
+	}
+	return nil
+}
+
+// selectLockPrefix is the latest lock end of the counters whose key starts
+// with prefix; 0 when none.
+func selectLockPrefix(ctx context.Context, q querier, prefix string) (int64, error) {
+	var until sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT MAX(locked_until_ns) FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix).Scan(&until)
+	if err != nil {
+		return 0, fmt.Errorf("read throttle: %w", err)
+	}
+	return until.Int64, nil
+}

@@ -1,0 +1,54 @@
+package journey
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// DefaultPolicy is the seed's policy, assumed when the platform has no
+// GET /api/policy (it answers 404).
+func DefaultPolicy() Policy {
+	day := int64(24 * 3600)
+	return Policy{ReenrolAfterSeconds: 30 * day, ReenrolGraceSeconds: 7 * day, RememberForSeconds: 30 * day,
+		SetupWindowSeconds: 600, Skew: 1, Digits: 6, Algorithm: "SHA1", Period: 30, MaxCodeFailures: 10,
+		CodeLockSeconds: []int{900}, RecoveryCodes: 10}
+}
+
+// Durations of a policy, as the scenarios use them.
+func (p Policy) reenrolAfter() time.Duration {
+	return time.Duration(p.ReenrolAfterSeconds) * time.Second
+}
+func (p Policy) rememberFor() time.Duration { return time.Duration(p.RememberForSeconds) * time.Second }
+func (p Policy) setupWindow() time.Duration { return time.Duration(p.SetupWindowSeconds) * time.Second }
+
+// firstLock is how long the first code lock lasts.
+func (p Policy) firstLock() time.Duration {
+	if len(p.CodeLockSeconds) == 0 || p.CodeLockSeconds[0] <= 0 {
+		return 15 * time.Minute
+	}
+	return time.Duration(p.CodeLockSeconds[0]) * time.Second
+}
+
+// readPolicy asks GET /api/policy; a platform without it (404) gets the
+// seed's defaults, and so do the fields a platform leaves out. source says
+// which: "platform" or "defaults".
+func readPolicy(ctx context.Context, c *Client) (p Policy, source string, err error) {
+	p = DefaultPolicy()
+	r, err := c.call(ctx, http.MethodGet, "/api/policy", nil)
+	if err != nil {
+		return p, "", fmt.Errorf("ask for the policy: %w", err)
+	}
+	if r.Status == http.StatusNotFound {
+		return p, "defaults", nil
+	}
+	if r.Status != http.StatusOK {
+		return p, "", fmt.Errorf("GET /api/policy: %s", r)
+	}
+	if err := json.Unmarshal(r.Raw, &p); err != nil {
+		return DefaultPolicy(), "", fmt.Errorf("GET /api/policy: unexpected answer: %w", err)
+	}
+	return p, "platform", nil
+}
