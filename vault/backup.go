@@ -1,8 +1,10 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"filippo.io/age/armor"
 )
 
 // CorruptError says that a vault file is damaged and which backup, if any,
@@ -77,14 +80,35 @@ func keychainKey(kc Keychain) keySource {
 }
 
 // passwordKey unseals the key block with the password. Each try costs a full
-// key derivation, so it gives up after three.
+// key derivation, so it tries three distinct key blocks at most; the files
+// of one vault share one.
 func passwordKey(password []byte, opts Options) keySource {
-	tries := 0
+	type result struct {
+		id  *age.X25519Identity
+		err error
+	}
+	cache := map[string]result{}
 	return func(p fileParts) (*age.X25519Identity, error) {
-		if tries++; tries > 3 {
+		if r, ok := cache[string(p.keyBlock)]; ok {
+			return r.id, r.err
+		}
+		if len(cache) >= 3 {
 			return nil, errors.New("too many tries")
 		}
-		return unsealIdentity(p.keyBlock, password, opts.maxWorkFactor())
+		id, err := unsealIdentity(p.keyBlock, password, opts.maxWorkFactor())
+		cache[string(p.keyBlock)] = result{id, err}
+		return id, err
+	}
+}
+
+// eitherKey tries a, then b.
+func eitherKey(a, b keySource) keySource {
+	return func(p fileParts) (*age.X25519Identity, error) {
+		id, err := a(p)
+		if err != nil || id == nil {
+			return b(p)
+		}
+		return id, nil
 	}
 }
 
@@ -98,7 +122,7 @@ func corruptWithBackup(path string, err error, key keySource) error {
 	}
 	backups, _ := Backups(path)
 	for _, b := range backups {
-		if backupOpens(b, key) {
+		if _, err := openAccounts(b, key); err == nil {
 			ce.Backup = b
 			break
 		}
@@ -106,28 +130,19 @@ func corruptWithBackup(path string, err error, key keySource) error {
 	return ce
 }
 
-func backupOpens(path string, key keySource) bool {
-	b, err := readFile(path)
-	if err != nil {
-		return false
-	}
-	p, err := parseFile(b)
-	if err != nil {
-		return false
-	}
-	id, err := key(p)
-	if err != nil || id == nil {
-		return false
-	}
-	_, err = decryptPayload(p.data, id)
-	return err == nil
-}
-
 // RestoreBackup replaces the vault at path with the backup file, after
 // checking that the backup is a well-formed vault file. The replaced file is
-// kept beside the vault as "<path>.damaged-<time>", never deleted; its name
-// is returned ("" when there was no file to replace).
-func RestoreBackup(path, backup string) (kept string, err error) {
+// kept beside the vault, never deleted, and its name is returned ("" when
+// there was no file to replace): "<path>.damaged-<time>" when it is not a
+// well-formed vault file or does not open with the key in opts.Keychain,
+// "<path>.replaced-<time>" otherwise; the time comes from opts.Now, and a
+// counter ("-2", "-3", ...) follows it when a restore in the same second
+// already used the name.
+func RestoreBackup(path, backup string, opts Options) (kept string, err error) {
+	return restoreBackup(path, backup, opts.now(), keychainKey(opts.Keychain))
+}
+
+func restoreBackup(path, backup string, now time.Time, key keySource) (kept string, err error) {
 	b, err := readFile(backup)
 	if err != nil {
 		return "", fmt.Errorf("restore backup: %w", err)
@@ -141,9 +156,12 @@ func RestoreBackup(path, backup string) (kept string, err error) {
 	}
 	defer v.lock.Close()
 	if _, err := os.Lstat(path); err == nil {
-		kept = path + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
-		if err := os.Link(path, kept); err != nil && !errors.Is(err, os.ErrExist) {
-			return "", fmt.Errorf("restore backup: keep the damaged file: %w", err)
+		kind := "replaced"
+		if damaged(path, key) {
+			kind = "damaged"
+		}
+		if kept, err = keepAside(path, path+"."+kind+"-"+now.UTC().Format("20060102T150405Z")); err != nil {
+			return "", fmt.Errorf("restore backup: keep the %s file: %w", kind, err)
 		}
 	}
 	if err := writeAtomic(path, b, false, time.Time{}, nil); err != nil {
@@ -152,11 +170,85 @@ func RestoreBackup(path, backup string) (kept string, err error) {
 	return kept, nil
 }
 
+// damaged reports whether the vault file at path is not well-formed, or
+// does not open with the key that key finds for it. A file for which key
+// finds none counts as healthy: nothing says otherwise.
+func damaged(path string, key keySource) bool {
+	b, err := readFile(path)
+	if err != nil {
+		return true
+	}
+	p, err := parseFile(b)
+	if err != nil {
+		return true
+	}
+	id, err := key(p)
+	if err != nil || id == nil {
+		return false
+	}
+	_, err = decryptPayload(p.data, id)
+	return err != nil && !errors.Is(err, errKeyMismatch)
+}
+
+// keepAside links the file at path to the first free name among name,
+// name-2, name-3, ..., copying it (and fsyncing the copy) where the
+// filesystem has no hard links, and returns the name used. It never
+// replaces an existing file.
+func keepAside(path, name string) (string, error) {
+	for n := 1; n <= 1000; n++ {
+		dst := name
+		if n > 1 {
+			dst = fmt.Sprintf("%s-%d", name, n)
+		}
+		err := os.Link(path, dst)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			err = copyExclusive(path, dst)
+		}
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		return dst, syncDir(filepath.Dir(path))
+	}
+	return "", fmt.Errorf("%s-2 to %s-1000 all exist", name, name)
+}
+
+// copyExclusive copies src to a new file dst (mode 0600), fsynced; it fails
+// with os.ErrExist when dst exists.
+func copyExclusive(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dst)
+	}
+	return err
+}
+
 // setAside returns the files RestoreBackup kept beside the vault at path.
 func setAside(path string) []string {
-	m, _ := filepath.Glob(globEscape(path) + ".damaged-*")
-	slices.Sort(m)
-	return m
+	var out []string
+	for _, kind := range []string{".damaged-", ".replaced-"} {
+		m, _ := filepath.Glob(globEscape(path) + kind + "*")
+		out = append(out, m...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // globEscape quotes the glob metacharacters of a path.
@@ -173,19 +265,41 @@ func globEscape(p string) string {
 
 // rekey moves the files kept beside a vault from a retired key to a new one.
 type rekey struct {
-	old         *age.X25519Identity // the key being retired
-	id          *age.X25519Identity // the new key
-	keyBlock    []byte              // id sealed with newPassword
-	newPassword []byte
-	maxLogN     int
-	hook        func(tmp, dst string)
-	unsealed    map[string]*age.X25519Identity // key blocks already tried with newPassword
+	old          *age.X25519Identity // the key being retired
+	retired      []byte              // the retired password
+	retiredBlock []byte              // the vault's key block sealed with it
+	id           *age.X25519Identity // the new key
+	keyBlock     []byte              // id sealed with newPassword
+	newPassword  []byte
+	maxLogN      int
+	hook         func(tmp, dst string)
+	unsealed     map[string]unsealed // key blocks already tried
+}
+
+// unsealed is what a key block gave to the new and the retired password.
+type unsealed struct {
+	byNew, byRetired *age.X25519Identity
+	damaged          error // neither opens it, and it is not for a wrong password
+}
+
+// KeptFile is a file beside the vault that ChangePassword could not open and
+// left as it was, and why.
+type KeptFile struct {
+	Path   string
+	Reason string // "sealed with another password" or what is damaged
 }
 
 // files re-encrypts every backup and set-aside file of the vault at path to
-// the new key, deleting those that do not open with the retired key. A file
-// that opens with the new password is one a rotation that did not finish
-// already rewrote: it is moved to the newest key too.
+// the new key. A file that opens with neither the retired key, the retired
+// password nor the new password is kept untouched: nothing in it opens with
+// what is being retired, so keeping it costs no secrecy, and deleting it
+// could lose the only copy of accounts (a rotation killed half-way and rerun
+// with another new password leaves backups sealed with the first new
+// password). Only a file that the retired password or key still opens but
+// that cannot be re-encrypted (it is damaged) is deleted: leaving it would
+// let the retired password open it. A file that opens with the new
+// password is one a rotation that did not finish already rewrote: it is
+// moved to the newest key too.
 func (rk *rekey) files(path string) (PasswordChange, error) {
 	var res PasswordChange
 	backups, err := Backups(path)
@@ -193,72 +307,119 @@ func (rk *rekey) files(path string) (PasswordChange, error) {
 		return res, err
 	}
 	for _, f := range append(backups, setAside(path)...) {
-		b, ok := rk.reencrypt(f)
-		if !ok {
+		b, keep, why := rk.reencrypt(f)
+		switch {
+		case b != nil:
+			if err := writeAtomic(f, b, false, time.Time{}, rk.hook); err != nil {
+				return res, fmt.Errorf("re-encrypt %s: %w", f, err)
+			}
+			res.Reencrypted = append(res.Reencrypted, f)
+		case keep:
+			res.Kept = append(res.Kept, KeptFile{Path: f, Reason: why})
+		default:
 			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return res, fmt.Errorf("remove %s, which does not open with the current key: %w", f, err)
+				return res, fmt.Errorf("remove %s, which is damaged and opens with the retired password: %w", f, err)
 			}
 			res.Removed = append(res.Removed, f)
-			continue
 		}
-		if err := writeAtomic(f, b, false, time.Time{}, rk.hook); err != nil {
-			return res, fmt.Errorf("re-encrypt %s: %w", f, err)
-		}
-		res.Reencrypted = append(res.Reencrypted, f)
 	}
 	return res, nil
 }
 
-// reencrypt returns the content of the vault file f under the new key, or
-// false when f is damaged or opens with neither key.
-func (rk *rekey) reencrypt(f string) ([]byte, bool) {
+// reencrypt returns the content of the vault file f under the new key. When
+// it cannot, keep says whether f may stay (nothing in it opens with the
+// retired password or key) and why tells what is wrong with it.
+func (rk *rekey) reencrypt(f string) (b []byte, keep bool, why string) {
 	b, err := readFile(f)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, "" // gone meanwhile: nothing to keep
+	}
 	if err != nil {
-		return nil, false
+		return nil, true, fmt.Sprintf("unreadable (%v)", err)
 	}
 	p, err := parseFile(b)
 	if err != nil {
-		return nil, false
-	}
-	accts, err := decryptPayload(p.data, rk.old)
-	if errors.Is(err, errKeyMismatch) {
-		var id *age.X25519Identity
-		if id, err = rk.unseal(p.keyBlock); err == nil {
-			accts, err = decryptPayload(p.data, id)
+		// The complete blocks that remain may still be the retired key
+		// block, or data the retired key opens.
+		_, rest, _ := bytes.Cut(b, []byte("\n"))
+		blocks, _ := splitArmor(rest)
+		if slices.ContainsFunc(blocks, rk.retiredOpens) {
+			return nil, false, ""
 		}
+		return nil, true, "damaged: " + err.Error()
 	}
-	if err != nil {
-		return nil, false
+	u := rk.unseal(p.keyBlock)
+	// Another vault's file sealed with the retired password moves to the
+	// new password like the others (u.byRetired).
+	for _, id := range []*age.X25519Identity{rk.old, u.byNew, u.byRetired} {
+		if id == nil {
+			continue
+		}
+		accts, err := decryptPayload(p.data, id)
+		if err != nil {
+			why = err.Error()
+			continue
+		}
+		data, err := encryptPayload(accts, rk.id.Recipient())
+		if err != nil {
+			return nil, true, err.Error()
+		}
+		return fileParts{id: p.id, keyBlock: rk.keyBlock, data: data}.bytes(), false, ""
 	}
-	data, err := encryptPayload(accts, rk.id.Recipient())
-	if err != nil {
-		return nil, false
+	if u.byRetired != nil || opens(p.data, rk.old) {
+		return nil, false, "" // the retired password or key opens it, but it is damaged
 	}
-	return fileParts{id: p.id, keyBlock: rk.keyBlock, data: data}.bytes(), true
+	switch {
+	case u.byNew != nil:
+		return nil, true, "damaged: " + why
+	case u.damaged != nil:
+		return nil, true, "damaged: " + u.damaged.Error()
+	}
+	return nil, true, "sealed with another password"
 }
 
-// unseal opens a key block with the new password, once per distinct block:
-// the files an unfinished rotation rewrote share one.
-func (rk *rekey) unseal(block []byte) (*age.X25519Identity, error) {
+// retiredOpens reports whether the armored block is a key block that the
+// retired password opens or data that the retired key opens.
+func (rk *rekey) retiredOpens(blk []byte) bool {
+	return rk.unseal(blk).byRetired != nil || opens(blk, rk.old)
+}
+
+// opens reports whether the identity unwraps the file key of the armored
+// age file blk: then it reads whatever of the data is intact.
+func opens(blk []byte, id age.Identity) bool {
+	_, err := age.Decrypt(armor.NewReader(bytes.NewReader(blk)), id)
+	return err == nil
+}
+
+// unseal opens a key block with the new and the retired password, once per
+// distinct block (each try is a full key derivation): the files of one
+// vault, and those an unfinished rotation rewrote, share one.
+func (rk *rekey) unseal(block []byte) unsealed {
 	if rk.unsealed == nil {
-		rk.unsealed = map[string]*age.X25519Identity{}
+		rk.unsealed = map[string]unsealed{}
 	}
-	if id, ok := rk.unsealed[string(block)]; ok {
-		if id == nil {
-			return nil, ErrWrongPassword
-		}
-		return id, nil
+	if u, ok := rk.unsealed[string(block)]; ok {
+		return u
 	}
-	id, err := unsealIdentity(block, rk.newPassword, rk.maxLogN)
-	rk.unsealed[string(block)] = id
-	return id, err
+	var u unsealed
+	if bytes.Equal(block, rk.retiredBlock) {
+		u.byRetired = rk.old
+	} else if id, err := unsealIdentity(block, rk.newPassword, rk.maxLogN); err == nil {
+		u.byNew = id
+	} else if id, err := unsealIdentity(block, rk.retired, rk.maxLogN); err == nil {
+		u.byRetired = id
+	} else if !errors.Is(err, ErrWrongPassword) {
+		u.damaged = err
+	}
+	rk.unsealed[string(block)] = u
+	return u
 }
 
 // BackupInfo describes one backup of an open vault.
 type BackupInfo struct {
 	Path     string    // the backup file
 	Time     time.Time // when it was made (the save that replaced it), UTC
-	Accounts int       // how many accounts it holds; -1 when it does not open with the vault's key
+	Accounts int       // how many accounts it holds; -1 when it does not open with the key given
 }
 
 // ListBackups returns the vault's backups, newest first, with the number of
@@ -268,7 +429,24 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 	v.mu.Lock()
 	id := v.identity
 	v.mu.Unlock()
-	list, err := Backups(v.path)
+	return listBackups(v.path, identityKey(id))
+}
+
+// BackupList returns the backups of the vault at path, newest first, for a
+// vault that is not open (it may be damaged): each with the accounts it
+// holds when the key in opts.Keychain opens it, or else the password
+// (nil: none); Accounts is -1 for the others. The password costs a key
+// derivation for each distinct key block, three at most.
+func BackupList(path string, password []byte, opts Options) ([]BackupInfo, error) {
+	key := keychainKey(opts.Keychain)
+	if password != nil {
+		key = eitherKey(key, passwordKey(password, opts))
+	}
+	return listBackups(path, key)
+}
+
+func listBackups(path string, key keySource) ([]BackupInfo, error) {
+	list, err := Backups(path)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +456,7 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 		// Backups only lists names "<seq>-<time>.age".
 		_, stamp, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".age"), "-")
 		bi.Time, _ = time.Parse("20060102T150405Z", stamp)
-		if accts, err := readAccounts(f, id); err == nil {
+		if accts, err := openAccounts(f, key); err == nil {
 			bi.Accounts = len(accts)
 		}
 		out = append(out, bi)
@@ -286,7 +464,8 @@ func (v *Vault) ListBackups() ([]BackupInfo, error) {
 	return out, nil
 }
 
-func readAccounts(f string, id *age.X25519Identity) ([]Account, error) {
+// openAccounts reads the accounts of the vault file f with a key from key.
+func openAccounts(f string, key keySource) ([]Account, error) {
 	b, err := readFile(f)
 	if err != nil {
 		return nil, err
@@ -295,22 +474,31 @@ func readAccounts(f string, id *age.X25519Identity) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	id, err := key(p)
+	if err != nil {
+		return nil, err
+	}
+	if id == nil {
+		return nil, errors.New("no key")
+	}
 	return decryptPayload(p.data, id)
 }
 
 // Restore replaces the vault file with backup, as RestoreBackup does
-// (keeping the replaced file beside the vault; its name is returned), and
-// reloads the accounts. The backup must open with the vault's key.
+// (keeping the replaced file beside the vault, named "replaced-" or
+// "damaged-" as it opens with the vault's key or not; its name is
+// returned), and reloads the accounts. The backup must open with the
+// vault's key.
 func (v *Vault) Restore(backup string) (kept string, err error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.closed {
 		return "", ErrClosed
 	}
-	if _, err := readAccounts(backup, v.identity); err != nil {
+	if _, err := openAccounts(backup, identityKey(v.identity)); err != nil {
 		return "", fmt.Errorf("restore backup %s: it does not open with this vault's key: %w", backup, err)
 	}
-	if kept, err = RestoreBackup(v.path, backup); err != nil {
+	if kept, err = restoreBackup(v.path, backup, v.opts.now(), identityKey(v.identity)); err != nil {
 		return "", err
 	}
 	if _, err := v.refresh(); err != nil {

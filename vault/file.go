@@ -327,7 +327,9 @@ var backupRe = regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`)
 
 // Backups returns the backups of the vault at path, newest first. Each is a
 // complete vault file that opens with the vault's current password and key
-// (ChangePassword re-encrypts them).
+// (ChangePassword re-encrypts them), except those a password change kept
+// because they are damaged or sealed with another password
+// (PasswordChange.Kept).
 func Backups(path string) ([]string, error) {
 	ents, err := os.ReadDir(BackupDir(path))
 	if errors.Is(err, os.ErrNotExist) {

@@ -254,23 +254,7 @@ func TestKilledPasswordChange(t *testing.T) {
 				t.Fatalf("%d backups, want 4", nBackups)
 			}
 
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "AUTHDESK_TEST_KILLED_ROTATION="+path, "AUTHDESK_TEST_KILL_AT="+strconv.Itoa(killAt))
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd.Stderr = os.Stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			line, err := bufio.NewReader(out).ReadString('\n')
-			cmd.Process.Kill()
-			cmd.Wait()
-			if err != nil || !strings.HasPrefix(line, "READY ") {
-				t.Fatalf("child did not reach rename %d: %q %v", killAt, line, err)
-			}
-			dst := strings.TrimSpace(strings.TrimPrefix(line, "READY "))
+			dst := killRotation(t, path, killAt)
 			if (dst == path) != (killAt == 5) {
 				t.Fatalf("rename %d replaces %s", killAt, dst)
 			}
@@ -300,6 +284,30 @@ func TestKilledPasswordChange(t *testing.T) {
 			}
 		})
 	}
+}
+
+// killRotation runs a password change of the vault at path (from password
+// to newPassword) in a child process and kills it before its killAt-th
+// rename. It returns the file that rename would have replaced.
+func killRotation(t *testing.T, path string, killAt int) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "AUTHDESK_TEST_KILLED_ROTATION="+path, "AUTHDESK_TEST_KILL_AT="+strconv.Itoa(killAt))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	cmd.Process.Kill()
+	cmd.Wait()
+	if err != nil || !strings.HasPrefix(line, "READY ") {
+		t.Fatalf("child did not reach rename %d: %q %v", killAt, line, err)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(line, "READY "))
 }
 
 // killedRotationChild changes the password of the vault at path and blocks

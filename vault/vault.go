@@ -572,8 +572,9 @@ func find(accts []Account, query string) ([]Account, error) {
 // PasswordChange says what ChangePassword did to the files kept beside the
 // vault: the backups in BackupDir and the files RestoreBackup set aside.
 type PasswordChange struct {
-	Reencrypted []string // now sealed with the new password and the new key
-	Removed     []string // could not be re-encrypted (damaged, or another vault's), so deleted
+	Reencrypted []string   // now sealed with the new password and the new key
+	Removed     []string   // damaged, and the retired password or key still opened them, so deleted
+	Kept        []KeptFile // opened with nothing retired, nor with the new password: left as they were
 }
 
 // ChangePassword retires the current password. It checks current against
@@ -582,8 +583,11 @@ type PasswordChange struct {
 // newPassword, re-encrypts every backup and set-aside file to the new key,
 // writes the vault file with the new key and puts the key in the keychain.
 // Afterwards no file in the vault's folder opens with the old password or
-// the old key. A file that cannot be re-encrypted is deleted and listed in
-// the result.
+// the old key. A file that cannot be re-encrypted is deleted when the old
+// password or key still opens it (it is damaged), and kept as it is
+// otherwise (damaged beyond telling, or sealed with another password, as
+// the files of a change that was killed and rerun with another new
+// password): nothing retired opens it. Both are listed in the result.
 //
 // It costs two key derivations (about two seconds): call it off the UI
 // goroutine. progress, when not nil, receives a short description of each
@@ -657,7 +661,7 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 	if !bytes.Equal(v.keyBlock, checked) {
 		return res, fmt.Errorf("change password: another program changed the password meanwhile: %w", ErrConflict)
 	}
-	rk := rekey{old: v.identity, id: id, keyBlock: kb, newPassword: newPassword,
+	rk := rekey{old: v.identity, retired: current, retiredBlock: checked, id: id, keyBlock: kb, newPassword: newPassword,
 		maxLogN: v.opts.maxWorkFactor(), hook: v.opts.beforeRename}
 
 	say("Re-encrypting the backups")

@@ -568,7 +568,7 @@ func TestDamagedFiles(t *testing.T) {
 	if _, err := v.Add(testAccount(4)); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("Add on a damaged file: %v", err)
 	}
-	kept, err := RestoreBackup(path, backups[0])
+	kept, err := RestoreBackup(path, backups[0], Options{Keychain: kc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,7 +579,7 @@ func TestDamagedFiles(t *testing.T) {
 	if m, _ := filepath.Glob(path + ".damaged-*"); len(m) != 1 || m[0] != kept {
 		t.Errorf("the damaged file was not kept: %v, RestoreBackup said %q", m, kept)
 	}
-	if _, err := RestoreBackup(path, path+".damaged-nope"); err == nil {
+	if _, err := RestoreBackup(path, path+".damaged-nope", Options{}); err == nil {
 		t.Error("RestoreBackup of a missing file succeeded")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
+	"time"
 
 	"authdesk/vault"
 )
@@ -13,6 +15,11 @@ func init() {
 	register("restore", "replace a damaged vault with BACKUP (see authdesk-cli backups)", runRestore)
 }
 
+// runBackups lists the backups, one a line: the path (first, so that
+// scripts can cut it), the time it was made and how many accounts it holds.
+// It needs no open vault (the vault may be damaged): the accounts are
+// counted with the keychain key, or the password given with
+// --password-stdin.
 func runBackups(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("backups", flag.ContinueOnError)
 	if err := parseNoArgs(fs, args); err != nil {
@@ -22,22 +29,45 @@ func runBackups(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := vault.Backups(path)
+	var pw []byte
+	if g.PasswordStdin {
+		if pw, err = readPassword(env, g, "", false); err != nil {
+			return err
+		}
+	}
+	list, err := vault.BackupList(path, pw, vaultOptions())
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
 		fmt.Fprintf(env.Stderr, "no backups in %s\n", vault.BackupDir(path))
+		return nil
 	}
+	locked := pw == nil && !slices.ContainsFunc(list, func(b vault.BackupInfo) bool { return b.Accounts >= 0 })
 	for _, b := range list {
-		fmt.Fprintln(env.Stdout, b)
+		when := "unknown-time"
+		if !b.Time.IsZero() {
+			when = b.Time.UTC().Format(time.RFC3339)
+		}
+		what := fmt.Sprintf("%d %s", b.Accounts, plural(b.Accounts, "account", "accounts"))
+		switch {
+		case locked:
+			what = "accounts not counted"
+		case b.Accounts < 0:
+			what = "does not open with this vault's key or password"
+		}
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\n", b.Path, when, what)
+	}
+	if locked {
+		fmt.Fprintln(env.Stderr, "authdesk-cli: note: the keychain did not provide the vault key; pass --password-stdin and the vault password to count the accounts")
 	}
 	return nil
 }
 
 // runRestore copies a backup over the vault, keeping the replaced file
 // beside it. Without an argument it picks the newest backup that opens with
-// the keychain key or the password.
+// the keychain key or the password; backups sealed with another password
+// (kept by a password change it could not finish) are passed over.
 func runRestore(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	pos, err := parseFlags(fs, args)
@@ -51,6 +81,7 @@ func runRestore(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	opts := vaultOptions()
 	var backup string
 	var n int
 	if len(pos) == 1 {
@@ -62,27 +93,31 @@ func runRestore(env *Env, g *Globals, args []string) error {
 		n = len(v.Accounts())
 		v.Close()
 	} else {
-		list, err := vault.Backups(path)
-		if err != nil {
-			return err
-		}
 		var pw []byte
-		for _, b := range list {
-			v, err := openFile(env, g, b, &pw)
-			if errors.Is(err, vault.ErrWrongPassword) || errors.Is(err, errNoTerminal) || isUsage(err) {
+		if g.PasswordStdin {
+			if pw, err = readPassword(env, g, "", false); err != nil {
 				return err
 			}
-			if err == nil {
-				backup, n = b, len(v.Accounts())
-				v.Close()
-				break
+		}
+		if backup, n, err = newestThatOpens(path, pw, opts); err != nil {
+			return err
+		}
+		if backup == "" && pw == nil {
+			if pw, err = readPassword(env, g, "Vault password: ", false); err != nil {
+				if errors.Is(err, errNoTerminal) {
+					return usagef("the keychain does not hold the key: pass --password-stdin and the vault password on standard input")
+				}
+				return err
+			}
+			if backup, n, err = newestThatOpens(path, pw, opts); err != nil {
+				return err
 			}
 		}
 		if backup == "" {
-			return fmt.Errorf("no backup in %s opens", vault.BackupDir(path))
+			return fmt.Errorf("no backup in %s opens with the keychain key or this password (wrong password?)", vault.BackupDir(path))
 		}
 	}
-	kept, err := vault.RestoreBackup(path, backup)
+	kept, err := vault.RestoreBackup(path, backup, opts)
 	if err != nil {
 		return err
 	}
@@ -91,6 +126,24 @@ func runRestore(env *Env, g *Globals, args []string) error {
 		fmt.Fprintf(env.Stderr, "the replaced file is kept as %s\n", kept)
 	}
 	return nil
+}
+
+// newestThatOpens returns the newest backup of the vault at path that opens
+// with the keychain key or pw, and how many accounts it holds; "" if none.
+func newestThatOpens(path string, pw []byte, opts vault.Options) (string, int, error) {
+	list, err := vault.BackupList(path, pw, opts)
+	if err != nil {
+		return "", 0, err
+	}
+	if len(list) == 0 {
+		return "", 0, fmt.Errorf("there are no backups in %s", vault.BackupDir(path))
+	}
+	for _, b := range list {
+		if b.Accounts >= 0 {
+			return b.Path, b.Accounts, nil
+		}
+	}
+	return "", 0, nil
 }
 
 // openFile opens a vault file with the keychain key, else the password
@@ -116,9 +169,4 @@ func openFile(env *Env, g *Globals, path string, pw *[]byte) (*vault.Vault, erro
 		}
 	}
 	return vault.Unlock(path, p, opts)
-}
-
-func isUsage(err error) bool {
-	var ue *usageError
-	return errors.As(err, &ue)
 }

@@ -53,7 +53,11 @@ func runPasswd(env *Env, g *Globals, args []string) error {
 		fmt.Fprintf(env.Stderr, "re-encrypted %d %s with the new password\n", n, plural(n, "backup", "backups"))
 	}
 	for _, f := range res.Removed {
-		fmt.Fprintf(env.Stderr, "removed %s: it is damaged or belongs to another vault, so it could not be re-encrypted\n", f)
+		fmt.Fprintf(env.Stderr, "removed %s: it is damaged, and the old password still opened it\n", f)
+	}
+	for _, k := range res.Kept {
+		// Nothing retired opens these (see vault.PasswordChange.Kept).
+		fmt.Fprintf(env.Stderr, "kept %s as it was: %s; the old password does not open it\n", k.Path, k.Reason)
 	}
 	if kerr := v.KeychainError(); kerr != nil {
 		fmt.Fprintf(env.Stderr, "authdesk-cli: note: the new vault key is not in the keychain (%v); use the new password\n", kerr)

@@ -181,14 +181,29 @@ func (u *UI) changePassword() {
 			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, plural(n, "backup", "backups"))
 		}
 		u.toast.show(msg+".", u)
+		var notes []string
 		if len(r.res.Removed) > 0 {
-			names := make([]string, len(r.res.Removed))
-			for i, f := range r.res.Removed {
-				names[i] = filepath.Base(f)
+			notes = append(notes, fmt.Sprintf("Removed, because they are damaged and the old password still opened them: %s.", baseNames(r.res.Removed)))
+		}
+		if len(r.res.Kept) > 0 {
+			kept := make([]string, len(r.res.Kept))
+			for i, k := range r.res.Kept {
+				kept[i] = filepath.Base(k.Path) + " (" + k.Reason + ")"
 			}
-			u.showInfo("Backups removed", fmt.Sprintf("These files could not be re-encrypted (they are damaged or belong to another vault), so they were removed: %s.", strings.Join(names, ", ")))
+			notes = append(notes, fmt.Sprintf("Kept as they were, because the old password does not open them: %s.", strings.Join(kept, ", ")))
+		}
+		if len(notes) > 0 {
+			u.showInfo("Files the change could not re-encrypt", strings.Join(notes, "\n\n"))
 		}
 	})
+}
+
+func baseNames(paths []string) string {
+	names := make([]string, len(paths))
+	for i, f := range paths {
+		names[i] = filepath.Base(f)
+	}
+	return strings.Join(names, ", ")
 }
 
 func plural(n int, one, many string) string {

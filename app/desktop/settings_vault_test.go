@@ -199,7 +199,7 @@ func TestSettingsBackupsRestore(t *testing.T) {
 	if n := len(h.u.list.accounts); n != 1 {
 		t.Errorf("the list shows %d accounts, want 1", n)
 	}
-	kept, _ := filepath.Glob(path + ".damaged-*")
+	kept, _ := filepath.Glob(path + ".replaced-*") // it opened: not "damaged-"
 	if len(kept) != 1 || !strings.Contains(h.u.toast.Message(), filepath.Base(kept[0])) {
 		t.Errorf("kept %v, toast %q", kept, h.u.toast.Message())
 	}
