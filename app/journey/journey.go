@@ -14,10 +14,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"authdesk/vault"
+	"authdesk/vault/otpauth"
 	"authdesk/vault/transfer"
 )
 
@@ -147,7 +147,7 @@ func (r *Runner) firstSignIn(ctx context.Context, u User, st *Step) error {
 	}
 	r.account = vault.Account{} // a fresh setup
 	r.pendingSetup = res.Setup
-	st.Detail = "manual key " + groupKey(res.Setup.Secret)
+	st.Detail = "manual key " + otpauth.FormatKey(res.Setup.Secret)
 	return nil
 }
 
@@ -362,7 +362,7 @@ func (r *Runner) stepUp(ctx context.Context, _ User, st *Step) error {
 		return fmt.Errorf("platform answered %q, want \"mfa_setup_required\" with a new key", res.Status)
 	}
 	r.pendingSetup = res.Setup
-	st.Detail = "current code accepted; new manual key " + groupKey(res.Setup.Secret)
+	st.Detail = "current code accepted; new manual key " + otpauth.FormatKey(res.Setup.Secret)
 	return nil
 }
 
@@ -383,16 +383,4 @@ func (r *Runner) reenrol(ctx context.Context, _ User, st *Step) error {
 	}
 	st.Detail = added + "; " + st.Detail
 	return nil
-}
-
-// groupKey writes a base32 key in groups of four, as the platform shows it.
-func groupKey(s string) string {
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

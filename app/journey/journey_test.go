@@ -156,11 +156,3 @@ func TestClientErrors(t *testing.T) {
 		t.Errorf("Register with a short password: %v, want 400", err)
 	}
 }
-
-func TestGroupKey(t *testing.T) {
-	for in, want := range map[string]string{"": "", "ABCD": "ABCD", "ABCDE": "ABCD E", "ABCDEFGHIJKL": "ABCD EFGH IJKL"} {
-		if got := groupKey(in); got != want {
-			t.Errorf("groupKey(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -80,7 +80,7 @@ func manualKey(t *T) {
 	var fromQR vault.Account
 	t.step("Type the manual key as a person would (lower case, in groups)", "the typed key gives the same codes as the QR code, now and for the next steps", func() (string, error) {
 		uri, secret, _ := setupOf(setup)
-		typed := strings.ToLower(groupKey(secret))
+		typed := strings.ToLower(otpauth.FormatKey(secret))
 		key, err := vault.DecodeSecret(typed)
 		if err != nil {
 			return "", fmt.Errorf("the typed key: %w", err)

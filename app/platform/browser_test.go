@@ -146,7 +146,7 @@ func (b *browser) secureAccount(issuer, email string, now time.Time, shotName st
 	// "Trouble scanning?" reveals the same key, grouped in fours.
 	b.run(chromedp.Click(chromedp.CSS("#trouble summary")), chromedp.WaitVisible(chromedp.CSS("#manual-key")))
 	b.shot(shotName + "-manual-key")
-	if got, want := b.text("#manual-key"), groupKey(vault.EncodeSecret(acct.Secret)); got != want {
+	if got, want := b.text("#manual-key"), otpauth.FormatKey(vault.EncodeSecret(acct.Secret)); got != want {
 		b.t.Fatalf("manual key %q, want %q", got, want)
 	}
 	code, err := acct.Code(now)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"authdesk/vault/otpauth"
 )
 
 // setupOf is the Secure Your Account data for secret.
@@ -368,7 +370,7 @@ type Setup struct {
 }
 
 // GroupedSecret is the secret in groups of four, for typing by hand.
-func (s Setup) GroupedSecret() string { return groupKey(s.Secret) }
+func (s Setup) GroupedSecret() string { return otpauth.FormatKey(s.Secret) }
 
 // mfaResult is the outcome of a successful code step.
 type mfaResult struct {

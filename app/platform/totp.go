@@ -9,33 +9,17 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"fmt"
-	"strings"
+
+	"authdesk/vault/otpauth"
 )
 
 // otpauthURI builds the Key URI for issuer, account and secret. Both parts
 // of the label and the issuer parameter are percent-encoded (RFC 3986, with
 // spaces as %20, never '+'), so names with spaces, ':', '@' or '+' survive.
 func (p totpParams) otpauthURI(issuer, account, secret string) string {
-	return "otpauth://totp/" + escapeURI(issuer) + ":" + escapeURI(account) +
-		"?secret=" + secret + "&issuer=" + escapeURI(issuer) +
+	return "otpauth://totp/" + otpauth.Escape(issuer) + ":" + otpauth.Escape(account) +
+		"?secret=" + secret + "&issuer=" + otpauth.Escape(issuer) +
 		fmt.Sprintf("&algorithm=%s&digits=%d&period=%d", p.alg, p.digits, p.period)
-}
-
-// escapeURI percent-encodes every byte outside RFC 3986's unreserved set.
-func escapeURI(s string) string {
-	const hex = "0123456789ABCDEF"
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			sb.WriteByte(c)
-			continue
-		}
-		sb.WriteByte('%')
-		sb.WriteByte(hex[c>>4])
-		sb.WriteByte(hex[c&15])
-	}
-	return sb.String()
 }
 
 // qrPath is where the setup page's QR image is served.
@@ -111,16 +95,4 @@ func (p totpParams) isCode(s string) bool {
 		}
 	}
 	return true
-}
-
-// groupKey formats a base32 secret in groups of four for manual entry.
-func groupKey(s string) string {
-	var sb strings.Builder
-	for i := 0; i < len(s); i += 4 {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString(s[i:min(i+4, len(s))])
-	}
-	return sb.String()
 }

@@ -128,12 +128,6 @@ func TestCodeShapes(t *testing.T) {
 			t.Errorf("%q: totp=%v recovery=%v", tc.in, defaultTOTP.isCode(tc.in), rc)
 		}
 	}
-	if g := groupKey("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"); g != "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567" {
-		t.Fatal(g)
-	}
-	if g := groupKey("ABCDEF"); g != "ABCD EF" {
-		t.Fatal(g)
-	}
 }
 
 func TestConfigValidation(t *testing.T) {
