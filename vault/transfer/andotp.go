@@ -53,19 +53,7 @@ func readAndOTP(data []byte, pw *password) (*Result, error) {
 	if err := decodeJSON(data, &entries); err != nil {
 		return nil, fmt.Errorf("andOTP backup: %w", err)
 	}
-	res := &Result{Format: AndOTP}
-	for i, e := range entries {
-		a, why, err := e.account()
-		if err != nil {
-			return nil, fmt.Errorf("%w: andOTP entry %d (%s): %v", ErrMalformed, i+1, printable(e.Label), err)
-		}
-		if why != "" {
-			res.Skipped = append(res.Skipped, skipped("entry", i+1, title(a.Issuer, a.Name), why))
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	return res, nil
+	return convertAll(AndOTP, "andOTP", "entry", entries, andotpEntry.account, func(e andotpEntry) string { return e.Label })
 }
 
 func decryptAndOTP(data []byte, pw *password) ([]byte, error) {

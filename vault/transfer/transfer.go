@@ -413,3 +413,23 @@ func printable(s string) string {
 func skipped(kind string, n int, title, why string) string {
 	return fmt.Sprintf("skipped %s %d (%s): %s", kind, n, printable(title), why)
 }
+
+// convertAll converts the entries of an app's export in order, each a unit
+// ("entry", "service") of the app named app: an entry Authdesk cannot use
+// is skipped with its reason, a broken one fails the whole import with its
+// number and label.
+func convertAll[E any](f Format, app, unit string, entries []E, convert func(E) (vault.Account, string, error), label func(E) string) (*Result, error) {
+	res := &Result{Format: f}
+	for i, e := range entries {
+		a, why, err := convert(e)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s %s %d (%s): %v", ErrMalformed, app, unit, i+1, printable(label(e)), err)
+		}
+		if why != "" {
+			res.Skipped = append(res.Skipped, skipped(unit, i+1, title(a.Issuer, a.Name), why))
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	return res, nil
+}

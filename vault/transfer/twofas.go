@@ -73,19 +73,7 @@ func readTwoFAS(data []byte, pw *password) (*Result, error) {
 	for _, g := range f.Groups {
 		groups[g.ID] = g.Name
 	}
-	res := &Result{Format: TwoFAS}
-	for i, s := range services {
-		a, why, err := s.account(groups)
-		if err != nil {
-			return nil, fmt.Errorf("%w: 2FAS service %d (%s): %v", ErrMalformed, i+1, printable(s.Name), err)
-		}
-		if why != "" {
-			res.Skipped = append(res.Skipped, skipped("service", i+1, title(a.Issuer, a.Name), why))
-			continue
-		}
-		res.Accounts = append(res.Accounts, a)
-	}
-	return res, nil
+	return convertAll(TwoFAS, "2FAS", "service", services, func(s twofasService) (vault.Account, string, error) { return s.account(groups) }, func(s twofasService) string { return s.Name })
 }
 
 // twofasPart is one "ciphertext:salt:iv" field.
