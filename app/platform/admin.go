@@ -41,9 +41,10 @@ func (s *service) users(ctx context.Context, sess session) ([]UserSummary, error
 	return out, nil
 }
 
-// resetMFA removes a user's MFA: secret, recovery codes, remembered devices,
-// sessions and code lockout. The user sets up MFA again at the next sign-in.
-func (s *service) resetMFA(ctx context.Context, sess session, userID int64) error {
+// onCompanyUser runs fn in a transaction for an administrator acting on
+// userID, a user of the administrator's company, with that user's email;
+// what names the action in a wrapped lookup error.
+func (s *service) onCompanyUser(ctx context.Context, sess session, userID int64, what string, fn func(tx *sql.Tx, admin *user, email string) error) error {
 	admin, err := s.adminUser(ctx, sess)
 	if err != nil {
 		return err
@@ -54,8 +55,16 @@ func (s *service) resetMFA(ctx context.Context, sess session, userID int64) erro
 			return errorf(kindNotFound, "no such user in your company")
 		}
 		if err != nil {
-			return fmt.Errorf("reset MFA: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
+		return fn(tx, admin, email)
+	})
+}
+
+// resetMFA removes a user's MFA: secret, recovery codes, remembered devices,
+// sessions and code lockout. The user sets up MFA again at the next sign-in.
+func (s *service) resetMFA(ctx context.Context, sess session, userID int64) error {
+	return s.onCompanyUser(ctx, sess, userID, "reset MFA", func(tx *sql.Tx, admin *user, email string) error {
 		if err := clearCredential(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -79,18 +88,7 @@ func (s *service) resetMFA(ctx context.Context, sess session, userID int64) erro
 // unlockCodes lifts a user's code and recovery-code lockouts without
 // touching their MFA, for an owner locked out by someone else's guesses.
 func (s *service) unlockCodes(ctx context.Context, sess session, userID int64) error {
-	admin, err := s.adminUser(ctx, sess)
-	if err != nil {
-		return err
-	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		email, err := selectCompanyUserEmail(ctx, tx, userID, admin.companyID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errorf(kindNotFound, "no such user in your company")
-		}
-		if err != nil {
-			return fmt.Errorf("unlock code entry: %w", err)
-		}
+	return s.onCompanyUser(ctx, sess, userID, "unlock code entry", func(tx *sql.Tx, admin *user, email string) error {
 		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}

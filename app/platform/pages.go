@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -539,29 +540,23 @@ func (p *pages) invitePost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) resetPost(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
-		return
-	}
-	if err := p.s.svc.resetMFA(r.Context(), sessionOf(r), id); err != nil {
-		if errors.Is(err, errUnauthorized) {
-			p.next(w, r)
-			return
-		}
-		p.fail(w, r, err)
-		return
-	}
-	redirect(w, r, "/admin?n=reset")
+	p.userAction(w, r, p.s.svc.resetMFA, "/admin?n=reset")
 }
 
 func (p *pages) unlockPost(w http.ResponseWriter, r *http.Request) {
+	p.userAction(w, r, p.s.svc.unlockCodes, "/admin?n=unlocked")
+}
+
+// userAction runs an admin's action on the user named by the path's id and
+// redirects to done; a bad id is a 400, a lost admin session goes on to the
+// next step.
+func (p *pages) userAction(w http.ResponseWriter, r *http.Request, action func(context.Context, session, int64) error, done string) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
 		return
 	}
-	if err := p.s.svc.unlockCodes(r.Context(), sessionOf(r), id); err != nil {
+	if err := action(r.Context(), sessionOf(r), id); err != nil {
 		if errors.Is(err, errUnauthorized) {
 			p.next(w, r)
 			return
@@ -569,7 +564,7 @@ func (p *pages) unlockPost(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/admin?n=unlocked")
+	redirect(w, r, done)
 }
 
 func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
