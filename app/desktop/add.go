@@ -62,16 +62,7 @@ func (u *UI) scanScreen() {
 
 // openImage asks for an image file and imports its QR codes.
 func (u *UI) openImage() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil {
-			u.showError("Could not open the file", err)
-			return
-		}
-		if rc == nil {
-			return
-		}
-		u.scanReader(rc.URI().Name(), rc)
-	}, u.win)
+	d := u.fileOpen(u.scanReader)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}))
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()

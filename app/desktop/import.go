@@ -25,7 +25,15 @@ func (u *UI) importFile() {
 		return
 	}
 	u.closeOverlays()
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	d := u.fileOpen(u.importReader)
+	d.Resize(fyne.NewSize(640, 480))
+	d.Show()
+}
+
+// fileOpen makes a file-open dialog that hands the chosen file, with its
+// name, to read; a cancel does nothing and an error is shown.
+func (u *UI) fileOpen(read func(name string, rc io.ReadCloser)) *dialog.FileDialog {
+	return dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError("Could not open the file", err)
 			return
@@ -33,10 +41,8 @@ func (u *UI) importFile() {
 		if rc == nil {
 			return
 		}
-		u.importReader(rc.URI().Name(), rc)
+		read(rc.URI().Name(), rc)
 	}, u.win)
-	d.Resize(fyne.NewSize(640, 480))
-	d.Show()
 }
 
 // importReader reads a chosen or dropped file off the UI goroutine and
