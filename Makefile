@@ -82,7 +82,7 @@ bench-vault: deps deps-test
 # Our scanner vs zbarimg and ZXingReader over scanner/testdata/corpus: decode
 # rate, median wall time and peak RSS per tool.
 bench-scan: deps deps-test
-	$(GO) run ./scanner/testdata/bench -runs 5
+	$(GO) run ./scanner/internal/cmd/benchscan -runs 5
 
 # Start-up to codes (500 accounts), then idle CPU and memory shown (500
 # accounts), hidden in the tray and locked, each beside an empty stock-Fyne

@@ -10,7 +10,7 @@ import (
 )
 
 // corpusEntry is one line of testdata/corpus/manifest.json, written by
-// testdata/gen (go run ./scanner/testdata/gen regenerates the corpus).
+// internal/cmd/gencorpus (go run ./scanner/internal/cmd/gencorpus regenerates the corpus).
 type corpusEntry struct {
 	File       string   `json:"file"`
 	Categories []string `json:"categories"`
@@ -40,7 +40,7 @@ func loadCorpus(t testing.TB, dir string) []corpusEntry {
 func TestCorpus(t *testing.T) {
 	dir := filepath.Join("testdata", "corpus")
 	if d := os.Getenv("AUTHDESK_SCAN_CORPUS"); d != "" {
-		dir = d // a bigger corpus from testdata/gen -out
+		dir = d // a bigger corpus from internal/cmd/gencorpus -out
 	}
 	es := loadCorpus(t, dir)
 	have := map[string]bool{}

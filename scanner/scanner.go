@@ -1,13 +1,13 @@
-// Package scanner turns pixels into QR code payloads: image files and bytes,
-// the image on the system clipboard, and captures of every display.
+// Package scanner turns pixels into QR code payloads: image files, encoded
+// image bytes and decoded images. Package scanner/capture gets the pixels
+// from the system clipboard and from captures of every display.
 //
 // Every entry point returns all payloads found, deduplicated, in reading
 // order (rows of codes from top to bottom, left to right within a row).
 // Callers branch on the sentinel errors: ErrNoQRCode when the pixels were
 // fine but held no readable code, ErrUnsupportedImage for bytes that are not
 // a decodable image, ErrImageTooLarge for images over MaxPixels (checked from
-// the header before any pixel memory is allocated), ErrScreenUnavailable and
-// ErrClipboardNoImage when the desktop cannot give us pixels.
+// the header before any pixel memory is allocated).
 //
 // How it reads: the image is converted once to an 8-bit grey buffer (PNG is
 // inflated straight to grey, JPEG decoded without its chroma by
@@ -46,10 +46,6 @@ var (
 	ErrUnsupportedImage = errors.New("unsupported or corrupt image")
 	// ErrImageTooLarge means the image header claims more than MaxPixels pixels.
 	ErrImageTooLarge = errors.New("image too large")
-	// ErrScreenUnavailable means no display could be captured; the message says what to do instead.
-	ErrScreenUnavailable = errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")
-	// ErrClipboardNoImage means the system clipboard holds no image.
-	ErrClipboardNoImage = errors.New("no image on the clipboard: copy a screenshot (PrtScn) or open an image file instead")
 )
 
 // MaxPixels is the largest image accepted: three 4K displays side by side
@@ -139,7 +135,7 @@ func jpegGrey(b []byte, maxPixels int64) (g *grey) {
 
 // File reads the image file at path and returns its QR payloads.
 func File(path string) ([]string, error) {
-	b, err := readFile(path)
+	b, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +146,10 @@ func File(path string) ([]string, error) {
 	return out, nil
 }
 
-// readFile reads at most MaxFileSize bytes of path.
-func readFile(path string) ([]byte, error) {
+// ReadFile reads the image file at path for File, Bytes or Decode, refusing
+// directories and files over MaxFileSize. Every caller that takes an image
+// file from a user reads it here.
+func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open image: %w", err)
@@ -167,15 +165,29 @@ func readFile(path string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w: %d bytes, the limit is %d", path, ErrImageTooLarge, st.Size(), MaxFileSize)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b, err := Read(f)
 	if err != nil {
 		return nil, fmt.Errorf("read image %s: %w", path, err)
 	}
+	return b, nil
+}
+
+// Read reads an image from r (a pipe, a dropped file, standard input), at
+// most MaxFileSize bytes: more is ErrImageTooLarge.
+func Read(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
 	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w: over %d bytes", path, ErrImageTooLarge, MaxFileSize)
+		return nil, fmt.Errorf("%w: over %d bytes", ErrImageTooLarge, MaxFileSize)
 	}
 	return b, nil
 }
+
+// Decode decodes an encoded image for callers that need its pixels (a
+// screenshot to crop or show), with the same MaxPixels check as Bytes.
+func Decode(b []byte) (image.Image, error) { return decodeImage(b, MaxPixels) }
 
 // decodeImage decodes b after checking its header: nothing is allocated
 // for the pixels of an image whose header claims more than maxPixels.

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"authdesk/scanner"
+	"authdesk/scanner/capture"
 )
 
 func init() {
@@ -49,13 +49,13 @@ func runScan(env *Env, g *Globals, args []string) error {
 	}
 	switch {
 	case *screen:
-		out, err := scanner.Screen()
+		out, err := capture.Screen()
 		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
 			return err
 		}
 		emit(out)
 	case *clip:
-		out, err := scanner.Clipboard()
+		out, err := capture.Clipboard()
 		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
 			return err
 		}
@@ -89,12 +89,9 @@ func scanInput(env *Env, name string) ([]string, error) {
 	if name != "-" {
 		return scanner.File(name)
 	}
-	b, err := io.ReadAll(io.LimitReader(env.stdin(), scanner.MaxFileSize+1))
+	b, err := scanner.Read(env.stdin())
 	if err != nil {
-		return nil, fmt.Errorf("read standard input: %w", err)
-	}
-	if len(b) > scanner.MaxFileSize {
-		return nil, fmt.Errorf("standard input: %w: over %d bytes", scanner.ErrImageTooLarge, scanner.MaxFileSize)
+		return nil, fmt.Errorf("standard input: %w", err)
 	}
 	out, err := scanner.Bytes(b)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"authdesk/app"
+	"authdesk/app/desktop"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
 )
@@ -28,11 +28,11 @@ func main() {
 		}
 		*path = p
 	}
-	cfg := app.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}}
+	cfg := desktop.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}}
 	if os.Getenv("AUTHDESK_TRACE") != "" {
 		cfg.Trace = os.Stderr
 	}
 	a := fyneapp.NewWithID("io.authdesk.app")
-	a.SetIcon(app.Icon)
-	app.New(a, a.NewWindow(app.Title), cfg).ShowAndRun()
+	a.SetIcon(desktop.Icon)
+	desktop.New(a, a.NewWindow(desktop.Title), cfg).ShowAndRun()
 }

@@ -1,4 +1,4 @@
-package app
+package desktop
 
 import (
 	"time"
@@ -17,13 +17,17 @@ import (
 func background[T any](u *UI, work func() T, done func(T)) {
 	u.cfg.Go(func() {
 		r := work()
-		fyne.Do(func() { done(r) })
+		onUI(func() { done(r) })
 	})
 }
 
+// onUI runs f on the UI goroutine; a goroutine that is not the UI's calls
+// this, never fyne.Do directly.
+func onUI(f func()) { fyne.Do(f) }
+
 // later runs f on the UI goroutine after d.
 func (u *UI) later(d time.Duration, f func()) {
-	u.cfg.AfterFunc(d, func() { fyne.Do(f) })
+	u.cfg.AfterFunc(d, func() { onUI(f) })
 }
 
 // busy shows a progress dialog titled msg if the work it guards takes more

@@ -4,8 +4,8 @@
 // low contrast). It writes the images and manifest.json, which lists the
 // exact payloads each image must yield.
 //
-//	go run ./scanner/testdata/gen                       # the committed corpus
-//	go run ./scanner/testdata/gen -out /tmp/corpus -seed 7 -variants 3   # a bigger one for the benchmark
+//	go run ./scanner/internal/cmd/gencorpus                       # the committed corpus
+//	go run ./scanner/internal/cmd/gencorpus -out /tmp/corpus -seed 7 -variants 3   # a bigger one for the benchmark
 //
 // Needs /usr/bin/chromium and ImageMagick's convert.
 package main

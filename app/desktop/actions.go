@@ -1,16 +1,12 @@
-package app
+package desktop
 
 import (
 	"fmt"
-	"image/color"
-	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/vault"
@@ -21,7 +17,7 @@ import (
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
 	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP} {
-		s := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+		s := &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.CopySelected() })
@@ -55,7 +51,7 @@ func (u *UI) installShortcuts() {
 }
 
 // windowShortcut runs Ctrl+N, Ctrl+F or Ctrl+L; it reports whether s was one.
-func (u *UI) windowShortcut(s *desktop.CustomShortcut) bool {
+func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 	if s.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
 	}
@@ -158,63 +154,4 @@ func (u *UI) showInfo(title, msg string) {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	dialog.NewCustom(title, "OK", container.New(&widthLayout{width: 380}, l), u.win).Show()
-}
-
-// toast is a short message floating at the bottom of the window.
-type toast struct {
-	overlay *fyne.Container
-	text    *canvas.Text
-	bg      *canvas.Rectangle
-	gen     int
-}
-
-func newToast() *toast {
-	t := &toast{text: canvas.NewText("", color.White), bg: canvas.NewRectangle(color.NRGBA{0x20, 0x22, 0x28, 0xee})}
-	t.text.TextSize = 14
-	t.bg.CornerRadius = 8
-	pill := container.NewStack(t.bg, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), t.text))
-	t.overlay = container.NewVBox(layout.NewSpacer(), container.NewCenter(pill), spacer(0, 24))
-	t.overlay.Hide()
-	return t
-}
-
-// show displays msg for three seconds.
-func (t *toast) show(msg string, u *UI) {
-	t.gen++
-	gen := t.gen
-	t.text.Text = msg
-	t.text.Refresh()
-	t.overlay.Show()
-	t.overlay.Refresh()
-	u.later(3*time.Second, func() {
-		if t.gen == gen {
-			t.overlay.Hide()
-		}
-	})
-}
-
-// Message returns the toast text, or "" when hidden.
-func (t *toast) Message() string {
-	if !t.overlay.Visible() {
-		return ""
-	}
-	return t.text.Text
-}
-
-func spacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
-}
-
-// newCustom is a dialog with the given buttons.
-func newCustom(title string, content fyne.CanvasObject, buttons []fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
-	d := dialog.NewCustomWithoutButtons(title, content, w)
-	d.SetButtons(buttons)
-	return d
-}
-
-// customShortcut is Ctrl (Cmd on macOS) + k.
-func customShortcut(k fyne.KeyName) *desktop.CustomShortcut {
-	return &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 }

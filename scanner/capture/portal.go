@@ -1,4 +1,4 @@
-package scanner
+package capture
 
 import (
 	"crypto/rand"
@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"authdesk/scanner"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -108,12 +110,12 @@ func portalResult(body []any) (image.Image, error) {
 	if err != nil || u.Scheme != "file" || u.Path == "" {
 		return nil, fmt.Errorf("the portal answered with %q, not a file URI", uri)
 	}
-	b, err := readFile(u.Path)
+	b, err := scanner.ReadFile(u.Path)
 	_ = os.Remove(u.Path)
 	if err != nil {
 		return nil, err
 	}
-	g, err := decodeImage(b, MaxPixels)
+	g, err := scanner.Decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("portal screenshot: %w", err)
 	}

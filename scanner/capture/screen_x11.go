@@ -1,6 +1,6 @@
 //go:build linux || freebsd || openbsd || netbsd
 
-package scanner
+package capture
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"io"
 	"log"
 	"sync"
+
+	"authdesk/scanner"
 
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xinerama"
@@ -58,8 +60,8 @@ func xGetImageCapture(display string) (imgs []image.Image, err error) {
 	}
 	lsb := setup.ImageByteOrder == xproto.ImageOrderLSBFirst
 	for _, r := range rects {
-		if int64(r.Dx())*int64(r.Dy()) > MaxPixels {
-			return nil, fmt.Errorf("an X screen of %d×%d: %w", r.Dx(), r.Dy(), ErrImageTooLarge)
+		if int64(r.Dx())*int64(r.Dy()) > scanner.MaxPixels {
+			return nil, fmt.Errorf("an X screen of %d×%d: %w", r.Dx(), r.Dy(), scanner.ErrImageTooLarge)
 		}
 		img := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 		const band = 128

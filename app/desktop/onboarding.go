@@ -1,11 +1,10 @@
-package app
+package desktop
 
 import (
 	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -27,56 +26,6 @@ func (u *UI) showMessage(msg string, busy bool) {
 		objs = append(objs, widget.NewProgressBarInfinite())
 	}
 	u.setScreen(centred(container.NewVBox(objs...)))
-}
-
-// centred places o in the middle of the window at a comfortable width.
-func centred(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewCenter(container.New(&widthLayout{width: 400}, o))
-}
-
-// widthLayout gives its objects a fixed width and their minimum height.
-type widthLayout struct{ width float32 }
-
-func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
-
-func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		// Wrapped labels measure their height at their current width: give
-		// them the final width first.
-		if o.Size().Width != l.width {
-			o.Resize(fyne.NewSize(l.width, max(o.Size().Height, 1)))
-		}
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(l.width, h)
-}
-
-// heading is a large bold title line.
-func heading(s string) fyne.CanvasObject {
-	t := canvas.NewText(s, theme.Color(theme.ColorNameForeground))
-	t.TextSize = 22
-	t.TextStyle.Bold = true
-	t.Alignment = fyne.TextAlignCenter
-	return t
-}
-
-func logo() fyne.CanvasObject {
-	img := canvas.NewImageFromResource(Icon)
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(72, 72))
-	return img
-}
-
-func wrapped(s string) *widget.Label {
-	l := widget.NewLabel(s)
-	l.Wrapping = fyne.TextWrapWord
-	return l
 }
 
 // setupScreen creates the vault on first run.
@@ -216,17 +165,4 @@ func (u *UI) unlockVault() {
 			u.screen.Refresh()
 		}
 	})
-}
-
-// dimText is secondary text in the placeholder colour: readable, but quieter
-// than a label. Long text wraps, short text is truncated.
-func dimText(s string, wrap bool) *widget.RichText {
-	t := widget.NewRichText(&widget.TextSegment{Text: s,
-		Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText}})
-	if wrap {
-		t.Wrapping = fyne.TextWrapWord
-	} else {
-		t.Truncation = fyne.TextTruncateEllipsis
-	}
-	return t
 }

@@ -1,4 +1,8 @@
-package scanner
+// Package capture gets QR payloads from what the desktop shows: captures of
+// every display (X11, Windows, macOS directly; Wayland through the
+// xdg-desktop-portal) and the image on the system clipboard. Package scanner
+// reads the pixels; this package only fetches them.
+package capture
 
 import (
 	"errors"
@@ -8,7 +12,16 @@ import (
 	"runtime"
 	"strings"
 
+	"authdesk/scanner"
+
 	"github.com/kbinani/screenshot"
+)
+
+var (
+	// ErrScreenUnavailable means no display could be captured; the message says what to do instead.
+	ErrScreenUnavailable = errors.New("screen capture unavailable: open a screenshot file or paste one from the clipboard instead")
+	// ErrClipboardNoImage means the system clipboard holds no image.
+	ErrClipboardNoImage = errors.New("no image on the clipboard: copy a screenshot (PrtScn) or open an image file instead")
 )
 
 // Screen captures every display and returns the QR payloads found on them,
@@ -25,8 +38,8 @@ func Screen() ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, img := range shots {
-		found, err := Image(img)
-		if err != nil && !errors.Is(err, ErrNoQRCode) {
+		found, err := scanner.Image(img)
+		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
 			return nil, err
 		}
 		for _, p := range found {
@@ -37,7 +50,7 @@ func Screen() ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, ErrNoQRCode
+		return nil, scanner.ErrNoQRCode
 	}
 	return out, nil
 }
@@ -100,8 +113,8 @@ func x11Capture() (imgs []image.Image, err error) {
 		if b.Empty() {
 			continue
 		}
-		if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
-			return nil, fmt.Errorf("display %d is %d×%d: %w", i, b.Dx(), b.Dy(), ErrImageTooLarge)
+		if int64(b.Dx())*int64(b.Dy()) > scanner.MaxPixels {
+			return nil, fmt.Errorf("display %d is %d×%d: %w", i, b.Dx(), b.Dy(), scanner.ErrImageTooLarge)
 		}
 		img, err := screenshot.CaptureRect(b)
 		if err != nil {

@@ -1,9 +1,9 @@
 // Command bench compares authdesk-cli scan with zbarimg (zbar-tools) and
 // ZXingReader (zxing-cpp-tools) on a screenshot corpus written by
-// ../gen: decode rate, median wall time and peak RSS per tool, overall and
+// ../gencorpus: decode rate, median wall time and peak RSS per tool, overall and
 // per screen size, and the decode rate per category.
 //
-//	go run ./scanner/testdata/bench [-corpus DIR] [-runs N]
+//	go run ./scanner/internal/cmd/benchscan [-corpus DIR] [-runs N]
 //
 // Each file is run -runs times per tool, tools interleaved so they share
 // the machine's state; a file counts as decoded when the tool printed

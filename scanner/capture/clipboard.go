@@ -1,4 +1,4 @@
-package scanner
+package capture
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"authdesk/scanner"
 )
 
 // Clipboard returns the QR payloads in the image on the system clipboard
@@ -24,7 +26,7 @@ func Clipboard() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := Bytes(b)
+	out, err := scanner.Bytes(b)
 	if err != nil {
 		return nil, fmt.Errorf("clipboard image: %w", err)
 	}
@@ -112,7 +114,7 @@ func runTool(path string, args ...string) ([]byte, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
 	var out limitedBuffer
-	out.limit = MaxFileSize
+	out.limit = scanner.MaxFileSize
 	var stderr bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &stderr
@@ -126,7 +128,7 @@ func runTool(path string, args ...string) ([]byte, error) {
 		return nil, err
 	}
 	if out.over {
-		return nil, fmt.Errorf("%w: clipboard holds over %d bytes", ErrImageTooLarge, MaxFileSize)
+		return nil, fmt.Errorf("%w: clipboard holds over %d bytes", scanner.ErrImageTooLarge, scanner.MaxFileSize)
 	}
 	return out.Bytes(), nil
 }

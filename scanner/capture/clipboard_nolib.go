@@ -1,6 +1,6 @@
 //go:build !((cgo && (linux || darwin || freebsd)) || windows)
 
-package scanner
+package capture
 
 import "errors"
 

@@ -1,4 +1,4 @@
-package scanner
+package capture
 
 import (
 	"errors"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"authdesk/scanner"
 
 	"github.com/godbus/dbus/v5"
 	qrcode "github.com/skip2/go-qrcode"
@@ -89,7 +91,7 @@ func TestScreenX11(t *testing.T) {
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, ErrNoQRCode) {
+		if !errors.Is(err, scanner.ErrNoQRCode) {
 			t.Fatalf("Screen: %v", err)
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -141,7 +143,7 @@ func TestClipboard(t *testing.T) {
 			if err != nil {
 				t.Fatalf("clipboardImage: %v", err)
 			}
-			got, err := Bytes(b)
+			got, err := scanner.Bytes(b)
 			if err != nil {
 				t.Fatalf("Bytes: %v", err)
 			}
@@ -255,7 +257,7 @@ func TestPortalScreenshot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("portalScreenshot: %v", err)
 	}
-	got, err := Image(img)
+	got, err := scanner.Image(img)
 	if err != nil || !slices.Equal(got, []string{payload}) {
 		t.Fatalf("Image = %q, %v", got, err)
 	}

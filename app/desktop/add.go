@@ -1,4 +1,4 @@
-package app
+package desktop
 
 import (
 	"errors"
@@ -21,9 +21,6 @@ import (
 	"authdesk/vault/migration"
 	"authdesk/vault/otpauth"
 )
-
-// maxImageFile caps what Open image… and drag-and-drop read into memory.
-const maxImageFile = 32 << 20
 
 // ShowAddChooser shows the ways to add an account (Ctrl+N).
 func (u *UI) ShowAddChooser() {
@@ -100,12 +97,9 @@ func (u *UI) scanReader(name string, rc io.ReadCloser) {
 	done := u.busy("Reading " + name + "…")
 	background(u, func() scanResult {
 		defer rc.Close()
-		b, err := io.ReadAll(io.LimitReader(rc, maxImageFile+1))
+		b, err := scanner.Read(rc)
 		if err != nil {
 			return scanResult{err: fmt.Errorf("read %s: %w", name, err)}
-		}
-		if len(b) > maxImageFile {
-			return scanResult{err: fmt.Errorf("%s: %w", name, scanner.ErrImageTooLarge)}
 		}
 		p, err := u.cfg.Scanner.Bytes(b)
 		return scanResult{p, err}

@@ -1,4 +1,4 @@
-// Package app is Authdesk's desktop user interface, built with Fyne.
+// Package desktop is Authdesk's desktop user interface, built with Fyne.
 //
 // New builds the UI for one window; it takes the Fyne app and window, the
 // vault path and everything slow or stateful as injectable parts (clock,
@@ -6,7 +6,7 @@
 // screen deterministically with fyne.io/fyne/v2/test. The vault, scanner and
 // keychain packages know nothing of Fyne: this package is a thin layer over
 // them.
-package app
+package desktop
 
 import (
 	"errors"
@@ -17,10 +17,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/scanner"
+	"authdesk/scanner/capture"
 	"authdesk/vault"
 )
 
@@ -46,10 +47,10 @@ func (SystemScanner) File(path string) ([]string, error) { return scanner.File(p
 func (SystemScanner) Bytes(b []byte) ([]string, error) { return scanner.Bytes(b) }
 
 // Clipboard returns the QR payloads in the image on the system clipboard.
-func (SystemScanner) Clipboard() ([]string, error) { return scanner.Clipboard() }
+func (SystemScanner) Clipboard() ([]string, error) { return capture.Clipboard() }
 
 // Screen returns the QR payloads on every display.
-func (SystemScanner) Screen() ([]string, error) { return scanner.Screen() }
+func (SystemScanner) Screen() ([]string, error) { return capture.Screen() }
 
 // Config holds what the UI needs from outside. Zero fields get real defaults.
 type Config struct {
@@ -206,7 +207,7 @@ func (u *UI) ShowAndRun() {
 	debug.SetGCPercent(50)
 	u.steadyGC = true
 	u.Start()
-	if _, tray := u.app.(desktop.App); !(tray && u.prefs.StartMinimised()) {
+	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
 	}
 	u.app.Run()
@@ -251,7 +252,7 @@ func (u *UI) ticker() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		fyne.Do(u.Tick)
+		onUI(u.Tick)
 		select {
 		case <-t.C:
 		case <-u.quit:
@@ -305,10 +306,10 @@ func newActivityArea(content fyne.CanvasObject, onMove func()) *activityArea {
 }
 
 // MouseIn counts as activity.
-func (a *activityArea) MouseIn(*desktop.MouseEvent) { a.onMove() }
+func (a *activityArea) MouseIn(*fynedesktop.MouseEvent) { a.onMove() }
 
 // MouseMoved counts as activity.
-func (a *activityArea) MouseMoved(*desktop.MouseEvent) { a.onMove() }
+func (a *activityArea) MouseMoved(*fynedesktop.MouseEvent) { a.onMove() }
 
 // MouseOut does nothing.
 func (a *activityArea) MouseOut() {}

@@ -1,4 +1,4 @@
-package app
+package desktop
 
 import (
 	"cmp"
@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -105,7 +105,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 	}
 	if u.cfg.Trace != nil && !u.traced {
 		u.traced = true
-		fyne.Do(func() { fmt.Fprintf(u.cfg.Trace, "authdesk: codes shown: %d accounts\n", len(c.accounts)) })
+		onUI(func() { fmt.Fprintf(u.cfg.Trace, "authdesk: codes shown: %d accounts\n", len(c.accounts)) })
 	}
 }
 
@@ -245,7 +245,7 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 			e.u.Paste()
 			return
 		}
-	case *desktop.CustomShortcut:
+	case *fynedesktop.CustomShortcut:
 		if e.u.windowShortcut(s) {
 			return
 		}
@@ -529,14 +529,14 @@ func (rr *rowRenderer) Destroy()                     {}
 // MouseIn highlights the row and counts as activity for the idle auto-lock.
 // (Being hoverable, the row takes the pointer from the list item, which would
 // otherwise draw the highlight.)
-func (r *codeRow) MouseIn(*desktop.MouseEvent) {
+func (r *codeRow) MouseIn(*fynedesktop.MouseEvent) {
 	r.u.touch()
 	r.hover.Show()
 	r.hover.Refresh()
 }
 
 // MouseMoved counts as activity for the idle auto-lock.
-func (r *codeRow) MouseMoved(*desktop.MouseEvent) { r.u.touch() }
+func (r *codeRow) MouseMoved(*fynedesktop.MouseEvent) { r.u.touch() }
 
 // MouseOut removes the highlight.
 func (r *codeRow) MouseOut() {
@@ -560,7 +560,7 @@ func newTapArea(f func()) *tapArea {
 func (t *tapArea) Tapped(*fyne.PointEvent) { t.onTap() }
 
 // Cursor shows a pointing hand over the code.
-func (t *tapArea) Cursor() desktop.Cursor { return desktop.PointerCursor }
+func (t *tapArea) Cursor() fynedesktop.Cursor { return fynedesktop.PointerCursor }
 
 // CreateRenderer draws nothing.
 func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {

@@ -1,4 +1,4 @@
-package app
+package desktop
 
 import (
 	"bytes"
@@ -165,7 +165,7 @@ func (t *platformTester) walk() {
 		// The platform checks codes against the real time, whatever its
 		// test clock says, so the journey's codes use the real time too.
 		Now:    time.Now,
-		Report: func(s journey.Step) { fyne.Do(func() { t.showStep(s) }) },
+		Report: func(s journey.Step) { onUI(func() { t.showStep(s) }) },
 	}
 	user := journey.NewUser()
 	t.status.SetText(fmt.Sprintf("Walking the journey as %s (password %q)…", user.Email, user.Password))

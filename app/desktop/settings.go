@@ -1,18 +1,13 @@
-package app
+package desktop
 
 import (
 	"fmt"
-	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"authdesk/assets"
 )
 
 // Preference keys.
@@ -139,90 +134,4 @@ func (u *UI) ShowSettings() {
 		widget.NewFormItem("", s.minimised),
 	)
 	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, kl)), u.win).Show()
-}
-
-// applyTheme sets the theme the user chose.
-func (u *UI) applyTheme() {
-	t := &authTheme{}
-	switch u.prefs.Theme() {
-	case "light":
-		t.variant, t.forced = theme.VariantLight, true
-	case "dark":
-		t.variant, t.forced = theme.VariantDark, true
-	}
-	u.app.Settings().SetTheme(t)
-}
-
-// authTheme is Fyne's default theme with Authdesk's colours and an optional
-// forced light or dark variant.
-type authTheme struct {
-	variant fyne.ThemeVariant
-	forced  bool
-}
-
-var (
-	brandLight = color.NRGBA{0x3b, 0x5b, 0xdb, 0xff}
-	brandDark  = color.NRGBA{0x5c, 0x7c, 0xfa, 0xff}
-)
-
-func (t *authTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if t.forced {
-		v = t.variant
-	}
-	switch n {
-	case theme.ColorNamePrimary:
-		if v == theme.VariantDark {
-			return brandDark
-		}
-		return brandLight
-	case theme.ColorNameSelection:
-		if v == theme.VariantDark {
-			return color.NRGBA{0x74, 0x8f, 0xfc, 0x30}
-		}
-		return color.NRGBA{0x3b, 0x5b, 0xdb, 0x1c}
-	case theme.ColorNameForeground:
-		// Fyne's light text is mid grey (#565656): codes read better darker.
-		if v != theme.VariantDark {
-			return color.NRGBA{0x24, 0x24, 0x26, 0xff}
-		}
-	case theme.ColorNameWarning, theme.ColorNameError:
-		// Fyne's light orange and red are hard to read as text on white
-		// (2.2:1 and 3.7:1); these reach 4.5:1.
-		if v != theme.VariantDark {
-			if n == theme.ColorNameWarning {
-				return color.NRGBA{0xb4, 0x5d, 0x00, 0xff}
-			}
-			return color.NRGBA{0xc6, 0x28, 0x28, 0xff}
-		}
-	case theme.ColorNamePlaceHolder:
-		// Secondary text (account names, next codes) too: Fyne's #888 on
-		// white is below 4.5:1 contrast.
-		if v != theme.VariantDark {
-			return color.NRGBA{0x6a, 0x6a, 0x6e, 0xff}
-		}
-	}
-	return theme.DefaultTheme().Color(n, v)
-}
-
-func (t *authTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
-func (t *authTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
-func (t *authTheme) Size(n fyne.ThemeSizeName) float32       { return theme.DefaultTheme().Size(n) }
-
-// Icon is Authdesk's application icon.
-var Icon = fyne.NewStaticResource("icon-128.png", assets.Icon128PNG)
-
-var lockIcon = theme.NewThemedResource(fyne.NewStaticResource("lock.svg", assets.LockSVG))
-
-// installTray adds the system tray menu where the desktop has one.
-func (u *UI) installTray() {
-	desk, ok := u.app.(desktop.App)
-	if !ok {
-		return
-	}
-	show := func() { u.win.Show(); u.win.RequestFocus() }
-	desk.SetSystemTrayMenu(fyne.NewMenu(Title,
-		fyne.NewMenuItem("Show", show),
-		fyne.NewMenuItem("Lock", u.Lock),
-	))
-	desk.SetSystemTrayIcon(Icon)
 }

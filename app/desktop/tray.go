@@ -1,0 +1,20 @@
+package desktop
+
+import (
+	"fyne.io/fyne/v2"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+)
+
+// installTray adds the system tray menu where the desktop has one.
+func (u *UI) installTray() {
+	desk, ok := u.app.(fynedesktop.App)
+	if !ok {
+		return
+	}
+	show := func() { u.win.Show(); u.win.RequestFocus() }
+	desk.SetSystemTrayMenu(fyne.NewMenu(Title,
+		fyne.NewMenuItem("Show", show),
+		fyne.NewMenuItem("Lock", u.Lock),
+	))
+	desk.SetSystemTrayIcon(Icon)
+}

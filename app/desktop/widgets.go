@@ -1,0 +1,139 @@
+package desktop
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Small building blocks shared by the screens.
+
+// centred places o in the middle of the window at a comfortable width.
+func centred(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewCenter(container.New(&widthLayout{width: 400}, o))
+}
+
+// widthLayout gives its objects a fixed width and their minimum height.
+type widthLayout struct{ width float32 }
+
+func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		// Wrapped labels measure their height at their current width: give
+		// them the final width first.
+		if o.Size().Width != l.width {
+			o.Resize(fyne.NewSize(l.width, max(o.Size().Height, 1)))
+		}
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(l.width, h)
+}
+
+// heading is a large bold title line.
+func heading(s string) fyne.CanvasObject {
+	t := canvas.NewText(s, theme.Color(theme.ColorNameForeground))
+	t.TextSize = 22
+	t.TextStyle.Bold = true
+	t.Alignment = fyne.TextAlignCenter
+	return t
+}
+
+func logo() fyne.CanvasObject {
+	img := canvas.NewImageFromResource(Icon)
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(72, 72))
+	return img
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// dimText is secondary text in the placeholder colour: readable, but quieter
+// than a label. Long text wraps, short text is truncated.
+func dimText(s string, wrap bool) *widget.RichText {
+	t := widget.NewRichText(&widget.TextSegment{Text: s,
+		Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText}})
+	if wrap {
+		t.Wrapping = fyne.TextWrapWord
+	} else {
+		t.Truncation = fyne.TextTruncateEllipsis
+	}
+	return t
+}
+
+// toast is a short message floating at the bottom of the window.
+type toast struct {
+	overlay *fyne.Container
+	text    *canvas.Text
+	bg      *canvas.Rectangle
+	gen     int
+}
+
+func newToast() *toast {
+	t := &toast{text: canvas.NewText("", color.White), bg: canvas.NewRectangle(color.NRGBA{0x20, 0x22, 0x28, 0xee})}
+	t.text.TextSize = 14
+	t.bg.CornerRadius = 8
+	pill := container.NewStack(t.bg, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), t.text))
+	t.overlay = container.NewVBox(layout.NewSpacer(), container.NewCenter(pill), spacer(0, 24))
+	t.overlay.Hide()
+	return t
+}
+
+// show displays msg for three seconds.
+func (t *toast) show(msg string, u *UI) {
+	t.gen++
+	gen := t.gen
+	t.text.Text = msg
+	t.text.Refresh()
+	t.overlay.Show()
+	t.overlay.Refresh()
+	u.later(3*time.Second, func() {
+		if t.gen == gen {
+			t.overlay.Hide()
+		}
+	})
+}
+
+// Message returns the toast text, or "" when hidden.
+func (t *toast) Message() string {
+	if !t.overlay.Visible() {
+		return ""
+	}
+	return t.text.Text
+}
+
+func spacer(w, h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(w, h))
+	return r
+}
+
+// newCustom is a dialog with the given buttons.
+func newCustom(title string, content fyne.CanvasObject, buttons []fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
+	d := dialog.NewCustomWithoutButtons(title, content, w)
+	d.SetButtons(buttons)
+	return d
+}
+
+// customShortcut is Ctrl (Cmd on macOS) + k.
+func customShortcut(k fyne.KeyName) *fynedesktop.CustomShortcut {
+	return &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
+}
