@@ -121,25 +121,25 @@ func (p *probe) wakesBetween(from, to time.Time) int {
 	return n
 }
 
-// next returns the next stdout line starting with prefix's word, and its
-// number.
+// next returns the number on fyneprobe's next stdout line, which must be
+// "WORD NUMBER".
 func (p *probe) next(t *testing.T, word string) int64 {
 	t.Helper()
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case l := <-p.lines:
-			if f := strings.Fields(l); len(f) == 2 && f[0] == word {
-				n, err := strconv.ParseInt(f[1], 10, 64)
-				if err != nil {
-					t.Fatalf("fyneprobe said %q", l)
-				}
-				return n
-			}
-		case <-timeout:
-			t.Fatalf("fyneprobe did not report %q within 5 s", word)
+	select {
+	case l := <-p.lines:
+		f := strings.Fields(l)
+		if len(f) != 2 || f[0] != word {
+			t.Fatalf("fyneprobe said %q, want %q", l, word+" ...")
 		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			t.Fatalf("fyneprobe said %q", l)
+		}
+		return n
+	case <-time.After(5 * time.Second):
+		t.Fatalf("fyneprobe did not report %q within 5 s", word)
 	}
+	return 0
 }
 
 func (p *probe) send(t *testing.T, cmd string) {
@@ -257,5 +257,6 @@ func TestIdleLoop(t *testing.T) {
 	// A focused entry: its cursor blinks, an animation, so the loop runs
 	// at 60 Hz.
 	p.send(t, "focus")
+	p.next(t, "focused")
 	t.Run("key to focused entry", func(t *testing.T) { key(t, "entry") })
 }

@@ -7,7 +7,8 @@
 //
 //	do      fyne.Do from a new goroutine; prints "do NANOSECONDS" (the delay
 //	        until the func ran)
-//	focus   focuses the entry; "unfocus" unfocuses it
+//	focus   focuses the entry and prints "focused 0"; "unfocus" unfocuses
+//	        it ("unfocused 0")
 //
 // and reads "rune UNIXNANO" (a key typed with nothing focused) and "entry
 // UNIXNANO" (a key typed into the focused entry) lines.
@@ -56,9 +57,9 @@ func loop(w fyne.Window) {
 					fyne.Do(func() { out <- fmt.Sprintf("do %d", time.Since(t0)) })
 				}()
 			case "focus":
-				fyne.Do(func() { w.Canvas().Focus(entry) })
+				fyne.Do(func() { w.Canvas().Focus(entry); out <- "focused 0" })
 			case "unfocus":
-				fyne.Do(func() { w.Canvas().Unfocus() })
+				fyne.Do(func() { w.Canvas().Unfocus(); out <- "unfocused 0" })
 			}
 		}
 	}()
