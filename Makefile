@@ -78,9 +78,10 @@ deps-test:
 
 bench: bench-vault bench-scan bench-gui bench-platform
 
-# Opening and saving a 1,000-account vault, password unlock (real keychain).
+# Opening and saving a 1,000-account vault, password unlock (real keychain),
+# importing a 1,000-account Aegis export (plain, encrypted, the scrypt alone).
 bench-vault: deps deps-test
-	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/
+	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/ ./vault/transfer/
 
 # Our scanner vs zbarimg and ZXingReader over scanner/testdata/corpus: decode
 # rate, median wall time and peak RSS per tool.

@@ -134,7 +134,11 @@ func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
 // half-size copy, or confusing the multi-code detector in a grid), and the
 // search goes on with the codes found so far masked out, until a
 // full-resolution phase leaves no finder pattern unexplained.
-func decodeGrey(g *grey) []string {
+//
+// observe, when not nil, sees every attempt run and its result (tests
+// check which attempts a screenshot needs); it is called from the
+// attempt's goroutine.
+func decodeGrey(g *grey, observe func(attempt, attemptResult)) []string {
 	if g.w < 21 || g.h < 21 {
 		return nil
 	}
@@ -155,8 +159,8 @@ func decodeGrey(g *grey) []string {
 			go func() {
 				defer wg.Done()
 				results[i] = runAttempt(pyr, a, prevDone)
-				if attemptHook != nil {
-					attemptHook(a, results[i])
+				if observe != nil {
+					observe(a, results[i])
 				}
 			}()
 		}
@@ -189,10 +193,6 @@ func decodeGrey(g *grey) []string {
 	}
 	return order(all)
 }
-
-// attemptHook, when set (by tests), sees every attempt run and its result.
-// It is called from the attempt's goroutine.
-var attemptHook func(attempt, attemptResult)
 
 // attemptResult is what one attempt read, and the finder patterns (in
 // full-resolution coordinates) that remained outside the codes it read.

@@ -121,6 +121,21 @@ func TestBadInput(t *testing.T) {
 	bmpBomb := encode(t, func(b *bytes.Buffer) error { return bmp.Encode(b, small()) })
 	binary.LittleEndian.PutUint32(bmpBomb[18:], 60000)
 	binary.LittleEndian.PutUint32(bmpBomb[22:], 60000)
+	rle8, err := os.ReadFile(filepath.Join("testdata", "formats", "rle8.bmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// BMP headers: width at 18, height at 22 (negative: top-down), bit
+	// count at 28, compression at 30 (1 RLE8, 2 RLE4).
+	patchBMP := func(off int, v uint32) []byte {
+		b := bytes.Clone(rle8)
+		binary.LittleEndian.PutUint32(b[off:], v)
+		return b
+	}
+	rle8Bomb := patchBMP(18, 60000)
+	binary.LittleEndian.PutUint32(rle8Bomb[22:], 60000)
+	rle8TopDownBomb := patchBMP(18, 60000)
+	binary.LittleEndian.PutUint32(rle8TopDownBomb[22:], uint32(0x100000000-60000))
 	tiffFile := encode(t, func(b *bytes.Buffer) error { return tiff.Encode(b, small(), nil) })
 	jpegSmall := encode(t, func(b *bytes.Buffer) error { return jpeg.Encode(b, small(), nil) })
 	webpFile, err := os.ReadFile(filepath.Join("testdata", "formats", "lossless.webp"))
@@ -156,6 +171,13 @@ func TestBadInput(t *testing.T) {
 		{"jpeg bomb", patchJPEGSize(t, jpegSmall, 60000, 60000), ErrImageTooLarge},
 		{"gif bomb", gifBomb, ErrImageTooLarge},
 		{"bmp bomb", bmpBomb, ErrImageTooLarge},
+		{"rle8 bmp bomb", rle8Bomb, ErrImageTooLarge},
+		{"top-down rle8 bmp bomb", rle8TopDownBomb, ErrImageTooLarge},
+		{"rle8 bmp of 2^31-1 columns", patchBMP(18, 1<<31-1), ErrImageTooLarge},
+		{"rle8 bmp of negative width", patchBMP(18, uint32(0x100000000-420)), ErrUnsupportedImage},
+		{"rle8 bmp claiming rle4", patchBMP(30, 2), ErrUnsupportedImage},
+		{"bmp of unknown compression", patchBMP(30, 9), ErrUnsupportedImage},
+		{"rle8 bmp cut in its header", rle8[:40], ErrUnsupportedImage},
 		{"tiff bomb", patchTIFFSize(t, tiffFile, 60000, 60000), ErrImageTooLarge},
 		{"webp bomb", webpBomb, ErrImageTooLarge},
 		{"blank image", encode(t, func(b *bytes.Buffer) error { return png.Encode(b, small()) }), ErrNoQRCode},

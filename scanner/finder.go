@@ -1,3 +1,10 @@
+// Copyright 2009 ZXing authors; Copyright 2018 Daisuke MAKIUCHI; changes
+// copyright the Authdesk authors.
+//
+// Derived from ZXing's MultiFinderPatternFinder.java
+// (Apache License 2.0, see LICENSE-ZXING) by way of gozxing's Go port
+// (MIT, see LICENSE-GOZXING); NOTICE says what was changed.
+
 package scanner
 
 import (

@@ -32,8 +32,10 @@ func TestFormats(t *testing.T) {
 		{"rgb24.bmp", nil},
 		{"palette8.bmp", nil},
 		{"palette4.bmp", nil},
-		// golang.org/x/image/bmp reads no compressed BMP.
-		{"palette-rle.bmp", ErrUnsupportedImage},
+		{"rgb24-topdown.bmp", nil},
+		{"rle8.bmp", nil},
+		{"rle8-topdown.bmp", nil},
+		{"rle4.bmp", nil},
 		{"lossless.webp", nil},
 		{"lossy.webp", nil},
 		{"tiff-lzw.tif", nil},
@@ -55,6 +57,31 @@ func TestFormats(t *testing.T) {
 				t.Fatalf("File = %q, want %q", got, formatsPayload)
 			}
 		})
+	}
+}
+
+// TestBMPVariants: compressed and top-down BMP files decode to the very
+// pixels of their uncompressed bottom-up twins (ImageMagick agrees: see
+// testdata/formats/README).
+func TestBMPVariants(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"rle4.bmp", "palette4.bmp"},
+		{"rle8-topdown.bmp", "rle8.bmp"},
+		{"rgb24-topdown.bmp", "rgb24.bmp"},
+	} {
+		var g [2]*grey
+		for i, name := range pair {
+			b, err := os.ReadFile(filepath.Join("testdata", "formats", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g[i], err = decodeGreyBytes(b, MaxPixels); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if g[0].w != g[1].w || g[0].h != g[1].h || !slices.Equal(g[0].pix, g[1].pix) {
+			t.Errorf("%s and %s decode to different pixels", pair[0], pair[1])
+		}
 	}
 }
 

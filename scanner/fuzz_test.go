@@ -46,7 +46,7 @@ func addSeeds(f *testing.F) {
 		}
 		f.Add(b.Bytes())
 	}
-	for _, name := range []string{"lossless.webp", "lossy.webp", "gray16.png", "palette.png"} {
+	for _, name := range []string{"lossless.webp", "lossy.webp", "gray16.png", "palette.png", "rle8.bmp", "rle4.bmp", "rle8-topdown.bmp"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "formats", name))
 		if err != nil {
 			f.Fatal(err)
@@ -92,7 +92,7 @@ func FuzzBytes(f *testing.F) {
 		// The QR search itself runs on small images only, to keep the
 		// fuzzer fast on what it is for: malformed files.
 		if g.w*g.h <= 1<<14 {
-			_ = decodeGrey(g)
+			_ = decodeGrey(g, nil)
 		}
 	})
 }

@@ -10,9 +10,8 @@
 // the header before any pixel memory is allocated).
 //
 // How it reads: the image is converted once to an 8-bit grey buffer (PNG is
-// inflated straight to grey, JPEG decoded without its chroma by
-// internal/jpegluma, other formats converted from the decoder's pixel
-// slices), then looked at in phases of two attempts that run on two cores
+// inflated straight to grey, other formats converted from the decoder's
+// pixel slices), then looked at in phases of two attempts that run on two cores
 // (dark-on-light and light-on-dark, at half size first on large screens,
 // then full size, then harder searches); the first phase that reads every
 // code it saw ends the search. Within an attempt, every code read is
@@ -29,14 +28,12 @@ import (
 
 	// Decoders for every format the scanner accepts.
 	_ "image/gif"
-	"image/jpeg"
+	_ "image/jpeg"
 	_ "image/png"
 
-	_ "golang.org/x/image/bmp"
+	"github.com/jsummers/gobmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
-
-	"authdesk/scanner/internal/jpegluma"
 )
 
 var (
@@ -67,7 +64,7 @@ func Image(img image.Image) ([]string, error) {
 	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
 		return nil, fmt.Errorf("%w: %d×%d pixels, the limit is %d", ErrImageTooLarge, b.Dx(), b.Dy(), MaxPixels)
 	}
-	out := decodeGrey(toGrey(img))
+	out := decodeGrey(toGrey(img), nil)
 	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
@@ -82,15 +79,18 @@ func Bytes(b []byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := decodeGrey(g)
+	out := decodeGrey(g, nil)
 	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
 	return out, nil
 }
 
-// decodeGreyBytes decodes an encoded image to luminance, by the PNG or
-// JPEG fast path when it applies, else by the standard decoders.
+// decodeGreyBytes decodes an encoded image to luminance, by the PNG fast
+// path when it applies, else by the standard decoders. (JPEG had a fast
+// path too, a luma-only copy of image/jpeg; measured against ZXingReader it
+// was not worth keeping a fork of a parser of untrusted input: README,
+// Performance.)
 func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	g, err := pngGrey(b, maxPixels)
 	if err == nil {
@@ -99,38 +99,11 @@ func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
 	if !errors.Is(err, errPNGFallback) {
 		return nil, err
 	}
-	if g := jpegGrey(b, maxPixels); g != nil {
-		return g, nil
-	}
 	img, err := decodeImage(b, maxPixels)
 	if err != nil {
 		return nil, err
 	}
 	return toGrey(img), nil
-}
-
-// jpegGrey decodes a grey or YCbCr JPEG's luminance with jpegluma, which
-// skips the chroma. It returns nil for anything else, and for anything
-// jpegluma refuses or fails on: image/jpeg then decodes it, or says what
-// is wrong with it in the usual words.
-func jpegGrey(b []byte, maxPixels int64) (g *grey) {
-	if !bytes.HasPrefix(b, []byte("\xff\xd8")) {
-		return nil
-	}
-	cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil
-	}
-	defer func() {
-		if recover() != nil {
-			g = nil
-		}
-	}()
-	img, err := jpegluma.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil
-	}
-	return toGrey(img)
 }
 
 // File reads the image file at path and returns its QR payloads.
@@ -195,10 +168,17 @@ func decodeImage(b []byte, maxPixels int64) (img image.Image, err error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty input", ErrUnsupportedImage)
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	decodeConfig, decode := image.DecodeConfig, image.Decode
+	if bytes.HasPrefix(b, []byte("BM")) {
+		decodeConfig, decode = decodeBMPConfig, decodeBMP
+	}
+	cfg, format, err := decodeConfig(bytes.NewReader(b))
 	if err != nil {
 		if errors.Is(err, image.ErrFormat) {
 			return nil, fmt.Errorf("%w: not a PNG, JPEG, GIF, BMP, WebP or TIFF image", ErrUnsupportedImage)
+		}
+		if errors.Is(err, ErrImageTooLarge) {
+			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %v", ErrUnsupportedImage, err)
 	}
@@ -215,9 +195,32 @@ func decodeImage(b []byte, maxPixels int64) (img image.Image, err error) {
 			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrUnsupportedImage, format, r)
 		}
 	}()
-	img, _, err = image.Decode(bytes.NewReader(b))
+	img, _, err = decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrUnsupportedImage, format, err)
 	}
 	return img, nil
+}
+
+// decodeBMPConfig and decodeBMP are gobmp's, which reads every BMP that
+// Windows tools and ImageMagick write: RLE4 and RLE8 compressed, bit
+// fields, top-down and bottom-up, OS/2 headers. They are called by name
+// because golang.org/x/image/bmp (no compressed BMP) registers the same "BM"
+// signature, and which of two registered decoders image.Decode picks
+// depends on what else the binary links (Fyne links both).
+//
+// gobmp refuses more than 46,340 pixels a side in DecodeConfig, before our
+// MaxPixels check can see the size: that refusal is ErrImageTooLarge too
+// (TestBadInput's BMP bombs fail if gobmp ever words it differently).
+func decodeBMPConfig(r io.Reader) (image.Config, string, error) {
+	cfg, err := gobmp.DecodeConfig(r)
+	if errors.Is(err, gobmp.UnsupportedError("dimensions too large")) {
+		return cfg, "bmp", fmt.Errorf("%w: BMP header claims over 46,340 pixels a side", ErrImageTooLarge)
+	}
+	return cfg, "bmp", err
+}
+
+func decodeBMP(r io.Reader) (image.Image, string, error) {
+	img, err := gobmp.Decode(r)
+	return img, "bmp", err
 }

@@ -3,8 +3,9 @@
 // password as the fallback.
 //
 // Subpackages parse what comes in from outside: vault/otpauth reads and writes
-// otpauth:// URIs, vault/migration decodes Google Authenticator exports, and
-// vault/keychain talks to the OS keychain.
+// otpauth:// URIs, vault/migration decodes Google Authenticator exports,
+// vault/transfer is the one way in for every payload and export file (and
+// writes exports), and vault/keychain talks to the OS keychain.
 //
 // # Codes
 //
@@ -33,15 +34,20 @@
 // The keychain stores the vault key under service "authdesk" and the id, so
 // opening with the keychain skips the slow password derivation (about 10 ms
 // for 1,000 accounts, against about a second for the password). Without the
-// keychain the password unseals the key. Changing the password rewrites only the first block.
+// keychain the password unseals the key.
+//
+// Changing the password (Vault.ChangePassword) retires the old one: a new
+// key, sealed with the new password, and every backup re-encrypted to it, so
+// that no file in the vault's folder opens with the old password or key.
 //
 // Every change locks "<vault>.lock", rereads the file if another program
 // changed it, writes a temporary file beside the vault, fsyncs it, renames it
 // over the vault and fsyncs the directory: a crash leaves the old or the new
 // version, never a mix. The previous ten versions are kept in
-// "<vault>.backups/" (hard links, so a backup costs no copying). A damaged
-// vault is refused with ErrCorrupt naming the newest backup that opens;
-// RestoreBackup puts it back.
+// "<vault>.backups/" (hard links, so a backup costs no copying); they open
+// with the vault's current key and password. A damaged vault is refused
+// with ErrCorrupt naming the newest backup that opens; RestoreBackup puts it
+// back.
 //
 // # Recovery without Authdesk
 //
@@ -60,7 +66,11 @@
 // (echo SECRET | base64 -d | base32 gives the form authenticators take).
 package vault
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Type is the kind of one-time password an account generates.
 type Type string
@@ -97,4 +107,118 @@ type Account struct {
 	Note      string    `json:"note,omitempty"`
 	Created   time.Time `json:"created"`
 	Updated   time.Time `json:"updated"`
+}
+
+// Manual is an account as a person types it in: the desktop app's "Enter
+// key manually" form and authdesk-cli add's flags both fill one in and call
+// Account, so both accept and refuse the same things.
+type Manual struct {
+	Issuer, Name string    // trimmed; one of them is needed
+	Secret       string    // base32 as services show it (see DecodeSecret)
+	Type         Type      // "" is TOTP; case does not matter
+	Algorithm    Algorithm // "" is SHA1; case and a dash ("sha-256") do not matter
+	Digits       int       // 0 is the type's default: 6, or 5 for Steam
+	Period       int       // seconds, 1 to MaxPeriod, for TOTP; 0 or 30 for Steam; 0 for HOTP
+	Counter      uint64    // HOTP only
+}
+
+// FieldError is a problem with one field of a Manual.
+type FieldError struct {
+	// Field is "issuer" (issuer and name), "secret", "type", "algorithm",
+	// "digits", "period", "counter", or "" for the account as a whole.
+	Field string
+	Err   error
+}
+
+// ManualError lists every problem Manual.Account found, in field order.
+type ManualError struct{ Problems []FieldError }
+
+// Error joins the problems.
+func (e *ManualError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// For returns the problem with the named field, or nil.
+func (e *ManualError) For(field string) error {
+	for _, p := range e.Problems {
+		if p.Field == field {
+			return p.Err
+		}
+	}
+	return nil
+}
+
+// Account checks m and returns the account it describes, with the defaults
+// filled in, ready for Vault.Add. When something is wrong the error is a
+// *ManualError naming every field at fault.
+func (m Manual) Account() (Account, error) {
+	var probs []FieldError
+	bad := func(field, format string, args ...any) {
+		probs = append(probs, FieldError{field, fmt.Errorf(format, args...)})
+	}
+	a := Account{Issuer: strings.TrimSpace(m.Issuer), Name: strings.TrimSpace(m.Name),
+		Type: Type(strings.ToLower(string(m.Type))), Digits: m.Digits, Period: m.Period, Counter: m.Counter,
+		Algorithm: Algorithm(strings.ToUpper(strings.ReplaceAll(string(m.Algorithm), "-", "")))}
+	if a.Issuer == "" && a.Name == "" {
+		bad("issuer", "the account needs an issuer, a name or both")
+	}
+	if s, err := DecodeSecret(m.Secret); err != nil {
+		probs = append(probs, FieldError{"secret", err})
+	} else {
+		a.Secret = s
+	}
+	switch a.Type {
+	case "":
+		a.Type = TOTP
+	case TOTP, HOTP, Steam:
+	default:
+		bad("type", "unknown account type %q (want totp, hotp or steam)", string(m.Type))
+	}
+	switch a.Algorithm {
+	case "":
+		a.Algorithm = SHA1
+	case SHA1, SHA256, SHA512:
+	default:
+		bad("algorithm", "unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(m.Algorithm))
+	}
+	if a.Type == Steam && (a.Algorithm == SHA256 || a.Algorithm == SHA512) {
+		bad("algorithm", "steam accounts use SHA1, not %s", a.Algorithm)
+	}
+	switch {
+	case a.Digits == 0 && a.Type == Steam:
+		a.Digits = SteamDigits
+	case a.Digits == 0:
+		a.Digits = DefaultDigits
+	case a.Type == Steam && a.Digits != SteamDigits:
+		bad("digits", "steam accounts have %d characters, not %d", SteamDigits, a.Digits)
+	case a.Type != Steam && (a.Digits < 6 || a.Digits > 8):
+		bad("digits", "digits must be 6, 7 or 8, not %d", a.Digits)
+	}
+	switch {
+	case a.Type == HOTP && a.Period != 0:
+		bad("period", "the period is not for hotp accounts")
+	case a.Type == Steam && a.Period == 0:
+		a.Period = DefaultPeriod
+	case a.Type == Steam && a.Period != DefaultPeriod:
+		bad("period", "steam accounts use a %d s period, not %d", DefaultPeriod, a.Period)
+	case a.Type != HOTP && (a.Period < 1 || a.Period > MaxPeriod):
+		bad("period", "period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
+	}
+	if a.Type != HOTP && a.Counter != 0 {
+		bad("counter", "the counter is only for hotp accounts")
+	}
+	if len(probs) == 0 {
+		// What the fields above do not cover: lengths, control characters.
+		if err := a.Validate(); err != nil {
+			probs = append(probs, FieldError{"", err})
+		}
+	}
+	if len(probs) > 0 {
+		return Account{}, &ManualError{probs}
+	}
+	return a, nil
 }

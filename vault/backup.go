@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,8 +146,175 @@ func RestoreBackup(path, backup string) (kept string, err error) {
 			return "", fmt.Errorf("restore backup: keep the damaged file: %w", err)
 		}
 	}
-	if err := writeAtomic(path, b, false, time.Time{}); err != nil {
+	if err := writeAtomic(path, b, false, time.Time{}, nil); err != nil {
 		return "", fmt.Errorf("restore backup: %w", err)
+	}
+	return kept, nil
+}
+
+// setAside returns the files RestoreBackup kept beside the vault at path.
+func setAside(path string) []string {
+	m, _ := filepath.Glob(globEscape(path) + ".damaged-*")
+	slices.Sort(m)
+	return m
+}
+
+// globEscape quotes the glob metacharacters of a path.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// rekey moves the files kept beside a vault from a retired key to a new one.
+type rekey struct {
+	old         *age.X25519Identity // the key being retired
+	id          *age.X25519Identity // the new key
+	keyBlock    []byte              // id sealed with newPassword
+	newPassword []byte
+	maxLogN     int
+	hook        func(tmp, dst string)
+	unsealed    map[string]*age.X25519Identity // key blocks already tried with newPassword
+}
+
+// files re-encrypts every backup and set-aside file of the vault at path to
+// the new key, deleting those that do not open with the retired key. A file
+// that opens with the new password is one a rotation that did not finish
+// already rewrote: it is moved to the newest key too.
+func (rk *rekey) files(path string) (PasswordChange, error) {
+	var res PasswordChange
+	backups, err := Backups(path)
+	if err != nil {
+		return res, err
+	}
+	for _, f := range append(backups, setAside(path)...) {
+		b, ok := rk.reencrypt(f)
+		if !ok {
+			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return res, fmt.Errorf("remove %s, which does not open with the current key: %w", f, err)
+			}
+			res.Removed = append(res.Removed, f)
+			continue
+		}
+		if err := writeAtomic(f, b, false, time.Time{}, rk.hook); err != nil {
+			return res, fmt.Errorf("re-encrypt %s: %w", f, err)
+		}
+		res.Reencrypted = append(res.Reencrypted, f)
+	}
+	return res, nil
+}
+
+// reencrypt returns the content of the vault file f under the new key, or
+// false when f is damaged or opens with neither key.
+func (rk *rekey) reencrypt(f string) ([]byte, bool) {
+	b, err := readFile(f)
+	if err != nil {
+		return nil, false
+	}
+	p, err := parseFile(b)
+	if err != nil {
+		return nil, false
+	}
+	accts, err := decryptPayload(p.data, rk.old)
+	if errors.Is(err, errKeyMismatch) {
+		var id *age.X25519Identity
+		if id, err = rk.unseal(p.keyBlock); err == nil {
+			accts, err = decryptPayload(p.data, id)
+		}
+	}
+	if err != nil {
+		return nil, false
+	}
+	data, err := encryptPayload(accts, rk.id.Recipient())
+	if err != nil {
+		return nil, false
+	}
+	return fileParts{id: p.id, keyBlock: rk.keyBlock, data: data}.bytes(), true
+}
+
+// unseal opens a key block with the new password, once per distinct block:
+// the files an unfinished rotation rewrote share one.
+func (rk *rekey) unseal(block []byte) (*age.X25519Identity, error) {
+	if rk.unsealed == nil {
+		rk.unsealed = map[string]*age.X25519Identity{}
+	}
+	if id, ok := rk.unsealed[string(block)]; ok {
+		if id == nil {
+			return nil, ErrWrongPassword
+		}
+		return id, nil
+	}
+	id, err := unsealIdentity(block, rk.newPassword, rk.maxLogN)
+	rk.unsealed[string(block)] = id
+	return id, err
+}
+
+// BackupInfo describes one backup of an open vault.
+type BackupInfo struct {
+	Path     string    // the backup file
+	Time     time.Time // when it was made (the save that replaced it), UTC
+	Accounts int       // how many accounts it holds; -1 when it does not open with the vault's key
+}
+
+// ListBackups returns the vault's backups, newest first, with the number of
+// accounts each holds. It costs no key derivation: the backups open with
+// the vault's key.
+func (v *Vault) ListBackups() ([]BackupInfo, error) {
+	v.mu.Lock()
+	id := v.identity
+	v.mu.Unlock()
+	list, err := Backups(v.path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BackupInfo, 0, len(list))
+	for _, f := range list {
+		bi := BackupInfo{Path: f, Accounts: -1}
+		// Backups only lists names "<seq>-<time>.age".
+		_, stamp, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f), ".age"), "-")
+		bi.Time, _ = time.Parse("20060102T150405Z", stamp)
+		if accts, err := readAccounts(f, id); err == nil {
+			bi.Accounts = len(accts)
+		}
+		out = append(out, bi)
+	}
+	return out, nil
+}
+
+func readAccounts(f string, id *age.X25519Identity) ([]Account, error) {
+	b, err := readFile(f)
+	if err != nil {
+		return nil, err
+	}
+	p, err := parseFile(b)
+	if err != nil {
+		return nil, err
+	}
+	return decryptPayload(p.data, id)
+}
+
+// Restore replaces the vault file with backup, as RestoreBackup does
+// (keeping the replaced file beside the vault; its name is returned), and
+// reloads the accounts. The backup must open with the vault's key.
+func (v *Vault) Restore(backup string) (kept string, err error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return "", ErrClosed
+	}
+	if _, err := readAccounts(backup, v.identity); err != nil {
+		return "", fmt.Errorf("restore backup %s: it does not open with this vault's key: %w", backup, err)
+	}
+	if kept, err = RestoreBackup(v.path, backup); err != nil {
+		return "", err
+	}
+	if _, err := v.refresh(); err != nil {
+		return kept, fmt.Errorf("restore backup: reread the vault: %w", err)
 	}
 	return kept, nil
 }

@@ -1,17 +1,21 @@
 package vault
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base32"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/hotp"
 )
 
 // Limits on account fields. They keep a hostile URI or vault file from
@@ -29,37 +33,40 @@ const (
 // Code returns the one-time code of a at time t. TOTP and Steam codes depend
 // on t; an HOTP code depends only on a.Counter (the counter of the next code
 // to use), so advance it with Update after showing the code.
+//
+// Code checks only the parameters a code depends on; the vault runs
+// Validate once, when an account is added or changed.
 func (a Account) Code(t time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateCode(); err != nil {
 		return "", err
 	}
 	if a.Type == HOTP {
-		return a.codeAt(a.Counter)
+		return a.codeAt(a.Counter), nil
 	}
 	c, err := a.timeCounter(t)
 	if err != nil {
 		return "", err
 	}
-	return a.codeAt(c)
+	return a.codeAt(c), nil
 }
 
 // NextCode returns the code that follows Code(t): the code of the next period
 // for TOTP and Steam, the code at Counter+1 for HOTP.
 func (a Account) NextCode(t time.Time) (string, error) {
-	if err := a.Validate(); err != nil {
+	if err := a.validateCode(); err != nil {
 		return "", err
 	}
 	if a.Type == HOTP {
 		if a.Counter == ^uint64(0) {
 			return "", errors.New("HOTP counter is at its maximum")
 		}
-		return a.codeAt(a.Counter + 1)
+		return a.codeAt(a.Counter + 1), nil
 	}
 	c, err := a.timeCounter(t)
 	if err != nil {
 		return "", err
 	}
-	return a.codeAt(c + 1)
+	return a.codeAt(c + 1), nil
 }
 
 // Remaining returns how long the code shown at t stays valid: the time until
@@ -92,34 +99,53 @@ func (a Account) timeCounter(t time.Time) (uint64, error) {
 	return uint64(t.Unix()) / uint64(a.period()), nil
 }
 
-// codeAt runs HOTP (RFC 4226) at counter c with a's parameters; Steam maps the
-// truncated value to five characters of Steam's alphabet instead of digits.
-func (a Account) codeAt(c uint64) (string, error) {
-	opts := hotp.ValidateOpts{Digits: otp.Digits(a.Digits)}
+// steamAlphabet holds the characters of Steam Guard codes.
+const steamAlphabet = "23456789BCDFGHJKMNPQRTVWXY"
+
+// codeAt runs HOTP (RFC 4226) at counter c with a's parameters, which
+// validateCode has checked; Steam maps the truncated value to five
+// characters of Steam's alphabet instead of digits.
+func (a Account) codeAt(c uint64) string {
+	h := sha1.New
 	switch a.Algorithm {
-	case SHA1, "":
-		opts.Algorithm = otp.AlgorithmSHA1
 	case SHA256:
-		opts.Algorithm = otp.AlgorithmSHA256
+		h = sha256.New
 	case SHA512:
-		opts.Algorithm = otp.AlgorithmSHA512
+		h = sha512.New
 	}
+	v := truncatedHMAC(h, a.Secret, c)
+	var out [8]byte
 	if a.Type == Steam {
-		opts.Encoder = otp.EncoderSteam
-		opts.Algorithm = otp.AlgorithmSHA1
-		opts.Digits = SteamDigits
+		for i := range SteamDigits {
+			out[i] = steamAlphabet[v%uint32(len(steamAlphabet))]
+			v /= uint32(len(steamAlphabet))
+		}
+		return string(out[:SteamDigits])
 	}
-	code, err := hotp.GenerateCodeCustom(base32.StdEncoding.EncodeToString(a.Secret), c, opts)
-	if err != nil {
-		return "", fmt.Errorf("generate code: %w", err)
+	for i := a.Digits - 1; i >= 0; i-- {
+		out[i] = byte('0' + v%10)
+		v /= 10
 	}
-	return code, nil
+	return string(out[:a.Digits])
 }
 
-// Validate reports the first problem with a's fields, with a message that
-// names the field. A zero Algorithm, Digits or Period is not valid here: Add
-// fills in the defaults before validating.
-func (a Account) Validate() error {
+// truncatedHMAC is RFC 4226's HOTP value before the decimal step:
+// HMAC(key, counter as 8 big-endian bytes), then 31 bits read at the offset
+// given by the last nibble of the MAC ("dynamic truncation", section 5.3).
+func truncatedHMAC(h func() hash.Hash, key []byte, counter uint64) uint32 {
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], counter)
+	m := hmac.New(h, key)
+	m.Write(msg[:])
+	var buf [sha512.Size]byte
+	sum := m.Sum(buf[:0])
+	off := sum[len(sum)-1] & 0x0f
+	return binary.BigEndian.Uint32(sum[off:]) & 0x7fffffff
+}
+
+// validateCode reports the first problem with the fields a code depends on:
+// type, secret, algorithm, digits and period.
+func (a Account) validateCode() error {
 	switch a.Type {
 	case TOTP, HOTP, Steam:
 	case "":
@@ -151,6 +177,16 @@ func (a Account) Validate() error {
 	if a.Type != HOTP && (a.Period <= 0 || a.Period > MaxPeriod) {
 		return fmt.Errorf("period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
 	}
+	return nil
+}
+
+// Validate reports the first problem with a's fields, with a message that
+// names the field. A zero Algorithm, Digits or Period is not valid here: Add
+// fills in the defaults before validating.
+func (a Account) Validate() error {
+	if err := a.validateCode(); err != nil {
+		return err
+	}
 	if a.Name == "" && a.Issuer == "" {
 		return errors.New("account needs an issuer or a name")
 	}
@@ -163,12 +199,12 @@ func (a Account) Validate() error {
 		}
 		// Names are printed on terminals: no escape sequences, no line
 		// breaks.
-		if strings.ContainsFunc(f.v, isControl) {
+		if strings.ContainsFunc(f.v, unicode.IsControl) {
 			return fmt.Errorf("%s contains control characters", f.name)
 		}
 	}
 	for _, t := range a.Tags {
-		if len(t) > MaxTextLen || !utf8.ValidString(t) || strings.ContainsFunc(t, isControl) {
+		if len(t) > MaxTextLen || !utf8.ValidString(t) || strings.ContainsFunc(t, unicode.IsControl) {
 			return fmt.Errorf("tag %.20q is too long, not valid UTF-8 or contains control characters", t)
 		}
 	}
@@ -244,9 +280,6 @@ func DecodeSecret(s string) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// isControl reports C0 and C1 control characters and DEL.
-func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
 
 func isSecretSeparator(r rune) bool {
 	switch r {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // RFC 4226 Appendix D: HOTP-SHA1, 6 digits, secret "12345678901234567890".
@@ -207,31 +208,35 @@ func TestValidate(t *testing.T) {
 		name   string
 		change func(*Account)
 		want   string
+		code   bool // Code fails too: the field is one a code depends on
 	}{
-		{"ok", func(*Account) {}, ""},
-		{"no type", func(a *Account) { a.Type = "" }, "account type is missing"},
-		{"bad type", func(a *Account) { a.Type = "motp" }, `unknown account type "motp"`},
-		{"empty secret", func(a *Account) { a.Secret = nil }, "secret is empty"},
-		{"huge secret", func(a *Account) { a.Secret = make([]byte, MaxSecretLen+1) }, "secret is too long"},
-		{"bad alg", func(a *Account) { a.Algorithm = "MD5" }, `unsupported algorithm "MD5"`},
-		{"digits 5", func(a *Account) { a.Digits = 5 }, "digits must be 6, 7 or 8, not 5"},
-		{"digits 9", func(a *Account) { a.Digits = 9 }, "digits must be 6, 7 or 8, not 9"},
-		{"period 0", func(a *Account) { a.Period = 0 }, "period must be between 1 and"},
-		{"period negative", func(a *Account) { a.Period = -30 }, "period must be between 1 and"},
-		{"hotp no period", func(a *Account) { a.Type, a.Period = HOTP, 0 }, ""},
-		{"no names", func(a *Account) { a.Name = "" }, "account needs an issuer or a name"},
-		{"issuer only", func(a *Account) { a.Name, a.Issuer = "", "X" }, ""},
-		{"steam digits", func(a *Account) { a.Type = Steam }, "steam accounts have 5 characters, not 6"},
-		{"steam ok", func(a *Account) { a.Type, a.Digits = Steam, 5 }, ""},
-		{"steam sha256", func(a *Account) { a.Type, a.Digits, a.Algorithm = Steam, 5, SHA256 }, "steam accounts use SHA1"},
-		{"bad utf8", func(a *Account) { a.Name = "\xff" }, "account name is not valid UTF-8"},
-		{"long issuer", func(a *Account) { a.Issuer = strings.Repeat("x", MaxTextLen+1) }, "issuer is too long"},
-		{"long note", func(a *Account) { a.Note = strings.Repeat("x", MaxNoteLen+1) }, "note is too long"},
-		{"escape in issuer", func(a *Account) { a.Issuer = "Git\x1b[31mHub" }, "issuer contains control characters"},
-		{"newline in name", func(a *Account) { a.Name = "al\nice" }, "account name contains control characters"},
-		{"C1 in name", func(a *Account) { a.Name = "a\u009bb" }, "account name contains control characters"},
-		{"tab in tag", func(a *Account) { a.Tags = []string{"a\tb"} }, "contains control characters"},
-		{"unicode ok", func(a *Account) { a.Issuer, a.Name = "Ünïcode €", "名前 😀" }, ""},
+		{"ok", func(*Account) {}, "", false},
+		{"no type", func(a *Account) { a.Type = "" }, "account type is missing", true},
+		{"bad type", func(a *Account) { a.Type = "motp" }, `unknown account type "motp"`, true},
+		{"empty secret", func(a *Account) { a.Secret = nil }, "secret is empty", true},
+		{"huge secret", func(a *Account) { a.Secret = make([]byte, MaxSecretLen+1) }, "secret is too long", true},
+		{"bad alg", func(a *Account) { a.Algorithm = "MD5" }, `unsupported algorithm "MD5"`, true},
+		{"zero alg", func(a *Account) { a.Algorithm = "" }, `unsupported algorithm ""`, true},
+		{"digits 5", func(a *Account) { a.Digits = 5 }, "digits must be 6, 7 or 8, not 5", true},
+		{"digits 100", func(a *Account) { a.Digits = 100 }, "digits must be 6, 7 or 8, not 100", true},
+		{"hotp digits 0", func(a *Account) { a.Type, a.Digits = HOTP, 0 }, "digits must be 6, 7 or 8, not 0", true},
+		{"digits 9", func(a *Account) { a.Digits = 9 }, "digits must be 6, 7 or 8, not 9", true},
+		{"period 0", func(a *Account) { a.Period = 0 }, "period must be between 1 and", true},
+		{"period negative", func(a *Account) { a.Period = -30 }, "period must be between 1 and", true},
+		{"hotp no period", func(a *Account) { a.Type, a.Period = HOTP, 0 }, "", false},
+		{"no names", func(a *Account) { a.Name = "" }, "account needs an issuer or a name", false},
+		{"issuer only", func(a *Account) { a.Name, a.Issuer = "", "X" }, "", false},
+		{"steam digits", func(a *Account) { a.Type = Steam }, "steam accounts have 5 characters, not 6", true},
+		{"steam ok", func(a *Account) { a.Type, a.Digits = Steam, 5 }, "", false},
+		{"steam sha256", func(a *Account) { a.Type, a.Digits, a.Algorithm = Steam, 5, SHA256 }, "steam accounts use SHA1", true},
+		{"bad utf8", func(a *Account) { a.Name = "\xff" }, "account name is not valid UTF-8", false},
+		{"long issuer", func(a *Account) { a.Issuer = strings.Repeat("x", MaxTextLen+1) }, "issuer is too long", false},
+		{"long note", func(a *Account) { a.Note = strings.Repeat("x", MaxNoteLen+1) }, "note is too long", false},
+		{"escape in issuer", func(a *Account) { a.Issuer = "Git\x1b[31mHub" }, "issuer contains control characters", false},
+		{"newline in name", func(a *Account) { a.Name = "al\nice" }, "account name contains control characters", false},
+		{"C1 in name", func(a *Account) { a.Name = "a\u009bb" }, "account name contains control characters", false},
+		{"tab in tag", func(a *Account) { a.Tags = []string{"a\tb"} }, "contains control characters", false},
+		{"unicode ok", func(a *Account) { a.Issuer, a.Name = "Ünïcode €", "名前 😀" }, "", false},
 	}
 	for _, tt := range tests {
 		a := good
@@ -243,10 +248,30 @@ func TestValidate(t *testing.T) {
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
-		if tt.want != "" {
-			if _, cerr := a.Code(time.Unix(0, 0)); cerr == nil {
-				t.Errorf("%s: Code succeeded on an invalid account", tt.name)
-			}
+		// Code checks the code's parameters only: names and notes are
+		// Validate's business, run once when the account is saved.
+		_, cerr := a.Code(time.Unix(0, 0))
+		if _, nerr := a.NextCode(time.Unix(0, 0)); (nerr != nil) != (cerr != nil) {
+			t.Errorf("%s: Code error %v but NextCode error %v", tt.name, cerr, nerr)
+		}
+		switch {
+		case tt.code && cerr == nil:
+			t.Errorf("%s: Code succeeded on an account whose code parameters are invalid", tt.name)
+		case tt.code && cerr.Error() != err.Error():
+			t.Errorf("%s: Code error %q, Validate error %q", tt.name, cerr, err)
+		case !tt.code && cerr != nil:
+			t.Errorf("%s: Code failed on a field codes do not depend on: %v", tt.name, cerr)
+		}
+	}
+}
+
+// The control characters Validate refuses are unicode.IsControl's: C0, DEL
+// and C1, exactly the set the hand-written check it replaced listed.
+func TestControlCharacters(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := r < 0x20 || (r >= 0x7f && r < 0xa0)
+		if got := unicode.IsControl(r); got != want {
+			t.Fatalf("unicode.IsControl(%U) = %v, want %v", r, got, want)
 		}
 	}
 }
@@ -317,4 +342,31 @@ func TestTitleAndID(t *testing.T) {
 	if a == b || len(a) != 16 {
 		t.Errorf("NewID gave %q and %q", a, b)
 	}
+}
+
+// FuzzCode feeds Code accounts no Validate has seen (a vault written by
+// another program, an account built in memory): it must refuse bad
+// parameters with an error, never panic, and otherwise return a code of the
+// account's length in its alphabet.
+func FuzzCode(f *testing.F) {
+	f.Add("totp", []byte("12345678901234567890"), "SHA1", 6, 30, uint64(0), int64(59))
+	f.Add("hotp", []byte{1}, "SHA512", 8, 0, ^uint64(0), int64(0))
+	f.Add("steam", []byte("k"), "SHA1", 5, 30, uint64(0), int64(1700000000))
+	f.Add("totp", []byte{}, "MD5", 100, -1, uint64(0), int64(-1))
+	f.Fuzz(func(t *testing.T, typ string, secret []byte, alg string, digits, period int, counter uint64, unix int64) {
+		a := Account{Type: Type(typ), Secret: secret, Algorithm: Algorithm(alg), Digits: digits, Period: period, Counter: counter}
+		for _, code := range []func(time.Time) (string, error){a.Code, a.NextCode} {
+			c, err := code(time.Unix(unix, 0))
+			if err != nil {
+				continue
+			}
+			alphabet, n := "0123456789", a.Digits
+			if a.Type == Steam {
+				alphabet, n = steamAlphabet, SteamDigits
+			}
+			if len(c) != n || strings.Trim(c, alphabet) != "" {
+				t.Fatalf("%+v: code %q", a, c)
+			}
+		}
+	})
 }

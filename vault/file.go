@@ -244,10 +244,6 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// beforeRename, when set by a test, runs after the new vault is written to
-// its temporary file and before it replaces the old one.
-var beforeRename func(tmp string)
-
 // keepBackups is how many previous versions of the vault are kept.
 const keepBackups = 10
 
@@ -256,8 +252,9 @@ const keepBackups = 10
 // directory, fsync it, link the current version into the backups directory,
 // rename the temporary file over path, fsync the directory.
 // When backup is set, the version replaced is kept as a backup named after
-// the time now.
-func writeAtomic(path string, b []byte, backup bool, now time.Time) error {
+// the time now. hook, when not nil, runs just before the rename (see
+// Options.beforeRename).
+func writeAtomic(path string, b []byte, backup bool, now time.Time, hook func(tmp, dst string)) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -285,8 +282,8 @@ func writeAtomic(path string, b []byte, backup bool, now time.Time) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("save vault: %w", err)
 	}
-	if beforeRename != nil {
-		beforeRename(tmp)
+	if hook != nil {
+		hook(tmp, path)
 	}
 	if backup {
 		if err := linkBackup(path, now); err != nil {
@@ -329,8 +326,8 @@ func BackupDir(path string) string { return path + ".backups" }
 var backupRe = regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`)
 
 // Backups returns the backups of the vault at path, newest first. Each is a
-// complete vault file that opens with the same password and keychain key as
-// the vault had when it was made.
+// complete vault file that opens with the vault's current password and key
+// (ChangePassword re-encrypts them).
 func Backups(path string) ([]string, error) {
 	ents, err := os.ReadDir(BackupDir(path))
 	if errors.Is(err, os.ErrNotExist) {

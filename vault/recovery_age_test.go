@@ -73,62 +73,7 @@ func TestRecoveryWithAgeTool(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	master, slave := openPTY(t)
-	cmd := exec.Command("sh", "-e", "-c", recoveryRecipe)
-	cmd.Dir = dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	// age reads the passphrase from /dev/tty: make the pty the controlling
-	// terminal of a new session.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close() // the child holds it; EOF on master when the child is gone
-
-	var (
-		mu     sync.Mutex
-		screen bytes.Buffer
-	)
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 1024)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	typed := false
-	deadline := time.Now().Add(60 * time.Second)
-	for !typed && time.Now().Before(deadline) {
-		mu.Lock()
-		asked := strings.Contains(strings.ToLower(screen.String()), "passphrase")
-		mu.Unlock()
-		if asked {
-			fmt.Fprintf(master, "%s\n", password)
-			typed = true
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
-	select {
-	case err = <-waitErr:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		err = <-waitErr
-		t.Errorf("the recipe did not finish")
-	}
-	<-readDone
-	mu.Lock()
-	out := screen.String()
-	mu.Unlock()
+	out, typed, err := runWithPassphrase(t, dir, recoveryRecipe, string(password))
 	if !typed {
 		t.Fatalf("age never asked for the passphrase; terminal showed:\n%s", out)
 	}
@@ -163,6 +108,126 @@ func TestRecoveryWithAgeTool(t *testing.T) {
 			t.Errorf("account %d = %s %s, want %s %s", i, a.Issuer, a.Name, want[i].Issuer, want[i].Name)
 		}
 	}
+}
+
+// runWithPassphrase runs script with sh in dir on a new pseudo-terminal and
+// types pass when age asks for a passphrase. It returns what the terminal
+// showed, whether the passphrase was asked for, and how the script ended.
+func runWithPassphrase(t *testing.T, dir, script, pass string) (string, bool, error) {
+	t.Helper()
+	master, slave := openPTY(t)
+	cmd := exec.Command("sh", "-e", "-c", script)
+	cmd.Dir = dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	// age reads the passphrase from /dev/tty: make the pty the controlling
+	// terminal of a new session.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close() // the child holds it; EOF on master when the child is gone
+
+	var (
+		mu     sync.Mutex
+		screen bytes.Buffer
+	)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		buf := make([]byte, 1024)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	typed := false
+	deadline := time.After(60 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	var err error
+wait:
+	for {
+		select {
+		case err = <-waitErr:
+			break wait
+		case <-deadline:
+			cmd.Process.Kill()
+			err = <-waitErr
+			t.Errorf("the script did not finish")
+			break wait
+		case <-tick.C:
+			mu.Lock()
+			asked := strings.Contains(strings.ToLower(screen.String()), "passphrase")
+			mu.Unlock()
+			// age prints the prompt before it turns echo off: type only
+			// once the terminal no longer echoes (TCGETS on the master
+			// reads the slave's settings), or a loaded machine shows the
+			// passphrase.
+			if asked && !typed && !echoing(master) {
+				fmt.Fprintf(master, "%s\n", pass)
+				typed = true
+			}
+		}
+	}
+	<-readDone
+	mu.Lock()
+	defer mu.Unlock()
+	return screen.String(), typed, err
+}
+
+// echoing tells whether the pseudo-terminal behind master echoes input.
+func echoing(master *os.File) bool {
+	tio, err := unix.IoctlGetTermios(int(master.Fd()), unix.TCGETS)
+	return err != nil || tio.Lflag&unix.ECHO != 0
+}
+
+// TestOldPasswordWithAgeTool is the attack of issue 8 with Debian's age
+// tool instead of our code: after a password change, the old password opens
+// the key block of no file in the vault's folder, while the new one opens
+// the vault's.
+func TestOldPasswordWithAgeTool(t *testing.T) {
+	if _, err := exec.LookPath("age"); err != nil {
+		if os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
+			t.Fatal("the age command-line tool is not installed (apt-get install age)")
+		}
+		t.Skip("the age command-line tool is not installed (apt-get install age)")
+	}
+	v, path, _ := retiredVault(t, nil)
+	if _, err := v.ChangePassword(password, newPassword, nil); err != nil {
+		t.Fatal(err)
+	}
+	const unseal = "umask 077\nsed -n '2,/^-----END AGE ENCRYPTED FILE-----$/p' vault.age > key.age\nage -d -o key.txt key.age\n"
+	try := func(f string, pass []byte) (string, error) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "vault.age"), mustRead(t, f), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, typed, err := runWithPassphrase(t, dir, unseal, string(pass))
+		if !typed {
+			t.Fatalf("age never asked for the passphrase of %s:\n%s", f, out)
+		}
+		return out, err
+	}
+	if out, err := try(path, newPassword); err != nil {
+		t.Fatalf("age does not open the vault with the new password (the check below would prove nothing): %v\n%s", err, out)
+	}
+	files := vaultFiles(t, path)
+	for _, f := range files {
+		out, err := try(f, password)
+		if err == nil {
+			t.Errorf("age opens %s with the old password", f)
+		} else if !strings.Contains(out, "incorrect passphrase") {
+			t.Errorf("age on %s: %v, want \"incorrect passphrase\":\n%s", f, err, out)
+		}
+	}
+	t.Logf("the old password opens none of %d files", len(files))
 }
 
 // openPTY returns the two ends of a new pseudo-terminal.

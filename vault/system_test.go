@@ -2,6 +2,7 @@ package vault
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,8 +93,8 @@ func bench1000(b *testing.B, kc Keychain) string {
 // BenchmarkOpen1000 opens a 1,000-account vault with the key from an
 // in-memory keychain: file read, X25519 unwrap, decryption, JSON.
 func BenchmarkOpen1000(b *testing.B) {
-	path := bench1000(b, newMemKeychain())
-	kc := newMemKeychain()
+	path := bench1000(b, &keychain.Memory{})
+	kc := &keychain.Memory{}
 	v, _ := Unlock(path, password, Options{Keychain: kc})
 	_ = v
 	b.ResetTimer()
@@ -123,7 +124,7 @@ func BenchmarkOpen1000SystemKeychain(b *testing.B) {
 // BenchmarkSave1000 changes one account of a 1,000-account vault: lock,
 // reread check, encryption, write, fsync, backup link, rename, dir fsync.
 func BenchmarkSave1000(b *testing.B) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	path := bench1000(b, kc)
 	v, err := Open(path, Options{Keychain: kc})
 	if err != nil {
@@ -164,5 +165,56 @@ func BenchmarkSealPayload1000(b *testing.B) {
 		if _, err := encryptPayload(accts, id.Recipient()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkChangePassword is a password change of a 100-account vault,
+// with no backup and with the ten kept backups that it re-encrypts: at the
+// default work factor (two scrypt 2^18 derivations: checking the current
+// password, sealing the new key), and at 2^10, where the difference between
+// the two is what the backups cost.
+func BenchmarkChangePassword(b *testing.B) {
+	for _, c := range []struct{ wf, backups int }{{0, 0}, {0, keepBackups}, {10, 0}, {10, keepBackups}} {
+		name := fmt.Sprintf("wf=%d/backups=%d", c.wf, c.backups)
+		if c.wf == 0 {
+			name = fmt.Sprintf("wf=%d/backups=%d", DefaultWorkFactor, c.backups)
+		}
+		backups := c.backups
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "vault.age")
+			v, err := Create(path, password, Options{WorkFactor: c.wf})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var accts []Account
+			for i := range 100 {
+				accts = append(accts, testAccount(i))
+			}
+			if _, err := v.Add(accts...); err != nil {
+				b.Fatal(err)
+			}
+			os.RemoveAll(BackupDir(path))
+			for range backups { // each save keeps the version it replaces
+				a := v.Accounts()[0]
+				a.Note = "x" + a.Note
+				if err := v.Update(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if n, _ := Backups(path); len(n) != backups {
+				b.Fatalf("%d backups, want %d", len(n), backups)
+			}
+			cur, next := password, newPassword
+			for b.Loop() {
+				res, err := v.ChangePassword(cur, next, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Reencrypted) != backups {
+					b.Fatalf("re-encrypted %d backups, want %d", len(res.Reencrypted), backups)
+				}
+				cur, next = next, cur
+			}
+		})
 	}
 }

@@ -53,6 +53,11 @@ type Options struct {
 	Keychain   Keychain         // nil: no keychain, the password is always needed
 	Now        func() time.Time // nil: time.Now; stamps Created and Updated
 	WorkFactor int              // scrypt log2(N) for new password seals, at most 20; 0: DefaultWorkFactor. Tests use ~10.
+
+	// beforeRename, when set (by tests only), runs after a new version of
+	// a file (the vault, a backup) is written to its temporary file tmp and
+	// before it replaces dst: tests kill the process there.
+	beforeRename func(tmp, dst string)
 }
 
 // DefaultWorkFactor is the scrypt work factor (log2 N, r=8, p=1) of the
@@ -385,7 +390,7 @@ func (v *Vault) save(accts []Account) error {
 		return err
 	}
 	b := fileParts{id: v.id, keyBlock: v.keyBlock, data: data}.bytes()
-	if err := writeAtomic(v.path, b, true, v.opts.now()); err != nil {
+	if err := writeAtomic(v.path, b, true, v.opts.now(), v.opts.beforeRename); err != nil {
 		return err
 	}
 	v.accounts, v.sum = accts, sha256.Sum256(b)
@@ -564,29 +569,120 @@ func find(accts []Account, query string) ([]Account, error) {
 	return cloneAccounts(m), fmt.Errorf("%q: %w (%d)", query, ErrAmbiguous, len(m))
 }
 
-// ChangePassword reseals the vault key with a new password. The key itself,
-// and so the keychain entry and the account data, stay the same.
-func (v *Vault) ChangePassword(newPassword []byte) error {
+// PasswordChange says what ChangePassword did to the files kept beside the
+// vault: the backups in BackupDir and the files RestoreBackup set aside.
+type PasswordChange struct {
+	Reencrypted []string // now sealed with the new password and the new key
+	Removed     []string // could not be re-encrypted (damaged, or another vault's), so deleted
+}
+
+// ChangePassword retires the current password. It checks current against
+// the vault file (even when the keychain opened the vault: a wrong current
+// password gives ErrWrongPassword), makes a new vault key, seals it with
+// newPassword, re-encrypts every backup and set-aside file to the new key,
+// writes the vault file with the new key and puts the key in the keychain.
+// Afterwards no file in the vault's folder opens with the old password or
+// the old key. A file that cannot be re-encrypted is deleted and listed in
+// the result.
+//
+// It costs two key derivations (about two seconds): call it off the UI
+// goroutine. progress, when not nil, receives a short description of each
+// step as it starts.
+//
+// A crash at any moment leaves a vault that opens: the backups are rewritten
+// first, then the vault file (atomically), then the keychain entry. Until the
+// vault file is replaced the old password opens it and running
+// ChangePassword again with the same passwords finishes the job; after that
+// the new password opens it (Unlock puts the new key in the keychain if the
+// crash came before).
+func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step string)) (PasswordChange, error) {
+	var res PasswordChange
 	if len(newPassword) == 0 {
-		return errors.New("change password: the new password is empty")
+		return res, errors.New("change password: the new password is empty")
 	}
-	kb, err := sealIdentity(v.identity, newPassword, v.opts.workFactor())
-	if err != nil {
-		return fmt.Errorf("change password: %w", err)
+	say := func(step string) {
+		if progress != nil {
+			progress(step)
+		}
 	}
-	err = v.mutate(func(cur []Account) ([]Account, error) {
-		v.keyBlock = kb
-		return cur, nil
-	})
-	if err != nil {
-		// v.keyBlock may hold the new seal that never reached the disk:
-		// forget what was read so the next change rereads the file.
-		v.mu.Lock()
-		v.sum = [32]byte{}
+	// The two key derivations take seconds: they run without v.mu, so that
+	// Accounts and the like answer meanwhile, and the key block checked is
+	// compared with the file's under the lock afterwards.
+	v.mu.Lock()
+	if v.closed {
 		v.mu.Unlock()
-		return fmt.Errorf("change password: %w", err)
+		return res, ErrClosed
 	}
-	return nil
+	_, err := v.refresh()
+	checked, known := v.keyBlock, v.identity
+	v.mu.Unlock()
+	if err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+
+	say("Checking the current password")
+	old, err := unsealIdentity(checked, current, v.opts.maxWorkFactor())
+	switch {
+	case errors.Is(err, ErrWrongPassword):
+		return res, fmt.Errorf("change password: the current password is wrong: %w", ErrWrongPassword)
+	case err != nil:
+		return res, fmt.Errorf("change password: %w", err)
+	case subtle.ConstantTimeCompare([]byte(old.String()), []byte(known.String())) != 1:
+		// The key block and the data of a well-formed file always agree.
+		return res, fmt.Errorf("change password: %w", corruptf("the password block holds another key than the one that opens the accounts"))
+	}
+
+	say("Sealing a new key with the new password")
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	kb, err := sealIdentity(id, newPassword, v.opts.workFactor())
+	if err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return res, ErrClosed
+	}
+	if err := v.lockFile(); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	defer v.lock.Unlock()
+	if _, err := v.refresh(); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	if !bytes.Equal(v.keyBlock, checked) {
+		return res, fmt.Errorf("change password: another program changed the password meanwhile: %w", ErrConflict)
+	}
+	rk := rekey{old: v.identity, id: id, keyBlock: kb, newPassword: newPassword,
+		maxLogN: v.opts.maxWorkFactor(), hook: v.opts.beforeRename}
+
+	say("Re-encrypting the backups")
+	if res, err = rk.files(v.path); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+
+	say("Saving the vault with the new key")
+	data, err := encryptPayload(v.accounts, id.Recipient())
+	if err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	// No backup of the version replaced: it holds the same accounts under
+	// the key being retired.
+	b := fileParts{id: v.id, keyBlock: kb, data: data}.bytes()
+	if err := writeAtomic(v.path, b, false, time.Time{}, v.opts.beforeRename); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
+	}
+	v.identity, v.keyBlock, v.sum = id, kb, sha256.Sum256(b)
+
+	if v.opts.Keychain != nil {
+		say("Storing the new key in the keychain")
+	}
+	v.keychainErr = v.storeKey()
+	return res, nil
 }
 
 // Close releases the vault. Later changes fail with ErrClosed.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,52 +27,6 @@ import (
 const testWF = 10
 
 var password = []byte("correct horse battery staple")
-
-// memKeychain is an in-memory Keychain; err, when set, is returned by every
-// call, as a keychain that does not answer would.
-type memKeychain struct {
-	mu  sync.Mutex
-	m   map[string]string
-	err error
-}
-
-func newMemKeychain() *memKeychain { return &memKeychain{m: map[string]string{}} }
-
-func (k *memKeychain) Get(id string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.err != nil {
-		return "", k.err
-	}
-	s, ok := k.m[id]
-	if !ok {
-		return "", keychain.ErrNotFound
-	}
-	return s, nil
-}
-
-func (k *memKeychain) Set(id, s string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.err != nil {
-		return k.err
-	}
-	k.m[id] = s
-	return nil
-}
-
-func (k *memKeychain) Delete(id string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.err != nil {
-		return k.err
-	}
-	if _, ok := k.m[id]; !ok {
-		return keychain.ErrNotFound
-	}
-	delete(k.m, id)
-	return nil
-}
 
 func testAccount(i int) Account {
 	return Account{
@@ -105,6 +60,11 @@ func TestMain(m *testing.M) {
 		killedSaveChild(path)
 		return
 	}
+	if path := os.Getenv("AUTHDESK_TEST_KILLED_ROTATION"); path != "" {
+		n, _ := strconv.Atoi(os.Getenv("AUTHDESK_TEST_KILL_AT"))
+		killedRotationChild(path, n)
+		return
+	}
 	if path := os.Getenv("AUTHDESK_TEST_ADDER"); path != "" {
 		adderChild(path, os.Getenv("AUTHDESK_TEST_ADDER_BASE"))
 		return
@@ -113,7 +73,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestRoundTrip1000(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	var accts []Account
 	for i := range 1000 {
 		accts = append(accts, testAccount(i))
@@ -176,7 +136,7 @@ func TestCreateExists(t *testing.T) {
 	if _, err := Create(path+"2", nil, Options{}); err == nil {
 		t.Fatal("Create with an empty password succeeded")
 	}
-	if _, err := Open(path+"-missing", Options{Keychain: newMemKeychain()}); !errors.Is(err, ErrNoVault) {
+	if _, err := Open(path+"-missing", Options{Keychain: &keychain.Memory{}}); !errors.Is(err, ErrNoVault) {
 		t.Fatalf("Open of a missing file: %v, want ErrNoVault", err)
 	}
 	if _, err := Unlock(path+"-missing", password, Options{}); !errors.Is(err, ErrNoVault) {
@@ -199,8 +159,8 @@ func TestNoKeychain(t *testing.T) {
 }
 
 func TestUnavailableKeychain(t *testing.T) {
-	kc := newMemKeychain()
-	kc.err = fmt.Errorf("%w: no D-Bus session bus", keychain.ErrUnavailable)
+	kc := &keychain.Memory{}
+	kc.Fail(fmt.Errorf("%w: no D-Bus session bus", keychain.ErrUnavailable))
 	v, path := newVault(t, kc, testAccount(1))
 	if err := v.KeychainError(); !errors.Is(err, keychain.ErrUnavailable) {
 		t.Errorf("KeychainError = %v, want ErrUnavailable", err)
@@ -217,7 +177,7 @@ func TestUnavailableKeychain(t *testing.T) {
 		t.Errorf("KeychainError after Unlock = %v", u.KeychainError())
 	}
 	// When the keychain comes back, Unlock stores the key and Open works.
-	kc.err = nil
+	kc.Fail(nil)
 	if _, err := Open(path, Options{Keychain: kc}); !errors.Is(err, ErrNeedPassword) || !errors.Is(err, keychain.ErrNotFound) {
 		t.Fatalf("Open with an empty keychain: %v", err)
 	}
@@ -231,23 +191,23 @@ func TestUnavailableKeychain(t *testing.T) {
 }
 
 func TestKeychainMismatch(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1))
 	other, _ := age.GenerateX25519Identity()
-	kc.m[v.ID()] = other.String()
+	kc.Set(v.ID(), other.String())
 	if _, err := Open(path, Options{Keychain: kc}); !errors.Is(err, ErrNeedPassword) || !strings.Contains(err.Error(), "another vault") {
 		t.Fatalf("Open with another vault's key: %v", err)
 	}
-	kc.m[v.ID()] = "garbage"
+	kc.Set(v.ID(), "garbage")
 	if _, err := Open(path, Options{Keychain: kc}); !errors.Is(err, ErrNeedPassword) || !strings.Contains(err.Error(), "not a valid key") {
 		t.Fatalf("Open with garbage in the keychain: %v", err)
 	}
 }
 
 func TestChangePassword(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1))
-	if err := v.ChangePassword([]byte("new password")); err != nil {
+	if _, err := v.ChangePassword(password, []byte("new password"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Unlock(path, password, Options{}); !errors.Is(err, ErrWrongPassword) {
@@ -381,7 +341,7 @@ func TestFind(t *testing.T) {
 // TestTwoInstances: two Vaults on one file adding concurrently lose nothing,
 // because each change rereads the file under the lock.
 func TestTwoInstances(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v1, path := newVault(t, kc)
 	v2, err := Open(path, Options{Keychain: kc})
 	if err != nil {
@@ -418,7 +378,7 @@ func TestTwoInstances(t *testing.T) {
 // the same moment, each through its own Vault opened before the others
 // wrote: the file lock and the reread under it must keep every account.
 func TestTwoProcesses(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc)
 	const children, perChild = 3, 8
 	type child struct {
@@ -501,7 +461,7 @@ func adderChild(path, base string) {
 }
 
 func TestFileModes(t *testing.T) {
-	v, path := newVault(t, newMemKeychain(), testAccount(1))
+	v, path := newVault(t, &keychain.Memory{}, testAccount(1))
 	v.Add(testAccount(2))
 	backups, _ := Backups(path)
 	for p, want := range map[string]os.FileMode{
@@ -519,7 +479,7 @@ func TestFileModes(t *testing.T) {
 }
 
 func TestBackupsKeepTen(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc)
 	for i := range 15 {
 		if _, err := v.Add(testAccount(i)); err != nil {
@@ -545,7 +505,7 @@ func TestBackupsKeepTen(t *testing.T) {
 // a wrong-password message, names the newest good backup, and restoring it
 // brings the previous version back.
 func TestDamagedFiles(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1), testAccount(2))
 	good, _ := os.ReadFile(path)
 	v.Add(testAccount(3)) // the backup now holds two accounts; the file three
@@ -625,7 +585,7 @@ func TestDamagedFiles(t *testing.T) {
 }
 
 func TestNoGoodBackup(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	_, path := newVault(t, kc)
 	os.WriteFile(path, []byte("junk"), 0o600)
 	_, err := Open(path, Options{Keychain: kc})
@@ -685,7 +645,7 @@ func armorBytes(raw []byte) []byte {
 // it into place, and checks that the previous vault is intact and the next
 // save works.
 func TestKilledSave(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1), testAccount(2))
 	before := mustRead(t, path)
 
@@ -735,14 +695,13 @@ func TestKilledSave(t *testing.T) {
 }
 
 func killedSaveChild(path string) {
-	v, err := Unlock(path, password, Options{WorkFactor: testWF})
+	v, err := Unlock(path, password, Options{WorkFactor: testWF, beforeRename: func(tmp, _ string) {
+		fmt.Printf("READY %s\n", tmp)
+		time.Sleep(time.Hour) // killed here
+	}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child:", err)
 		os.Exit(3)
-	}
-	beforeRename = func(tmp string) {
-		fmt.Printf("READY %s\n", tmp)
-		time.Sleep(time.Hour) // killed here
 	}
 	v.Add(testAccount(99))
 	os.Exit(4)
@@ -770,7 +729,7 @@ func TestDefaultPath(t *testing.T) {
 }
 
 func TestConflicts(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	v, path := newVault(t, kc, testAccount(1))
 
 	// Another program holds the lock too long.
@@ -810,7 +769,7 @@ func TestConflicts(t *testing.T) {
 // TestAdvanceCounter: each call uses up one HOTP code, on the latest version
 // of the file, so two instances never hand out the same counter.
 func TestAdvanceCounter(t *testing.T) {
-	kc := newMemKeychain()
+	kc := &keychain.Memory{}
 	h := testAccount(1)
 	h.Type, h.Counter = HOTP, 5
 	v1, path := newVault(t, kc, h, testAccount(2))

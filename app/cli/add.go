@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -11,15 +12,19 @@ import (
 )
 
 func init() {
-	register("add", "add an account: --uri URI, or --issuer I --account A --secret KEY [...]", runAdd)
+	register("add", "add an account: --uri URI, or --issuer I --account A --secret KEY [...]; \"-\" reads URI or KEY from stdin", runAdd)
 }
+
+// addFlags maps the fields of vault.Manual to the flags that set them.
+var addFlags = map[string]string{"issuer": "--issuer or --account", "secret": "--secret", "type": "--type",
+	"algorithm": "--algorithm", "digits": "--digits", "period": "--period", "counter": "--counter"}
 
 func runAdd(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("add", flag.ContinueOnError)
-	uri := fs.String("uri", "", "otpauth:// URI")
+	uri := fs.String("uri", "", "otpauth:// URI; - reads it from stdin (safer: the argument is visible in ps and the shell history)")
 	issuer := fs.String("issuer", "", "service name")
 	account := fs.String("account", "", "account name")
-	secret := fs.String("secret", "", "base32 secret")
+	secret := fs.String("secret", "", "base32 secret; - reads it from stdin (safer: the argument is visible in ps and the shell history)")
 	typ := fs.String("type", "totp", "totp, hotp or steam")
 	alg := fs.String("algorithm", "SHA1", "SHA1, SHA256 or SHA512")
 	digits := fs.Int("digits", 0, "6, 7 or 8 (5 for steam)")
@@ -30,15 +35,42 @@ func runAdd(env *Env, g *Globals, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-
-	var a vault.Account
-	var err error
 	if set["uri"] {
 		for _, n := range []string{"issuer", "account", "secret", "type", "algorithm", "digits", "period", "counter"} {
 			if set[n] {
 				return usagef("--%s cannot be combined with --uri", n)
 			}
 		}
+	} else {
+		if !set["secret"] {
+			return usagef("need --uri URI, or --secret KEY with --issuer and/or --account")
+		}
+		if *issuer == "" && *account == "" {
+			return usagef("need --issuer or --account to name the account")
+		}
+	}
+
+	// A value on stdin comes after the password line.
+	var pw []byte
+	var err error
+	if (*uri == "-" || *secret == "-") && g.PasswordStdin {
+		if pw, err = readPassword(env, g, "", false); err != nil {
+			return err
+		}
+	}
+	if *uri == "-" {
+		if *uri, err = stdinValue(env, g, "uri"); err != nil {
+			return err
+		}
+	}
+	if *secret == "-" {
+		if *secret, err = stdinValue(env, g, "secret"); err != nil {
+			return err
+		}
+	}
+
+	var a vault.Account
+	if set["uri"] {
 		if migration.IsMigration(*uri) {
 			return usagef("this is a Google Authenticator export: use authdesk-cli import")
 		}
@@ -46,50 +78,25 @@ func runAdd(env *Env, g *Globals, args []string) error {
 			return usagef("%v", err)
 		}
 	} else {
-		if *secret == "" {
-			return usagef("need --uri URI, or --secret KEY with --issuer and/or --account")
+		m := vault.Manual{Issuer: *issuer, Name: *account, Secret: *secret, Type: vault.Type(*typ),
+			Algorithm: vault.Algorithm(*alg), Digits: *digits, Counter: *counter}
+		// --period has a default, which HOTP accounts do not take.
+		if set["period"] || !isType(*typ, vault.HOTP) {
+			m.Period = *period
 		}
-		if *issuer == "" && *account == "" {
-			return usagef("need --issuer or --account to name the account")
-		}
-		if a.Secret, err = vault.DecodeSecret(*secret); err != nil {
-			return usagef("--secret: %v", err)
-		}
-		a.Issuer, a.Name = strings.TrimSpace(*issuer), strings.TrimSpace(*account)
-		switch t := vault.Type(strings.ToLower(*typ)); t {
-		case vault.TOTP, vault.HOTP, vault.Steam:
-			a.Type = t
-		default:
-			return usagef("--type %q: want totp, hotp or steam", *typ)
-		}
-		switch al := vault.Algorithm(strings.ToUpper(strings.ReplaceAll(*alg, "-", ""))); al {
-		case vault.SHA1, vault.SHA256, vault.SHA512:
-			a.Algorithm = al
-		default:
-			return usagef("--algorithm %q: want SHA1, SHA256 or SHA512", *alg)
-		}
-		if set["counter"] && a.Type != vault.HOTP {
-			return usagef("--counter is only for --type hotp")
-		}
-		if set["period"] && a.Type == vault.HOTP {
-			return usagef("--period is not for --type hotp")
-		}
-		a.Digits, a.Counter = *digits, *counter
-		if a.Type != vault.HOTP {
-			a.Period = *period
-		}
-		if a.Type == vault.Steam && a.Digits == 0 {
-			a.Digits = vault.SteamDigits
-		}
-		if a.Digits == 0 {
-			a.Digits = vault.DefaultDigits
-		}
-		if err := a.Validate(); err != nil {
+		if a, err = m.Account(); err != nil {
+			var me *vault.ManualError
+			if errors.As(err, &me) {
+				p := me.Problems[0]
+				if f := addFlags[p.Field]; f != "" {
+					return usagef("%s: %v", f, p.Err)
+				}
+			}
 			return usagef("%v", err)
 		}
 	}
 
-	v, err := openVault(env, g)
+	v, err := openVaultWith(env, g, pw)
 	if err != nil {
 		return err
 	}
@@ -104,3 +111,5 @@ func runAdd(env *Env, g *Globals, args []string) error {
 	fmt.Fprintf(env.Stderr, "added %s\n", added[0].Title())
 	return nil
 }
+
+func isType(s string, t vault.Type) bool { return vault.Type(strings.ToLower(s)) == t }

@@ -1,164 +1,190 @@
 package cli
 
 import (
-	"bufio"
-	"crypto/subtle"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"slices"
 	"strings"
 
+	"authdesk/scanner"
 	"authdesk/vault"
-	"authdesk/vault/migration"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
 func init() {
-	register("import", "import otpauth:// and otpauth-migration:// URIs, one per line, from FILE or - (stdin)", runImport)
+	register("import", "import accounts from FILE or - (stdin): otpauth:// lists, Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden", runImport)
 }
 
-// maxImportLine bounds one line of an import file; a migration URI from a
-// dense QR code is under 4 KiB.
-const maxImportLine = 64 << 10
-
-// runImport adds every account found in the file. Blank lines and lines
-// starting with # are skipped; a line that does not parse is reported with
-// its number and the others are still imported; accounts whose secret is
-// already in the vault (or earlier in the file) are skipped and reported. It
-// exits 2 when any line was bad.
+// runImport adds every account of the file, or none: a file that cannot be
+// read whole exits 2 with the reason's words (wrong password, damaged,
+// unsupported version, malformed, not a known export format, password
+// required) on the first line of stderr. Accounts already in the vault are
+// skipped and counted. The summary goes to stdout:
+//
+//	imported N, skipped M duplicates
+//	missing batch 2 of 3
+//	skipped entry 9 (Yandex (ya)): Yandex codes are not supported
+//
+// The format is detected from the content unless --from names it. An image
+// (a screenshot of Google Authenticator's export QR code) is scanned first.
 func runImport(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	from := fs.String("from", "", "the file's `FORMAT` (default: detected): "+formatList(transfer.Formats))
+	pwFile := fs.String("import-password-file", "", "read the password of an encrypted export from `FILE` (its first line)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("need one FILE, or - for standard input (usage: authdesk-cli import FILE|-)")
+		return usagef("need one FILE, or - for standard input (usage: authdesk-cli import [--from FORMAT] [--import-password-file F] FILE|-)")
 	}
 	name := pos[0]
-
-	// Open the vault first: with --password-stdin and "-", the password is
-	// the first line of standard input and the URIs follow.
-	v, err := openVault(env, g)
-	if err != nil {
-		return err
+	if *from != "" && !slices.Contains(transfer.Formats, transfer.Format(*from)) {
+		return usagef("unknown format %q for --from (want %s)", *from, formatList(transfer.Formats))
 	}
-	defer v.Close()
+	opts := transfer.Options{Format: transfer.Format(*from)}
+	switch {
+	case *pwFile != "":
+		opts.Password = func() ([]byte, error) { return readSecretFile(*pwFile) }
+	case name != "-":
+		// The password of an encrypted file is asked on the terminal;
+		// without one, Read says a password is required.
+		if f, ok := env.Stdin.(*os.File); ok && !g.PasswordStdin && isTerminal(f) {
+			opts.Password = func() ([]byte, error) { return promptPassword(f, env.Stderr, "Password of "+name+": ") }
+		}
+	}
 
-	var r io.Reader
-	if name == "-" {
-		r = env.stdin()
-	} else {
-		f, err := os.Open(name)
+	// A file is read and checked before the vault is opened, so that a bad
+	// file is refused without waiting for the vault's password. Standard
+	// input comes after the vault: with --password-stdin its first line is
+	// the vault password.
+	var (
+		v   *vault.Vault
+		res *transfer.Result
+	)
+	if name != "-" {
+		data, err := readImportFile(name)
 		if err != nil {
-			return usagef("%v", err)
+			return err
 		}
-		defer f.Close()
-		r = f
-	}
-
-	reportLine := func(n int, format string, args ...any) {
-		fmt.Fprintf(env.Stderr, "%s:%d: %s\n", name, n, fmt.Sprintf(format, args...))
-	}
-	accts, bad, err := parseImport(r, func(n int, msg string) { reportLine(n, "%s", msg) })
-	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-
-	var dups int
-	var add []vault.Account
-	for _, f := range accts {
-		if dup, ok := v.FindBySecret(f.a.Secret); ok {
-			reportLine(f.line, "skipped %s: duplicate of %s already in the vault", f.a.Title(), dup.Title())
-			dups++
-			continue
-		}
-		if i := indexBySecret(add, f.a.Secret); i >= 0 {
-			reportLine(f.line, "skipped %s: duplicate of %s earlier in the file", f.a.Title(), add[i].Title())
-			dups++
-			continue
-		}
-		add = append(add, f.a)
-	}
-	if len(add) > 0 {
-		if _, err := v.Add(add...); err != nil {
+		if res, err = readPayload(data, opts); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stderr, "imported %d %s, skipped %d %s, %d %s\n",
-		len(add), plural(len(add), "account", "accounts"),
-		dups, plural(dups, "duplicate", "duplicates"),
-		bad, plural(bad, "error", "errors"))
-	if bad > 0 {
-		return &exitError{code: 2, msg: ""}
+	if v, err = openVault(env, g); err != nil {
+		return err
+	}
+	defer v.Close()
+	if res == nil {
+		data, err := io.ReadAll(io.LimitReader(env.stdin(), transfer.MaxSize+1))
+		if err != nil {
+			return fmt.Errorf("read standard input: %w", err)
+		}
+		if res, err = readPayload(data, opts); err != nil {
+			return err
+		}
+	}
+	res.SkipExisting(v.Accounts())
+	if len(res.Accounts) > 0 {
+		if _, err := v.Add(res.Accounts...); err != nil {
+			return err
+		}
+	}
+	for _, d := range res.Duplicates {
+		where := "already in the vault"
+		if d.InFile {
+			where = "earlier in the file"
+		}
+		fmt.Fprintf(env.Stderr, "skipped %s: duplicate of %s %s\n", printable(d.Account.Title()), printable(d.Of.Title()), where)
+	}
+	fmt.Fprintf(env.Stdout, "imported %d, skipped %d duplicates\n", len(res.Accounts), len(res.Duplicates))
+	for _, n := range res.Notes() {
+		fmt.Fprintln(env.Stdout, n)
 	}
 	return nil
 }
 
-// importedAccount is an account read by parseImport, with its line number.
-type importedAccount struct {
-	line int
-	a    vault.Account
+// readImportFile reads FILE, at most transfer.MaxSize bytes.
+func readImportFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, transfer.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return data, nil
 }
 
-// parseImport reads otpauth:// and otpauth-migration:// URIs, one per line,
-// skipping blank lines and # comments. Each line that does not parse, and
-// each account of an export that cannot be imported, is passed to report
-// with its line number and counted in bad; the messages never quote a
-// secret.
-func parseImport(r io.Reader, report func(line int, msg string)) (accts []importedAccount, bad int, err error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxImportLine)
-	lineNo := 0
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if migration.IsMigration(line) {
-			b, err := migration.Parse(line)
-			if err != nil {
-				report(lineNo, err.Error())
-				bad++
-				continue
-			}
-			for _, e := range b.Skipped {
-				report(lineNo, e.Error())
-				bad++
-			}
-			for _, a := range b.Accounts {
-				accts = append(accts, importedAccount{lineNo, a})
-			}
-			continue
-		}
-		a, err := otpauth.Parse(line)
+// readPayload reads an export with transfer.Read; an image is scanned for
+// its QR codes first. Bad input exits 2.
+func readPayload(data []byte, opts transfer.Options) (*transfer.Result, error) {
+	if opts.Format == "" && strings.HasPrefix(http.DetectContentType(data), "image/") {
+		payloads, err := scanner.Bytes(data)
 		if err != nil {
-			report(lineNo, err.Error())
-			bad++
-			continue
+			return nil, usagef("%s: %v", transfer.ErrUnknownFormat, err)
 		}
-		accts = append(accts, importedAccount{lineNo, a})
+		data = []byte(strings.Join(payloads, "\n"))
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, bad, fmt.Errorf("line %d is longer than %d bytes", lineNo+1, maxImportLine)
+	res, err := transfer.Read(data, opts)
+	if err != nil {
+		for _, s := range []error{transfer.ErrWrongPassword, transfer.ErrDamaged, transfer.ErrUnsupportedVersion,
+			transfer.ErrMalformed, transfer.ErrUnknownFormat, transfer.ErrPasswordRequired} {
+			if errors.Is(err, s) {
+				msg := firstLine(err.Error())
+				if s == transfer.ErrPasswordRequired {
+					msg += "; pass --import-password-file FILE, or run on a terminal to be asked"
+				}
+				return nil, usagef("%s", msg)
+			}
 		}
-		return nil, bad, fmt.Errorf("after line %d: %w", lineNo, err)
+		return nil, err
 	}
-	return accts, bad, nil
+	return res, nil
 }
 
-func indexBySecret(accts []vault.Account, secret []byte) int {
-	found := -1
-	for i, a := range accts {
-		if len(a.Secret) == len(secret) && subtle.ConstantTimeCompare(a.Secret, secret) == 1 && found < 0 {
-			found = i
-		}
+// readSecretFile returns the first line of a password file.
+func readSecretFile(name string) ([]byte, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
-	return found
+	line, _, _ := strings.Cut(string(b), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return nil, usagef("the password file %s is empty", name)
+	}
+	return []byte(line), nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func formatList(fs []transfer.Format) string {
+	s := make([]string, len(fs))
+	for i, f := range fs {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// printable makes a name from an imported file safe to print on a
+// terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
 }
 
 func plural(n int, one, many string) string {

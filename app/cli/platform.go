@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,7 +20,7 @@ func init() {
 	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
 }
 
-const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--db PATH] [--issuer NAME] [--test-clock] [--for DURATION]"
+const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h] [--for DURATION]"
 
 // runPlatform implements "platform serve": it prints the URL on the first
 // line of stdout, serves until SIGINT or SIGTERM (or --for runs out), then
@@ -38,6 +39,9 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	issuer := fs.String("issuer", platform.DefaultIssuer, "platform `NAME`, the issuer in otpauth URIs")
 	testClock := fs.Bool("test-clock", false, "let testers move the platform clock (POST /api/test/clock)")
 	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: run until interrupted)")
+	grace := fs.Duration("reenrol-grace", platform.DefaultReenrolGrace, "how long after the 30-day key refresh falls due \"Not now\" is offered (0: never)")
+	allowRemote := fs.Bool("allow-remote", false, "allow an --addr other machines can reach")
+	hosts := fs.String("host", "", "extra Host header `NAMES` (comma-separated) the platform answers to, like qa.example.test:8080")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usagef("%v\n%s", err, platformUsage)
 	}
@@ -50,6 +54,18 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	if *issuer == "" {
 		return usagef("--issuer must not be empty")
 	}
+	if *grace < 0 {
+		return usagef("--reenrol-grace must not be negative")
+	}
+	if *grace == 0 {
+		*grace = -1 // Config: negative is no grace, zero the default
+	}
+	var extraHosts []string
+	for h := range strings.SplitSeq(*hosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			extraHosts = append(extraHosts, h)
+		}
+	}
 	path := *db
 	if path == "" {
 		p, err := platform.DefaultDBPath(env.Getenv)
@@ -59,7 +75,8 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 		path = p
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := platform.New(platform.Config{DBPath: path, Issuer: *issuer, TestClock: *testClock, Logger: logger})
+	srv, err := platform.New(platform.Config{DBPath: path, Issuer: *issuer, TestClock: *testClock, Logger: logger,
+		ReenrolGrace: *grace, AllowRemote: *allowRemote, Hosts: extraHosts})
 	if err != nil {
 		return fmt.Errorf("%w (check --db)", err)
 	}
@@ -72,6 +89,9 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	fmt.Fprintf(env.Stderr, "platform %q serving %s (database %s); press Ctrl-C to stop\n", *issuer, url, path)
 	if *testClock {
 		fmt.Fprintln(env.Stderr, "test clock enabled: POST /api/test/clock {\"advance\":\"720h\"}")
+		if *allowRemote {
+			fmt.Fprintf(env.Stderr, "off loopback moving it needs the header X-Test-Clock-Token: %s\n", srv.TestClockToken())
+		}
 	}
 	if *runFor > 0 {
 		var cancel context.CancelFunc

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,6 +50,10 @@ func TestScripts(t *testing.T) {
 	if realBus == "" && os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
 		t.Fatal("no D-Bus session bus but AUTHDESK_REQUIRE_DESKTOP=1: run under .ci/desktop-session")
 	}
+	fixtures, err := filepath.Abs(filepath.Join("..", "..", "vault", "transfer", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -56,6 +61,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("AUTHDESK_VAULT", filepath.Join(e.WorkDir, "vault.age"))
 			e.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(e.WorkDir, "no-bus"))
 			e.Setenv("REAL_DBUS", realBus)
+			// The export files of other authenticators, written by
+			// vault/transfer/internal/cmd/genfixtures.
+			e.Setenv("FIXTURES", fixtures)
 			// A race-enabled binary sleeps a second at exit by default;
 			// the scripts start it hundreds of times.
 			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
@@ -77,6 +85,21 @@ func TestScripts(t *testing.T) {
 				n, err := strconv.ParseInt(args[0], 10, 64)
 				ts.Check(err)
 				ts.Check(os.Truncate(ts.MkAbs(args[1]), n))
+			},
+			// randfile SIZE FILE writes SIZE bytes of seeded pseudo-random
+			// data: random-looking, the same on every run.
+			"randfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 || neg {
+					ts.Fatalf("usage: randfile SIZE FILE")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				r := rand.New(rand.NewPCG(uint64(n), 1))
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = byte(r.Uint32())
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o600))
 			},
 			// mode PERM PATH: the file or directory has exactly mode PERM (octal).
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {

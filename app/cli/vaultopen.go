@@ -37,14 +37,20 @@ func vaultPath(env *Env, g *Globals) (string, error) {
 //
 // With --password-stdin the first line of stdin is always the password, even
 // when the keychain opens the vault and it is not needed, so that what
-// follows it (import -, passwd) does not depend on the keychain.
+// follows it (import -, add --secret -, passwd) does not depend on the
+// keychain.
 func openVault(env *Env, g *Globals) (*vault.Vault, error) {
+	return openVaultWith(env, g, nil)
+}
+
+// openVaultWith is openVault with the password already read (by a command
+// that reads stdin after it); pw nil means not yet read.
+func openVaultWith(env *Env, g *Globals, pw []byte) (*vault.Vault, error) {
 	path, err := vaultPath(env, g)
 	if err != nil {
 		return nil, err
 	}
-	var pw []byte
-	if g.PasswordStdin {
+	if g.PasswordStdin && pw == nil {
 		if pw, err = readPassword(env, g, "", false); err != nil {
 			return nil, err
 		}
@@ -90,6 +96,35 @@ func openVault(env *Env, g *Globals) (*vault.Vault, error) {
 }
 
 var errNoTerminal = errors.New("standard input is not a terminal")
+
+// stdinValue reads the value of a flag given as "-" (--secret -, --uri -):
+// one line of standard input, so that secrets stay out of the shell history
+// and of other users' ps. On a terminal it is read without echo. With
+// --password-stdin the caller has read the password line first.
+func stdinValue(env *Env, g *Globals, flagName string) (string, error) {
+	if f, ok := env.Stdin.(*os.File); ok && !g.PasswordStdin && isTerminal(f) {
+		b, err := promptPassword(f, env.Stderr, "--"+flagName+": ")
+		if err != nil {
+			return "", err
+		}
+		if len(b) == 0 {
+			return "", usagef("--%s -: the line is empty", flagName)
+		}
+		return string(b), nil
+	}
+	line, err := env.stdin().ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		if errors.Is(err, io.EOF) {
+			return "", usagef("--%s -: standard input has no line for it", flagName)
+		}
+		return "", fmt.Errorf("read --%s: %w", flagName, err)
+	}
+	v := strings.TrimRight(line, "\r\n")
+	if v == "" {
+		return "", usagef("--%s -: the line is empty", flagName)
+	}
+	return v, nil
+}
 
 // readPassword reads a password: the next line of stdin with
 // --password-stdin, else from the terminal without echo (twice when

@@ -16,11 +16,11 @@ import (
 // same ones while it has the focus.
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP} {
+	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP, fyne.KeyI} {
 		s := &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
-	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.CopySelected() })
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(sc fyne.Shortcut) {
 		if u.state == stateCodes && looksLikeText(u.app.Clipboard().Content()) {
 			// Plain text goes to the search field.
@@ -28,7 +28,7 @@ func (u *UI) installShortcuts() {
 			u.list.search.TypedShortcut(sc)
 			return
 		}
-		u.Paste()
+		u.paste()
 	})
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) { u.listKey(k) })
 	c.SetOnTypedRune(func(r rune) {
@@ -50,7 +50,7 @@ func (u *UI) installShortcuts() {
 	})
 }
 
-// windowShortcut runs Ctrl+N, Ctrl+F or Ctrl+L; it reports whether s was one.
+// windowShortcut runs Ctrl+N, Ctrl+F, Ctrl+L, Ctrl+P or Ctrl+I; it reports whether s was one.
 func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 	if s.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
@@ -58,36 +58,38 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 	u.touch()
 	switch s.KeyName {
 	case fyne.KeyN:
-		u.ShowAddChooser()
+		u.showAddChooser()
 	case fyne.KeyF:
 		if u.state == stateCodes {
 			u.closeOverlays()
 			u.win.Canvas().Focus(u.list.search)
 		}
 	case fyne.KeyL:
-		u.Lock()
+		u.lock()
 	case fyne.KeyP:
-		u.ShowPlatform()
+		u.showPlatform()
+	case fyne.KeyI:
+		u.importFile()
 	default:
 		return false
 	}
 	return true
 }
 
-// CopySelected copies the selected account's code.
-func (u *UI) CopySelected() {
+// copySelected copies the selected account's code.
+func (u *UI) copySelected() {
 	if u.state != stateCodes {
 		return
 	}
 	if a, ok := u.list.Selected(); ok {
-		u.Copy(a)
+		u.copyCode(a)
 	}
 }
 
-// Copy puts a's current code on the clipboard, says so, and clears the
+// copyCode puts a's current code on the clipboard, says so, and clears the
 // clipboard after the configured delay if it still holds that code.
-func (u *UI) Copy(a vault.Account) {
-	code, err := a.Code(u.cfg.Now())
+func (u *UI) copyCode(a vault.Account) {
+	code, err := a.Code(u.cfg.now())
 	if err != nil {
 		u.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
 		return
@@ -121,8 +123,8 @@ func (u *UI) selectID(id string) {
 	}
 }
 
-// AdvanceHOTP moves an HOTP account to its next code and saves the counter.
-func (u *UI) AdvanceHOTP(id string) {
+// advanceHOTP moves an HOTP account to its next code and saves the counter.
+func (u *UI) advanceHOTP(id string) {
 	u.touch()
 	a, ok := u.v.Account(id)
 	if !ok || a.Type != vault.HOTP {
@@ -139,7 +141,7 @@ func (u *UI) AdvanceHOTP(id string) {
 		if u.state == stateCodes && u.v == v {
 			u.list.reload(id)
 			if b, ok := v.Account(id); ok {
-				u.Copy(b)
+				u.copyCode(b)
 			}
 		}
 	})

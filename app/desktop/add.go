@@ -19,11 +19,11 @@ import (
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/migration"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
-// ShowAddChooser shows the ways to add an account (Ctrl+N).
-func (u *UI) ShowAddChooser() {
+// showAddChooser shows the ways to add an account (Ctrl+N).
+func (u *UI) showAddChooser() {
 	if u.state != stateCodes {
 		return
 	}
@@ -35,23 +35,23 @@ func (u *UI) ShowAddChooser() {
 		return container.NewVBox(b, dimText(help, false))
 	}
 	content := container.New(&widthLayout{width: 400}, container.NewVBox(
-		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.ScanScreen),
-		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.OpenImage),
-		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.Paste),
-		choice("Enter key manually", "Trouble scanning? Type the key the site shows.", theme.DocumentCreateIcon(), u.ShowManualEntry),
+		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.scanScreen),
+		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.openImage),
+		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.paste),
+		choice("Enter key manually", "Trouble scanning? Type the key the site shows.", theme.DocumentCreateIcon(), u.showManualEntry),
 	))
 	d = dialog.NewCustom("Add account", "Cancel", content, u.win)
 	d.Show()
 }
 
-// ScanScreen hides the window, captures every display and imports what it finds.
-func (u *UI) ScanScreen() {
+// scanScreen hides the window, captures every display and imports what it finds.
+func (u *UI) scanScreen() {
 	u.win.Hide()
 	u.setShown(false)
 	// Give the window manager a moment to unmap us before capturing.
 	u.later(350*time.Millisecond, func() {
 		background(u, func() scanResult {
-			p, err := u.cfg.Scanner.Screen()
+			p, err := u.cfg.scanner.Screen()
 			return scanResult{p, err}
 		}, func(r scanResult) {
 			u.win.Show()
@@ -62,8 +62,8 @@ func (u *UI) ScanScreen() {
 	})
 }
 
-// OpenImage asks for an image file and imports its QR codes.
-func (u *UI) OpenImage() {
+// openImage asks for an image file and imports its QR codes.
+func (u *UI) openImage() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			u.showError("Could not open the file", err)
@@ -79,8 +79,10 @@ func (u *UI) OpenImage() {
 	d.Show()
 }
 
-// Dropped imports the QR codes in image files dropped on the window.
-func (u *UI) Dropped(uris []fyne.URI) {
+// dropped imports the files dropped on the window: the QR codes of images,
+// the accounts of other authenticators' export files (told apart by their
+// content).
+func (u *UI) dropped(uris []fyne.URI) {
 	if u.state != stateCodes {
 		return
 	}
@@ -90,7 +92,7 @@ func (u *UI) Dropped(uris []fyne.URI) {
 			u.showError("Could not read "+uri.Name(), err)
 			continue
 		}
-		u.scanReader(uri.Name(), rc)
+		u.importReader(uri.Name(), rc)
 	}
 }
 
@@ -103,7 +105,7 @@ func (u *UI) scanReader(name string, rc io.ReadCloser) {
 		if err != nil {
 			return scanResult{err: fmt.Errorf("read %s: %w", name, err)}
 		}
-		p, err := u.cfg.Scanner.Bytes(b)
+		p, err := u.cfg.scanner.Bytes(b)
 		return scanResult{p, err}
 	}, func(r scanResult) {
 		done()
@@ -111,18 +113,23 @@ func (u *UI) scanReader(name string, rc io.ReadCloser) {
 	})
 }
 
-// Paste imports an otpauth link or a QR code image from the clipboard.
-func (u *UI) Paste() {
+// paste imports an otpauth link or a QR code image from the clipboard.
+func (u *UI) paste() {
 	if u.state != stateCodes {
 		return
 	}
 	u.touch()
 	if text := strings.TrimSpace(u.app.Clipboard().Content()); text != "" {
+		if f := transfer.Detect([]byte(text)); f != "" && f != transfer.OTPAuth {
+			// A whole export (an Aegis or 2FAS file's text) is one payload.
+			u.importData("the clipboard", []byte(text), nil)
+			return
+		}
 		u.imported("the clipboard", scanResult{payloads: strings.Fields(text)})
 		return
 	}
 	background(u, func() scanResult {
-		p, err := u.cfg.Scanner.Clipboard()
+		p, err := u.cfg.scanner.Clipboard()
 		return scanResult{p, err}
 	}, func(r scanResult) { u.imported("the clipboard", r) })
 }
@@ -161,43 +168,27 @@ func (u *UI) imported(source string, r scanResult) {
 	}
 	var found []candidate
 	var problems, notes []string
+	existing := u.v.Accounts()
 	for _, p := range r.payloads {
+		// Each payload goes in through transfer.Read, the one way in for
+		// every payload; one that fails leaves the others.
+		res, err := transfer.Read([]byte(p), transfer.Options{})
 		switch {
-		case migration.IsMigration(p):
-			b, err := migration.Parse(p)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
-				continue
-			}
-			for _, a := range b.Accounts {
-				found = append(found, candidate{acct: a})
-			}
-			for _, err := range b.Skipped {
-				problems = append(problems, fmt.Sprintf("Skipped: %v", err))
-			}
-			if b.Size > 1 {
-				bp := u.batches[b.BatchID]
-				if bp == nil {
-					bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
-					u.batches[b.BatchID] = bp
-				}
-				bp.seen[b.Index] = true
-				if missing := bp.missing(); len(missing) > 0 {
-					notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
-				} else {
-					notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
-				}
-			}
-		case strings.HasPrefix(strings.ToLower(p), "otpauth://"):
-			a, err := otpauth.Parse(p)
-			if err != nil {
-				problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
-				continue
-			}
-			found = append(found, candidate{acct: a})
-		default:
+		case errors.Is(err, transfer.ErrUnknownFormat):
 			problems = append(problems, fmt.Sprintf("Not an authenticator QR code: it holds %s.", describePayload(p)))
+			continue
+		case err != nil && migration.IsMigration(p):
+			problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
+			continue
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
+			continue
 		}
+		found = append(found, candidates(res, existing)...)
+		for _, s := range res.Skipped {
+			problems = append(problems, "Skipped: "+s)
+		}
+		notes = append(notes, u.trackBatches(res.Batches)...)
 	}
 	if len(found) == 0 {
 		if len(problems) == 0 {
@@ -206,12 +197,51 @@ func (u *UI) imported(source string, r scanResult) {
 		u.showInfo("Nothing to add from "+source, strings.Join(problems, "\n"))
 		return
 	}
-	for i := range found {
-		if d, ok := u.v.FindBySecret(found[i].acct.Secret); ok {
-			found[i].dup = &d
+	u.showReview(source, found, append(notes, problems...))
+}
+
+// candidates lists what Read found for the review: the accounts in file
+// order, each marked when the vault already has the same account, then the
+// payload's repeats of its own accounts, marked.
+func candidates(res *transfer.Result, existing []vault.Account) []candidate {
+	var out []candidate
+	for _, a := range res.Accounts {
+		c := candidate{acct: a}
+		for i := range existing {
+			if transfer.Same(a, existing[i]) {
+				c.dup = &existing[i]
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	for _, d := range res.Duplicates {
+		out = append(out, candidate{acct: d.Account, dup: &d.Of})
+	}
+	return out
+}
+
+// trackBatches remembers the Google export batches seen across scans and
+// says which are still missing.
+func (u *UI) trackBatches(batches []transfer.Batch) []string {
+	var notes []string
+	for _, b := range batches {
+		if b.Size <= 1 {
+			continue
+		}
+		bp := u.batches[b.ID]
+		if bp == nil {
+			bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
+			u.batches[b.ID] = bp
+		}
+		bp.seen[b.Index] = true
+		if missing := bp.missing(); len(missing) > 0 {
+			notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
+		} else {
+			notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
 		}
 	}
-	u.showReview(source, found, append(notes, problems...))
+	return notes
 }
 
 // missing lists the export parts not yet seen, 1-based.
@@ -344,7 +374,7 @@ func (u *UI) addAccounts(accts []vault.Account) {
 		if len(r.added) == 1 {
 			a := r.added[0]
 			msg = "Added " + a.Title()
-			if code, err := a.Code(u.cfg.Now()); err == nil {
+			if code, err := a.Code(u.cfg.now()); err == nil {
 				msg += " — code " + vault.GroupCode(code)
 			}
 		}
@@ -365,8 +395,8 @@ type manualForm struct {
 	shown                              string // the messages on screen, to re-layout only on change
 }
 
-// ShowManualEntry shows the form for typing a key.
-func (u *UI) ShowManualEntry() {
+// showManualEntry shows the form for typing a key.
+func (u *UI) showManualEntry() {
 	if u.state != stateCodes {
 		return
 	}
@@ -388,7 +418,7 @@ func (u *UI) ShowManualEntry() {
 	field := func(name string, o fyne.CanvasObject) fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Importance = widget.DangerImportance
-		l.Truncation = fyne.TextTruncateEllipsis
+		l.Wrapping = fyne.TextWrapWord // a long message must not lose its end
 		l.Hide()
 		f.errs[name] = l
 		return container.NewVBox(o, l)
@@ -444,52 +474,59 @@ func (f *manualForm) kindChanged() {
 	f.validate(false)
 }
 
-// validate builds the account from the form; with all set it reports every
-// problem, otherwise only those in fields the user has typed in.
+// validate builds the account from the form with vault.Manual, the builder
+// authdesk-cli add uses too; with all set it reports every problem,
+// otherwise only those in fields the user has typed in.
 func (f *manualForm) validate(all bool) (vault.Account, bool) {
 	errs := map[string]string{}
-	a := vault.Account{Issuer: strings.TrimSpace(f.issuer.Text), Name: strings.TrimSpace(f.name.Text),
+	m := vault.Manual{Issuer: f.issuer.Text, Name: f.name.Text, Secret: f.key.Text,
 		Type: vault.TOTP, Algorithm: vault.Algorithm(f.algorithm.Selected)}
-	a.Digits, _ = strconv.Atoi(f.digits.Selected)
+	m.Digits, _ = strconv.Atoi(f.digits.Selected)
 	switch f.kind.SelectedIndex() {
 	case 1:
-		a.Type = vault.HOTP
-	case 2:
-		a.Type, a.Algorithm, a.Digits = vault.Steam, vault.SHA1, 5
-	}
-	if a.Issuer == "" && a.Name == "" && (all || f.name.Text != "") {
-		errs["issuer"] = "Enter the site's name, your account name, or both."
-	}
-	key := strings.TrimSpace(f.key.Text)
-	if s, err := vault.DecodeSecret(key); key == "" {
-		if all {
-			errs["key"] = "Enter the key the site shows."
-		}
-	} else if err != nil {
-		errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
-	} else {
-		a.Secret = s
-	}
-	if a.Type != vault.HOTP {
-		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
-		if err != nil || p < 1 || p > 3600 {
-			errs["period"] = "A whole number of seconds, usually 30."
-		}
-		a.Period = p
-		if a.Type == vault.Steam {
-			a.Period = 30
-		}
-	} else {
+		m.Type = vault.HOTP
 		c, err := strconv.ParseUint(strings.TrimSpace(f.counter.Text), 10, 64)
 		if err != nil {
 			errs["counter"] = "A whole number, 0 or more (usually 0)."
 		}
-		a.Counter = c
+		m.Counter = c
+	case 2:
+		// Steam has its own algorithm, digits and period: the builder
+		// fills them in (the fields are disabled).
+		m.Type, m.Algorithm, m.Digits = vault.Steam, "", 0
+	default:
+		p, err := strconv.Atoi(strings.TrimSpace(f.period.Text))
+		if err != nil {
+			errs["period"] = "A whole number of seconds, usually 30."
+		}
+		m.Period = p
 	}
+	a, err := m.Account()
 	general := ""
-	if len(errs) == 0 && a.Secret != nil {
-		if err := a.Validate(); err != nil {
-			general = "Cannot add this account: " + err.Error()
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		for _, p := range me.Problems {
+			switch p.Field {
+			case "issuer":
+				if all || f.name.Text != "" {
+					errs["issuer"] = "Enter the site's name, your account name, or both."
+				}
+			case "secret":
+				if strings.TrimSpace(f.key.Text) != "" {
+					errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
+				} else if all {
+					errs["key"] = "Enter the key the site shows."
+				}
+			case "period":
+				if errs["period"] == "" {
+					errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
+				}
+			case "counter":
+			default:
+				if general == "" {
+					general = "Cannot add this account: " + p.Err.Error()
+				}
+			}
 		}
 	}
 	for name, l := range f.errs {
@@ -515,7 +552,7 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 		f.content.Refresh()
 		f.d.Resize(f.d.MinSize())
 	}
-	return a, len(errs) == 0 && general == "" && a.Secret != nil
+	return a, err == nil && len(errs) == 0
 }
 
 // submitManual adds the account typed in the manual form.

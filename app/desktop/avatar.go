@@ -1,11 +1,16 @@
 package desktop
 
 import (
+	"authdesk/vault"
+	"hash/fnv"
 	"image"
 	"image/color"
 	"image/draw"
 	"math"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2/theme"
 	"golang.org/x/image/font"
@@ -100,3 +105,44 @@ func (t textLayer) Set(x, y int, c color.Color) {
 }
 
 var _ draw.Image = textLayer{}
+
+// initials are up to two letters, the first letter of each of the first
+// words of the issuer (or else the account name) that have one: digits and
+// symbols never show, so "Service 001" gives "S" and "1Password" "P".
+func initials(a vault.Account) string {
+	for _, s := range []string{a.Issuer, a.Name} {
+		var out []rune
+		for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if i := strings.IndexFunc(w, unicode.IsLetter); i >= 0 {
+				r, _ := utf8.DecodeRuneInString(w[i:])
+				out = append(out, unicode.ToUpper(r))
+			}
+			if len(out) == 2 {
+				break
+			}
+		}
+		if len(out) > 0 {
+			return string(out)
+		}
+	}
+	return "?"
+}
+
+// avatarPalette are saturated colours that all carry white text.
+var avatarPalette = []color.NRGBA{
+	{0xE5, 0x39, 0x35, 0xff}, {0xD8, 0x1B, 0x60, 0xff}, {0x8E, 0x24, 0xAA, 0xff}, {0x5E, 0x35, 0xB1, 0xff},
+	{0x39, 0x49, 0xAB, 0xff}, {0x1E, 0x88, 0xE5, 0xff}, {0x03, 0x9B, 0xE5, 0xff}, {0x00, 0x89, 0x7B, 0xff},
+	{0x43, 0xA0, 0x47, 0xff}, {0x55, 0x8B, 0x2F, 0xff}, {0xF4, 0x51, 0x1E, 0xff}, {0x6D, 0x4C, 0x41, 0xff},
+	{0x54, 0x6E, 0x7A, 0xff}, {0xC0, 0x62, 0x00, 0xff},
+}
+
+// avatarColor picks a stable colour from the issuer.
+func avatarColor(a vault.Account) color.NRGBA {
+	s := a.Issuer
+	if s == "" {
+		s = a.Name
+	}
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(s)))
+	return avatarPalette[h.Sum32()%uint32(len(avatarPalette))]
+}

@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"authdesk/vault"
 	"image"
 	"image/color"
 	"testing"
@@ -43,5 +44,29 @@ func TestDrawAvatar(t *testing.T) {
 	a, b := cache.get("GH", fill, 42), cache.get("GH", fill, 42)
 	if a != b || len(cache) != 1 {
 		t.Errorf("avatar not cached: %d entries", len(cache))
+	}
+}
+
+func TestInitials(t *testing.T) {
+	for _, tc := range []struct {
+		issuer, name, want string
+	}{
+		{"GitHub", "alice@example.com", "G"},
+		{"Example Bank", "4242", "EB"},
+		{"Service 001", "bob", "S"},   // digits never show
+		{"1Password", "bob", "P"},     // the first letter of a word
+		{"Web3 Auth Co", "bob", "WA"}, // two at most
+		{"3 2 1", "carol smith", "CS"},
+		{"", "alice_gamer", "AG"},
+		{"", "4242", "?"},
+		{"", "", "?"},
+		{"  --  ", "", "?"},
+		{"élan vital", "", "ÉV"},
+		{"Яндекс", "", "Я"},
+		{"株式会社", "", "株"},
+	} {
+		if got := initials(vault.Account{Issuer: tc.issuer, Name: tc.name}); got != tc.want {
+			t.Errorf("initials(%q, %q) = %q, want %q", tc.issuer, tc.name, got, tc.want)
+		}
 	}
 }

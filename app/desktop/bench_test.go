@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/vault"
+	"authdesk/vault/keychain"
 )
 
 // manyAccounts returns n distinct TOTP accounts.
@@ -25,7 +26,7 @@ func manyAccounts(n int) []vault.Account {
 func benchVault(b *testing.B, n int) (string, vault.Options, *vault.Vault) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "vault.age")
-	opts := vault.Options{WorkFactor: 10, Keychain: &fakeKeychain{}}
+	opts := vault.Options{WorkFactor: 10, Keychain: &keychain.Memory{}}
 	v, err := vault.Create(path, []byte(testPassword), opts)
 	if err != nil {
 		b.Fatal(err)
@@ -43,8 +44,8 @@ func BenchmarkShowCodes500(b *testing.B) {
 	v.Close()
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
-	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true,
-		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true,
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
 	b.ResetTimer()
 	for b.Loop() {
 		v, err := vault.Open(path, opts)
@@ -64,15 +65,15 @@ func BenchmarkTick(b *testing.B) {
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
 	now := t0
-	u := New(a, w, Config{VaultPath: path, Options: opts, NoTicker: true, Now: func() time.Time { return now },
-		Go: func(f func()) { f() }, AfterFunc: func(time.Duration, func()) {}})
+	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true, now: func() time.Time { return now },
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
 	u.showCodes(v)
 	w.Canvas().Capture()
 	b.ResetTimer()
 	for b.Loop() {
 		now = now.Add(time.Second)
 		u.lastUsed = now
-		u.Tick()
+		u.tick()
 	}
 	b.ReportMetric(float64(len(u.list.rows)), "rows")
 }

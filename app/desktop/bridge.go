@@ -15,7 +15,7 @@ import (
 // background runs work off the UI goroutine and then hands its result to done
 // on the UI goroutine.
 func background[T any](u *UI, work func() T, done func(T)) {
-	u.cfg.Go(func() {
+	u.cfg.spawn(func() {
 		r := work()
 		onUI(func() { done(r) })
 	})
@@ -27,7 +27,7 @@ func onUI(f func()) { fyne.Do(f) }
 
 // later runs f on the UI goroutine after d.
 func (u *UI) later(d time.Duration, f func()) {
-	u.cfg.AfterFunc(d, func() { onUI(f) })
+	u.cfg.afterFunc(d, func() { onUI(f) })
 }
 
 // busy shows a progress dialog titled msg if the work it guards takes more

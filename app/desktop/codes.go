@@ -3,13 +3,11 @@ package desktop
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"image/color"
 	"math"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -56,7 +54,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 		func() fyne.CanvasObject { r := newCodeRow(u); c.rows[r] = struct{}{}; return r },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(c.shown) {
-				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.Now())
+				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.now())
 			}
 		})
 	// Rows are set apart by their avatars; separators would be 13 more
@@ -68,16 +66,16 @@ func (u *UI) showCodes(v *vault.Vault) {
 			c.selected = -1
 		}
 	}
-	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), u.ShowAddChooser)
+	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), u.showAddChooser)
 	add.Importance = widget.HighImportance
 	menu := widget.NewButtonWithIcon("", theme.MenuIcon(), nil)
 	menu.Importance = widget.LowImportance
 	menu.OnTapped = func() { u.showMainMenu(menu) }
-	lock := widget.NewButtonWithIcon("", lockIcon, u.Lock)
+	lock := widget.NewButtonWithIcon("", lockIcon, u.lock)
 	lock.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, nil, container.NewHBox(add, lock, menu), c.search)
 
-	addFirst := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), u.ShowAddChooser)
+	addFirst := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), u.showAddChooser)
 	addFirst.Importance = widget.HighImportance
 	hint := widget.NewLabel("Scan a QR code, drop or paste its image (Ctrl+V), or type the key the site shows you.")
 	hint.Wrapping = fyne.TextWrapWord
@@ -91,7 +89,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 	u.win.Canvas().Unfocus()
 	if !u.trimmed && u.cfg.Settled != nil {
 		u.trimmed = true
-		u.cfg.AfterFunc(2*time.Second, u.cfg.Settled)
+		u.cfg.afterFunc(2*time.Second, u.cfg.Settled)
 	}
 	if u.cfg.Trace != nil && !u.traced {
 		u.traced = true
@@ -195,7 +193,7 @@ func (c *codeList) tick(now time.Time) {
 func (u *UI) setShown(shown bool) {
 	u.hidden = !shown
 	if shown {
-		u.Tick()
+		u.tick()
 	}
 }
 
@@ -243,12 +241,12 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 	switch s := s.(type) {
 	case *fyne.ShortcutCopy:
 		if e.SelectedText() == "" {
-			e.u.CopySelected()
+			e.u.copySelected()
 			return
 		}
 	case *fyne.ShortcutPaste:
 		if !looksLikeText(e.u.app.Clipboard().Content()) {
-			e.u.Paste()
+			e.u.paste()
 			return
 		}
 	case *fynedesktop.CustomShortcut:
@@ -283,7 +281,7 @@ func (u *UI) listKey(k *fyne.KeyEvent) bool {
 	case fyne.KeyPageUp:
 		c.move(-8)
 	case fyne.KeyReturn, fyne.KeyEnter:
-		u.CopySelected()
+		u.copySelected()
 	case fyne.KeyEscape:
 		c.search.SetText("")
 		u.win.Canvas().Unfocus()
@@ -341,10 +339,10 @@ func newCodeRow(u *UI) *codeRow {
 		r.u.touch()
 		if r.acct.ID != "" {
 			r.u.selectID(r.acct.ID)
-			r.u.Copy(r.acct)
+			r.u.copyCode(r.acct)
 		}
 	})
-	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { r.u.AdvanceHOTP(r.acct.ID) })
+	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { r.u.advanceHOTP(r.acct.ID) })
 	r.advance.Importance = widget.LowImportance
 	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
 	r.more.Importance = widget.LowImportance
@@ -575,44 +573,6 @@ func (t *tapArea) Cursor() fynedesktop.Cursor { return fynedesktop.PointerCursor
 // CreateRenderer draws nothing.
 func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(layout.NewSpacer())
-}
-
-// initials are up to two letters from the issuer (or the account name).
-func initials(a vault.Account) string {
-	s := a.Issuer
-	if s == "" {
-		s = a.Name
-	}
-	var out []rune
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		out = append(out, unicode.ToUpper([]rune(w)[0]))
-		if len(out) == 2 {
-			break
-		}
-	}
-	if len(out) == 0 {
-		return "?"
-	}
-	return string(out)
-}
-
-// avatarPalette are saturated colours that all carry white text.
-var avatarPalette = []color.NRGBA{
-	{0xE5, 0x39, 0x35, 0xff}, {0xD8, 0x1B, 0x60, 0xff}, {0x8E, 0x24, 0xAA, 0xff}, {0x5E, 0x35, 0xB1, 0xff},
-	{0x39, 0x49, 0xAB, 0xff}, {0x1E, 0x88, 0xE5, 0xff}, {0x03, 0x9B, 0xE5, 0xff}, {0x00, 0x89, 0x7B, 0xff},
-	{0x43, 0xA0, 0x47, 0xff}, {0x55, 0x8B, 0x2F, 0xff}, {0xF4, 0x51, 0x1E, 0xff}, {0x6D, 0x4C, 0x41, 0xff},
-	{0x54, 0x6E, 0x7A, 0xff}, {0xC0, 0x62, 0x00, 0xff},
-}
-
-// avatarColor picks a stable colour from the issuer.
-func avatarColor(a vault.Account) color.NRGBA {
-	s := a.Issuer
-	if s == "" {
-		s = a.Name
-	}
-	h := fnv.New32a()
-	h.Write([]byte(strings.ToLower(s)))
-	return avatarPalette[h.Sum32()%uint32(len(avatarPalette))]
 }
 
 // trackColor is the countdown's background: the text colour, faint.

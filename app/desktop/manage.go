@@ -25,26 +25,29 @@ func (u *UI) popUpBelow(m *fyne.Menu, b fyne.CanvasObject) {
 // showMainMenu shows the header menu: sorting, settings, lock.
 func (u *UI) showMainMenu(b fyne.CanvasObject) {
 	sortItem := func(label, mode string) *fyne.MenuItem {
-		it := fyne.NewMenuItem(label, func() { u.SetSort(mode) })
+		it := fyne.NewMenuItem(label, func() { u.setSort(mode) })
 		it.Checked = u.prefs.Sort() == mode
 		return it
 	}
 	m := fyne.NewMenu("",
-		fyne.NewMenuItem("Add account…", u.ShowAddChooser),
+		fyne.NewMenuItem("Add account…", u.showAddChooser),
+		fyne.NewMenuItem("Import from file…", u.importFile),
+		fyne.NewMenuItem("Export…", u.showExportAll),
+		fyne.NewMenuItem("Transfer to phone…", u.showTransfer),
 		fyne.NewMenuItemSeparator(),
 		sortItem("Manual order", sortManual),
 		sortItem("Sort by name", sortName),
 		sortItem("Recently added first", sortRecent),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Platform simulator…", u.ShowPlatform),
-		fyne.NewMenuItem("Settings…", u.ShowSettings),
-		fyne.NewMenuItem("Lock", u.Lock),
+		fyne.NewMenuItem("Platform simulator…", u.showPlatform),
+		fyne.NewMenuItem("Settings…", u.showSettings),
+		fyne.NewMenuItem("Lock", u.lock),
 	)
 	u.popUpBelow(m, b)
 }
 
-// SetSort changes the list order and remembers it.
-func (u *UI) SetSort(mode string) {
+// setSort changes the list order and remembers it.
+func (u *UI) setSort(mode string) {
 	u.prefs.SetSort(mode)
 	if u.state == stateCodes {
 		sel, _ := u.list.Selected()
@@ -59,24 +62,24 @@ func (u *UI) showRowMenu(id string, b fyne.CanvasObject) {
 		return
 	}
 	u.selectID(id)
-	items := []*fyne.MenuItem{fyne.NewMenuItem("Copy code", func() { u.Copy(a) })}
+	items := []*fyne.MenuItem{fyne.NewMenuItem("Copy code", func() { u.copyCode(a) })}
 	if a.Type == vault.HOTP {
-		items = append(items, fyne.NewMenuItem("Next code", func() { u.AdvanceHOTP(id) }))
+		items = append(items, fyne.NewMenuItem("Next code", func() { u.advanceHOTP(id) }))
 	}
 	items = append(items,
-		fyne.NewMenuItem("Edit…", func() { u.ShowEdit(id) }),
-		fyne.NewMenuItem("Show QR code…", func() { u.ShowExport(id) }))
+		fyne.NewMenuItem("Edit…", func() { u.showEdit(id) }),
+		fyne.NewMenuItem("Show QR code…", func() { u.showExport(id) }))
 	if u.prefs.Sort() == sortManual && u.list.search.Text == "" {
 		items = append(items, fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Move up", func() { u.MoveBy(id, -1) }),
-			fyne.NewMenuItem("Move down", func() { u.MoveBy(id, 1) }))
+			fyne.NewMenuItem("Move up", func() { u.moveBy(id, -1) }),
+			fyne.NewMenuItem("Move down", func() { u.moveBy(id, 1) }))
 	}
-	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Delete…", func() { u.ConfirmDelete(id) }))
+	items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem("Delete…", func() { u.confirmDelete(id) }))
 	u.popUpBelow(fyne.NewMenu("", items...), b)
 }
 
-// MoveBy moves an account delta places in the manual order.
-func (u *UI) MoveBy(id string, delta int) {
+// moveBy moves an account delta places in the manual order.
+func (u *UI) moveBy(id string, delta int) {
 	all := u.v.Accounts()
 	for i, a := range all {
 		if a.ID == id {
@@ -102,8 +105,8 @@ func (u *UI) mutate(what, selectID string, f func(*vault.Vault) error) {
 	})
 }
 
-// ShowEdit edits an account's issuer, name, tags and note.
-func (u *UI) ShowEdit(id string) {
+// showEdit edits an account's issuer, name, tags and note.
+func (u *UI) showEdit(id string) {
 	a, ok := u.v.Account(id)
 	if !ok {
 		return
@@ -146,8 +149,8 @@ func splitTags(s string) []string {
 	return out
 }
 
-// ConfirmDelete deletes an account after asking.
-func (u *UI) ConfirmDelete(id string) {
+// confirmDelete deletes an account after asking.
+func (u *UI) confirmDelete(id string) {
 	a, ok := u.v.Account(id)
 	if !ok {
 		return
@@ -169,8 +172,8 @@ func (u *UI) ConfirmDelete(id string) {
 	d.Show()
 }
 
-// ShowExport shows an account's QR code and otpauth URI, after a warning.
-func (u *UI) ShowExport(id string) {
+// showExport shows an account's QR code and otpauth URI, after a warning.
+func (u *UI) showExport(id string) {
 	a, ok := u.v.Account(id)
 	if !ok {
 		return

@@ -21,8 +21,8 @@ const (
 
 // Defaults for the settings.
 const (
-	DefaultAutoLock       = 5 * time.Minute
-	DefaultClipboardClear = 30 * time.Second
+	defaultAutoLock       = 5 * time.Minute
+	defaultClipboardClear = 30 * time.Second
 )
 
 // settings reads and writes the user's choices in the app's preferences.
@@ -31,11 +31,11 @@ type settings struct{ p fyne.Preferences }
 func loadSettings(p fyne.Preferences) settings { return settings{p} }
 
 func (s settings) AutoLock() time.Duration {
-	return time.Duration(s.p.IntWithFallback(prefAutoLock, int(DefaultAutoLock/time.Second))) * time.Second
+	return time.Duration(s.p.IntWithFallback(prefAutoLock, int(defaultAutoLock/time.Second))) * time.Second
 }
 func (s settings) SetAutoLock(d time.Duration) { s.p.SetInt(prefAutoLock, int(d/time.Second)) }
 func (s settings) ClipboardClear() time.Duration {
-	return time.Duration(s.p.IntWithFallback(prefClipboardClear, int(DefaultClipboardClear/time.Second))) * time.Second
+	return time.Duration(s.p.IntWithFallback(prefClipboardClear, int(defaultClipboardClear/time.Second))) * time.Second
 }
 func (s settings) SetClipboardClear(d time.Duration) {
 	s.p.SetInt(prefClipboardClear, int(d/time.Second))
@@ -89,10 +89,13 @@ type settingsDialog struct {
 	autoLock, clipboard *widget.Select
 	theme               *widget.RadioGroup
 	minimised           *widget.Check
+	vault               *vaultSection
+	password            *passwordDialog // Change password…, while shown
+	backups             *backupsDialog  // Backups…, while shown
 }
 
-// ShowSettings shows the settings; every change is saved at once.
-func (u *UI) ShowSettings() {
+// showSettings shows the settings; every change is saved at once.
+func (u *UI) showSettings() {
 	s := &settingsDialog{
 		autoLock:  durationSelect(autoLockChoices, u.prefs.AutoLock(), u.prefs.SetAutoLock),
 		clipboard: durationSelect(clipboardChoices, u.prefs.ClipboardClear(), u.prefs.SetClipboardClear),
@@ -119,19 +122,12 @@ func (u *UI) ShowSettings() {
 		u.applyTheme()
 	}
 	s.minimised.SetChecked(u.prefs.StartMinimised())
-	keychain := "The vault key is in the system keychain."
-	if u.v != nil {
-		if err := u.v.KeychainError(); err != nil {
-			keychain = "Keychain unavailable: Authdesk asks for the password. " + err.Error()
-		}
-	}
-	kl := widget.NewLabel(keychain)
-	kl.Wrapping = fyne.TextWrapWord
+	s.vault = u.newVaultSection()
 	form := widget.NewForm(
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
 		widget.NewFormItem("Theme", s.theme),
 		widget.NewFormItem("", s.minimised),
 	)
-	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, kl)), u.win).Show()
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box)), u.win).Show()
 }

@@ -19,8 +19,8 @@ import (
 	"authdesk/app/platform"
 )
 
-// PlatformTitle is the title of the platform simulator's window.
-const PlatformTitle = "Authdesk — Platform simulator"
+// platformTitle is the title of the platform simulator's window.
+const platformTitle = "Authdesk — Platform simulator"
 
 // platformTester is the window in which a tester runs the embedded platform
 // (the simulated SaaS sign-in with its MFA journey), opens it in a browser,
@@ -41,15 +41,15 @@ type platformTester struct {
 	running  bool
 }
 
-// ShowPlatform opens the platform simulator's window (Ctrl+P), starting the
+// showPlatform opens the platform simulator's window (Ctrl+P), starting the
 // embedded platform with its test clock on first use.
-func (u *UI) ShowPlatform() {
+func (u *UI) showPlatform() {
 	if u.tester != nil {
 		u.tester.win.Show()
 		u.tester.win.RequestFocus()
 		return
 	}
-	t := &platformTester{u: u, win: u.app.NewWindow(PlatformTitle)}
+	t := &platformTester{u: u, win: u.app.NewWindow(platformTitle)}
 	u.tester = t
 	t.build()
 	t.win.SetOnClosed(func() {
@@ -121,7 +121,7 @@ func (t *platformTester) start() {
 		err error
 	}
 	background(t.u, func() started {
-		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.PlatformDB, TestClock: true})
+		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.platformDB, TestClock: true})
 		if err != nil {
 			return started{err: err}
 		}
@@ -161,7 +161,7 @@ func (t *platformTester) walk() {
 	r := &journey.Runner{
 		Client: client,
 		Vault:  t.u.v,
-		Decode: t.u.cfg.Scanner.Bytes,
+		Decode: t.u.cfg.scanner.Bytes,
 		// The platform checks codes against the real time, whatever its
 		// test clock says, so the journey's codes use the real time too.
 		Now:    time.Now,

@@ -21,14 +21,14 @@ import (
 func TestPlatformSimulatorWalksTheJourney(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
 	before := len(h.u.v.Accounts())
-	h.u.cfg.PlatformDB = filepath.Join(t.TempDir(), "platform.db")
+	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "platform.db")
 	h.u.windowShortcut(customShortcut(fyne.KeyP))
 	tr := h.u.tester
 	if tr == nil {
 		t.Fatal("Ctrl+P opened no platform simulator")
 	}
 	defer tr.win.Close()
-	if tr.win.Title() != PlatformTitle {
+	if tr.win.Title() != platformTitle {
 		t.Errorf("title = %q", tr.win.Title())
 	}
 	if !strings.HasPrefix(tr.status.Text, "Running at http://127.0.0.1:") || tr.run.Disabled() {
@@ -68,9 +68,9 @@ func TestPlatformSimulatorWalksTheJourney(t *testing.T) {
 	}
 
 	// A second Ctrl+P brings the same window back instead of a second server.
-	h.u.ShowPlatform()
+	h.u.showPlatform()
 	if h.u.tester != tr {
-		t.Error("a second ShowPlatform opened another simulator")
+		t.Error("a second showPlatform opened another simulator")
 	}
 }
 
@@ -78,8 +78,8 @@ func TestPlatformSimulatorWalksTheJourney(t *testing.T) {
 // start instead of a dead window.
 func TestPlatformSimulatorReportsAStartFailure(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.cfg.PlatformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
-	h.u.ShowPlatform()
+	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
+	h.u.showPlatform()
 	tr := h.u.tester
 	defer tr.win.Close()
 	if !strings.HasPrefix(tr.status.Text, "The platform could not start") {

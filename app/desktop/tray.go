@@ -14,7 +14,7 @@ func (u *UI) installTray() {
 	show := func() { u.win.Show(); u.win.RequestFocus(); u.setShown(true) }
 	desk.SetSystemTrayMenu(fyne.NewMenu(Title,
 		fyne.NewMenuItem("Show", show),
-		fyne.NewMenuItem("Lock", u.Lock),
+		fyne.NewMenuItem("Lock", u.lock),
 	))
 	desk.SetSystemTrayIcon(Icon)
 }

@@ -1,11 +1,13 @@
 // Package desktop is Authdesk's desktop user interface, built with Fyne.
 //
-// New builds the UI for one window; it takes the Fyne app and window, the
-// vault path and everything slow or stateful as injectable parts (clock,
-// keychain, scanner, goroutine runner, timers) so that tests drive every
-// screen deterministically with fyne.io/fyne/v2/test. The vault, scanner and
-// keychain packages know nothing of Fyne: this package is a thin layer over
-// them.
+// Its API is what cmd/authdesk needs: New builds the UI for one window from
+// the Fyne app and window and a Config (the vault path, the keychain, a
+// trace writer), ShowAndRun runs it, Icon and Title dress the window.
+// Everything slow or stateful (clock, scanner, goroutine runner, timers) is
+// injectable through Config's unexported fields, so that the package's tests
+// drive every screen deterministically with fyne.io/fyne/v2/test. The vault,
+// scanner and keychain packages know nothing of Fyne: this package is a thin
+// layer over them.
 package desktop
 
 import (
@@ -27,43 +29,26 @@ import (
 // Title is the main window's title.
 const Title = "Authdesk"
 
-// Scanner finds QR code payloads in images; package scanner provides the
-// real one (SystemScanner).
-type Scanner interface {
+// qrScanner finds QR code payloads in images; systemScanner is the real one.
+type qrScanner interface {
 	File(path string) ([]string, error)
 	Bytes(b []byte) ([]string, error)
 	Clipboard() ([]string, error)
 	Screen() ([]string, error)
 }
 
-// SystemScanner is the Scanner backed by package scanner.
-type SystemScanner struct{}
+// systemScanner is the qrScanner backed by packages scanner and capture.
+type systemScanner struct{}
 
-// File returns the QR payloads in the image file at path.
-func (SystemScanner) File(path string) ([]string, error) { return scanner.File(path) }
+func (systemScanner) File(path string) ([]string, error) { return scanner.File(path) }
+func (systemScanner) Bytes(b []byte) ([]string, error)   { return scanner.Bytes(b) }
+func (systemScanner) Clipboard() ([]string, error)       { return capture.Clipboard() }
+func (systemScanner) Screen() ([]string, error)          { return capture.Screen() }
 
-// Bytes returns the QR payloads in an encoded image.
-func (SystemScanner) Bytes(b []byte) ([]string, error) { return scanner.Bytes(b) }
-
-// Clipboard returns the QR payloads in the image on the system clipboard.
-func (SystemScanner) Clipboard() ([]string, error) { return capture.Clipboard() }
-
-// Screen returns the QR payloads on every display.
-func (SystemScanner) Screen() ([]string, error) { return capture.Screen() }
-
-// Config holds what the UI needs from outside. Zero fields get real defaults.
+// Config holds what the UI needs from outside.
 type Config struct {
 	VaultPath string        // the vault file
-	Options   vault.Options // keychain and KDF work factor; Now defaults to Config.Now
-	Scanner   Scanner       // nil: SystemScanner
-	Now       func() time.Time
-	// Go runs f off the UI goroutine; nil: a new goroutine. Tests pass a
-	// synchronous runner.
-	Go func(f func())
-	// AfterFunc calls f after d on some goroutine; nil: time.AfterFunc.
-	AfterFunc func(d time.Duration, f func())
-	// NoTicker leaves the 1 s refresh to the caller (tests call Tick).
-	NoTicker bool
+	Options   vault.Options // keychain and KDF work factor; Options.Now defaults to the UI's clock
 	// Trace, if set, receives one line when codes are first on screen
 	// ("authdesk: codes shown: N accounts"), for startup measurements.
 	Trace io.Writer
@@ -72,9 +57,21 @@ type Config struct {
 	// KDF's memory, decrypted vault buffers) is dead: the process's cue to
 	// tune its GC and return memory (cmd/authdesk does).
 	Settled func()
-	// PlatformDB is the database of the embedded platform simulator
+
+	// The rest is for tests, which set it from inside the package; New
+	// fills in the real parts.
+	scanner qrScanner        // nil: systemScanner
+	now     func() time.Time // nil: time.Now
+	// spawn runs f off the UI goroutine; nil: a new goroutine. Tests pass
+	// a synchronous runner.
+	spawn func(f func())
+	// afterFunc calls f after d on some goroutine; nil: time.AfterFunc.
+	afterFunc func(d time.Duration, f func())
+	// noTicker leaves the 1 s refresh to the caller (tests call tick).
+	noTicker bool
+	// platformDB is the database of the embedded platform simulator
 	// (Ctrl+P); empty: the platform's default in the user data dir.
-	PlatformDB string
+	platformDB string
 }
 
 type state int
@@ -122,22 +119,22 @@ type UI struct {
 	tester *platformTester // the platform simulator's window, while open
 }
 
-// New builds the UI for w. Call Start (or ShowAndRun) to open the vault.
+// New builds the UI for w; ShowAndRun opens the vault and runs the app.
 func New(a fyne.App, w fyne.Window, cfg Config) *UI {
-	if cfg.Scanner == nil {
-		cfg.Scanner = SystemScanner{}
+	if cfg.scanner == nil {
+		cfg.scanner = systemScanner{}
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.now == nil {
+		cfg.now = time.Now
 	}
 	if cfg.Options.Now == nil {
-		cfg.Options.Now = cfg.Now
+		cfg.Options.Now = cfg.now
 	}
-	if cfg.Go == nil {
-		cfg.Go = func(f func()) { go f() }
+	if cfg.spawn == nil {
+		cfg.spawn = func(f func()) { go f() }
 	}
-	if cfg.AfterFunc == nil {
-		cfg.AfterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+	if cfg.afterFunc == nil {
+		cfg.afterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
 		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{})}
@@ -152,7 +149,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	// driver tells only the topmost hoverable object.
 	w.SetContent(newActivityArea(u.root, u.touch))
 	w.Resize(fyne.NewSize(560, 720))
-	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Dropped(uris) })
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	u.installShortcuts()
 	u.installTray()
 	w.SetOnClosed(func() {
@@ -188,17 +185,14 @@ func (u *UI) refreshFromDisk() {
 	})
 }
 
-// Content returns the window's root object.
-func (u *UI) Content() fyne.CanvasObject { return u.root }
-
-// Start opens the vault off the UI goroutine and starts the 1 s refresh.
-func (u *UI) Start() {
+// start opens the vault off the UI goroutine and starts the 1 s refresh.
+func (u *UI) start() {
 	u.showMessage("Opening your vault…", true)
 	background(u, func() openResult {
 		v, err := vault.Open(u.cfg.VaultPath, u.cfg.Options)
 		return openResult{v, err}
 	}, u.opened)
-	if !u.cfg.NoTicker {
+	if !u.cfg.noTicker {
 		go u.ticker()
 	}
 }
@@ -206,7 +200,7 @@ func (u *UI) Start() {
 // ShowAndRun starts the UI and runs the app until the window closes. With
 // "start minimised" set and a system tray available, the window starts hidden.
 func (u *UI) ShowAndRun() {
-	u.Start()
+	u.start()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
@@ -243,7 +237,7 @@ func (u *UI) setScreen(o fyne.CanvasObject) {
 	u.screen.Refresh()
 }
 
-// ticker calls Tick at every whole second until the window closes.
+// ticker calls tick at every whole second until the window closes.
 func (u *UI) ticker() {
 	now := time.Now()
 	select {
@@ -254,7 +248,7 @@ func (u *UI) ticker() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
-		onUI(u.Tick)
+		onUI(u.tick)
 		select {
 		case <-t.C:
 		case <-u.quit:
@@ -263,18 +257,18 @@ func (u *UI) ticker() {
 	}
 }
 
-// Tick refreshes the visible codes and countdowns and applies the idle
+// tick refreshes the visible codes and countdowns and applies the idle
 // auto-lock. It runs on the UI goroutine once a second.
-func (u *UI) Tick() {
+func (u *UI) tick() {
 	if u.state != stateCodes {
 		return
 	}
-	now := u.cfg.Now()
+	now := u.cfg.now()
 	if u.list.scrolled() {
 		u.touch()
 	}
 	if d := u.prefs.AutoLock(); d > 0 && now.Sub(u.lastUsed) >= d {
-		u.Lock()
+		u.lock()
 		return
 	}
 	if now.Sub(u.lastUsed) >= searchIdle && u.win.Canvas().Focused() == u.list.search {
@@ -285,7 +279,7 @@ func (u *UI) Tick() {
 }
 
 // scrolled reports whether the list moved since the last call; the list
-// takes the wheel events itself, so Tick watches its offset instead.
+// takes the wheel events itself, so tick watches its offset instead.
 func (c *codeList) scrolled() bool {
 	off := c.list.GetScrollOffset()
 	moved := off != c.offset
@@ -325,11 +319,11 @@ func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
 const searchIdle = 5 * time.Second
 
 // touch records user activity for the idle auto-lock.
-func (u *UI) touch() { u.lastUsed = u.cfg.Now() }
+func (u *UI) touch() { u.lastUsed = u.cfg.now() }
 
-// Lock forgets the vault and everything decrypted from it, and shows the
+// lock forgets the vault and everything decrypted from it, and shows the
 // unlock screen.
-func (u *UI) Lock() {
+func (u *UI) lock() {
 	if u.state != stateCodes {
 		return
 	}
@@ -355,12 +349,6 @@ func (u *UI) closeOverlays() {
 	for top := ov.Top(); top != nil; top = ov.Top() {
 		ov.Remove(top)
 	}
-}
-
-// State names the current screen, for tests: "starting", "setup", "locked",
-// "codes" or "error".
-func (u *UI) State() string {
-	return [...]string{"starting", "setup", "locked", "codes", "error"}[u.state]
 }
 
 // stopSpinners stops the infinite progress bars in a screen being replaced:

@@ -60,15 +60,19 @@ func (c *Client) BaseURL() string { return c.base.String() }
 
 // SetupInfo is what "Secure Your Account" shows.
 type SetupInfo struct {
-	URI    string `json:"otpauth_uri"` // what the QR code encodes
-	Secret string `json:"secret"`      // the manual key behind "Trouble scanning?"
-	QRPath string `json:"qr_png"`      // URL path of the QR image
+	URI     string `json:"otpauth_uri"` // what the QR code encodes
+	Secret  string `json:"secret"`      // the manual key behind "Trouble scanning?"
+	QRPath  string `json:"qr_png"`      // URL path of the QR image
+	Reenrol bool   `json:"reenrol"`     // a refresh of a confirmed key
+	CanSkip bool   `json:"can_skip"`    // re-enrolment: "Not now" is still possible
 }
 
-// SignInResult is the platform's answer to the password step.
+// SignInResult is the platform's answer to the password step, and to the
+// code step (Verify).
 type SignInResult struct {
-	Status string     `json:"status"` // mfa_setup_required, mfa_required or signed_in
-	Setup  *SetupInfo `json:"setup"`
+	Status  string     `json:"status"` // mfa_setup_required, mfa_required or signed_in
+	Setup   *SetupInfo `json:"setup"`
+	Reenrol bool       `json:"reenrol"` // mfa_required: the code step is the step-up before a new key
 }
 
 // Profile is the signed-in user as GET /api/me reports it.
@@ -102,9 +106,23 @@ func (c *Client) ConfirmSetup(ctx context.Context, code string) (string, error) 
 	return out.Message, err
 }
 
-// Verify answers the code prompt of a later sign-in.
-func (c *Client) Verify(ctx context.Context, code string, rememberDevice bool) error {
-	return c.do(ctx, http.MethodPost, "/api/mfa/verify", map[string]any{"code": code, "remember_device": rememberDevice}, nil)
+// Verify answers the code prompt of a later sign-in. Usually the answer is
+// signed_in; when the key is due for a refresh the code is the step-up
+// ("Confirm it's you") and the answer is mfa_setup_required with the new key.
+func (c *Client) Verify(ctx context.Context, code string, rememberDevice bool) (SignInResult, error) {
+	var out SignInResult
+	err := c.do(ctx, http.MethodPost, "/api/mfa/verify", map[string]any{"code": code, "remember_device": rememberDevice}, &out)
+	return out, err
+}
+
+// PendingSetup fetches the Secure Your Account data of the current
+// half-signed-in session (GET /api/mfa/setup).
+func (c *Client) PendingSetup(ctx context.Context) (SetupInfo, error) {
+	var out struct {
+		Setup SetupInfo `json:"setup"`
+	}
+	err := c.do(ctx, http.MethodGet, "/api/mfa/setup", nil, &out)
+	return out.Setup, err
 }
 
 // Me returns the signed-in user.

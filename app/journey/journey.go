@@ -3,7 +3,8 @@
 // read the "Secure Your Account" QR code with the scanner, add the account to
 // the vault, confirm with the vault's code, sign in again with a code and
 // "Remember this device", and move the platform's test clock 30 days ahead to
-// see re-enrolment come back.
+// see re-enrolment come back: the password alone shows no new key, the
+// current code ("Confirm it's you") does, and the new key's code completes it.
 //
 // The GUI's Platform screen runs it step by step; it knows nothing of Fyne.
 package journey
@@ -17,7 +18,7 @@ import (
 	"time"
 
 	"authdesk/vault"
-	"authdesk/vault/otpauth"
+	"authdesk/vault/transfer"
 )
 
 // Step is one finished step of the journey.
@@ -65,11 +66,11 @@ type Runner struct {
 	step         int
 	account      vault.Account // the account whose codes the journey enters
 	pendingSetup *SetupInfo    // the setup the platform shows now
-	lastStep     int64         // the newest time step whose code was entered
+	lastStep     int64         // the newest time step whose code of account was entered
 }
 
 // Total is the number of steps Run reports.
-const Total = 9
+const Total = 10
 
 // Run walks the whole journey for u and stops at the first failed step.
 func (r *Runner) Run(ctx context.Context, u User) error {
@@ -88,7 +89,8 @@ func (r *Runner) Run(ctx context.Context, u User) error {
 		{"Sign in again: the code prompt appears", r.secondSignIn},
 		{"Enter the code, remember this device", r.verify},
 		{"Sign in on the remembered device: no code asked", r.remembered},
-		{"30 days later: the device is forgotten, MFA setup is due", r.thirtyDays},
+		{"30 days later: the key is due, \"Confirm it's you\" appears", r.thirtyDays},
+		{"Confirm it's you with the current code: a new QR code appears", r.stepUp},
 		{"Re-enrol: scan the new QR code and confirm", r.reenrol},
 	}
 	for _, s := range steps {
@@ -161,10 +163,14 @@ func (r *Runner) scanSetup(ctx context.Context, st *Step) (vault.Account, error)
 	if len(payloads) != 1 || payloads[0] != setup.URI {
 		return vault.Account{}, fmt.Errorf("the QR code says %q, the platform says %q", payloads, setup.URI)
 	}
-	acct, err := otpauth.Parse(payloads[0])
+	res, err := transfer.Read([]byte(payloads[0]), transfer.Options{})
 	if err != nil {
 		return vault.Account{}, err
 	}
+	if len(res.Accounts) != 1 {
+		return vault.Account{}, fmt.Errorf("the QR code holds %d accounts, want 1", len(res.Accounts))
+	}
+	acct := res.Accounts[0]
 	manual, err := vault.DecodeSecret(setup.Secret)
 	if err != nil {
 		return vault.Account{}, fmt.Errorf("manual key: %w", err)
@@ -179,12 +185,12 @@ func (r *Runner) scanSetup(ctx context.Context, st *Step) (vault.Account, error)
 // the account whose codes the journey types.
 func (r *Runner) keep(acct vault.Account, st *Step) error {
 	if r.Vault == nil {
-		r.account = acct
+		r.use(acct)
 		st.Detail = fmt.Sprintf("%s: %s (kept in memory)", acct.Issuer, acct.Name)
 		return nil
 	}
 	if old, ok := r.Vault.FindBySecret(acct.Secret); ok {
-		r.account = old
+		r.use(old)
 		st.Detail = fmt.Sprintf("%s: %s was already in the vault", acct.Issuer, acct.Name)
 		return nil
 	}
@@ -192,9 +198,18 @@ func (r *Runner) keep(acct vault.Account, st *Step) error {
 	if err != nil {
 		return fmt.Errorf("add to vault: %w", err)
 	}
-	r.account = added[0]
+	r.use(added[0])
 	st.Detail = fmt.Sprintf("added %s: %s to the vault", acct.Issuer, acct.Name)
 	return nil
+}
+
+// use makes acct the account whose codes the journey types. The platform
+// guards against replay per key, so a new key starts with no used step.
+func (r *Runner) use(acct vault.Account) {
+	if string(acct.Secret) != string(r.account.Secret) {
+		r.lastStep = 0
+	}
+	r.account = acct
 }
 
 func (r *Runner) scan(ctx context.Context, _ User, st *Step) error {
@@ -266,8 +281,12 @@ func (r *Runner) verify(ctx context.Context, _ User, st *Step) error {
 	if err != nil {
 		return err
 	}
-	if err := r.Client.Verify(ctx, code, true); err != nil {
+	res, err := r.Client.Verify(ctx, code, true)
+	if err != nil {
 		return err
+	}
+	if res.Status != "signed_in" {
+		return fmt.Errorf("platform answered %q, want \"signed_in\"", res.Status)
 	}
 	me, err := r.Client.Me(ctx)
 	if err != nil {
@@ -299,12 +318,35 @@ func (r *Runner) thirtyDays(ctx context.Context, u User, st *Step) error {
 		}
 		return err
 	}
-	res, err := r.signInExpect(ctx, u, "mfa_setup_required")
+	res, err := r.signInExpect(ctx, u, "mfa_required")
 	if err != nil {
 		return err
 	}
+	if !res.Reenrol || res.Setup != nil {
+		return errors.New("the platform did not ask to confirm it's you before a new key")
+	}
+	// The password alone must not reveal the new key.
+	if _, err := r.Client.PendingSetup(ctx); !IsStatus(err, 403) {
+		return fmt.Errorf("the new key was available before the step-up (%v)", err)
+	}
+	st.Detail = fmt.Sprintf("platform date %s: the password alone shows no new key", now.Format("2 Jan 2006"))
+	return nil
+}
+
+func (r *Runner) stepUp(ctx context.Context, _ User, st *Step) error {
+	code, err := r.freshCode(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := r.Client.Verify(ctx, code, false)
+	if err != nil {
+		return err
+	}
+	if res.Status != "mfa_setup_required" || res.Setup == nil || !res.Setup.Reenrol {
+		return fmt.Errorf("platform answered %q, want \"mfa_setup_required\" with a new key", res.Status)
+	}
 	r.pendingSetup = res.Setup
-	st.Detail = fmt.Sprintf("platform date %s: a new QR code is shown", now.Format("2 Jan 2006"))
+	st.Detail = "current code accepted; new manual key " + groupKey(res.Setup.Secret)
 	return nil
 }
 

@@ -64,7 +64,7 @@ func TestJourneyEndToEnd(t *testing.T) {
 	if got := steps[3].Detail; got != "MFA setup is complete" {
 		t.Errorf("confirmation said %q", got)
 	}
-	if len(steps[2].QRPNG) == 0 || len(steps[8].QRPNG) == 0 {
+	if len(steps[2].QRPNG) == 0 || len(steps[9].QRPNG) == 0 {
 		t.Error("the scan steps did not keep the QR image")
 	}
 	accts := v.Accounts()

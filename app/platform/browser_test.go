@@ -234,20 +234,57 @@ func TestBrowserJourney(t *testing.T) {
 	}
 	b.shot("admin-after-reset")
 
-	// The Test Clock panel moves the calendar 30 days: Secure Your Account again.
+	// The Test Clock panel moves the calendar 30 days: the key is due for a refresh.
 	// The 12-hour session runs out with it, so the panel lands on the sign-in page.
 	b.run(chromedp.Click(chromedp.CSS(`button[data-advance="720h"]`)), chromedp.WaitVisible(chromedp.CSS("#signin-form")))
 	if got := b.text("#test-clock-now"); got != f.srv.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC") || !strings.HasPrefix(got, "Wed 1 Apr 2026") {
 		t.Fatalf("test clock panel shows %q", got)
 	}
+	// Day 30: the password alone leads to "Confirm it's you", not to a new QR code.
 	f.clk.Add(30 * time.Second)
 	b.signIn("ada@initech.example", pw)
-	if loc := b.location(); loc != "/mfa/setup" {
-		t.Fatalf("30 days later at %s, want the setup page", loc)
+	if loc := b.location(); loc != "/mfa/verify" {
+		t.Fatalf("30 days later at %s, want the step-up page", loc)
 	}
+	b.run(chromedp.Navigate(base+"/mfa/setup"), chromedp.WaitVisible(chromedp.CSS("#confirm-its-you")))
+	if loc := b.location(); loc != "/mfa/verify" {
+		t.Fatalf("the setup page before the step-up is at %s", loc)
+	}
+	b.shot("reenrol-confirm-its-you")
+	code, _ = ada.Code(f.clk.Now())
+	b.run(chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#qr")))
+	// Within the grace period "Not now" signs in with the current key.
 	b.run(chromedp.WaitVisible(chromedp.CSS("#not-now")))
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.getElementById("qr").complete && document.getElementById("qr").naturalWidth > 0`)); err != nil {
+		t.Fatalf("QR image did not load: %v", err)
+	}
+	b.shot("reenrol-not-now")
+	b.run(chromedp.Click(chromedp.CSS("#not-now")), chromedp.WaitVisible(chromedp.CSS("#welcome")))
+	b.signOut()
+
+	// A week later the grace period is over: after the step-up the new key is required.
+	if _, err := f.srv.clock.Advance(7 * 24 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Add(30 * time.Second)
+	b.signIn("ada@initech.example", pw)
+	b.run(chromedp.WaitVisible(chromedp.CSS("#confirm-its-you")))
+	code, _ = ada.Code(f.clk.Now())
+	b.run(chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#grace-over")))
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#not-now").length`)); err != nil || n != 0 {
+		t.Fatalf("\"Not now\" after the grace period: %d %v", n, err)
+	}
+	// The new key's code in the same 30 s as the old key's step-up code.
 	ada2 := b.secureAccount("Acme Cloud", "ada@initech.example", f.clk.Now(), "reenrol")
 	if string(ada2.Secret) == string(ada.Secret) {
 		t.Fatal("re-enrolment kept the old secret")
 	}
+	// The old key is refused from now on.
+	b.signOut()
+	f.clk.Add(30 * time.Second)
+	b.signIn("ada@initech.example", pw)
+	code, _ = ada.Code(f.clk.Now())
+	b.run(chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#error")))
+	code, _ = ada2.Code(f.clk.Now())
+	b.run(chromedp.SendKeys(chromedp.CSS("#code"), code), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#welcome")))
 }

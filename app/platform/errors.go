@@ -22,8 +22,7 @@ const (
 type Error struct {
 	Kind       Kind
 	Message    string
-	RetryAfter time.Duration // KindThrottled only; 0 with Permanent
-	Permanent  bool          // KindThrottled: locked until an administrator resets it
+	RetryAfter time.Duration // KindThrottled only
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -61,11 +60,7 @@ func errorf(k Kind, format string, args ...any) *Error {
 	return &Error{Kind: k, Message: fmt.Sprintf(format, args...)}
 }
 
-func throttled(until, now time.Time, permanent bool) *Error {
-	if permanent {
-		return &Error{Kind: KindThrottled, Permanent: true,
-			Message: "code entry is locked after too many failed attempts; ask your administrator to reset your MFA"}
-	}
+func throttled(until, now time.Time) *Error {
 	d := until.Sub(now)
 	if d < time.Second {
 		d = time.Second
@@ -75,6 +70,9 @@ func throttled(until, now time.Time, permanent bool) *Error {
 }
 
 func roundUp(d time.Duration) string {
+	if d > 2*time.Hour {
+		return fmt.Sprintf("%d hours", int((d+time.Hour-1)/time.Hour))
+	}
 	if d >= time.Minute {
 		return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
 	}

@@ -22,7 +22,10 @@ import (
 const (
 	sessionCookie = "authdesk_session"
 	deviceCookie  = "authdesk_device"
+	visitorCookie = "authdesk_visitor" // random value whose HMAC is a visitor's CSRF token
 	csrfHeader    = "X-CSRF-Token"
+	clockHeader   = "X-Test-Clock-Token"
+	clockField    = "test_clock_token"
 	csrfField     = "csrf_token"
 	maxBodyBytes  = 16 << 10
 )
@@ -31,7 +34,8 @@ type ctxKey struct{}
 
 // reqState is what the middleware learned about a request.
 type reqState struct {
-	sess *Session // nil: no valid session
+	sess    *Session // nil: no valid session
+	visitor string   // the visitor cookie, when there is no session
 }
 
 func stateOf(r *http.Request) *reqState {
@@ -51,6 +55,7 @@ func (s *Server) routes() http.Handler {
 	api("DELETE /api/sessions", s.apiSignOutEverywhere)
 	api("GET /api/mfa/setup", s.apiGetSetup)
 	api("POST /api/mfa/setup", s.apiSetup)
+	api("POST /api/mfa/setup/skip", s.apiSkipSetup)
 	api("POST /api/mfa/verify", s.apiVerify)
 	api("GET /api/me", s.apiMe)
 	api("POST /api/password", s.apiPassword)
@@ -60,6 +65,7 @@ func (s *Server) routes() http.Handler {
 	api("GET /api/outbox", s.apiOutbox)
 	api("GET /api/users", s.apiUsers)
 	api("POST /api/users/{id}/reset-mfa", s.apiResetMFA)
+	api("POST /api/users/{id}/unlock", s.apiUnlock)
 	if s.cfg.TestClock {
 		api("GET /api/test/clock", s.apiGetClock)
 		api("POST /api/test/clock", s.apiAdvanceClock)
@@ -118,6 +124,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				st.sess = &sess
 			}
 		}
+		if c, err := r.Cookie(visitorCookie); err == nil && st.sess == nil && len(c.Value) >= 40 && len(c.Value) <= 100 {
+			st.visitor = c.Value
+		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
 		if !isSafeMethod(r.Method) {
 			if st.sess == nil && isSignOut(r) {
@@ -148,7 +157,13 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				token = r.PostForm.Get(csrfField)
 			}
-			if st.sess == nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(st.sess.CSRF)) != 1 {
+			want := ""
+			if st.sess != nil {
+				want = st.sess.CSRF
+			} else if st.visitor != "" {
+				want = s.svc.keys.visitorToken(st.visitor)
+			}
+			if want == "" || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
 				if isAPI {
 					fail(http.StatusForbidden, "missing or wrong CSRF token: send the token from GET /api/csrf in the X-CSRF-Token header, with the session cookie")
 				} else {
@@ -247,7 +262,7 @@ func statusOf(err error) int {
 // setRetryAfter sets Retry-After for a temporary lockout.
 func setRetryAfter(w http.ResponseWriter, err error) {
 	var se *Error
-	if errors.As(err, &se) && se.Kind == KindThrottled && !se.Permanent {
+	if errors.As(err, &se) && se.Kind == KindThrottled {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
 }
@@ -327,20 +342,20 @@ func deviceToken(r *http.Request) string {
 	return ""
 }
 
-// ensureSession returns the request's session, creating a visitor session
-// (and its cookie) when there is none.
-func (s *Server) ensureSession(w http.ResponseWriter, r *http.Request) (Session, error) {
+// csrfToken returns the request's CSRF token: its session's, or else the
+// visitor's, setting a visitor cookie when there is none. Visitors cost no
+// storage: their token is an HMAC of the cookie.
+func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	st := stateOf(r)
 	if st.sess != nil {
-		return *st.sess, nil
+		return st.sess.CSRF
 	}
-	sess, err := s.svc.NewAnonSession(r.Context())
-	if err != nil {
-		return Session{}, err
+	if st.visitor == "" {
+		st.visitor = randomToken(32)
+		http.SetCookie(w, &http.Cookie{Name: visitorCookie, Value: st.visitor, Path: "/", HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	}
-	setSessionCookie(w, r, sess)
-	st.sess = &sess
-	return sess, nil
+	return s.svc.keys.visitorToken(st.visitor)
 }
 
 // session returns the request's session or an anonymous placeholder.
@@ -354,12 +369,7 @@ func session(r *http.Request) Session {
 // ---- API handlers ----
 
 func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.ensureSession(w, r)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": sess.CSRF})
+	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.csrfToken(w, r)})
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
@@ -397,6 +407,10 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 	out := map[string]any{"status": res.Status, "csrf_token": res.Session.CSRF}
 	if res.Setup != nil {
 		out["setup"] = res.Setup
+	}
+	if res.Reenrol {
+		out["reenrol"] = true
+		out["reenrol_grace_until"] = res.GraceUntil.UTC()
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -461,6 +475,12 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSessionCookie(w, r, res.Session)
+	if res.Setup != nil {
+		// Re-enrolment: the step-up passed; now the new key.
+		writeJSON(w, http.StatusOK, map[string]any{"status": StatusSetupRequired, "setup": res.Setup,
+			"csrf_token": res.Session.CSRF, "used_recovery_code": res.UsedRecovery})
+		return
+	}
 	out := map[string]any{"status": StatusSignedIn, "csrf_token": res.Session.CSRF}
 	if res.DeviceToken != "" {
 		setDeviceCookie(w, r, res.DeviceToken, res.DeviceExpires, s.clock.Now())
@@ -548,8 +568,40 @@ func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]string{"status": "created", "message": "Account created; sign in to continue"})
 }
 
+func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.svc.SkipReenrol(r.Context(), session(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	setSessionCookie(w, r, sess)
+	writeJSON(w, http.StatusOK, map[string]any{"status": StatusSignedIn, "csrf_token": sess.CSRF})
+}
+
+// outbox is the mail r may read: everything on loopback (a tester's own
+// machine), a signed-in user's company's mail off loopback.
+func (s *Server) outbox(r *http.Request) ([]Message, error) {
+	if s.isRemote() {
+		return s.svc.OutboxFor(r.Context(), session(r))
+	}
+	return s.svc.Outbox(r.Context())
+}
+
+func (s *Server) isRemote() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.remote
+}
+
+// clockAllowed checks the test clock token off loopback.
+func (s *Server) clockAllowed(token string) bool {
+	return !s.isRemote() || (token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.clockToken)) == 1)
+}
+
+const msgClockToken = "moving the test clock from another machine needs the token platform serve printed at start (header X-Test-Clock-Token)"
+
 func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) {
-	msgs, err := s.svc.Outbox(r.Context())
+	msgs, err := s.outbox(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -579,11 +631,32 @@ func (s *Server) apiResetMFA(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "mfa_reset"})
 }
 
+func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
+		return
+	}
+	if err := s.svc.UnlockCodes(r.Context(), session(r), id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "unlocked"})
+}
+
 func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
+	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+		writeError(w, http.StatusForbidden, msgClockToken)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"now": s.clock.Now().UTC()})
 }
 
 func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
+	if !s.clockAllowed(r.Header.Get(clockHeader)) {
+		writeError(w, http.StatusForbidden, msgClockToken)
+		return
+	}
 	var in struct {
 		Advance string `json:"advance"`
 	}

@@ -89,17 +89,18 @@ func (s *Service) checkPassword(ctx context.Context, email, pw, addr string) (*u
 	return nil, false, out
 }
 
-// afterPassword picks the next step for u and rotates the session.
+// afterPassword picks the next step for u and rotates the session. A user
+// without MFA gets a pending secret tied to the new session; a user due to
+// re-enrol gets the code prompt first ("Confirm it's you"), and no secret.
 func (s *Service) afterPassword(ctx context.Context, u *user, deviceToken, oldSession string) (SignInResult, error) {
 	now := s.now()
 	res := SignInResult{Status: StatusMFARequired}
 	switch {
-	case setupDue(u, now):
-		setup, err := s.pendingSetup(ctx, u, true)
-		if err != nil {
-			return SignInResult{}, err
-		}
-		res.Status, res.Setup = StatusSetupRequired, &setup
+	case needsFirstSetup(u):
+		res.Status = StatusSetupRequired
+	case s.reenrolDue(u, now):
+		// A remembered device does not skip the step-up.
+		res.Reenrol, res.GraceUntil = true, s.graceEnd(u)
 	case deviceToken != "":
 		ok, err := s.deviceValid(ctx, u.id, deviceToken)
 		if err != nil {
@@ -118,8 +119,19 @@ func (s *Service) afterPassword(ctx context.Context, u *user, deviceToken, oldSe
 			return err
 		}
 		sess, err := s.createSession(ctx, tx, u.id, state)
+		if err != nil {
+			return err
+		}
 		res.Session = sess
-		return err
+		if res.Status == StatusSetupRequired {
+			secret, exp, err := s.storePending(ctx, tx, sess.ID, u.id, now, false)
+			if err != nil {
+				return err
+			}
+			setup := s.setupOf(u, secret, exp, false, time.Time{}, now)
+			res.Setup = &setup
+		}
+		return nil
 	})
 	if err != nil {
 		return SignInResult{}, err
@@ -172,41 +184,15 @@ func escapeURI(s string) string {
 // qrPath is where the setup page's QR image is served.
 const qrPath = "/mfa/qr.png"
 
-// pendingSetup returns u's unexpired pending secret, creating one when
-// create is set and there is none.
-func (s *Service) pendingSetup(ctx context.Context, u *user, create bool) (Setup, error) {
-	now := s.now()
-	var out Setup
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		cur, err := s.userByID(ctx, tx, u.id)
-		if err != nil {
-			return err
-		}
-		var secret []byte
-		var exp time.Time
-		if cur.pendingCred.Valid && cur.pendingExpires.Valid && now.Before(time.Unix(0, cur.pendingExpires.Int64)) {
-			secret, err = s.keys.openSecret(cur.id, cur.pendingCred.String, cur.pendingSecret)
-			if err != nil {
-				return err
-			}
-			exp = time.Unix(0, cur.pendingExpires.Int64)
-		} else if create {
-			secret = randomBytes(20)
-			cred := randomToken(12)
-			exp = now.Add(pendingLifetime)
-			_, err := tx.ExecContext(ctx, `UPDATE users SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ? WHERE id = ?`,
-				cred, s.keys.sealSecret(cur.id, cred, secret), exp.UnixNano(), cur.id)
-			if err != nil {
-				return fmt.Errorf("store pending secret: %w", err)
-			}
-		} else {
-			return errorf(KindConflict, "the setup has expired; sign in again to get a new QR code")
-		}
-		b := b32.EncodeToString(secret)
-		out = Setup{URI: otpauthURI(s.issuer, cur.email, b), Secret: b, Account: cur.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: cur.totpCred.Valid}
-		return nil
-	})
-	return out, err
+// setupOf is the Secure Your Account data for secret.
+func (s *Service) setupOf(u *user, secret []byte, exp time.Time, reenrol bool, graceUntil, now time.Time) Setup {
+	b := b32.EncodeToString(secret)
+	out := Setup{URI: otpauthURI(s.issuer, u.email, b), Secret: b, Account: u.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: reenrol}
+	if reenrol {
+		g := graceUntil.UTC()
+		out.GraceUntil, out.CanSkip = &g, now.Before(graceUntil)
+	}
+	return out
 }
 
 // mfaUser returns the half-signed-in user of sess.
@@ -217,52 +203,80 @@ func (s *Service) mfaUser(ctx context.Context, sess Session) (*user, error) {
 	return s.userByID(ctx, s.db, sess.UserID)
 }
 
-// PendingSetup returns the Secure Your Account data for a half-signed-in
-// session that must set up MFA.
+var (
+	errStepUpFirst = errorf(KindForbidden, "confirm it's you first: enter the code from your current authenticator app (or a recovery code)")
+	errAlreadySet  = errorf(KindConflict, "MFA is already set up; enter the code from your authenticator app")
+)
+
+// setupAllowed says whether sess may see and confirm a pending secret: at
+// the first setup, or at re-enrolment after the step-up.
+func (s *Service) setupAllowed(u *user, sess Session, now time.Time) error {
+	switch {
+	case needsFirstSetup(u):
+		return nil
+	case s.reenrolDue(u, now) && sess.stepUp:
+		return nil
+	case s.reenrolDue(u, now):
+		return errStepUpFirst
+	}
+	return errAlreadySet
+}
+
+// PendingSetup returns the Secure Your Account data of a half-signed-in
+// session that must set up MFA. At re-enrolment it is refused (KindForbidden)
+// until the session confirmed it's the user with the current code.
 func (s *Service) PendingSetup(ctx context.Context, sess Session) (Setup, error) {
 	u, err := s.mfaUser(ctx, sess)
 	if err != nil {
 		return Setup{}, err
 	}
-	if !setupDue(u, s.now()) {
-		return Setup{}, errorf(KindConflict, "MFA is already set up; enter the code from your authenticator app")
+	now := s.now()
+	if err := s.setupAllowed(u, sess, now); err != nil {
+		return Setup{}, err
 	}
-	return s.pendingSetup(ctx, u, false)
+	p, err := s.loadPending(ctx, s.db, sess.ID, u.id, now)
+	if err != nil {
+		return Setup{}, err
+	}
+	return s.setupOf(u, p.secret, p.expires, !needsFirstSetup(u), s.graceEnd(u), now), nil
+}
+
+// StepInfo says what a half-signed-in session must do next.
+type StepInfo struct {
+	Status     string    // StatusSetupRequired or StatusMFARequired
+	Reenrol    bool      // the key is due for a refresh
+	GraceUntil time.Time // Reenrol: "Not now" is possible until then
 }
 
 // NextStep reports what a half-signed-in session must do next.
-func (s *Service) NextStep(ctx context.Context, sess Session) (string, error) {
+func (s *Service) NextStep(ctx context.Context, sess Session) (StepInfo, error) {
 	u, err := s.mfaUser(ctx, sess)
 	if err != nil {
-		return "", err
+		return StepInfo{}, err
 	}
-	if setupDue(u, s.now()) {
-		return StatusSetupRequired, nil
+	now := s.now()
+	info := StepInfo{Status: StatusMFARequired}
+	if s.reenrolDue(u, now) {
+		info.Reenrol, info.GraceUntil = true, s.graceEnd(u)
 	}
-	return StatusMFARequired, nil
+	if s.setupAllowed(u, sess, now) == nil {
+		info.Status = StatusSetupRequired
+	}
+	return info, nil
 }
 
-// CanVerify reports whether the half-signed-in user has a confirmed secret
-// (at re-enrolment, the old one still works).
-func (s *Service) CanVerify(ctx context.Context, sess Session) (bool, error) {
-	u, err := s.mfaUser(ctx, sess)
-	if err != nil {
-		return false, err
-	}
-	return u.totpCred.Valid, nil
-}
-
-// ConfirmSetup checks code against the pending secret; on success the secret
-// becomes the user's credential, recovery codes are issued, remembered
-// devices are forgotten and the session becomes signed in.
+// ConfirmSetup checks code against the session's pending secret; on success
+// the secret becomes the user's credential (the old one, if any, stops
+// working), recovery codes are issued, remembered devices are forgotten,
+// every other session of the user ends and this one becomes signed in.
 func (s *Service) ConfirmSetup(ctx context.Context, sess Session, code string) (MFAResult, error) {
 	u, err := s.mfaUser(ctx, sess)
 	if err != nil {
 		return MFAResult{}, err
 	}
 	now, codeNow := s.now(), s.codeNow()
-	if !setupDue(u, now) {
-		return MFAResult{}, errorf(KindConflict, "MFA is already set up; enter the code from your authenticator app")
+	if err := s.setupAllowed(u, sess, now); err != nil {
+		return MFAResult{}, err
 	}
 	var res MFAResult
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
@@ -274,31 +288,28 @@ func (s *Service) ConfirmSetup(ctx context.Context, sess Session, code string) (
 		if err != nil {
 			return err
 		}
-		if !cur.pendingCred.Valid || !cur.pendingExpires.Valid || !now.Before(time.Unix(0, cur.pendingExpires.Int64)) {
-			return errorf(KindConflict, "the setup has expired; sign in again to get a new QR code")
+		// Another session may have confirmed meanwhile (and ended this one).
+		p, err := s.loadPending(ctx, tx, sess.ID, cur.id, now)
+		if err != nil {
+			return err
+		}
+		if err := s.setupAllowed(cur, sess, now); err != nil {
+			return err
 		}
 		if !isTOTPCode(code) {
 			return recordFailure(ctx, tx, key, now, 0, true, invalidf("enter the 6-digit code from your authenticator app"))
 		}
-		secret, err := s.keys.openSecret(cur.id, cur.pendingCred.String, cur.pendingSecret)
-		if err != nil {
-			return err
-		}
-		step, ok := matchTOTP(secret, code, codeNow.Unix(), cur.lastStep)
-		if ok {
-			ok, err = casStep(ctx, tx, cur.id, step)
-			if err != nil {
-				return err
-			}
-		}
+		// The replay guard is per credential: a new secret has accepted no
+		// code yet, whatever the old one accepted in this time step.
+		step, ok := matchTOTP(p.secret, code, codeNow.Unix(), -1)
 		if !ok {
 			return recordFailure(ctx, tx, key, now, 0, true, errorf(KindUnauthorized, msgBadCode))
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_cred = pending_cred, totp_secret = pending_secret, mfa_enrolled_ns = ?,
-			pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, now.UnixNano(), cur.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
+			pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, p.cred, p.sealed, now.UnixNano(), step, cur.id); err != nil {
 			return fmt.Errorf("confirm MFA setup: %w", err)
 		}
-		if err := clearThrottle(ctx, tx, key); err != nil {
+		if err := clearThrottle(ctx, tx, key, recoveryKey(cur.id)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM devices WHERE user_id = ?`, cur.id); err != nil {
@@ -315,7 +326,8 @@ func (s *Service) ConfirmSetup(ctx context.Context, sess Session, code string) (
 			}
 			res.RecoveryCodes = append(res.RecoveryCodes, rc)
 		}
-		// Other sessions of this user end: the account's second factor changed.
+		// Every session of this user ends, the other half-signed-in ones
+		// with their pending secrets: the account's second factor changed.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, cur.id); err != nil {
 			return fmt.Errorf("rotate session: %w", err)
 		}
@@ -326,6 +338,34 @@ func (s *Service) ConfirmSetup(ctx context.Context, sess Session, code string) (
 		return MFAResult{}, err
 	}
 	return res, nil
+}
+
+// SkipReenrol is "Not now" on the re-enrolment page: after the step-up and
+// within the grace period, it signs the user in with the current key.
+func (s *Service) SkipReenrol(ctx context.Context, sess Session) (Session, error) {
+	u, err := s.mfaUser(ctx, sess)
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.now()
+	switch {
+	case !s.reenrolDue(u, now):
+		return Session{}, errorf(KindConflict, "no key refresh is due; enter the code from your authenticator app")
+	case !sess.stepUp:
+		return Session{}, errStepUpFirst
+	case !now.Before(s.graceEnd(u)):
+		return Session{}, errorf(KindForbidden, "the grace period for refreshing your key ended on %s; scan the new QR code to continue",
+			s.graceEnd(u).UTC().Format("2 Jan 2006 15:04 UTC"))
+	}
+	var out Session
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
+			return err
+		}
+		out, err = s.createSession(ctx, tx, u.id, stateFull)
+		return err
+	})
+	return out, err
 }
 
 func recoveryHashKind(userID int64) string { return fmt.Sprintf("recovery:%d", userID) }
@@ -346,7 +386,9 @@ func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
 
 // VerifyCode is the code step of a later sign-in. code is a TOTP code or a
 // recovery code; with remember set, the result carries a device token that
-// skips this step for 30 days.
+// skips this step for 30 days. When the user's key is due for a refresh,
+// a correct code does not sign in: it is the step-up ("Confirm it's you")
+// that unlocks a new pending secret, returned in MFAResult.Setup.
 func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, remember bool) (MFAResult, error) {
 	u, err := s.mfaUser(ctx, sess)
 	if err != nil {
@@ -355,13 +397,13 @@ func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, rem
 	if !u.totpCred.Valid {
 		return MFAResult{}, errorf(KindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
 	}
+	if sess.stepUp {
+		return MFAResult{}, errorf(KindConflict, "you already confirmed it's you: scan the new QR code and enter its code")
+	}
 	now, codeNow := s.now(), s.codeNow()
+	reenrol := s.reenrolDue(u, now)
 	var res MFAResult
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		key := codeKey(u.id)
-		if err := checkLock(ctx, tx, key, now); err != nil {
-			return err
-		}
 		cur, err := s.userByID(ctx, tx, u.id)
 		if err != nil {
 			return err
@@ -370,7 +412,11 @@ func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, rem
 			return errorf(KindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
 		}
 		ok := false
+		key := codeKey(cur.id)
 		if isTOTPCode(code) {
+			if err := checkLock(ctx, tx, key, now); err != nil {
+				return err
+			}
 			secret, err := s.keys.openSecret(cur.id, cur.totpCred.String, cur.totpSecret)
 			if err != nil {
 				return err
@@ -382,6 +428,11 @@ func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, rem
 				}
 			}
 		} else if rc, shaped := normalizeRecoveryCode(code); shaped {
+			// Recovery codes have their own counter and pass a code lock.
+			key = recoveryKey(cur.id)
+			if err := checkLock(ctx, tx, key, now); err != nil {
+				return err
+			}
 			r, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`,
 				now.UnixNano(), cur.id, s.keys.hashToken(recoveryHashKind(cur.id), rc))
 			if err != nil {
@@ -393,13 +444,33 @@ func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, rem
 			}
 			ok, res.UsedRecovery = n == 1, n == 1
 		} else {
+			if err := checkLock(ctx, tx, key, now); err != nil {
+				return err
+			}
 			return recordFailure(ctx, tx, key, now, 0, true, invalidf(msgCodeShape))
 		}
 		if !ok {
 			return recordFailure(ctx, tx, key, now, 0, true, errorf(KindUnauthorized, msgBadCode))
 		}
-		if err := clearThrottle(ctx, tx, key); err != nil {
+		if err := clearThrottle(ctx, tx, codeKey(cur.id), recoveryKey(cur.id)); err != nil {
 			return err
+		}
+		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
+			return err
+		}
+		if reenrol {
+			half, err := s.createSession(ctx, tx, cur.id, stateMFA)
+			if err != nil {
+				return err
+			}
+			secret, exp, err := s.storePending(ctx, tx, half.ID, cur.id, now, true)
+			if err != nil {
+				return err
+			}
+			half.stepUp = true
+			setup := s.setupOf(cur, secret, exp, true, s.graceEnd(cur), now)
+			res.Session, res.Setup = half, &setup
+			return nil
 		}
 		if remember {
 			res.DeviceToken = randomToken(32)
@@ -408,9 +479,6 @@ func (s *Service) VerifyCode(ctx context.Context, sess Session, code string, rem
 				s.keys.hashToken("device", res.DeviceToken), cur.id, now.UnixNano(), res.DeviceExpires.UnixNano()); err != nil {
 				return fmt.Errorf("remember device: %w", err)
 			}
-		}
-		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
-			return err
 		}
 		res.Session, err = s.createSession(ctx, tx, cur.id, stateFull)
 		return err
@@ -470,11 +538,12 @@ func (s *Service) Users(ctx context.Context, sess Session) ([]UserSummary, error
 			t := time.Unix(0, u.enrolled.Int64).UTC()
 			us.MFAEnrolledAt = &t
 			us.MFAStatus = "enabled"
-			if setupDue(u, now) {
+			if s.setupDue(u, now) {
 				us.MFAStatus = "reenrolment_due"
 			}
 		}
-		us.CodeLocked = errors.Is(checkLock(ctx, s.db, codeKey(u.id), now), ErrThrottled)
+		us.CodeLocked = errors.Is(checkLock(ctx, s.db, codeKey(u.id), now), ErrThrottled) ||
+			errors.Is(checkLock(ctx, s.db, recoveryKey(u.id), now), ErrThrottled)
 		out = append(out, us)
 	}
 	return out, nil
@@ -507,11 +576,35 @@ func (s *Service) ResetMFA(ctx context.Context, sess Session, userID int64) erro
 				return fmt.Errorf("reset MFA: %w", err)
 			}
 		}
-		if err := clearThrottle(ctx, tx, codeKey(userID)); err != nil {
+		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
 			return err
 		}
-		return s.send(ctx, tx, email, "Your MFA was reset",
+		return s.send(ctx, tx, admin.companyID, email, "Your MFA was reset",
 			fmt.Sprintf("%s reset the multi-factor authentication of your %s account. At your next sign-in you will set it up again.\n", admin.name, s.issuer), "")
+	})
+}
+
+// UnlockCodes lifts a user's code and recovery-code lockouts without
+// touching their MFA, for an owner locked out by someone else's guesses.
+func (s *Service) UnlockCodes(ctx context.Context, sess Session, userID int64) error {
+	admin, err := s.adminUser(ctx, sess)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var email string
+		err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ? AND company_id = ?`, userID, admin.companyID).Scan(&email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(KindNotFound, "no such user in your company")
+		}
+		if err != nil {
+			return fmt.Errorf("unlock code entry: %w", err)
+		}
+		if err := clearThrottle(ctx, tx, codeKey(userID), recoveryKey(userID)); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, admin.companyID, email, "Your code entry was unlocked",
+			fmt.Sprintf("%s lifted the lock on code entry of your %s account after too many wrong codes. If those codes were not yours, change your password.\n", admin.name, s.issuer), "")
 	})
 }
 
@@ -555,7 +648,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, current, nex
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.id); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
-		if err := s.send(ctx, tx, u.email, "Your password was changed",
+		if err := s.send(ctx, tx, u.companyID, u.email, "Your password was changed",
 			fmt.Sprintf("The password of your %s account was changed. Remembered devices were signed out.\n", s.issuer), ""); err != nil {
 			return err
 		}

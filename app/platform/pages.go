@@ -26,12 +26,13 @@ type pages struct {
 
 // notices are the fixed messages a redirect may ask a page to show.
 var notices = map[string]string{
-	"registered":       "Your company is registered. Sign in to continue.",
+	"registered":       "Thank you. Sign in to continue.",
 	"joined":           "Your account is ready. Sign in to continue.",
 	"signed_out":       "You have been signed out.",
 	"signed_out_all":   "You have been signed out on every device.",
 	"password_changed": "Your password was changed. Remembered devices were signed out.",
 	"reset":            "MFA was reset. The user sets it up again at the next sign-in.",
+	"unlocked":         "Code entry was unlocked.",
 	"expired":          "Your session has expired. Sign in again.",
 }
 
@@ -87,13 +88,15 @@ type pageData struct {
 	TestClock bool
 	Now       string
 	Path      string
+	Remote    bool // listening off loopback: Outbox and Test Clock are restricted
 	Error     string
 	Notice    string
 	Wide      bool
 
 	Form          map[string]string
 	Setup         *Setup
-	CanVerify     bool
+	Reenrol       bool       // the code page is the step-up before a new key
+	GraceUntil    *time.Time // Reenrol: "Not now" is possible until then
 	RecoveryCodes []string
 	Profile       Profile
 	Users         []UserSummary
@@ -118,10 +121,12 @@ func (p *pages) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /mfa/setup", p.setupPost)
 	mux.HandleFunc("GET /mfa/verify", p.verifyForm)
 	mux.HandleFunc("POST /mfa/verify", p.verifyPost)
+	mux.HandleFunc("POST /mfa/skip", p.skipPost)
 	mux.HandleFunc("GET /home", p.home)
 	mux.HandleFunc("GET /admin", p.admin)
 	mux.HandleFunc("POST /admin/invite", p.invitePost)
 	mux.HandleFunc("POST /admin/users/{id}/reset-mfa", p.resetPost)
+	mux.HandleFunc("POST /admin/users/{id}/unlock", p.unlockPost)
 	mux.HandleFunc("GET /invite/{token}", p.acceptForm)
 	mux.HandleFunc("POST /invite/{token}", p.acceptPost)
 	mux.HandleFunc("GET /outbox", p.outbox)
@@ -134,15 +139,12 @@ func (p *pages) register(mux *http.ServeMux) {
 	})
 }
 
-// data fills the common fields, creating a visitor session for the CSRF
-// token when the request has none.
+// data fills the common fields, setting a visitor cookie for the CSRF
+// token when the request has no session.
 func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pageData, error) {
-	sess, err := p.s.ensureSession(w, r)
-	if err != nil {
-		return nil, err
-	}
-	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: sess.CSRF, SignedIn: sess.State == stateFull,
-		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Form: map[string]string{}}
+	sess := session(r)
+	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: p.s.csrfToken(w, r), SignedIn: sess.State == stateFull,
+		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Form: map[string]string{}}
 	if d.TestClock {
 		d.Now = p.s.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 	}
@@ -173,10 +175,12 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name st
 
 // renderError shows an error page.
 func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Form: map[string]string{}}
+	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Form: map[string]string{}}
 	if st := stateOf(r); st.sess != nil {
 		d.CSRF = st.sess.CSRF
 		d.SignedIn = st.sess.State == stateFull
+	} else if st.visitor != "" {
+		d.CSRF = p.s.svc.keys.visitorToken(st.visitor)
 	}
 	p.render(w, r, code, "error", d)
 }
@@ -220,7 +224,7 @@ func (p *pages) next(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, "/signin")
 			return
 		}
-		if step == StatusSetupRequired {
+		if step.Status == StatusSetupRequired {
 			redirect(w, r, "/mfa/setup")
 		} else {
 			redirect(w, r, "/mfa/verify")
@@ -304,9 +308,14 @@ func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bo
 	}
 	setup, err := p.s.svc.PendingSetup(r.Context(), sess)
 	if err != nil {
+		if errors.Is(err, ErrForbidden) {
+			// Re-enrolment: "Confirm it's you" comes first.
+			redirect(w, r, "/mfa/verify")
+			return nil, false
+		}
 		if errors.Is(err, ErrConflict) {
 			// Expired setup or MFA already set up: start over at sign-in.
-			if step, e := p.s.svc.NextStep(r.Context(), sess); e == nil && step == StatusMFARequired {
+			if step, e := p.s.svc.NextStep(r.Context(), sess); e == nil && step.Status == StatusMFARequired {
 				redirect(w, r, "/mfa/verify")
 				return nil, false
 			}
@@ -322,7 +331,6 @@ func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bo
 		return nil, false
 	}
 	d.Setup = &setup
-	d.CanVerify, _ = p.s.svc.CanVerify(r.Context(), sess)
 	return d, true
 }
 
@@ -364,19 +372,27 @@ func (p *pages) verifyData(w http.ResponseWriter, r *http.Request) (*pageData, b
 		p.next(w, r)
 		return nil, false
 	}
-	ok, err := p.s.svc.CanVerify(r.Context(), sess)
+	step, err := p.s.svc.NextStep(r.Context(), sess)
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
 	}
-	if !ok {
+	if step.Status == StatusSetupRequired {
 		redirect(w, r, "/mfa/setup")
 		return nil, false
 	}
-	d, err := p.data(w, r, "Two-step verification")
+	title := "Two-step verification"
+	if step.Reenrol {
+		title = "Confirm it's you"
+	}
+	d, err := p.data(w, r, title)
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
+	}
+	if step.Reenrol {
+		g := step.GraceUntil.UTC()
+		d.Reenrol, d.GraceUntil = true, &g
 	}
 	return d, true
 }
@@ -407,9 +423,32 @@ func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSessionCookie(w, r, res.Session)
+	if res.Setup != nil {
+		redirect(w, r, "/mfa/setup")
+		return
+	}
 	if res.DeviceToken != "" {
 		setDeviceCookie(w, r, res.DeviceToken, res.DeviceExpires, p.s.clock.Now())
 	}
+	redirect(w, r, "/home")
+}
+
+// skipPost is "Not now" on the re-enrolment page.
+func (p *pages) skipPost(w http.ResponseWriter, r *http.Request) {
+	sess, err := p.s.svc.SkipReenrol(r.Context(), session(r))
+	if err != nil {
+		if session(r).State != stateMFA {
+			p.next(w, r)
+			return
+		}
+		d, ok := p.setupData(w, r)
+		if !ok {
+			return
+		}
+		p.formError(w, r, "setup", d, err)
+		return
+	}
+	setSessionCookie(w, r, sess)
 	redirect(w, r, "/home")
 }
 
@@ -485,6 +524,23 @@ func (p *pages) resetPost(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/admin?n=reset")
 }
 
+func (p *pages) unlockPost(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
+		return
+	}
+	if err := p.s.svc.UnlockCodes(r.Context(), session(r), id); err != nil {
+		if errors.Is(err, ErrUnauthorized) {
+			p.next(w, r)
+			return
+		}
+		p.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin?n=unlocked")
+}
+
 func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
 	info, err := p.s.svc.LookupInvite(r.Context(), r.PathValue("token"))
 	if err != nil {
@@ -523,7 +579,11 @@ func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) outbox(w http.ResponseWriter, r *http.Request) {
-	msgs, err := p.s.svc.Outbox(r.Context())
+	msgs, err := p.s.outbox(r)
+	if errors.Is(err, ErrUnauthorized) {
+		p.next(w, r)
+		return
+	}
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -581,8 +641,40 @@ func (p *pages) signoutEverywhere(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/signin?n=signed_out_all")
 }
 
+// clockBackPages are the pages the Test Clock panel may return to. Only
+// these paths (and invitation links) pass: anything else, however it is
+// spelled ("/\t/evil.example" becomes "//evil.example" in browsers), goes
+// to the start page.
+var clockBackPages = map[string]bool{"/": true, "/signin": true, "/register": true, "/mfa/setup": true, "/mfa/verify": true,
+	"/home": true, "/admin": true, "/outbox": true, "/account/password": true}
+
+func clockBack(path string) string {
+	if clockBackPages[path] {
+		return path
+	}
+	if tok, ok := strings.CutPrefix(path, "/invite/"); ok && len(tok) > 0 && len(tok) <= 100 && isTokenText(tok) {
+		return path
+	}
+	return "/"
+}
+
+// isTokenText reports whether s uses only the URL-safe base64 alphabet.
+func isTokenText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // advanceClock is the Test Clock panel's form.
 func (p *pages) advanceClock(w http.ResponseWriter, r *http.Request) {
+	if !p.s.clockAllowed(r.PostForm.Get(clockField)) {
+		p.renderError(w, r, http.StatusForbidden, "Moving the test clock from another machine needs the token platform serve printed at start.")
+		return
+	}
 	d, err := time.ParseDuration(r.PostForm.Get("advance"))
 	if err != nil {
 		p.renderError(w, r, http.StatusBadRequest, `The test clock advance must be a duration like "720h".`)
@@ -592,9 +684,5 @@ func (p *pages) advanceClock(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	back := r.PostForm.Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
-		back = "/"
-	}
-	redirect(w, r, back)
+	redirect(w, r, clockBack(r.PostForm.Get("back")))
 }

@@ -34,12 +34,30 @@ import (
 // issuer in the otpauth URI and the brand on every page.
 const DefaultIssuer = "Authdesk Cloud"
 
+// DefaultReenrolGrace is how long after the 30-day re-enrolment falls due a
+// user may still answer "Not now" (after confirming it's them).
+const DefaultReenrolGrace = 7 * 24 * time.Hour
+
 // Config configures a platform server.
 type Config struct {
 	DBPath    string       // SQLite database; the key file is DBPath + ".key". Empty: DefaultDBPath.
 	Issuer    string       // platform name; empty: DefaultIssuer
 	TestClock bool         // expose /api/test/clock and the Test Clock panel
 	Logger    *slog.Logger // nil: discard
+
+	// ReenrolGrace is how long after re-enrolment falls due "Not now" is
+	// still offered. Zero: DefaultReenrolGrace; negative: no grace at all.
+	ReenrolGrace time.Duration
+
+	// AllowRemote lets Start listen on an address other machines can reach.
+	// Off loopback the Outbox shows a signed-in user their own company's
+	// mail only, and moving the test clock needs TestClockToken.
+	AllowRemote bool
+
+	// Hosts are extra Host header values (like "qa.example.test:8080") the
+	// platform answers to; Start always accepts its own address and, on
+	// loopback, localhost. Other Host headers are refused (DNS rebinding).
+	Hosts []string
 }
 
 // options are test hooks that Config does not expose.
@@ -62,9 +80,12 @@ type Server struct {
 	mu      sync.Mutex
 	srv     *http.Server
 	baseURL string
-	hosts   map[string]bool // accepted Host headers when listening on loopback
+	hosts   map[string]bool // accepted Host headers once started
+	remote  bool            // listening off loopback
 	done    chan struct{}
 	closed  bool
+
+	clockToken string // X-Test-Clock-Token, needed off loopback
 }
 
 // New opens (or creates) the database and builds the server. Call Start to
@@ -97,6 +118,12 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	ap := defaultArgon
 	if opt.argon != nil {
 		ap = *opt.argon
+	}
+	grace := cfg.ReenrolGrace
+	if grace == 0 {
+		grace = DefaultReenrolGrace
+	} else if grace < 0 {
+		grace = 0
 	}
 	if opt.hashWorkers == 0 {
 		opt.hashWorkers = runtime.NumCPU()
@@ -135,8 +162,11 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		log:   cfg.Logger,
 		clock: c,
 		svc: &Service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: opt.codeNow},
+			now: c.Now, codeNow: opt.codeNow, grace: grace},
 		done: make(chan struct{}),
+	}
+	if cfg.TestClock {
+		s.clockToken = randomToken(24)
 	}
 	p, err := newPages(s)
 	if err != nil {
@@ -151,6 +181,11 @@ func newServer(cfg Config, opt options) (*Server, error) {
 
 // Service returns the business logic behind the pages and the API.
 func (s *Server) Service() *Service { return s.svc }
+
+// TestClockToken is the secret that moving the test clock needs when the
+// platform listens off loopback (header X-Test-Clock-Token); "" without
+// Config.TestClock. platform serve prints it at start.
+func (s *Server) TestClockToken() string { return s.clockToken }
 
 // Handler returns the platform's HTTP handler (pages and API).
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -174,16 +209,19 @@ func (s *Server) Start(addr string) (string, error) {
 		return "", fmt.Errorf("start platform: %w", err)
 	}
 	ta := ln.Addr().(*net.TCPAddr)
+	if !ta.IP.IsLoopback() && !s.cfg.AllowRemote {
+		ln.Close()
+		return "", fmt.Errorf("start platform: %s is reachable from other machines; listen on 127.0.0.1 or pass --allow-remote (Config.AllowRemote)", addr)
+	}
 	host := ta.IP.String()
 	if ta.IP.IsUnspecified() {
 		host = "127.0.0.1"
 	}
 	s.baseURL = "http://" + net.JoinHostPort(host, strconv.Itoa(ta.Port))
-	if ta.IP.IsLoopback() {
-		// Refuse other Host headers: a DNS-rebinding page cannot reach us.
-		port := strconv.Itoa(ta.Port)
-		s.hosts = map[string]bool{net.JoinHostPort(host, port): true, "localhost:" + port: true}
-	}
+	s.remote = !ta.IP.IsLoopback()
+	// Refuse other Host headers on every address: a DNS-rebinding page
+	// cannot reach us.
+	s.hosts = allowedHosts(ta, s.cfg.Hosts)
 	s.srv = &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -271,4 +309,39 @@ func (s *Server) baseURLFor(r *http.Request) string {
 
 func hostAllowed(hosts map[string]bool, host string) bool {
 	return hosts == nil || hosts[strings.ToLower(host)]
+}
+
+// allowedHosts lists the Host headers a server listening on ta answers to:
+// its own address (every interface's for a wildcard address), localhost on
+// loopback, and the configured extra names.
+func allowedHosts(ta *net.TCPAddr, extra []string) map[string]bool {
+	port := strconv.Itoa(ta.Port)
+	hosts := map[string]bool{}
+	add := func(ip net.IP) { hosts[strings.ToLower(net.JoinHostPort(ip.String(), port))] = true }
+	add(ta.IP)
+	if ta.IP.IsLoopback() || ta.IP.IsUnspecified() {
+		hosts["localhost:"+port] = true
+		add(net.IPv4(127, 0, 0, 1))
+		add(net.IPv6loopback)
+	}
+	if ta.IP.IsUnspecified() {
+		if addrs, err := net.InterfaceAddrs(); err == nil {
+			for _, a := range addrs {
+				if n, ok := a.(*net.IPNet); ok {
+					add(n.IP)
+				}
+			}
+		}
+	}
+	for _, h := range extra {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(h); err != nil {
+			h = net.JoinHostPort(strings.Trim(h, "[]"), port)
+		}
+		hosts[h] = true
+	}
+	return hosts
 }

@@ -46,6 +46,14 @@ func (k *keys) hashToken(kind, token string) []byte {
 	return m.Sum(nil)
 }
 
+// visitorToken is the CSRF token of a visitor who has not signed in: an
+// HMAC of the visitor cookie's random value (a signed double-submit
+// cookie). It costs no storage, and a page on another site can neither read
+// the HttpOnly cookie nor compute the token without the server key.
+func (k *keys) visitorToken(cookie string) string {
+	return base64.RawURLEncoding.EncodeToString(k.hashToken("visitor-csrf", cookie))
+}
+
 // keys holds the server's secret keys, derived from the key file.
 type keys struct {
 	aead cipher.AEAD // AES-256-GCM for TOTP secrets at rest

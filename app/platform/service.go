@@ -18,12 +18,10 @@ const (
 	deviceLifetime  = 30 * 24 * time.Hour // remembered device
 	pendingLifetime = 10 * time.Minute    // unconfirmed TOTP secret
 	halfLifetime    = 10 * time.Minute    // signed in with password, MFA pending
-	anonLifetime    = 2 * time.Hour       // CSRF-only session of a visitor
 	fullLifetime    = 12 * time.Hour      // signed-in session
 	inviteLifetime  = 7 * 24 * time.Hour
 	lockStep        = 10               // failures per temporary lockout
-	lockDuration    = 15 * time.Minute // length of a temporary lockout
-	permanentAfter  = 100              // consecutive code failures that lock until an admin reset
+	lockDuration    = 15 * time.Minute // length of a password lockout (and the first code lockout)
 	addrForgetAfter = time.Hour        // a client address's failures are forgotten after this quiet time
 	recoveryCount   = 10
 )
@@ -37,7 +35,6 @@ const (
 
 // Session states.
 const (
-	stateAnon = "anon" // a visitor: carries only the CSRF token
 	stateMFA  = "mfa"  // password accepted, MFA step pending
 	stateFull = "full" // signed in
 )
@@ -51,16 +48,20 @@ type Service struct {
 	issuer  string
 	now     func() time.Time // the platform calendar (movable with --test-clock)
 	codeNow func() time.Time // the time TOTP codes are checked against
+	grace   time.Duration    // re-enrolment can be put off this long after it is due
 }
 
 // Session is a browser's or API client's session. ID is the raw cookie
-// value; the database keeps only its hash.
+// value; the database keeps only its hash. Visitors who have not signed in
+// have no session: their CSRF token is stateless (see keys.visitorToken).
 type Session struct {
 	ID      string
 	UserID  int64
 	State   string
 	CSRF    string
 	Expires time.Time
+
+	stepUp bool // re-enrolment: the user confirmed it's them with the current code
 }
 
 // Setup is a pending TOTP enrolment to show on the Secure Your Account page.
@@ -71,6 +72,9 @@ type Setup struct {
 	QRPath  string    `json:"qr_png"`
 	Expires time.Time `json:"expires_at"`
 	Reenrol bool      `json:"reenrol"` // a confirmed secret exists and still works until this one is confirmed
+
+	GraceUntil *time.Time `json:"reenrol_grace_until,omitempty"` // Reenrol: "Not now" is possible until then
+	CanSkip    bool       `json:"can_skip"`                      // Reenrol: "Not now" is possible now
 }
 
 // GroupedSecret is the secret in groups of four, for typing by hand.
@@ -78,9 +82,11 @@ func (s Setup) GroupedSecret() string { return groupKey(s.Secret) }
 
 // SignInResult is the outcome of the password step.
 type SignInResult struct {
-	Status  string
-	Session Session
-	Setup   *Setup // StatusSetupRequired only
+	Status     string
+	Session    Session
+	Setup      *Setup    // StatusSetupRequired only
+	Reenrol    bool      // StatusMFARequired: the code step is the step-up before a new key
+	GraceUntil time.Time // Reenrol: "Not now" is possible until then
 }
 
 // MFAResult is the outcome of a successful code step.
@@ -90,6 +96,7 @@ type MFAResult struct {
 	DeviceToken   string    // remember_device: the cookie value
 	DeviceExpires time.Time // remember_device
 	UsedRecovery  bool
+	Setup         *Setup // re-enrolment: the step-up passed, Session is still half signed in
 }
 
 // Profile is what /api/me shows.
@@ -191,12 +198,22 @@ func (s *Service) userByEmail(ctx context.Context, email string) (*user, error) 
 	return u, nil
 }
 
+// needsFirstSetup reports whether u has no confirmed TOTP secret.
+func needsFirstSetup(u *user) bool { return !u.totpCred.Valid || !u.enrolled.Valid }
+
+// reenrolDue reports whether u's confirmed secret is due for a refresh.
+func (s *Service) reenrolDue(u *user, now time.Time) bool {
+	return !needsFirstSetup(u) && !now.Before(time.Unix(0, u.enrolled.Int64).Add(reenrolAfter))
+}
+
+// graceEnd is when "Not now" stops being offered at re-enrolment.
+func (s *Service) graceEnd(u *user) time.Time {
+	return time.Unix(0, u.enrolled.Int64).Add(reenrolAfter + s.grace)
+}
+
 // setupDue reports whether u must (re)do Secure Your Account at now.
-func setupDue(u *user, now time.Time) bool {
-	if !u.totpCred.Valid || !u.enrolled.Valid {
-		return true
-	}
-	return !now.Before(time.Unix(0, u.enrolled.Int64).Add(reenrolAfter))
+func (s *Service) setupDue(u *user, now time.Time) bool {
+	return needsFirstSetup(u) || s.reenrolDue(u, now)
 }
 
 // withTx runs fn in a transaction (BEGIN IMMEDIATE) and commits when it
@@ -266,35 +283,48 @@ func checkName(field, s string) (string, error) {
 
 // ---- throttling ----
 
-// throttleKey names the counters.
-func codeKey(userID int64) string    { return fmt.Sprintf("code:%d", userID) }
-func accountKey(email string) string { return "password:" + email }
-func addrKey(addr string) string     { return "addr:" + addr }
+// The counters' keys. Recovery codes have their own counter, so that wrong
+// one-time codes (an attacker's, say) never stop a recovery code.
+func codeKey(userID int64) string     { return fmt.Sprintf("code:%d", userID) }
+func recoveryKey(userID int64) string { return fmt.Sprintf("recovery:%d", userID) }
+func accountKey(email string) string  { return "password:" + email }
+func addrKey(addr string) string      { return "addr:" + addr }
+
+// codeBackoff is the length of the n-th lock (n from 1) of a code counter:
+// it grows with every lock but never becomes permanent, so whoever knows a
+// password cannot lock an account's owner (perhaps a company's only
+// administrator) out for good. An administrator can lift it early.
+var codeBackoff = []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour}
+
+// lockLength is the n-th lock of a counter: growing for code counters,
+// always lockDuration for password counters.
+func lockLength(n int64, grow bool) time.Duration {
+	if !grow || n < 1 {
+		return lockDuration
+	}
+	return codeBackoff[min(n, int64(len(codeBackoff)))-1]
+}
 
 // checkLock returns a KindThrottled error when key is locked at now.
 func checkLock(ctx context.Context, q querier, key string, now time.Time) error {
 	var until int64
-	var perm int
-	err := q.QueryRowContext(ctx, `SELECT locked_until_ns, permanent FROM throttle WHERE key = ?`, key).Scan(&until, &perm)
+	err := q.QueryRowContext(ctx, `SELECT locked_until_ns FROM throttle WHERE key = ?`, key).Scan(&until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("read throttle: %w", err)
 	}
-	if perm != 0 {
-		return throttled(time.Time{}, now, true)
-	}
 	if t := time.Unix(0, until); now.Before(t) {
-		return throttled(t, now, false)
+		return throttled(t, now)
 	}
 	return nil
 }
 
 // recordFailure counts a failure against key and returns the error to
-// answer: 401-style base, or KindThrottled when this failure locked the key.
-// permanentOK enables the lock that only an admin can lift.
-func recordFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration, permanentOK bool, base error) error {
+// answer: base, or KindThrottled when this failure locked the key. Every
+// lockStep failures lock the key; grow makes each lock longer than the last.
+func recordFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration, grow bool, base error) error {
 	var failures, last int64
 	err := q.QueryRowContext(ctx, `SELECT failures, last_failure_ns FROM throttle WHERE key = ?`, key).Scan(&failures, &last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -305,45 +335,37 @@ func recordFailure(ctx context.Context, q querier, key string, now time.Time, fo
 	}
 	failures++
 	var until int64
-	perm := 0
-	var out error = base
+	out := base
 	if failures%lockStep == 0 {
-		t := now.Add(lockDuration)
+		t := now.Add(lockLength(failures/lockStep, grow))
 		until = t.UnixNano()
-		out = throttled(t, now, false)
+		out = throttled(t, now)
 	}
-	if permanentOK && failures >= permanentAfter {
-		perm = 1
-		out = throttled(time.Time{}, now, true)
-	}
-	_, err = q.ExecContext(ctx, `INSERT INTO throttle (key, failures, locked_until_ns, permanent, last_failure_ns) VALUES (?, ?, ?, ?, ?)
+	_, err = q.ExecContext(ctx, `INSERT INTO throttle (key, failures, locked_until_ns, last_failure_ns) VALUES (?, ?, ?, ?)
 		ON CONFLICT(key) DO UPDATE SET failures = excluded.failures,
 			locked_until_ns = CASE WHEN excluded.locked_until_ns > 0 THEN excluded.locked_until_ns ELSE throttle.locked_until_ns END,
-			permanent = MAX(throttle.permanent, excluded.permanent), last_failure_ns = excluded.last_failure_ns`,
-		key, failures, until, perm, now.UnixNano())
+			last_failure_ns = excluded.last_failure_ns`,
+		key, failures, until, now.UnixNano())
 	if err != nil {
 		return fmt.Errorf("record failure: %w", err)
 	}
 	return out
 }
 
-func clearThrottle(ctx context.Context, q querier, key string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE key = ?`, key); err != nil {
-		return fmt.Errorf("reset throttle: %w", err)
+func clearThrottle(ctx context.Context, q querier, keys ...string) error {
+	for _, key := range keys {
+		if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE key = ?`, key); err != nil {
+			return fmt.Errorf("reset throttle: %w", err)
+		}
 	}
 	return nil
 }
 
 // ---- sessions ----
 
-// NewAnonSession creates a visitor session that carries a CSRF token.
-func (s *Service) NewAnonSession(ctx context.Context) (Session, error) {
-	return s.createSession(ctx, s.db, 0, stateAnon)
-}
-
 func (s *Service) createSession(ctx context.Context, q querier, userID int64, state string) (Session, error) {
 	now := s.now()
-	life := map[string]time.Duration{stateAnon: anonLifetime, stateMFA: halfLifetime, stateFull: fullLifetime}[state]
+	life := map[string]time.Duration{stateMFA: halfLifetime, stateFull: fullLifetime}[state]
 	sess := Session{ID: randomToken(32), UserID: userID, State: state, CSRF: randomToken(32), Expires: now.Add(life)}
 	var uid any
 	if userID != 0 {
@@ -367,7 +389,7 @@ func (s *Service) Session(ctx context.Context, id string) (Session, error) {
 	var sess Session
 	var uid sql.NullInt64
 	var exp int64
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, state, csrf, expires_ns FROM sessions WHERE id_hash = ?`, h).Scan(&uid, &sess.State, &sess.CSRF, &exp)
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, state, csrf, expires_ns, step_up FROM sessions WHERE id_hash = ? AND state != 'anon'`, h).Scan(&uid, &sess.State, &sess.CSRF, &exp, &sess.stepUp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, errorf(KindUnauthorized, msgNotSignedIn)
 	}
@@ -392,6 +414,54 @@ func (s *Service) deleteSession(ctx context.Context, q querier, id string) error
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
+}
+
+// storePending gives the half-signed-in session sessID a fresh pending TOTP
+// secret (and marks it stepped up when stepUp is set). The secret belongs to
+// that session alone: a second sign-in gets its own, and confirming one
+// ends every other session of the user.
+func (s *Service) storePending(ctx context.Context, q querier, sessID string, userID int64, now time.Time, stepUp bool) ([]byte, time.Time, error) {
+	secret := randomBytes(20)
+	cred := randomToken(12)
+	exp := now.Add(pendingLifetime)
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ?, step_up = MAX(step_up, ?) WHERE id_hash = ?`,
+		cred, s.keys.sealSecret(userID, cred, secret), exp.UnixNano(), stepUp, s.keys.hashToken("session", sessID))
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("store pending secret: %w", err)
+	}
+	return secret, exp, nil
+}
+
+// pendingOf is the unexpired pending secret of session sessID.
+type pendingOf struct {
+	cred    string
+	sealed  []byte
+	secret  []byte
+	expires time.Time
+}
+
+var errSetupExpired = errorf(KindConflict, "the setup has expired; sign in again to get a new QR code")
+
+func (s *Service) loadPending(ctx context.Context, q querier, sessID string, userID int64, now time.Time) (pendingOf, error) {
+	var p pendingOf
+	var cred sql.NullString
+	var exp sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT pending_cred, pending_secret, pending_expires_ns FROM sessions WHERE id_hash = ? AND user_id = ?`,
+		s.keys.hashToken("session", sessID), userID).Scan(&cred, &p.sealed, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, errSetupExpired
+	}
+	if err != nil {
+		return p, fmt.Errorf("load pending secret: %w", err)
+	}
+	if !cred.Valid || !exp.Valid || !now.Before(time.Unix(0, exp.Int64)) {
+		return p, errSetupExpired
+	}
+	p.cred, p.expires = cred.String, time.Unix(0, exp.Int64)
+	if p.secret, err = s.keys.openSecret(userID, p.cred, p.sealed); err != nil {
+		return p, err
+	}
+	return p, nil
 }
 
 // SignOut ends the session.
@@ -435,7 +505,9 @@ type RegisterInput struct {
 	Company, Name, Email, Password string
 }
 
-// Register creates a company and its administrator.
+// Register creates a company and its administrator. For an address that
+// already has an account it changes nothing, answers the same, and mails
+// the address's owner that someone tried.
 func (s *Service) Register(ctx context.Context, in RegisterInput) error {
 	company, err := checkName("company name", in.Company)
 	if err != nil {
@@ -452,22 +524,29 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) error {
 	if err := checkPasswordPolicy(in.Password); err != nil {
 		return err
 	}
-	if u, err := s.userByEmail(ctx, email); err != nil {
-		return err
-	} else if u != nil {
-		return errorf(KindConflict, "an account with this email address already exists; sign in instead")
-	}
+	// Hash even when the address is taken: the answer and its timing are
+	// the same either way, so registration tells nobody who has an account.
 	ph, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return err
 	}
 	now := s.now().UnixNano()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var uid, cid int64
+		err := tx.QueryRowContext(ctx, `SELECT id, company_id FROM users WHERE email = ?`, email).Scan(&uid, &cid)
+		if err == nil {
+			return s.send(ctx, tx, cid, email, "Someone tried to register with your address",
+				fmt.Sprintf("Someone tried to create a new company account on %s with your email address. Your account is unchanged.\n\n"+
+					"If it was you, sign in instead. If it was not, you need not do anything.\n", s.issuer), "")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("register: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES (?, ?)`, company, now)
 		if err != nil {
 			return fmt.Errorf("create company: %w", err)
 		}
-		cid, _ := res.LastInsertId()
+		cid, _ = res.LastInsertId()
 		return insertUser(ctx, tx, cid, email, name, "admin", ph, now)
 	})
 }
@@ -543,7 +622,7 @@ func (s *Service) CreateInvite(ctx context.Context, sess Session, email, baseURL
 		}
 		body := fmt.Sprintf("%s invited you to join %s on %s.\n\nOpen this link within 7 days to choose your name and password:\n%s\n",
 			admin.name, admin.company, s.issuer, inv.URL)
-		return s.send(ctx, tx, email, fmt.Sprintf("You're invited to %s on %s", admin.company, s.issuer), body, inv.URL)
+		return s.send(ctx, tx, admin.companyID, email, fmt.Sprintf("You're invited to %s on %s", admin.company, s.issuer), body, inv.URL)
 	})
 	if err != nil {
 		return Invite{}, err
@@ -624,10 +703,10 @@ func (e abortError) Unwrap() error { return e.err }
 
 func txAbort(err error) error { return abortError{err} }
 
-// send stores a message in the Outbox.
-func (s *Service) send(ctx context.Context, q querier, to, subject, body, link string) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO outbox (to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?)`,
-		to, subject, body, link, s.now().UnixNano())
+// send stores a message to a user of company companyID in the Outbox.
+func (s *Service) send(ctx context.Context, q querier, companyID int64, to, subject, body, link string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		companyID, to, subject, body, link, s.now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("send message: %w", err)
 	}
@@ -636,7 +715,25 @@ func (s *Service) send(ctx context.Context, q querier, to, subject, body, link s
 
 // Outbox lists every message the platform has "sent", newest first.
 func (s *Service) Outbox(ctx context.Context) ([]Message, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox ORDER BY id DESC LIMIT 500`)
+	return s.outbox(ctx, `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox ORDER BY id DESC LIMIT 500`)
+}
+
+// OutboxFor lists the messages a signed-in user may read when the platform
+// is reachable from other machines: an administrator's company's mail, or a
+// member's own.
+func (s *Service) OutboxFor(ctx context.Context, sess Session) ([]Message, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return nil, errorf(KindUnauthorized, "sign in to read the Outbox")
+	}
+	if u.role == "admin" {
+		return s.outbox(ctx, `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox WHERE company_id = ? ORDER BY id DESC LIMIT 500`, u.companyID)
+	}
+	return s.outbox(ctx, `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox WHERE company_id = ? AND to_addr = ? ORDER BY id DESC LIMIT 500`, u.companyID, u.email)
+}
+
+func (s *Service) outbox(ctx context.Context, query string, args ...any) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

@@ -197,10 +197,10 @@ func TestRememberDevice(t *testing.T) {
 	if r := f.signIn("dora@example.com", tok); r.Status != StatusSignedIn {
 		t.Fatalf("day 30 minus 1s: status %q, want signed_in", r.Status)
 	}
-	// At day 30 the re-enrolment comes first, and the device no longer counts.
+	// At day 30 the re-enrolment step-up comes first, and the device no longer counts.
 	f.clk.Set(enrolled.Add(30 * 24 * time.Hour))
-	if r := f.signIn("dora@example.com", tok); r.Status != StatusSetupRequired {
-		t.Fatalf("day 30: status %q, want mfa_setup_required", r.Status)
+	if r := f.signIn("dora@example.com", tok); r.Status != StatusMFARequired || !r.Reenrol {
+		t.Fatalf("day 30: status %q reenrol %v, want the step-up", r.Status, r.Reenrol)
 	}
 }
 
@@ -227,6 +227,7 @@ func TestDeviceExpiryOnServer(t *testing.T) {
 }
 
 func TestDeviceRevocation(t *testing.T) {
+	var key []byte
 	cases := []struct {
 		name   string
 		revoke func(t *testing.T, f *fixture, full Session)
@@ -260,13 +261,14 @@ func TestDeviceRevocation(t *testing.T) {
 		}},
 		{"re-enrolment", func(t *testing.T, f *fixture, full Session) {
 			f.clk.Add(30 * 24 * time.Hour)
-			f.setup("rev@example.com")
+			f.clk.Add(30 * time.Second)
+			f.reenrol("rev@example.com", key)
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, Config{})
-			key := f.enrol("rev@example.com")
+			key = f.enrol("rev@example.com")
 			f.clk.Add(30 * time.Second)
 			res := f.signIn("rev@example.com", "")
 			out, err := f.svc.VerifyCode(f.ctx, res.Session, codeAt(key, f.clk.Now()), true)
@@ -283,48 +285,89 @@ func TestDeviceRevocation(t *testing.T) {
 	}
 }
 
+// reenrol walks email's day-30 re-enrolment: sign in, step up with oldKey,
+// confirm the new key (in the same time step). It returns the new key.
+func (f *fixture) reenrol(email string, oldKey []byte) []byte {
+	f.t.Helper()
+	r := f.signIn(email, "")
+	if r.Status != StatusMFARequired || !r.Reenrol || r.Setup != nil {
+		f.t.Fatalf("re-enrolment sign-in: %q reenrol=%v setup=%v", r.Status, r.Reenrol, r.Setup)
+	}
+	up, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), false)
+	if err != nil || up.Setup == nil || !up.Setup.Reenrol || up.Session.State != stateMFA {
+		f.t.Fatalf("step-up: %+v %v", up, err)
+	}
+	newKey := secretOf(f.t, up.Setup.URI)
+	if _, err := f.svc.ConfirmSetup(f.ctx, up.Session, codeAt(newKey, f.clk.Now())); err != nil {
+		f.t.Fatalf("confirm the new key: %v", err)
+	}
+	return newKey
+}
+
 func TestReenrolmentAtDay30(t *testing.T) {
 	f := newFixture(t, Config{})
 	oldKey := f.enrol("rita@example.com")
 	enrolled := f.clk.Now()
 	// Day 29: a normal sign-in.
 	f.clk.Set(enrolled.Add(29 * 24 * time.Hour))
-	if r := f.signIn("rita@example.com", ""); r.Status != StatusMFARequired {
-		t.Fatalf("day 29: %q", r.Status)
+	if r := f.signIn("rita@example.com", ""); r.Status != StatusMFARequired || r.Reenrol {
+		t.Fatalf("day 29: %q reenrol=%v", r.Status, r.Reenrol)
 	}
+	// Day 30: the password alone shows no new secret.
 	f.clk.Set(enrolled.Add(30 * 24 * time.Hour))
 	r := f.signIn("rita@example.com", "")
-	if r.Status != StatusSetupRequired || !r.Setup.Reenrol {
-		t.Fatalf("day 30: %q %+v", r.Status, r.Setup)
+	if r.Status != StatusMFARequired || !r.Reenrol || r.Setup != nil || !r.GraceUntil.Equal(enrolled.Add(37*24*time.Hour)) {
+		t.Fatalf("day 30: %q reenrol=%v setup=%v grace=%v", r.Status, r.Reenrol, r.Setup, r.GraceUntil)
 	}
-	newKey := secretOf(t, r.Setup.URI)
+	if _, err := f.svc.PendingSetup(f.ctx, r.Session); kindOf(err) != KindForbidden {
+		t.Fatalf("setup before the step-up: %v", err)
+	}
+	if _, err := f.svc.ConfirmSetup(f.ctx, r.Session, "123456"); kindOf(err) != KindForbidden {
+		t.Fatalf("confirm before the step-up: %v", err)
+	}
+	if _, err := f.svc.SkipReenrol(f.ctx, r.Session); kindOf(err) != KindForbidden {
+		t.Fatalf("skip before the step-up: %v", err)
+	}
+	// The step-up with the current code shows the new secret.
+	up, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), true)
+	if err != nil || up.Setup == nil || !up.Setup.Reenrol || !up.Setup.CanSkip || up.DeviceToken != "" || up.Session.State != stateMFA {
+		t.Fatalf("step-up: %+v %v", up, err)
+	}
+	newKey := secretOf(t, up.Setup.URI)
 	if bytes.Equal(newKey, oldKey) {
 		t.Fatal("re-enrolment reused the old secret")
 	}
-	// Abandon the flow: the old secret still signs in.
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), false); err != nil {
-		t.Fatalf("old code during re-enrolment: %v", err)
+	if _, err := f.svc.VerifyCode(f.ctx, up.Session, codeAt(oldKey, f.clk.Now().Add(30*time.Second)), false); kindOf(err) != KindConflict {
+		t.Fatalf("a second step-up code: %v", err)
+	}
+	// "Not now" within the grace period: the old secret still signs in.
+	if _, err := f.svc.SkipReenrol(f.ctx, up.Session); err != nil {
+		t.Fatalf("not now: %v", err)
 	}
 	// Next sign-in asks again; confirm the new secret this time.
 	f.clk.Add(30 * time.Second)
-	r = f.signIn("rita@example.com", "")
-	if r.Status != StatusSetupRequired {
-		t.Fatalf("after abandoning: %q", r.Status)
-	}
-	if _, err := f.svc.ConfirmSetup(f.ctx, r.Session, codeAt(newKey, f.clk.Now())); err != nil {
-		t.Fatalf("confirm new secret: %v", err)
-	}
+	newKey = f.reenrol("rita@example.com", oldKey)
 	// Now the old secret is dead and the new one works.
 	f.clk.Add(30 * time.Second)
 	r = f.signIn("rita@example.com", "")
-	if r.Status != StatusMFARequired {
-		t.Fatalf("after re-enrolment: %q", r.Status)
+	if r.Status != StatusMFARequired || r.Reenrol {
+		t.Fatalf("after re-enrolment: %q %v", r.Status, r.Reenrol)
 	}
 	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), false); kindOf(err) != KindUnauthorized {
 		t.Fatalf("old secret after re-enrolment: %v", err)
 	}
 	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(newKey, f.clk.Now()), false); err != nil {
 		t.Fatalf("new secret: %v", err)
+	}
+	// After the grace period "Not now" is gone.
+	f.clk.Add(37 * 24 * time.Hour)
+	r = f.signIn("rita@example.com", "")
+	up, err = f.svc.VerifyCode(f.ctx, r.Session, codeAt(newKey, f.clk.Now()), false)
+	if err != nil || up.Setup == nil || up.Setup.CanSkip {
+		t.Fatalf("step-up after the grace period: %+v %v", up.Setup, err)
+	}
+	if _, err := f.svc.SkipReenrol(f.ctx, up.Session); kindOf(err) != KindForbidden {
+		t.Fatalf("not now after the grace period: %v", err)
 	}
 }
 
@@ -334,17 +377,20 @@ func TestPendingSecretExpires(t *testing.T) {
 	r1 := f.signIn("p@example.com", "")
 	f.clk.Add(5 * time.Minute)
 	r2 := f.signIn("p@example.com", "")
-	if r2.Setup.Secret != r1.Setup.Secret {
-		t.Fatal("a second sign-in within 10 minutes changed the pending secret")
+	if r2.Setup.Secret == r1.Setup.Secret {
+		t.Fatal("a second sign-in within 10 minutes got the first session's pending secret")
 	}
-	f.clk.Add(5 * time.Minute) // 10 minutes after creation
+	if got, err := f.svc.PendingSetup(f.ctx, r1.Session); err != nil || got.Secret != r1.Setup.Secret {
+		t.Fatalf("the first session's secret changed: %v", err)
+	}
+	f.clk.Add(5 * time.Minute) // 10 minutes after the first
 	key := secretOf(t, r1.Setup.URI)
-	if _, err := f.svc.ConfirmSetup(f.ctx, r2.Session, codeAt(key, f.clk.Now())); err == nil {
+	if _, err := f.svc.ConfirmSetup(f.ctx, r1.Session, codeAt(key, f.clk.Now())); err == nil {
 		t.Fatal("an expired pending secret was confirmed")
 	}
 	r3 := f.signIn("p@example.com", "")
-	if r3.Setup.Secret == r1.Setup.Secret {
-		t.Fatal("the expired pending secret was offered again")
+	if r3.Setup.Secret == r1.Setup.Secret || r3.Setup.Secret == r2.Setup.Secret {
+		t.Fatal("a pending secret was offered again")
 	}
 }
 
@@ -397,7 +443,7 @@ func TestCodeLockout(t *testing.T) {
 	}
 }
 
-func TestPermanentLockAfter100(t *testing.T) {
+func TestCodeLockBacksOffAndAdminResets(t *testing.T) {
 	f := newFixture(t, Config{})
 	admin := f.enrol("boss@example.com")
 	f.clk.Add(30 * time.Second)
@@ -424,24 +470,25 @@ func TestPermanentLockAfter100(t *testing.T) {
 		errors.As(err, &se)
 		switch {
 		case i == 100:
-			if se == nil || se.Kind != KindThrottled || !se.Permanent {
-				t.Fatalf("failure 100: %v, want permanent lock", err)
+			if se == nil || se.Kind != KindThrottled || se.RetryAfter != 24*time.Hour {
+				t.Fatalf("failure 100: %v, want a 24-hour lock", err)
 			}
 		case i%10 == 0:
-			if se == nil || se.Kind != KindThrottled || se.Permanent {
-				t.Fatalf("failure %d: %v, want 15-minute lock", i, err)
+			want := []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour}[min(i/10, 4)-1]
+			if se == nil || se.Kind != KindThrottled || se.RetryAfter != want {
+				t.Fatalf("failure %d: %v, want a %v lock", i, err, want)
 			}
-			f.clk.Add(15 * time.Minute)
+			f.clk.Add(want)
 		default:
 			if se == nil || se.Kind != KindInvalid {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
 	}
-	f.clk.Add(48 * time.Hour)
+	f.clk.Add(23 * time.Hour)
 	sess = f.signIn("m@example.com", "").Session
 	if _, err := f.svc.VerifyCode(f.ctx, sess, codeAt(key, f.clk.Now()), false); kindOf(err) != KindThrottled {
-		t.Fatalf("correct code two days after the permanent lock: %v", err)
+		t.Fatalf("correct code an hour before the 24-hour lock ends: %v", err)
 	}
 	users, err := f.svc.Users(f.ctx, f.signInAdmin(admin))
 	if err != nil || len(users) != 2 || !users[1].CodeLocked {
@@ -527,17 +574,20 @@ func TestRecoveryCodes(t *testing.T) {
 	if _, err := f.svc.VerifyCode(f.ctx, r.Session, rc, false); kindOf(err) != KindUnauthorized {
 		t.Fatalf("reused recovery code: %v", err)
 	}
-	// Wrong recovery codes share the lockout counter with TOTP codes.
+	// Wrong recovery codes have their own lockout counter, apart from TOTP codes.
 	for i := 2; i <= 9; i++ {
 		if _, err := f.svc.VerifyCode(f.ctx, r.Session, "aaaaa-aaaaa", false); kindOf(err) != KindUnauthorized {
 			t.Fatalf("wrong recovery code %d: %v", i, err)
 		}
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, "000000", false); kindOf(err) != KindThrottled {
-		t.Fatalf("10th failure (TOTP after recovery failures): %v", err)
+	if _, err := f.svc.VerifyCode(f.ctx, r.Session, "000000", false); kindOf(err) != KindUnauthorized {
+		t.Fatalf("a TOTP failure after 9 recovery failures: %v", err)
+	}
+	if _, err := f.svc.VerifyCode(f.ctx, r.Session, "aaaaa-aaaaa", false); kindOf(err) != KindThrottled {
+		t.Fatalf("10th recovery failure: %v", err)
 	}
 	if _, err := f.svc.VerifyCode(f.ctx, r.Session, done.RecoveryCodes[0], false); kindOf(err) != KindThrottled {
-		t.Fatalf("valid recovery code while locked: %v", err)
+		t.Fatalf("valid recovery code while recovery codes are locked: %v", err)
 	}
 	// Stored hashed.
 	raw := dumpDB(t, f)
@@ -650,7 +700,7 @@ func TestPasswordRulesAndEnumeration(t *testing.T) {
 	}{
 		{RegisterInput{"Co", "N", "a@example.com", "elevenchars"}, KindInvalid},
 		{RegisterInput{"Co", "N", "a@example.com", "twelve chars"}, 0},
-		{RegisterInput{"Co", "N", "A@example.com", "twelve chars"}, KindConflict},
+		{RegisterInput{"Co", "N", "A@example.com", "twelve chars"}, 0}, // a used address answers like a new one
 		{RegisterInput{"", "N", "b@example.com", "twelve chars"}, KindInvalid},
 		{RegisterInput{"Co", "", "b@example.com", "twelve chars"}, KindInvalid},
 		{RegisterInput{"Co", "N", "not an email", "twelve chars"}, KindInvalid},

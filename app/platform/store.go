@@ -152,6 +152,17 @@ var migrations = []string{
 		key TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	);`,
+	// Version 2 (issue 8): pending secrets belong to a session, visitors
+	// have no session rows, mail knows its company, no permanent locks.
+	`ALTER TABLE sessions ADD COLUMN step_up INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE sessions ADD COLUMN pending_cred TEXT;
+	ALTER TABLE sessions ADD COLUMN pending_secret BLOB;
+	ALTER TABLE sessions ADD COLUMN pending_expires_ns INTEGER;
+	ALTER TABLE outbox ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE CASCADE;
+	CREATE INDEX outbox_company ON outbox(company_id);
+	UPDATE users SET pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL;
+	DELETE FROM sessions WHERE state = 'anon';
+	UPDATE throttle SET locked_until_ns = MAX(locked_until_ns, last_failure_ns + 86400000000000), permanent = 0 WHERE permanent != 0;`,
 }
 
 // migrate brings the schema to the newest version, one transaction per step.

@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"authdesk/vault"
@@ -53,7 +54,7 @@ func Parse(uri string) (vault.Account, error) {
 		}
 		return a, errors.New("not an otpauth URI (it must start with otpauth://)")
 	}
-	if strings.ContainsFunc(rest, isControl) {
+	if strings.ContainsFunc(rest, unicode.IsControl) {
 		return a, errors.New("otpauth URI contains control characters")
 	}
 	rest, _, _ = strings.Cut(rest, "#")
@@ -126,7 +127,7 @@ func Parse(uri string) (vault.Account, error) {
 		if !utf8.ValidString(iss) {
 			return a, errors.New("issuer parameter is not valid UTF-8")
 		}
-		if strings.ContainsFunc(iss, isControl) {
+		if strings.ContainsFunc(iss, unicode.IsControl) {
 			return a, errors.New("issuer parameter contains control characters")
 		}
 		a.Issuer = iss
@@ -240,7 +241,7 @@ func parseLabel(raw string) (issuer, name string, err error) {
 	if !utf8.ValidString(issuer) || !utf8.ValidString(name) {
 		return "", "", errors.New("label is not valid UTF-8")
 	}
-	if strings.ContainsFunc(issuer+name, isControl) {
+	if strings.ContainsFunc(issuer+name, unicode.IsControl) {
 		return "", "", errors.New("label contains control characters")
 	}
 	return strings.TrimSpace(issuer), strings.TrimSpace(name), nil
@@ -256,8 +257,6 @@ func indexFold(s, sub string) int {
 	}
 	return -1
 }
-
-func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
 
 func unwrapURLError(err error) string {
 	var ee url.EscapeError
@@ -278,12 +277,12 @@ func Format(a vault.Account) string {
 	}
 	b.WriteString("otpauth://" + typ + "/")
 	if a.Issuer != "" || strings.Contains(a.Name, ":") {
-		b.WriteString(escape(a.Issuer) + ":")
+		b.WriteString(escape(a.Issuer, "@") + ":")
 	}
-	b.WriteString(escape(a.Name))
+	b.WriteString(escape(a.Name, "@"))
 	b.WriteString("?secret=" + vault.EncodeSecret(a.Secret))
 	if a.Issuer != "" {
-		b.WriteString("&issuer=" + escape(a.Issuer))
+		b.WriteString("&issuer=" + escape(a.Issuer, "@"))
 	}
 	alg := a.Algorithm
 	if alg == "" {
@@ -313,22 +312,49 @@ func Format(a vault.Account) string {
 	return b.String()
 }
 
-// escape percent-encodes everything but RFC 3986's unreserved characters
-// and '@', so ':', '&', '+', '?' and spaces in names can never be misread.
-func escape(s string) string {
+// Escape percent-encodes every byte of s outside RFC 3986's unreserved
+// characters (letters, digits, '-', '.', '_', '~'), spaces as %20, never
+// '+': the result can go anywhere in a URI, label or query, and every
+// parser reads back s.
+func Escape(s string) string { return escape(s, "") }
+
+// escape is Escape keeping the bytes in keep as they are. Format keeps '@'
+// in labels and issuers (alice@example.com), as Google's examples write it;
+// ':', '&', '+', '?' and spaces are always escaped, so they can never be
+// misread.
+func escape(s, keep string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == '@':
+			c == '-', c == '.', c == '_', c == '~', strings.IndexByte(keep, c) >= 0:
 			b.WriteByte(c)
 		default:
 			b.WriteByte('%')
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&15])
 		}
+	}
+	return b.String()
+}
+
+// FormatKey writes a base32 key for typing by hand, in groups of four
+// characters: "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP". Services show
+// their manual key this way, and Parse and vault.DecodeSecret read it back
+// (they skip spaces). Treat the result like a password.
+func FormatKey(key string) string {
+	var b strings.Builder
+	b.Grow(len(key) + len(key)/4)
+	n := 0
+	for _, r := range key {
+		if n > 0 && n%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		n++
 	}
 	return b.String()
 }

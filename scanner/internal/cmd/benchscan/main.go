@@ -5,7 +5,12 @@
 // ../gencorpus: decode rate, median wall time and peak RSS per tool, overall and
 // per screen size, and the decode rate per category.
 //
-//	go run ./scanner/internal/cmd/benchscan [-corpus DIR] [-runs N]
+//	go run ./scanner/internal/cmd/benchscan [-corpus DIR] [-runs N] [-match REGEXP] [-tags TAGS] [-skip TOOLS] [-v]
+//
+// -match keeps the files whose name matches (`\.jpg$`: the JPEG
+// screenshots); -tags adds a second authdesk-cli built with those build
+// tags, to measure what a fast path behind a tag buys; -skip leaves out
+// tools by name (zbarimg); -v prints each file's median wall and CPU time.
 //
 // Each file is run -runs times per tool, tools interleaved so they share
 // the machine's state; a file counts as decoded when the tool printed
@@ -24,10 +29,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -48,7 +53,8 @@ type tool struct {
 type sample struct {
 	ok   bool
 	wall time.Duration
-	rss  int64 // KiB
+	cpu  time.Duration // user + system, less disturbed than wall time on a busy machine
+	rss  int64         // KiB
 }
 
 func lines(b []byte) []string {
@@ -66,25 +72,46 @@ func lines(b []byte) []string {
 func main() {
 	corpus := flag.String("corpus", "scanner/testdata/corpus", "corpus directory with manifest.json")
 	runs := flag.Int("runs", 3, "runs per file and tool")
+	match := flag.String("match", "", "only the files whose name matches this regular expression")
+	tags := flag.String("tags", "", "also run an authdesk-cli built with these build tags")
+	skip := flag.String("skip", "", "comma-separated tools to leave out (authdesk-cli, ZXingReader, zbarimg)")
+	verbose := flag.Bool("v", false, "print each file's median wall time per tool")
 	flag.Parse()
+	re, err := regexp.Compile(*match)
+	if err != nil {
+		log.Fatalf("-match: %v", err)
+	}
 
 	b, err := os.ReadFile(filepath.Join(*corpus, "manifest.json"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	var es []entry
-	if err := json.Unmarshal(b, &es); err != nil {
+	var all []entry
+	if err := json.Unmarshal(b, &all); err != nil {
 		log.Fatal(err)
+	}
+	var es []entry
+	for _, e := range all {
+		if re.MatchString(e.File) {
+			es = append(es, e)
+		}
+	}
+	if len(es) == 0 {
+		log.Fatalf("no file in %s matches %q", *corpus, *match)
 	}
 	tmp, err := os.MkdirTemp("", "authdesk-bench-")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	cli := filepath.Join(tmp, "authdesk-cli")
-	if out, err := exec.Command("go", "build", "-o", cli, "./cmd/authdesk-cli").CombinedOutput(); err != nil {
-		log.Fatalf("build authdesk-cli: %v\n%s", err, out)
+	build := func(name string, tags string) string {
+		bin := filepath.Join(tmp, name)
+		if out, err := exec.Command("go", "build", "-tags", tags, "-o", bin, "./cmd/authdesk-cli").CombinedOutput(); err != nil {
+			log.Fatalf("build authdesk-cli -tags %q: %v\n%s", tags, err, out)
+		}
+		return bin
 	}
+	cli := build("authdesk-cli", "")
 	tools := []tool{
 		{"authdesk-cli scan", func(f string) []string { return []string{cli, "scan", f} }, lines},
 		{"ZXingReader", func(f string) []string { return []string{"ZXingReader", "-format", "QRCode", f} }, func(b []byte) []string {
@@ -106,6 +133,13 @@ func main() {
 			return []string{"zbarimg", "-q", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", f}
 		}, lines},
 	}
+	if *tags != "" {
+		tagged := build("authdesk-cli-tagged", *tags)
+		tools = slices.Insert(tools, 1, tool{"ours -tags " + *tags, func(f string) []string { return []string{tagged, "scan", f} }, lines})
+	}
+	tools = slices.DeleteFunc(tools, func(t tool) bool {
+		return slices.Contains(strings.Split(*skip, ","), strings.Fields(t.name)[0])
+	})
 	res := make([][][]sample, len(tools)) // tool, file, run
 	for t := range tools {
 		res[t] = make([][]sample, len(es))
@@ -131,6 +165,16 @@ func main() {
 		}
 	}
 	fmt.Printf("corpus %s: %d files, %d runs each\n\n", *corpus, len(es), *runs)
+	if *verbose {
+		for i, e := range es {
+			fmt.Printf("%-36s %-7s", e.File, size(e))
+			for t, tl := range tools {
+				fmt.Printf("  %s %6.1f ms (CPU %6.1f ms)", tl.name, ms(medianOf(res[t][i])), ms(medianCPU(res[t][i])))
+			}
+			fmt.Println()
+		}
+		fmt.Println()
+	}
 	fmt.Printf("| %-18s | %-9s | %-14s | %-12s | %-12s | %-12s | %-13s |\n", "tool", "decoded", "median (all)", "median ≤1080p", "median 1440p", "median 4K", "peak RSS max")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 20), strings.Repeat("-", 11), strings.Repeat("-", 16), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 15))
 	for t, tl := range tools {
@@ -151,6 +195,18 @@ func main() {
 		}
 		fmt.Printf("| %-18s | %4d/%-4d | %11.1f ms | %9.1f ms | %9.1f ms | %9.1f ms | %9.1f MiB |\n", tl.name, ok, len(es),
 			ms(median(all)), ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])), float64(maxRSS)/1024)
+	}
+
+	// CPU time (user + system) per file: what the tools cost when the
+	// machine is shared and wall times say more about the neighbours.
+	fmt.Println()
+	for t, tl := range tools {
+		bySize := map[string][]time.Duration{}
+		for i, e := range es {
+			bySize[size(e)] = append(bySize[size(e)], medianCPU(res[t][i]))
+		}
+		fmt.Printf("median CPU time, %s: ≤1080p %.1f ms, 1440p %.1f ms, 4K %.1f ms\n", tl.name,
+			ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])))
 	}
 
 	// Peak RSS on 4K files only, the acceptance figure.
@@ -226,24 +282,34 @@ func run(tl tool, path string, want []string) sample {
 	start := time.Now()
 	_ = cmd.Run() // a non-zero exit is a miss, seen in the output
 	wall := time.Since(start)
-	var rss int64
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
-		}
+	var (
+		rss int64
+		cpu time.Duration
+	)
+	if ps := cmd.ProcessState; ps != nil {
+		rss = peakRSS(ps)
+		cpu = ps.UserTime() + ps.SystemTime()
 	}
 	got := tl.parse(out.Bytes())
 	g, w := slices.Clone(got), slices.Clone(want)
 	slices.Sort(g)
 	g = slices.Compact(g)
 	slices.Sort(w)
-	return sample{ok: slices.Equal(g, w), wall: wall, rss: rss}
+	return sample{ok: slices.Equal(g, w), wall: wall, cpu: cpu, rss: rss}
 }
 
 func medianOf(s []sample) time.Duration {
 	d := make([]time.Duration, len(s))
 	for i, x := range s {
 		d[i] = x.wall
+	}
+	return median(d)
+}
+
+func medianCPU(s []sample) time.Duration {
+	d := make([]time.Duration, len(s))
+	for i, x := range s {
+		d[i] = x.cpu
 	}
 	return median(d)
 }

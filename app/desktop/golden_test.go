@@ -1,0 +1,106 @@
+package desktop
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"authdesk/vault"
+	"authdesk/vault/keychain"
+)
+
+// TestScreensMatchGoldens renders the main screens in the light and the dark
+// theme and compares each canvas, as Fyne's markup, with its golden file
+// testdata/screens/NAME-VARIANT.xml. Everything on screen is fixed: the
+// clock (t0), the accounts, the window size, the theme.
+//
+// Markup names a colour after the theme colour it equals, so the light and
+// dark goldens differ only where a colour is no theme colour (the countdown
+// track) or where the two variants name it differently; both fail when the
+// other variant is drawn.
+//
+// After an intended change to a screen the test fails and writes the new
+// markup to testdata/failed/screens/ (git-ignored); review the difference,
+// then copy it over the golden:
+//
+//	LANG=C.UTF-8 go test ./app/desktop/ -run Goldens
+//	cp app/desktop/testdata/failed/screens/*.xml app/desktop/testdata/screens/
+func TestScreensMatchGoldens(t *testing.T) {
+	for _, sc := range []struct {
+		name     string
+		accounts bool // a vault with sampleAccounts, else an empty one
+		keyed    bool // its key is in the keychain: it opens without a password
+		// show brings up the screen and returns the canvas to compare.
+		show func(t *testing.T, h *harness) fyne.Canvas
+	}{
+		{"setup", false, false, nil}, // first run: no vault yet
+		{"unlock", true, false, nil}, // the keychain has no key
+		{"codes", true, true, nil},   // 8 s left: next codes shown
+		{"empty", false, true, nil},  // a vault without accounts
+		{"add-chooser", false, true, func(t *testing.T, h *harness) fyne.Canvas {
+			h.u.showAddChooser()
+			return h.w.Canvas()
+		}},
+		{"manual-errors", false, true, func(t *testing.T, h *harness) fyne.Canvas {
+			h.u.showManualEntry()
+			f := h.u.manual
+			f.key.SetText("not a key!")
+			f.period.SetText("0")
+			test.Tap(f.add)
+			if len(f.Errors()) == 0 {
+				t.Fatal("the manual form shows no errors")
+			}
+			return h.w.Canvas()
+		}},
+		{"settings", true, true, func(t *testing.T, h *harness) fyne.Canvas {
+			h.u.showSettings()
+			return h.w.Canvas()
+		}},
+		{"simulator", true, true, func(t *testing.T, h *harness) fyne.Canvas {
+			h.u.cfg.platformDB = filepath.Join(t.TempDir(), "platform.db")
+			h.u.showPlatform()
+			tr := h.u.tester
+			t.Cleanup(tr.win.Close)
+			// The platform listens on a random port: the golden shows PORT.
+			if tr.url == "" || !strings.Contains(tr.status.Text, tr.url) {
+				t.Fatalf("simulator not running: %q", tr.status.Text)
+			}
+			tr.status.SetText(strings.ReplaceAll(tr.status.Text, tr.url, "http://127.0.0.1:PORT"))
+			return tr.win.Canvas()
+		}},
+	} {
+		for _, variant := range []string{"light", "dark"} {
+			t.Run(sc.name+"-"+variant, func(t *testing.T) {
+				a := test.NewTempApp(t)
+				a.Preferences().SetString(prefTheme, variant)
+				path := filepath.Join(t.TempDir(), "vault.age")
+				kc := &keychain.Memory{}
+				if sc.name != "setup" {
+					var accts []vault.Account
+					if sc.accounts {
+						accts = sampleAccounts(t)
+					}
+					var key vault.Keychain
+					if sc.keyed {
+						key = kc
+					}
+					newVault(t, path, key, accts...)
+				}
+				h := newHarness(t, path, kc, a)
+				h.u.start()
+				if h.u.stateName() == "codes" {
+					h.advance(17 * time.Second)
+				}
+				c := h.w.Canvas()
+				if sc.show != nil {
+					c = sc.show(t, h)
+				}
+				test.AssertRendersToMarkup(t, "screens/"+sc.name+"-"+variant+".xml", c)
+			})
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package transfer
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	"authdesk/vault"
+)
+
+// andOTP's encrypted backup: iterations ‖ salt ‖ IV ‖ ciphertext ‖ tag.
+const (
+	andotpIterLen = 4
+	andotpSaltLen = 12
+	andotpHeader  = andotpIterLen + andotpSaltLen + gcmNonceLen
+	// andotpMinIter is the fewest iterations an encrypted backup is
+	// recognised with when detecting by content: andOTP writes
+	// 140,000–160,000, and a low floor would take random files for backups.
+	andotpMinIter = 1000
+)
+
+type andotpEntry struct {
+	Secret    string   `json:"secret"`
+	Issuer    *string  `json:"issuer"`
+	Label     string   `json:"label"`
+	Digits    int      `json:"digits"`
+	Type      string   `json:"type"`
+	Algorithm string   `json:"algorithm"`
+	Period    int      `json:"period"`
+	Counter   *uint64  `json:"counter"`
+	Tags      []string `json:"tags"`
+}
+
+// isAndOTPEncrypted reports whether data could be an encrypted andOTP
+// backup: long enough, with a plausible iteration count up front.
+func isAndOTPEncrypted(data []byte) bool {
+	if len(data) < andotpHeader+gcmTagLen {
+		return false
+	}
+	iter := binary.BigEndian.Uint32(data)
+	return iter >= andotpMinIter && iter <= maxIterations
+}
+
+func readAndOTP(data []byte, pw *password) (*Result, error) {
+	t := strings.TrimSpace(string(data[:min(len(data), 64)]))
+	if !strings.HasPrefix(t, "[") {
+		var err error
+		if data, err = decryptAndOTP(data, pw); err != nil {
+			return nil, err
+		}
+	}
+	var entries []andotpEntry
+	if err := decodeJSON(data, &entries); err != nil {
+		return nil, fmt.Errorf("andOTP backup: %w", err)
+	}
+	res := &Result{Format: AndOTP}
+	for i, e := range entries {
+		a, why, err := e.account()
+		if err != nil {
+			return nil, fmt.Errorf("%w: andOTP entry %d (%s): %v", ErrMalformed, i+1, printable(e.Label), err)
+		}
+		if why != "" {
+			res.Skipped = append(res.Skipped, skipped("entry", i+1, title(a.Issuer, a.Name), why))
+			continue
+		}
+		res.Accounts = append(res.Accounts, a)
+	}
+	return res, nil
+}
+
+func decryptAndOTP(data []byte, pw *password) ([]byte, error) {
+	if len(data) < andotpHeader+gcmTagLen {
+		return nil, fmt.Errorf("%w: an encrypted andOTP backup is at least %d bytes", ErrMalformed, andotpHeader+gcmTagLen)
+	}
+	iter := int64(binary.BigEndian.Uint32(data))
+	salt := data[andotpIterLen : andotpIterLen+andotpSaltLen]
+	if err := checkIterations(iter, salt); err != nil {
+		return nil, fmt.Errorf("andOTP backup: %w", err)
+	}
+	password, err := pw.value()
+	if err != nil {
+		return nil, err
+	}
+	key, err := pbkdf2Key(sha1New, password, salt, iter)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := openGCM(key, data[andotpIterLen+andotpSaltLen:andotpHeader], data[andotpHeader:])
+	if err != nil {
+		// The format has no password check apart from the data's own tag.
+		return nil, fmt.Errorf("%w for this andOTP backup (or the file is damaged)", ErrWrongPassword)
+	}
+	return plain, nil
+}
+
+func (e andotpEntry) account() (a vault.Account, skip string, err error) {
+	if e.Issuer != nil {
+		a.Issuer, a.Name = strings.TrimSpace(*e.Issuer), strings.TrimSpace(e.Label)
+	} else if iss, name, ok := strings.Cut(e.Label, " - "); ok {
+		// Backups from before andOTP had an issuer field.
+		a.Issuer, a.Name = strings.TrimSpace(iss), strings.TrimSpace(name)
+	} else {
+		a.Name = strings.TrimSpace(e.Label)
+	}
+	if a.Secret, err = vault.DecodeSecret(e.Secret); err != nil {
+		return a, "", fmt.Errorf("secret: %v", err)
+	}
+	if a.Algorithm, skip = algorithm(e.Algorithm); skip != "" {
+		return a, skip, nil
+	}
+	a.Digits, a.Period, a.Tags = e.Digits, e.Period, e.Tags
+	switch strings.ToUpper(e.Type) {
+	case "TOTP":
+		a.Type = vault.TOTP
+	case "HOTP":
+		if e.Counter == nil {
+			return a, "", fmt.Errorf("HOTP entry without a counter")
+		}
+		a.Type, a.Counter, a.Period = vault.HOTP, *e.Counter, 0
+	case "STEAM":
+		// andOTP writes Steam entries without a period.
+		a.Type, a.Digits, a.Algorithm = vault.Steam, vault.SteamDigits, vault.SHA1
+		if a.Period == 0 {
+			a.Period = vault.DefaultPeriod
+		}
+	case "MOTP":
+		return a, "mOTP codes are not supported", nil
+	default:
+		return a, fmt.Sprintf("unknown type %.16q", e.Type), nil
+	}
+	a = tidy(a)
+	if err := a.Validate(); err != nil {
+		return a, err.Error(), nil
+	}
+	return a, "", nil
+}

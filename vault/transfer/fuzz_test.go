@@ -1,0 +1,162 @@
+package transfer
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var errNoFuzzPassword = errors.New("no password while fuzzing")
+
+// addSeeds adds the testdata fixtures whose names match one of prefixes.
+func addSeeds(f *testing.F, prefixes ...string) {
+	entries, err := os.ReadDir("testdata")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		for _, p := range prefixes {
+			if !e.IsDir() && strings.HasPrefix(e.Name(), p) {
+				b, err := os.ReadFile(filepath.Join("testdata", e.Name()))
+				if err != nil {
+					f.Fatal(err)
+				}
+				f.Add(b)
+			}
+		}
+	}
+}
+
+// fuzzRead checks what must hold for any input: no panic, an error that
+// wraps a sentinel and comes without a result, or only valid accounts.
+// The password callback fails, so that no fuzz input runs a KDF (the caps
+// allow a second's work, too slow for fuzzing); the parameter checks before
+// it still run.
+func fuzzRead(t *testing.T, data []byte, format Format) {
+	res, err := Read(data, Options{Format: format, Password: func() ([]byte, error) { return nil, errNoFuzzPassword }})
+	if err != nil {
+		if res != nil {
+			t.Fatalf("result with error %v", err)
+		}
+		if !errors.Is(err, errNoFuzzPassword) && !slices.ContainsFunc(sentinels, func(s error) bool {
+			return errors.Is(err, s) && strings.HasPrefix(err.Error(), s.Error())
+		}) {
+			t.Fatalf("error %v wraps no sentinel", err)
+		}
+		return
+	}
+	for _, a := range res.Accounts {
+		if err := a.Validate(); err != nil {
+			t.Fatalf("invalid account %+v: %v", a, err)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	addSeeds(f, "")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, "") })
+}
+
+func FuzzAegis(f *testing.F) {
+	addSeeds(f, "aegis")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, Aegis) })
+}
+
+func FuzzTwoFAS(f *testing.F) {
+	addSeeds(f, "2fas")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, TwoFAS) })
+}
+
+func FuzzAndOTP(f *testing.F) {
+	addSeeds(f, "andotp")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, AndOTP) })
+}
+
+func FuzzBitwarden(f *testing.F) {
+	addSeeds(f, "bitwarden")
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, data, Bitwarden) })
+}
+
+// FuzzURIList also checks that no message quotes a secret parameter. Its
+// seeds include the inputs that once leaked one (from the CLI's former
+// line reader).
+func FuzzURIList(f *testing.F) {
+	addSeeds(f, "ente", "google")
+	f.Add([]byte("otpAuth-migrAtion://offline?data=CjYaEA000000000000000000000SE000A000A000A000A000A000A00Z00000000000YA0A0CA0"))
+	f.Add([]byte("otpAuth://secret=://hotp/"))
+	f.Add([]byte("otpAuth://secret=00000000"))
+	f.Add([]byte("otpauth://totp/a?secret=JBSW%ZZY3DP\r\notpauth://hotp/b?secret=MZXW6&counter=x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, data, OTPAuth)
+		res, err := Read(data, Options{Format: OTPAuth})
+		var msgs []string
+		if err != nil {
+			msgs = append(msgs, err.Error())
+		} else {
+			msgs = res.Notes()
+		}
+		in := string(data)
+		for line := range strings.Lines(in) {
+			_, s, ok := strings.Cut(line, "secret=")
+			if !ok {
+				continue
+			}
+			s, _, _ = strings.Cut(s, "&")
+			s = strings.TrimSpace(s)
+			// Windows of 16 letters and digits: long enough that no fixed
+			// text of a message holds one, short enough to catch a quote.
+			for i := 0; i+16 <= len(s); i++ {
+				w := s[i : i+16]
+				if strings.ContainsFunc(w, func(r rune) bool {
+					return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+				}) || strings.Count(in, w) > strings.Count(s, w) {
+					continue // the same text is elsewhere in the input: it may be quoted as such
+				}
+				for _, m := range msgs {
+					if strings.Contains(m, w) {
+						t.Fatalf("message %q quotes the secret %q", m, s)
+					}
+				}
+			}
+		}
+	})
+}
+
+// FuzzExportRoundTrip: whatever a URI list imports, the otpauth, Aegis and
+// (for what it carries) migration exports bring back unchanged.
+func FuzzExportRoundTrip(f *testing.F) {
+	addSeeds(f, "ente", "google")
+	f.Add([]byte("otpauth://totp/%3A:%3A?secret=MZXW6&issuer=%20x"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Read(data, Options{Format: OTPAuth})
+		if err != nil || len(res.Accounts) == 0 {
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteOTPAuth(&b, res.Accounts); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Read(b.Bytes(), Options{})
+		if err != nil {
+			t.Fatalf("otpauth export does not read back: %v\n%s", err, b.String())
+		}
+		if !slices.Equal(keys(back.Accounts), keys(res.Accounts)) {
+			t.Fatalf("otpauth round trip changed the accounts:\n%q\n%q", keys(back.Accounts), keys(res.Accounts))
+		}
+		b.Reset()
+		if err := WriteAegis(&b, res.Accounts, nil); err != nil {
+			t.Fatal(err)
+		}
+		back, err = Read(b.Bytes(), Options{})
+		if err != nil {
+			t.Fatalf("Aegis export does not read back: %v", err)
+		}
+		if !slices.Equal(keys(back.Accounts), keys(res.Accounts)) {
+			t.Fatalf("Aegis round trip changed the accounts:\n%q\n%q", keys(back.Accounts), keys(res.Accounts))
+		}
+	})
+}
