@@ -20,7 +20,8 @@ func init() {
 	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
 }
 
-const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h] [--for DURATION]"
+const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h]\n" +
+	"       [--reenrol-after 720h] [--remember-for 720h] [--skew 1] [--digits 6|8] [--algorithm SHA1|SHA256|SHA512] [--period 30|60] [--max-code-failures 10] [--for DURATION]"
 
 // runPlatform implements "platform serve": it prints the URL on the first
 // line of stdout, serves until SIGINT or SIGTERM (or --for runs out), then
@@ -41,6 +42,15 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: run until interrupted)")
 	grace := fs.Duration("reenrol-grace", platform.DefaultReenrolGrace, "how long after the 30-day key refresh falls due \"Not now\" is offered (0: never)")
 	allowRemote := fs.Bool("allow-remote", false, "allow an --addr other machines can reach")
+	def := platform.DefaultPolicy()
+	pol := def
+	fs.DurationVar(&pol.ReenrolAfter, "reenrol-after", def.ReenrolAfter, "a confirmed key is due for a refresh this long after its setup")
+	fs.DurationVar(&pol.RememberFor, "remember-for", def.RememberFor, "\"Remember this device\" lasts this long")
+	fs.IntVar(&pol.Skew, "skew", def.Skew, "accepted time steps either side of the current one (0-3)")
+	fs.IntVar(&pol.Digits, "digits", def.Digits, "code length: 6 or 8")
+	fs.StringVar(&pol.Algorithm, "algorithm", def.Algorithm, "HMAC hash of the codes: SHA1, SHA256 or SHA512")
+	fs.IntVar(&pol.Period, "period", def.Period, "seconds per code: 30 or 60")
+	fs.IntVar(&pol.MaxCodeFailures, "max-code-failures", def.MaxCodeFailures, "wrong codes before each lock (1-100)")
 	hosts := fs.String("host", "", "extra Host header `NAMES` (comma-separated) the platform answers to, like qa.example.test:8080")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usagef("%v\n%s", err, platformUsage)
@@ -53,6 +63,10 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	}
 	if *issuer == "" {
 		return usagef("--issuer must not be empty")
+	}
+	pol.Algorithm = strings.ToUpper(pol.Algorithm)
+	if err := pol.Validate(); err != nil {
+		return usagef("%v", err)
 	}
 	if *grace < 0 {
 		return usagef("--reenrol-grace must not be negative")
@@ -76,7 +90,7 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := platform.New(platform.Config{DBPath: path, Issuer: *issuer, TestClock: *testClock, Logger: logger,
-		ReenrolGrace: *grace, AllowRemote: *allowRemote, Hosts: extraHosts})
+		ReenrolGrace: *grace, AllowRemote: *allowRemote, Hosts: extraHosts, Policy: &pol})
 	if err != nil {
 		return fmt.Errorf("%w (check --db)", err)
 	}

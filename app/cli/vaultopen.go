@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -97,6 +98,10 @@ func openVaultWith(env *Env, g *Globals, pw []byte) (*vault.Vault, error) {
 
 var errNoTerminal = errors.New("standard input is not a terminal")
 
+// maxValueLine bounds a value read from stdin: far above any secret or
+// otpauth:// URI (whose fields are capped well below it).
+const maxValueLine = 64 << 10
+
 // stdinValue reads the value of a flag given as "-" (--secret -, --uri -):
 // one line of standard input, so that secrets stay out of the shell history
 // and of other users' ps. On a terminal it is read without echo. With
@@ -112,14 +117,25 @@ func stdinValue(env *Env, g *Globals, flagName string) (string, error) {
 		}
 		return string(b), nil
 	}
-	line, err := env.stdin().ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
-		if errors.Is(err, io.EOF) {
-			return "", usagef("--%s -: standard input has no line for it", flagName)
+	var line []byte
+	for {
+		chunk, err := env.stdin().ReadSlice('\n')
+		line = append(line, chunk...)
+		if len(line) > maxValueLine {
+			return "", usagef("--%s -: the line is longer than %d bytes", flagName, maxValueLine)
 		}
-		return "", fmt.Errorf("read --%s: %w", flagName, err)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) {
+			if errors.Is(err, io.EOF) {
+				return "", usagef("--%s -: standard input has no line for it", flagName)
+			}
+			return "", fmt.Errorf("read --%s: %w", flagName, err)
+		}
+		break
 	}
-	v := strings.TrimRight(line, "\r\n")
+	v := strings.TrimRight(string(line), "\r\n")
 	if v == "" {
 		return "", usagef("--%s -: the line is empty", flagName)
 	}

@@ -125,6 +125,29 @@ func (c *Client) PendingSetup(ctx context.Context) (SetupInfo, error) {
 	return out.Setup, err
 }
 
+// Policy is the platform's GET /api/policy: the rules scenarios expect.
+type Policy struct {
+	ReenrolAfterSeconds int64  `json:"reenrol_after_seconds"`
+	ReenrolGraceSeconds int64  `json:"reenrol_grace_seconds"`
+	RememberForSeconds  int64  `json:"remember_for_seconds"`
+	SetupWindowSeconds  int64  `json:"setup_window_seconds"`
+	Skew                int    `json:"skew"`
+	Digits              int    `json:"digits"`
+	Algorithm           string `json:"algorithm"`
+	Period              int    `json:"period"`
+	MaxCodeFailures     int    `json:"max_code_failures"`
+	CodeLockSeconds     []int  `json:"code_lock_seconds"`
+	RecoveryCodes       int    `json:"recovery_codes"`
+	TestClock           bool   `json:"test_clock"`
+}
+
+// Policy fetches the platform's policy.
+func (c *Client) Policy(ctx context.Context) (Policy, error) {
+	var p Policy
+	err := c.do(ctx, http.MethodGet, "/api/policy", nil, &p)
+	return p, err
+}
+
 // Me returns the signed-in user.
 func (c *Client) Me(ctx context.Context) (Profile, error) {
 	var p Profile

@@ -59,6 +59,10 @@ type Runner struct {
 	Decode func([]byte) ([]string, error)
 	// Now is the authenticator's clock; nil: time.Now.
 	Now func() time.Time
+	// Wait waits d for the next time step, as a person waits for the next
+	// code; nil: a real timer. Tests pass one that moves their clock (the
+	// platform's Config.Clock) instead.
+	Wait func(ctx context.Context, d time.Duration) error
 	// Report is called after every step, from the goroutine that runs the
 	// journey (the GUI hands it on with fyne.Do).
 	Report func(Step)
@@ -76,6 +80,9 @@ const Total = 10
 func (r *Runner) Run(ctx context.Context, u User) error {
 	if r.Now == nil {
 		r.Now = time.Now
+	}
+	if r.Wait == nil {
+		r.Wait = sleep
 	}
 	r.step, r.lastStep = 0, 0
 	steps := []struct {
@@ -239,12 +246,21 @@ func (r *Runner) freshCode(ctx context.Context) (string, error) {
 				return r.account.Code(time.Unix(s*period, 0))
 			}
 		}
-		wait := time.Duration((step+1)*period-now) * time.Second
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(wait):
+		if err := r.Wait(ctx, time.Duration((step+1)*period-now)*time.Second); err != nil {
+			return "", err
 		}
+	}
+}
+
+// sleep waits d on the real clock, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,10 +14,35 @@ import (
 	"authdesk/vault"
 )
 
-// startPlatform runs a real platform on loopback with a fresh database.
-func startPlatform(t *testing.T, testClock bool) *Client {
+// movableClock is the real time's stand-in for the platform and the
+// authenticator: waiting for the next code moves it instead of sleeping.
+type movableClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newMovableClock() *movableClock {
+	return &movableClock{t: time.Date(2026, 3, 2, 9, 0, 1, 0, time.UTC)}
+}
+
+func (c *movableClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *movableClock) Wait(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	return ctx.Err()
+}
+
+// startPlatform runs a real platform on loopback with a fresh database,
+// on clk's time.
+func startPlatform(t *testing.T, testClock bool, clk *movableClock) *Client {
 	t.Helper()
-	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock})
+	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +70,11 @@ func newVault(t *testing.T) *vault.Vault {
 
 func TestJourneyEndToEnd(t *testing.T) {
 	t.Parallel()
-	c := startPlatform(t, true)
+	clk := newMovableClock()
+	c := startPlatform(t, true, clk)
 	v := newVault(t)
 	var steps []Step
-	r := &Runner{Client: c, Vault: v, Decode: scanner.Bytes, Report: func(s Step) { steps = append(steps, s) }}
+	r := &Runner{Client: c, Vault: v, Decode: scanner.Bytes, Now: clk.Now, Wait: clk.Wait, Report: func(s Step) { steps = append(steps, s) }}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := r.Run(ctx, NewUser()); err != nil {
@@ -81,9 +108,10 @@ func TestJourneyEndToEnd(t *testing.T) {
 
 func TestJourneyWithoutTestClockStopsWithAdvice(t *testing.T) {
 	t.Parallel()
-	c := startPlatform(t, false)
+	clk := newMovableClock()
+	c := startPlatform(t, false, clk)
 	var last Step
-	r := &Runner{Client: c, Decode: scanner.Bytes, Report: func(s Step) { last = s }}
+	r := &Runner{Client: c, Decode: scanner.Bytes, Now: clk.Now, Wait: clk.Wait, Report: func(s Step) { last = s }}
 	err := r.Run(context.Background(), NewUser())
 	if err == nil || !strings.Contains(err.Error(), "--test-clock") {
 		t.Fatalf("err = %v, want advice to start with --test-clock", err)
@@ -95,11 +123,12 @@ func TestJourneyWithoutTestClockStopsWithAdvice(t *testing.T) {
 
 func TestJourneyRefusesAQRCodeThatDisagreesWithThePage(t *testing.T) {
 	t.Parallel()
-	c := startPlatform(t, true)
+	clk := newMovableClock()
+	c := startPlatform(t, true, clk)
 	wrong := func([]byte) ([]string, error) {
 		return []string{"otpauth://totp/Evil:eve?secret=JBSWY3DPEHPK3PXP&issuer=Evil"}, nil
 	}
-	r := &Runner{Client: c, Decode: wrong}
+	r := &Runner{Client: c, Decode: wrong, Now: clk.Now, Wait: clk.Wait}
 	err := r.Run(context.Background(), NewUser())
 	if err == nil || !strings.Contains(err.Error(), "step 3") || !strings.Contains(err.Error(), "the QR code says") {
 		t.Fatalf("err = %v, want a step 3 mismatch", err)
@@ -110,12 +139,15 @@ func TestClientErrors(t *testing.T) {
 	if _, err := NewClient("ftp://example.test"); err == nil {
 		t.Error("NewClient accepted an ftp URL")
 	}
-	c := startPlatform(t, true)
+	c := startPlatform(t, true, newMovableClock())
 	ctx := context.Background()
 	_, err := c.SignIn(ctx, "nobody@acme.test", "wrong password 123")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 401 || !strings.Contains(apiErr.Message, "incorrect") {
 		t.Fatalf("sign-in with unknown user: %v", err)
+	}
+	if p, err := c.Policy(ctx); err != nil || p.Digits != 6 || p.Algorithm != "SHA1" || p.Period != 30 || p.MaxCodeFailures != 10 || !p.TestClock {
+		t.Errorf("Policy: %+v %v", p, err)
 	}
 	if _, err := c.Me(ctx); !IsStatus(err, 401) {
 		t.Errorf("Me before sign-in: %v, want 401", err)

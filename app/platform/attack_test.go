@@ -230,31 +230,31 @@ func TestAttackAdminLiftsCodeLock(t *testing.T) {
 	f := newFixture(t, Config{})
 	adminKey := f.enrol("boss@example.com")
 	admin := f.signInAdmin(adminKey)
-	inv, err := f.svc.CreateInvite(f.ctx, admin, "m@example.com", "http://x")
+	inv, err := f.svc.createInvite(f.ctx, admin, "m@example.com", "http://x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.AcceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	key := f.setup("m@example.com")
 	r := f.signIn("m@example.com", "")
 	for range 10 {
-		_, err = f.svc.VerifyCode(f.ctx, r.Session, "000000", false)
+		_, err = f.svc.verifyCode(f.ctx, r.session, "000000", false)
 	}
-	if kindOf(err) != KindThrottled {
+	if kindOf(err) != kindThrottled {
 		t.Fatalf("10 wrong codes: %v", err)
 	}
-	users, err := f.svc.Users(f.ctx, f.signInAdmin(adminKey))
+	users, err := f.svc.users(f.ctx, f.signInAdmin(adminKey))
 	if err != nil || !users[1].CodeLocked {
 		t.Fatalf("users: %+v %v", users, err)
 	}
-	if err := f.svc.UnlockCodes(f.ctx, f.signInAdmin(adminKey), users[1].ID); err != nil {
+	if err := f.svc.unlockCodes(f.ctx, f.signInAdmin(adminKey), users[1].ID); err != nil {
 		t.Fatal(err)
 	}
 	f.clk.Add(30 * time.Second)
 	r = f.signIn("m@example.com", "")
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false); err != nil {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil {
 		t.Fatalf("code after the admin lifted the lock: %v", err)
 	}
 }
@@ -454,7 +454,7 @@ func TestAttackRegistrationEnumeration(t *testing.T) {
 	if !bytes.Equal(first.raw, again.raw) {
 		t.Fatalf("registration answers differ: %s vs %s", first.raw, again.raw)
 	}
-	msgs, err := f.svc.Outbox(context.Background())
+	msgs, err := f.svc.outbox(context.Background())
 	if err != nil || len(msgs) != 1 || msgs[0].To != "ada@example.com" || !strings.Contains(strings.ToLower(msgs[0].Subject), "someone tried to register with your address") {
 		t.Fatalf("outbox: %+v %v", msgs, err)
 	}

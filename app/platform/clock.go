@@ -9,8 +9,9 @@ import (
 // clock is the platform's calendar: it decides when sessions, lockouts,
 // pending setups, remembered devices and the 30-day re-enrolment run out.
 // With --test-clock testers can move it forward; TOTP codes are still checked
-// against the real time (codeNow) so that an authenticator app on the same
-// machine keeps producing codes the platform accepts.
+// against the real time (Config.Clock, without the offset) so that an
+// authenticator app on the same machine keeps producing codes the platform
+// accepts.
 type clock struct {
 	mu     sync.Mutex
 	base   func() time.Time

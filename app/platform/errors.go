@@ -5,42 +5,40 @@ import (
 	"time"
 )
 
-// Kind classifies a service error; the HTTP layer maps it to a status code.
-type Kind int
+// errKind classifies a service error; the HTTP layer maps it to a status code.
+type errKind int
 
 // The kinds of service errors.
 const (
-	KindInvalid      Kind = iota + 1 // 400: bad input
-	KindUnauthorized                 // 401: wrong credentials or code, not signed in
-	KindForbidden                    // 403: signed in but not allowed
-	KindNotFound                     // 404
-	KindConflict                     // 409: state does not allow it
-	KindThrottled                    // 429: locked out for RetryAfter
+	kindInvalid      errKind = iota + 1 // 400: bad input
+	kindUnauthorized                    // 401: wrong credentials or code, not signed in
+	kindForbidden                       // 403: signed in but not allowed
+	kindNotFound                        // 404
+	kindConflict                        // 409: state does not allow it
+	kindThrottled                       // 429: locked out for RetryAfter
 )
 
-// Error is a service error whose message is safe to show to the user.
-type Error struct {
-	Kind       Kind
+// serviceError is a service error whose message is safe to show to the user.
+type serviceError struct {
+	Kind       errKind
 	Message    string
-	RetryAfter time.Duration // KindThrottled only
+	RetryAfter time.Duration // kindThrottled only
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *serviceError) Error() string { return e.Message }
 
-// Is makes errors.Is(err, ErrThrottled) and friends match by kind.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
+// Is makes errors.Is(err, errThrottled) and friends match by kind.
+func (e *serviceError) Is(target error) bool {
+	t, ok := target.(*serviceError)
 	return ok && t.Message == "" && t.Kind == e.Kind
 }
 
 // Sentinels for errors.Is: they match any service error of their kind.
 var (
-	ErrInvalid      = &Error{Kind: KindInvalid}
-	ErrUnauthorized = &Error{Kind: KindUnauthorized}
-	ErrForbidden    = &Error{Kind: KindForbidden}
-	ErrNotFound     = &Error{Kind: KindNotFound}
-	ErrConflict     = &Error{Kind: KindConflict}
-	ErrThrottled    = &Error{Kind: KindThrottled}
+	errUnauthorized = &serviceError{Kind: kindUnauthorized}
+	errForbidden    = &serviceError{Kind: kindForbidden}
+	errConflict     = &serviceError{Kind: kindConflict}
+	errThrottled    = &serviceError{Kind: kindThrottled}
 )
 
 // Messages shown for the common failures. The password message is the same
@@ -48,24 +46,23 @@ var (
 const (
 	msgBadCredentials = "email or password is incorrect"
 	msgBadCode        = "the code is incorrect or was already used"
-	msgCodeShape      = "enter the 6-digit code from your authenticator app, or a recovery code"
 	msgNotSignedIn    = "sign in first"
 )
 
-func invalidf(format string, args ...any) *Error {
-	return &Error{Kind: KindInvalid, Message: fmt.Sprintf(format, args...)}
+func invalidf(format string, args ...any) *serviceError {
+	return &serviceError{Kind: kindInvalid, Message: fmt.Sprintf(format, args...)}
 }
 
-func errorf(k Kind, format string, args ...any) *Error {
-	return &Error{Kind: k, Message: fmt.Sprintf(format, args...)}
+func errorf(k errKind, format string, args ...any) *serviceError {
+	return &serviceError{Kind: k, Message: fmt.Sprintf(format, args...)}
 }
 
-func throttled(until, now time.Time) *Error {
+func throttled(until, now time.Time) *serviceError {
 	d := until.Sub(now)
 	if d < time.Second {
 		d = time.Second
 	}
-	return &Error{Kind: KindThrottled, RetryAfter: d,
+	return &serviceError{Kind: kindThrottled, RetryAfter: d,
 		Message: fmt.Sprintf("too many failed attempts; try again in %s", roundUp(d))}
 }
 

@@ -28,7 +28,7 @@ func FuzzOtpauthURI(f *testing.F) {
 		if err != nil {
 			return
 		}
-		uri := otpauthURI(iss, em, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+		uri := defaultTOTP.otpauthURI(iss, em, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 		a, err := otpauth.Parse(uri)
 		if err != nil {
 			t.Fatalf("otpauth.Parse(%q): %v", uri, err)
@@ -85,14 +85,14 @@ func FuzzAPIBodies(f *testing.F) {
 		f.Add(uint8(2), []byte(s))
 	}
 	fx := newFixture(f, Config{})
-	if err := fx.svc.Register(fx.ctx, RegisterInput{"Fuzz", "F", "f@example.com", testPassword}); err != nil {
+	if err := fx.svc.register(fx.ctx, registerInput{"Fuzz", "F", "f@example.com", testPassword}); err != nil {
 		f.Fatal(err)
 	}
-	r, err := fx.svc.SignIn(fx.ctx, SignInInput{Email: "f@example.com", Password: testPassword, Addr: "x"})
+	r, err := fx.svc.signIn(fx.ctx, signInInput{Email: "f@example.com", Password: testPassword, Addr: "x"})
 	if err != nil {
 		f.Fatal(err)
 	}
-	h, cookie, csrf := fx.srv.Handler(), &http.Cookie{Name: sessionCookie, Value: r.Session.ID}, r.Session.CSRF
+	h, cookie, csrf := fx.srv.Handler(), &http.Cookie{Name: sessionCookie, Value: r.session.ID}, r.session.CSRF
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
 		paths := []string{"/api/mfa/setup", "/api/mfa/verify", "/api/session", "/api/companies", "/api/invites/abc/accept", "/api/test/clock"}
 		p := paths[int(route)%len(paths)]

@@ -45,7 +45,7 @@ var cheapArgon = argonParams{memKiB: 64, time: 1, threads: 1}
 type fixture struct {
 	t   testing.TB
 	srv *Server
-	svc *Service
+	svc *service
 	clk *fakeClock
 	dir string
 	ctx context.Context
@@ -59,7 +59,8 @@ func newFixture(t testing.TB, cfg Config) *fixture {
 		cfg.DBPath = filepath.Join(dir, "data", "platform.db")
 	}
 	clk := newFakeClock()
-	srv, err := newServer(cfg, options{now: clk.Now, codeNow: clk.Now, argon: &cheapArgon, hashWorkers: 4})
+	cfg.Clock = clk.Now
+	srv, err := newServer(cfg, options{argon: &cheapArgon, hashWorkers: 4})
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}
@@ -72,14 +73,14 @@ const testPassword = "correct horse battery"
 // register creates a company whose admin has email.
 func (f *fixture) register(company, email string) {
 	f.t.Helper()
-	if err := f.svc.Register(f.ctx, RegisterInput{Company: company, Name: "Admin " + email, Email: email, Password: testPassword}); err != nil {
+	if err := f.svc.register(f.ctx, registerInput{Company: company, Name: "Admin " + email, Email: email, Password: testPassword}); err != nil {
 		f.t.Fatalf("Register(%s): %v", email, err)
 	}
 }
 
-func (f *fixture) signIn(email, device string) SignInResult {
+func (f *fixture) signIn(email, device string) signInResult {
 	f.t.Helper()
-	res, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: testPassword, Addr: "192.0.2.1", DeviceToken: device})
+	res, err := f.svc.signIn(f.ctx, signInInput{Email: email, Password: testPassword, Addr: "192.0.2.1", DeviceToken: device})
 	if err != nil {
 		f.t.Fatalf("SignIn(%s): %v", email, err)
 	}
@@ -118,16 +119,19 @@ func (f *fixture) setup(email string) []byte {
 		f.t.Fatalf("status %q, want %q", res.Status, StatusSetupRequired)
 	}
 	key := secretOf(f.t, res.Setup.URI)
-	if _, err := f.svc.ConfirmSetup(f.ctx, res.Session, codeAt(key, f.clk.Now())); err != nil {
+	if _, err := f.svc.confirmSetup(f.ctx, res.session, codeAt(key, f.clk.Now())); err != nil {
 		f.t.Fatalf("ConfirmSetup: %v", err)
 	}
 	return key
 }
 
-func kindOf(err error) Kind {
-	var se *Error
+func kindOf(err error) errKind {
+	var se *serviceError
 	if errors.As(err, &se) {
 		return se.Kind
 	}
 	return 0
 }
+
+// hotpCode is RFC 4226 HOTP with HMAC-SHA1 and 6 digits.
+func hotpCode(key []byte, counter uint64) string { return defaultTOTP.code(key, counter) }

@@ -34,7 +34,7 @@ type ctxKey struct{}
 
 // reqState is what the middleware learned about a request.
 type reqState struct {
-	sess    *Session // nil: no valid session
+	sess    *session // nil: no valid session
 	visitor string   // the visitor cookie, when there is no session
 }
 
@@ -49,6 +49,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	api := func(pattern string, h http.HandlerFunc) { mux.HandleFunc(pattern, h) }
 	api("GET /api/csrf", s.apiCSRF)
+	api("GET /api/policy", s.apiPolicy)
 	api("POST /api/companies", s.apiRegister)
 	api("POST /api/session", s.apiSignIn)
 	api("DELETE /api/session", s.apiSignOut)
@@ -120,7 +121,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			if sess, err := s.svc.Session(r.Context(), c.Value); err == nil {
+			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
 				st.sess = &sess
 			}
 		}
@@ -238,22 +239,22 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 
 // statusOf maps a service error to an HTTP status.
 func statusOf(err error) int {
-	var se *Error
+	var se *serviceError
 	if !errors.As(err, &se) {
 		return http.StatusInternalServerError
 	}
 	switch se.Kind {
-	case KindInvalid:
+	case kindInvalid:
 		return http.StatusBadRequest
-	case KindUnauthorized:
+	case kindUnauthorized:
 		return http.StatusUnauthorized
-	case KindForbidden:
+	case kindForbidden:
 		return http.StatusForbidden
-	case KindNotFound:
+	case kindNotFound:
 		return http.StatusNotFound
-	case KindConflict:
+	case kindConflict:
 		return http.StatusConflict
-	case KindThrottled:
+	case kindThrottled:
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
@@ -261,8 +262,8 @@ func statusOf(err error) int {
 
 // setRetryAfter sets Retry-After for a temporary lockout.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	var se *Error
-	if errors.As(err, &se) && se.Kind == KindThrottled {
+	var se *serviceError
+	if errors.As(err, &se) && se.Kind == kindThrottled {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
 }
@@ -318,7 +319,7 @@ func jsonErrorText(err error) string {
 	return msg
 }
 
-func setSessionCookie(w http.ResponseWriter, r *http.Request, sess Session) {
+func setSessionCookie(w http.ResponseWriter, r *http.Request, sess session) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sess.ID, Path: "/", HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
@@ -359,17 +360,43 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 // session returns the request's session or an anonymous placeholder.
-func session(r *http.Request) Session {
+func sessionOf(r *http.Request) session {
 	if st := stateOf(r); st.sess != nil {
 		return *st.sess
 	}
-	return Session{}
+	return session{}
 }
-
-// ---- API handlers ----
 
 func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.csrfToken(w, r)})
+}
+
+// policyJSON is GET /api/policy: the rules a scenario runner expects.
+type policyJSON struct {
+	ReenrolAfterSeconds int64  `json:"reenrol_after_seconds"`
+	ReenrolGraceSeconds int64  `json:"reenrol_grace_seconds"`
+	RememberForSeconds  int64  `json:"remember_for_seconds"`
+	SetupWindowSeconds  int64  `json:"setup_window_seconds"`
+	Skew                int    `json:"skew"`
+	Digits              int    `json:"digits"`
+	Algorithm           string `json:"algorithm"`
+	Period              int    `json:"period"`
+	MaxCodeFailures     int    `json:"max_code_failures"`
+	CodeLockSeconds     []int  `json:"code_lock_seconds"`
+	RecoveryCodes       int    `json:"recovery_codes"`
+	TestClock           bool   `json:"test_clock"`
+}
+
+func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
+	p := s.svc.policy
+	out := policyJSON{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
+		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
+		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
+		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock}
+	for _, d := range codeBackoff {
+		out.CodeLockSeconds = append(out.CodeLockSeconds, int(d/time.Second))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
@@ -382,7 +409,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	if err := s.svc.Register(r.Context(), RegisterInput{Company: in.Company, Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
+	if err := s.svc.register(r.Context(), registerInput{Company: in.Company, Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -397,14 +424,14 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	res, err := s.svc.SignIn(r.Context(), SignInInput{Email: in.Email, Password: in.Password, Addr: clientAddr(r),
-		DeviceToken: deviceToken(r), OldSession: session(r).ID})
+	res, err := s.svc.signIn(r.Context(), signInInput{Email: in.Email, Password: in.Password, Addr: clientAddr(r),
+		DeviceToken: deviceToken(r), OldSession: sessionOf(r).ID})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
-	out := map[string]any{"status": res.Status, "csrf_token": res.Session.CSRF}
+	setSessionCookie(w, r, res.session)
+	out := map[string]any{"status": res.Status, "csrf_token": res.session.CSRF}
 	if res.Setup != nil {
 		out["setup"] = res.Setup
 	}
@@ -416,7 +443,7 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSignOut(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.SignOut(r.Context(), session(r)); err != nil {
+	if err := s.svc.signOut(r.Context(), sessionOf(r)); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -425,7 +452,7 @@ func (s *Server) apiSignOut(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSignOutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.SignOutEverywhere(r.Context(), session(r)); err != nil {
+	if err := s.svc.signOutEverywhere(r.Context(), sessionOf(r)); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -434,7 +461,7 @@ func (s *Server) apiSignOutEverywhere(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetSetup(w http.ResponseWriter, r *http.Request) {
-	setup, err := s.svc.PendingSetup(r.Context(), session(r))
+	setup, err := s.svc.pendingSetup(r.Context(), sessionOf(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -453,14 +480,14 @@ func (s *Server) apiSetup(w http.ResponseWriter, r *http.Request) {
 		s.countMalformed(r)
 		return
 	}
-	res, err := s.svc.ConfirmSetup(r.Context(), session(r), in.Code)
+	res, err := s.svc.confirmSetup(r.Context(), sessionOf(r), in.Code)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
+	setSessionCookie(w, r, res.session)
 	writeJSON(w, http.StatusOK, map[string]any{"status": StatusSignedIn, "message": "MFA setup is complete",
-		"recovery_codes": res.RecoveryCodes, "csrf_token": res.Session.CSRF})
+		"recovery_codes": res.RecoveryCodes, "csrf_token": res.session.CSRF})
 }
 
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
@@ -469,19 +496,19 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 		s.countMalformed(r)
 		return
 	}
-	res, err := s.svc.VerifyCode(r.Context(), session(r), in.Code, in.RememberDevice)
+	res, err := s.svc.verifyCode(r.Context(), sessionOf(r), in.Code, in.RememberDevice)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
+	setSessionCookie(w, r, res.session)
 	if res.Setup != nil {
 		// Re-enrolment: the step-up passed; now the new key.
 		writeJSON(w, http.StatusOK, map[string]any{"status": StatusSetupRequired, "setup": res.Setup,
-			"csrf_token": res.Session.CSRF, "used_recovery_code": res.UsedRecovery})
+			"csrf_token": res.session.CSRF, "used_recovery_code": res.UsedRecovery})
 		return
 	}
-	out := map[string]any{"status": StatusSignedIn, "csrf_token": res.Session.CSRF}
+	out := map[string]any{"status": StatusSignedIn, "csrf_token": res.session.CSRF}
 	if res.DeviceToken != "" {
 		setDeviceCookie(w, r, res.DeviceToken, res.DeviceExpires, s.clock.Now())
 		out["remembered_until"] = res.DeviceExpires.UTC()
@@ -494,17 +521,17 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 
 // countMalformed counts an unreadable code submission as a failed attempt.
 func (s *Server) countMalformed(r *http.Request) {
-	sess := session(r)
+	sess := sessionOf(r)
 	if sess.State != stateMFA {
 		return
 	}
-	if err := s.svc.CountCodeFailure(r.Context(), sess); err != nil && statusOf(err) == http.StatusInternalServerError {
+	if err := s.svc.countCodeFailure(r.Context(), sess); err != nil && statusOf(err) == http.StatusInternalServerError {
 		s.log.Error("count failed code", "err", err)
 	}
 }
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
-	p, err := s.svc.Me(r.Context(), session(r))
+	p, err := s.svc.me(r.Context(), sessionOf(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -520,7 +547,7 @@ func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	sess, err := s.svc.ChangePassword(r.Context(), session(r), in.Current, in.New, clientAddr(r))
+	sess, err := s.svc.changePassword(r.Context(), sessionOf(r), in.Current, in.New, clientAddr(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -536,7 +563,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	inv, err := s.svc.CreateInvite(r.Context(), session(r), in.Email, s.baseURLFor(r))
+	inv, err := s.svc.createInvite(r.Context(), sessionOf(r), in.Email, s.baseURLFor(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -545,7 +572,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetInvite(w http.ResponseWriter, r *http.Request) {
-	info, err := s.svc.LookupInvite(r.Context(), r.PathValue("token"))
+	info, err := s.svc.lookupInvite(r.Context(), r.PathValue("token"))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -561,7 +588,7 @@ func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	if err := s.svc.AcceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {
+	if _, err := s.svc.acceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -569,7 +596,7 @@ func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.svc.SkipReenrol(r.Context(), session(r))
+	sess, err := s.svc.skipReenrol(r.Context(), sessionOf(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -582,9 +609,9 @@ func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
 // machine), a signed-in user's company's mail off loopback.
 func (s *Server) outbox(r *http.Request) ([]Message, error) {
 	if s.isRemote() {
-		return s.svc.OutboxFor(r.Context(), session(r))
+		return s.svc.outboxFor(r.Context(), sessionOf(r))
 	}
-	return s.svc.Outbox(r.Context())
+	return s.svc.outbox(r.Context())
 }
 
 func (s *Server) isRemote() bool {
@@ -610,7 +637,7 @@ func (s *Server) apiOutbox(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.svc.Users(r.Context(), session(r))
+	users, err := s.svc.users(r.Context(), sessionOf(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -624,7 +651,7 @@ func (s *Server) apiResetMFA(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
 		return
 	}
-	if err := s.svc.ResetMFA(r.Context(), session(r), id); err != nil {
+	if err := s.svc.resetMFA(r.Context(), sessionOf(r), id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -637,7 +664,7 @@ func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
 		return
 	}
-	if err := s.svc.UnlockCodes(r.Context(), session(r), id); err != nil {
+	if err := s.svc.unlockCodes(r.Context(), sessionOf(r), id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -678,7 +705,7 @@ func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
 
 // qrPNG serves the QR code of the session's pending setup.
 func (s *Server) qrPNG(w http.ResponseWriter, r *http.Request) {
-	setup, err := s.svc.PendingSetup(r.Context(), session(r))
+	setup, err := s.svc.pendingSetup(r.Context(), sessionOf(r))
 	if err != nil {
 		http.Error(w, err.Error(), statusOf(err))
 		return

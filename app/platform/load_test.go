@@ -158,12 +158,12 @@ func TestLoad200Users(t *testing.T) {
 	const users = 200
 	dir := t.TempDir()
 	clk := newFakeClock()
-	opt := options{now: clk.Now, codeNow: clk.Now}
+	opt := options{}
 	cost := "OWASP default Argon2id cost"
 	if raceEnabled {
 		opt.argon, cost = &cheapArgon, "cheap Argon2id (race detector on; figures not representative)"
 	}
-	srv, err := newServer(Config{DBPath: dir + "/load.db"}, opt)
+	srv, err := newServer(Config{DBPath: dir + "/load.db", Clock: clk.Now}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestLoad200Users(t *testing.T) {
 func BenchmarkSignInVerify(b *testing.B) {
 	dir := b.TempDir()
 	clk := newFakeClock()
-	srv, err := newServer(Config{DBPath: dir + "/bench.db"}, options{now: clk.Now, codeNow: clk.Now})
+	srv, err := newServer(Config{DBPath: dir + "/bench.db", Clock: clk.Now}, options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,6 +54,15 @@ func newPages(s *Server) (*pages, error) {
 			}
 			return s
 		},
+		"days": func(d time.Duration) string {
+			if d%(24*time.Hour) == 0 {
+				if n := int(d / (24 * time.Hour)); n != 1 {
+					return fmt.Sprintf("%d days", n)
+				}
+				return "1 day"
+			}
+			return d.String()
+		},
 		"initial": func(s string) string {
 			for _, r := range s {
 				return strings.ToUpper(string(r))
@@ -88,7 +97,8 @@ type pageData struct {
 	TestClock bool
 	Now       string
 	Path      string
-	Remote    bool // listening off loopback: Outbox and Test Clock are restricted
+	Remote    bool   // listening off loopback: Outbox and Test Clock are restricted
+	Policy    Policy // shown in the footer and wherever a page names a rule
 	Error     string
 	Notice    string
 	Wide      bool
@@ -102,7 +112,7 @@ type pageData struct {
 	Users         []UserSummary
 	Messages      []Message
 	Invite        *Invite
-	InviteInfo    InviteInfo
+	InviteInfo    inviteInfo
 	Token         string
 }
 
@@ -142,14 +152,14 @@ func (p *pages) register(mux *http.ServeMux) {
 // data fills the common fields, setting a visitor cookie for the CSRF
 // token when the request has no session.
 func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pageData, error) {
-	sess := session(r)
+	sess := sessionOf(r)
 	d := &pageData{Title: title, Issuer: p.s.cfg.Issuer, CSRF: p.s.csrfToken(w, r), SignedIn: sess.State == stateFull,
-		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Form: map[string]string{}}
+		TestClock: p.s.cfg.TestClock, Path: r.URL.Path, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if d.TestClock {
 		d.Now = p.s.clock.Now().UTC().Format("Mon 2 Jan 2006 15:04 UTC")
 	}
 	if d.SignedIn {
-		if prof, err := p.s.svc.Me(r.Context(), sess); err == nil {
+		if prof, err := p.s.svc.me(r.Context(), sess); err == nil {
 			d.Profile = prof
 			d.Admin = prof.Role == "admin"
 		}
@@ -175,7 +185,7 @@ func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name st
 
 // renderError shows an error page.
 func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Form: map[string]string{}}
+	d := &pageData{Title: http.StatusText(code), Issuer: p.s.cfg.Issuer, Error: msg, TestClock: false, Remote: p.s.isRemote(), Policy: p.s.svc.policy, Form: map[string]string{}}
 	if st := stateOf(r); st.sess != nil {
 		d.CSRF = st.sess.CSRF
 		d.SignedIn = st.sess.State == stateFull
@@ -208,18 +218,30 @@ func (p *pages) formError(w http.ResponseWriter, r *http.Request, name string, d
 	p.render(w, r, code, name, d)
 }
 
+// emailCookie carries a just-registered address to the sign-in form.
+const emailCookie = "authdesk_email"
+
+func rememberEmail(w http.ResponseWriter, r *http.Request, email string) {
+	email, err := normalizeEmail(email)
+	if err != nil {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: emailCookie, Value: email, Path: "/signin", MaxAge: 600, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
 func redirect(w http.ResponseWriter, r *http.Request, path string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
 // next sends a session to the page its state calls for.
 func (p *pages) next(w http.ResponseWriter, r *http.Request) {
-	sess := session(r)
+	sess := sessionOf(r)
 	switch sess.State {
 	case stateFull:
 		redirect(w, r, "/home")
 	case stateMFA:
-		step, err := p.s.svc.NextStep(r.Context(), sess)
+		step, err := p.s.svc.nextStep(r.Context(), sess)
 		if err != nil {
 			redirect(w, r, "/signin")
 			return
@@ -237,7 +259,7 @@ func (p *pages) next(w http.ResponseWriter, r *http.Request) {
 func (p *pages) root(w http.ResponseWriter, r *http.Request) { p.next(w, r) }
 
 func (p *pages) signinForm(w http.ResponseWriter, r *http.Request) {
-	if session(r).State == stateFull {
+	if sessionOf(r).State == stateFull {
 		redirect(w, r, "/home")
 		return
 	}
@@ -246,12 +268,20 @@ func (p *pages) signinForm(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
+	// Just registered or joined: the email is filled in.
+	if c, err := r.Cookie(emailCookie); err == nil {
+		if email, err := normalizeEmail(c.Value); err == nil {
+			d.Form["email"] = email
+		}
+		http.SetCookie(w, &http.Cookie{Name: emailCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	}
 	p.render(w, r, http.StatusOK, "signin", d)
 }
 
 func (p *pages) signin(w http.ResponseWriter, r *http.Request) {
-	res, err := p.s.svc.SignIn(r.Context(), SignInInput{Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"),
-		Addr: clientAddr(r), DeviceToken: deviceToken(r), OldSession: session(r).ID})
+	res, err := p.s.svc.signIn(r.Context(), signInInput{Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"),
+		Addr: clientAddr(r), DeviceToken: deviceToken(r), OldSession: sessionOf(r).ID})
 	if err != nil {
 		d, derr := p.data(w, r, "Sign in")
 		if derr != nil {
@@ -262,7 +292,7 @@ func (p *pages) signin(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "signin", d, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
+	setSessionCookie(w, r, res.session)
 	switch res.Status {
 	case StatusSetupRequired:
 		redirect(w, r, "/mfa/setup")
@@ -284,7 +314,7 @@ func (p *pages) registerForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
-	err := p.s.svc.Register(r.Context(), RegisterInput{Company: f.Get("company"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password")})
+	err := p.s.svc.register(r.Context(), registerInput{Company: f.Get("company"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password")})
 	if err != nil {
 		d, derr := p.data(w, r, "Create your company account")
 		if derr != nil {
@@ -297,25 +327,26 @@ func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "register", d, err)
 		return
 	}
+	rememberEmail(w, r, f.Get("email"))
 	redirect(w, r, "/signin?n=registered")
 }
 
 func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
-	sess := session(r)
+	sess := sessionOf(r)
 	if sess.State != stateMFA {
 		p.next(w, r)
 		return nil, false
 	}
-	setup, err := p.s.svc.PendingSetup(r.Context(), sess)
+	setup, err := p.s.svc.pendingSetup(r.Context(), sess)
 	if err != nil {
-		if errors.Is(err, ErrForbidden) {
+		if errors.Is(err, errForbidden) {
 			// Re-enrolment: "Confirm it's you" comes first.
 			redirect(w, r, "/mfa/verify")
 			return nil, false
 		}
-		if errors.Is(err, ErrConflict) {
+		if errors.Is(err, errConflict) {
 			// Expired setup or MFA already set up: start over at sign-in.
-			if step, e := p.s.svc.NextStep(r.Context(), sess); e == nil && step.Status == StatusMFARequired {
+			if step, e := p.s.svc.nextStep(r.Context(), sess); e == nil && step.Status == StatusMFARequired {
 				redirect(w, r, "/mfa/verify")
 				return nil, false
 			}
@@ -341,8 +372,8 @@ func (p *pages) setupForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
-	sess := session(r)
-	res, err := p.s.svc.ConfirmSetup(r.Context(), sess, r.PostForm.Get("code"))
+	sess := sessionOf(r)
+	res, err := p.s.svc.confirmSetup(r.Context(), sess, r.PostForm.Get("code"))
 	if err != nil {
 		if sess.State != stateMFA {
 			p.next(w, r)
@@ -355,8 +386,8 @@ func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "setup", d, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
-	stateOf(r).sess = &res.Session
+	setSessionCookie(w, r, res.session)
+	stateOf(r).sess = &res.session
 	d, err := p.data(w, r, "MFA setup is complete")
 	if err != nil {
 		p.fail(w, r, err)
@@ -367,12 +398,12 @@ func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) verifyData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
-	sess := session(r)
+	sess := sessionOf(r)
 	if sess.State != stateMFA {
 		p.next(w, r)
 		return nil, false
 	}
-	step, err := p.s.svc.NextStep(r.Context(), sess)
+	step, err := p.s.svc.nextStep(r.Context(), sess)
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
@@ -404,9 +435,9 @@ func (p *pages) verifyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
-	sess := session(r)
+	sess := sessionOf(r)
 	remember := r.PostForm.Get("remember") == "on"
-	res, err := p.s.svc.VerifyCode(r.Context(), sess, r.PostForm.Get("code"), remember)
+	res, err := p.s.svc.verifyCode(r.Context(), sess, r.PostForm.Get("code"), remember)
 	if err != nil {
 		if sess.State != stateMFA {
 			p.next(w, r)
@@ -422,7 +453,7 @@ func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "verify", d, err)
 		return
 	}
-	setSessionCookie(w, r, res.Session)
+	setSessionCookie(w, r, res.session)
 	if res.Setup != nil {
 		redirect(w, r, "/mfa/setup")
 		return
@@ -435,9 +466,9 @@ func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
 
 // skipPost is "Not now" on the re-enrolment page.
 func (p *pages) skipPost(w http.ResponseWriter, r *http.Request) {
-	sess, err := p.s.svc.SkipReenrol(r.Context(), session(r))
+	sess, err := p.s.svc.skipReenrol(r.Context(), sessionOf(r))
 	if err != nil {
-		if session(r).State != stateMFA {
+		if sessionOf(r).State != stateMFA {
 			p.next(w, r)
 			return
 		}
@@ -453,7 +484,7 @@ func (p *pages) skipPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) signedIn(w http.ResponseWriter, r *http.Request, title string) (*pageData, bool) {
-	if session(r).State != stateFull {
+	if sessionOf(r).State != stateFull {
 		p.next(w, r)
 		return nil, false
 	}
@@ -476,7 +507,7 @@ func (p *pages) adminData(w http.ResponseWriter, r *http.Request) (*pageData, bo
 	if !ok {
 		return nil, false
 	}
-	users, err := p.s.svc.Users(r.Context(), session(r))
+	users, err := p.s.svc.users(r.Context(), sessionOf(r))
 	if err != nil {
 		p.fail(w, r, err)
 		return nil, false
@@ -492,7 +523,7 @@ func (p *pages) admin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) invitePost(w http.ResponseWriter, r *http.Request) {
-	inv, err := p.s.svc.CreateInvite(r.Context(), session(r), r.PostForm.Get("email"), p.s.baseURLFor(r))
+	inv, err := p.s.svc.createInvite(r.Context(), sessionOf(r), r.PostForm.Get("email"), p.s.baseURLFor(r))
 	d, ok := p.adminData(w, r)
 	if !ok {
 		return
@@ -513,8 +544,8 @@ func (p *pages) resetPost(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
 		return
 	}
-	if err := p.s.svc.ResetMFA(r.Context(), session(r), id); err != nil {
-		if errors.Is(err, ErrUnauthorized) {
+	if err := p.s.svc.resetMFA(r.Context(), sessionOf(r), id); err != nil {
+		if errors.Is(err, errUnauthorized) {
 			p.next(w, r)
 			return
 		}
@@ -530,8 +561,8 @@ func (p *pages) unlockPost(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, r, http.StatusBadRequest, "The user id must be a positive number.")
 		return
 	}
-	if err := p.s.svc.UnlockCodes(r.Context(), session(r), id); err != nil {
-		if errors.Is(err, ErrUnauthorized) {
+	if err := p.s.svc.unlockCodes(r.Context(), sessionOf(r), id); err != nil {
+		if errors.Is(err, errUnauthorized) {
 			p.next(w, r)
 			return
 		}
@@ -542,7 +573,7 @@ func (p *pages) unlockPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
-	info, err := p.s.svc.LookupInvite(r.Context(), r.PathValue("token"))
+	info, err := p.s.svc.lookupInvite(r.Context(), r.PathValue("token"))
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -558,9 +589,9 @@ func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 	tok := r.PathValue("token")
-	err := p.s.svc.AcceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
+	email, err := p.s.svc.acceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
 	if err != nil {
-		info, lerr := p.s.svc.LookupInvite(r.Context(), tok)
+		info, lerr := p.s.svc.lookupInvite(r.Context(), tok)
 		if lerr != nil {
 			p.fail(w, r, lerr)
 			return
@@ -575,12 +606,13 @@ func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 		p.formError(w, r, "invite", d, err)
 		return
 	}
+	rememberEmail(w, r, email)
 	redirect(w, r, "/signin?n=joined")
 }
 
 func (p *pages) outbox(w http.ResponseWriter, r *http.Request) {
 	msgs, err := p.s.outbox(r)
-	if errors.Is(err, ErrUnauthorized) {
+	if errors.Is(err, errUnauthorized) {
 		p.next(w, r)
 		return
 	}
@@ -604,9 +636,9 @@ func (p *pages) passwordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) passwordPost(w http.ResponseWriter, r *http.Request) {
-	sess, err := p.s.svc.ChangePassword(r.Context(), session(r), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), clientAddr(r))
+	sess, err := p.s.svc.changePassword(r.Context(), sessionOf(r), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), clientAddr(r))
 	if err != nil {
-		if errors.Is(err, ErrUnauthorized) && session(r).State != stateFull {
+		if errors.Is(err, errUnauthorized) && sessionOf(r).State != stateFull {
 			p.next(w, r)
 			return
 		}
@@ -620,7 +652,7 @@ func (p *pages) passwordPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) signout(w http.ResponseWriter, r *http.Request) {
-	if err := p.s.svc.SignOut(r.Context(), session(r)); err != nil {
+	if err := p.s.svc.signOut(r.Context(), sessionOf(r)); err != nil {
 		p.fail(w, r, err)
 		return
 	}
@@ -629,8 +661,8 @@ func (p *pages) signout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) signoutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := p.s.svc.SignOutEverywhere(r.Context(), session(r)); err != nil {
-		if errors.Is(err, ErrUnauthorized) {
+	if err := p.s.svc.signOutEverywhere(r.Context(), sessionOf(r)); err != nil {
+		if errors.Is(err, errUnauthorized) {
 			p.next(w, r)
 			return
 		}

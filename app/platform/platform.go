@@ -12,7 +12,7 @@
 // restarts. With Config.TestClock the platform's calendar can be moved
 // forward (POST /api/test/clock) to reach the 30-day rules without waiting.
 //
-// The HTML pages and the JSON API under /api share one Service.
+// The HTML pages and the JSON API under /api share one service.
 package platform
 
 import (
@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -37,6 +38,46 @@ const DefaultIssuer = "Authdesk Cloud"
 // DefaultReenrolGrace is how long after the 30-day re-enrolment falls due a
 // user may still answer "Not now" (after confirming it's them).
 const DefaultReenrolGrace = 7 * 24 * time.Hour
+
+// Policy is what the platform asks of authenticators and users, for
+// testing authenticators against other configurations than the default.
+type Policy struct {
+	ReenrolAfter    time.Duration // a confirmed key is due for a refresh this long after its setup
+	RememberFor     time.Duration // "Remember this device" lasts this long
+	Skew            int           // accepted time steps either side of the current one: 0 to 3
+	Digits          int           // code length: 6 or 8
+	Algorithm       string        // HMAC hash: SHA1, SHA256 or SHA512
+	Period          int           // seconds per code: 30 or 60
+	MaxCodeFailures int           // wrong codes before each lock: 1 to 100
+}
+
+// DefaultPolicy is what every authenticator app understands, with a key
+// refresh and remembered devices every 30 days and a lock every 10 wrong codes.
+func DefaultPolicy() Policy {
+	return Policy{ReenrolAfter: 30 * 24 * time.Hour, RememberFor: 30 * 24 * time.Hour, Skew: 1, Digits: 6,
+		Algorithm: "SHA1", Period: 30, MaxCodeFailures: 10}
+}
+
+// Validate reports the first field out of range, in words for a tester.
+func (p Policy) Validate() error {
+	switch {
+	case p.ReenrolAfter < time.Hour || p.ReenrolAfter > 10*365*24*time.Hour:
+		return fmt.Errorf("policy: the key refresh interval must be between 1h and 87600h, not %v", p.ReenrolAfter)
+	case p.RememberFor < time.Minute || p.RememberFor > 365*24*time.Hour:
+		return fmt.Errorf("policy: remembering a device must last between 1m and 8760h, not %v", p.RememberFor)
+	case p.Skew < 0 || p.Skew > 3:
+		return fmt.Errorf("policy: the skew must be 0 to 3 time steps, not %d", p.Skew)
+	case p.Digits != 6 && p.Digits != 8:
+		return fmt.Errorf("policy: codes must have 6 or 8 digits, not %d", p.Digits)
+	case p.Algorithm != "SHA1" && p.Algorithm != "SHA256" && p.Algorithm != "SHA512":
+		return fmt.Errorf("policy: the algorithm must be SHA1, SHA256 or SHA512, not %q", p.Algorithm)
+	case p.Period != 30 && p.Period != 60:
+		return fmt.Errorf("policy: the period must be 30 or 60 seconds, not %d", p.Period)
+	case p.MaxCodeFailures < 1 || p.MaxCodeFailures > 100:
+		return fmt.Errorf("policy: the wrong codes before a lock must be 1 to 100, not %d", p.MaxCodeFailures)
+	}
+	return nil
+}
 
 // Config configures a platform server.
 type Config struct {
@@ -54,6 +95,16 @@ type Config struct {
 	// mail only, and moving the test clock needs TestClockToken.
 	AllowRemote bool
 
+	// Clock is the real time: TOTP codes are checked against it, and the
+	// platform's calendar (which --test-clock can move further) starts from
+	// it. nil: time.Now. Tests pass a movable clock, so they never wait for
+	// a fresh 30-second step.
+	Clock func() time.Time
+
+	// Policy is what the platform asks of authenticators and users; nil:
+	// DefaultPolicy. GET /api/policy reports it.
+	Policy *Policy
+
 	// Hosts are extra Host header values (like "qa.example.test:8080") the
 	// platform answers to; Start always accepts its own address and, on
 	// loopback, localhost. Other Host headers are refused (DNS rebinding).
@@ -62,17 +113,15 @@ type Config struct {
 
 // options are test hooks that Config does not expose.
 type options struct {
-	now         func() time.Time // base of the platform clock; nil: time.Now
-	codeNow     func() time.Time // TOTP time; nil: time.Now
-	argon       *argonParams     // nil: defaultArgon
-	hashWorkers int              // concurrent Argon2id computations; 0: NumCPU
+	argon       *argonParams // nil: defaultArgon
+	hashWorkers int          // concurrent Argon2id computations; 0: NumCPU
 }
 
 // Server is a running (or ready) platform.
 type Server struct {
 	cfg     Config
 	log     *slog.Logger
-	svc     *Service
+	svc     *service
 	clock   *clock
 	handler http.Handler
 	pages   *pages
@@ -103,21 +152,25 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		return nil, fmt.Errorf("platform issuer: %w", err)
 	}
 	if cfg.DBPath == "" {
-		p, err := DefaultDBPath(getenvOS)
+		p, err := DefaultDBPath(os.Getenv)
 		if err != nil {
 			return nil, err
 		}
 		cfg.DBPath = p
 	}
-	if opt.now == nil {
-		opt.now = time.Now
-	}
-	if opt.codeNow == nil {
-		opt.codeNow = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	ap := defaultArgon
 	if opt.argon != nil {
 		ap = *opt.argon
+	}
+	pol := DefaultPolicy()
+	if cfg.Policy != nil {
+		pol = *cfg.Policy
+	}
+	if err := pol.Validate(); err != nil {
+		return nil, err
 	}
 	grace := cfg.ReenrolGrace
 	if grace == 0 {
@@ -138,7 +191,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		db.Close()
 		return nil, err
 	}
-	c := &clock{base: opt.now}
+	c := &clock{base: cfg.Clock}
 	if cfg.TestClock {
 		v, err := loadSetting(ctx, db, "test_clock_offset_ns")
 		if err != nil {
@@ -161,8 +214,9 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		cfg:   cfg,
 		log:   cfg.Logger,
 		clock: c,
-		svc: &Service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
-			now: c.Now, codeNow: opt.codeNow, grace: grace},
+		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
+			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures),
+			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done: make(chan struct{}),
 	}
 	if cfg.TestClock {
@@ -178,9 +232,6 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	go s.sweepLoop()
 	return s, nil
 }
-
-// Service returns the business logic behind the pages and the API.
-func (s *Server) Service() *Service { return s.svc }
 
 // TestClockToken is the secret that moving the test clock needs when the
 // platform listens off loopback (header X-Test-Clock-Token); "" without
@@ -288,7 +339,7 @@ func (s *Server) sweepLoop() {
 		case <-s.done:
 			return
 		case <-t.C:
-			if err := s.svc.Sweep(context.Background()); err != nil {
+			if err := s.svc.sweep(context.Background()); err != nil {
 				s.log.Warn("sweep expired sessions", "err", err)
 			}
 		}

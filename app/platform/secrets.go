@@ -5,22 +5,14 @@ import (
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base32"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
-
-// b32 is RFC 4648 base32 without padding, as authenticator apps expect.
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // randomBytes returns n bytes from crypto/rand.
 func randomBytes(n int) []byte {
@@ -145,103 +137,4 @@ func (k *keys) openSecret(userID int64, cred string, blob []byte) ([]byte, error
 		return nil, fmt.Errorf("decrypt TOTP secret: %w", err)
 	}
 	return pt, nil
-}
-
-// TOTP parameters: the defaults every authenticator app understands.
-const (
-	totpPeriod = 30
-	totpDigits = 6
-	totpSkew   = 1 // accepted time steps either side of the current one
-)
-
-// hotpCode is RFC 4226 HOTP with HMAC-SHA1 and 6 digits.
-func hotpCode(key []byte, counter uint64) string {
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], counter)
-	m := hmac.New(sha1.New, key)
-	m.Write(msg[:])
-	sum := m.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	v := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	return fmt.Sprintf("%06d", v%1_000_000)
-}
-
-// timeStep is the RFC 6238 counter for unix time sec.
-func timeStep(sec int64) int64 { return sec / totpPeriod }
-
-// matchTOTP reports the time step whose code equals code among the steps
-// within ±totpSkew of now and later than after. Every candidate is compared
-// in constant time, without an early exit.
-func matchTOTP(key []byte, code string, nowUnix, after int64) (int64, bool) {
-	cur := timeStep(nowUnix)
-	found := int64(-1)
-	for d := int64(-totpSkew); d <= totpSkew; d++ {
-		st := cur + d
-		if st < 0 {
-			continue
-		}
-		eq := subtle.ConstantTimeCompare([]byte(hotpCode(key, uint64(st))), []byte(code))
-		if eq == 1 && st > after && found < 0 {
-			found = st
-		}
-	}
-	return found, found >= 0
-}
-
-// isTOTPCode reports whether s is exactly six ASCII digits.
-func isTOTPCode(s string) bool {
-	if len(s) != totpDigits {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// Recovery codes look like "k3j9x-q2m7d": ten base32 characters, 50 bits.
-const recoveryAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
-
-func newRecoveryCode() string {
-	b := randomBytes(10)
-	var sb strings.Builder
-	for i, c := range b {
-		if i == 5 {
-			sb.WriteByte('-')
-		}
-		sb.WriteByte(recoveryAlphabet[c&31])
-	}
-	return sb.String()
-}
-
-// normalizeRecoveryCode lower-cases s and reports whether it has the shape of
-// a recovery code.
-func normalizeRecoveryCode(s string) (string, bool) {
-	if len(s) != 11 || s[5] != '-' {
-		return "", false
-	}
-	s = strings.ToLower(s)
-	for i := 0; i < len(s); i++ {
-		if i == 5 {
-			continue
-		}
-		if !strings.ContainsRune(recoveryAlphabet, rune(s[i])) {
-			return "", false
-		}
-	}
-	return s, true
-}
-
-// groupKey formats a base32 secret in groups of four for manual entry.
-func groupKey(s string) string {
-	var sb strings.Builder
-	for i := 0; i < len(s); i += 4 {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteString(s[i:min(i+4, len(s))])
-	}
-	return sb.String()
 }

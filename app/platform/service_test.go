@@ -22,8 +22,8 @@ func TestFirstSignInAndSetup(t *testing.T) {
 	if res.Status != StatusSetupRequired || res.Setup == nil {
 		t.Fatalf("first sign-in: status %q setup %v", res.Status, res.Setup)
 	}
-	if res.Session.State != stateMFA {
-		t.Fatalf("session state %q, want mfa", res.Session.State)
+	if res.session.State != stateMFA {
+		t.Fatalf("session state %q, want mfa", res.session.State)
 	}
 	u, err := url.Parse(res.Setup.URI)
 	if err != nil {
@@ -41,10 +41,10 @@ func TestFirstSignInAndSetup(t *testing.T) {
 	}
 	// A wrong code keeps the same pending secret.
 	wrong := codeAt(key, f.clk.Now().Add(-5*time.Minute))
-	if _, err := f.svc.ConfirmSetup(f.ctx, res.Session, wrong); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.confirmSetup(f.ctx, res.session, wrong); kindOf(err) != kindUnauthorized {
 		t.Fatalf("wrong setup code: %v", err)
 	}
-	again, err := f.svc.PendingSetup(f.ctx, res.Session)
+	again, err := f.svc.pendingSetup(f.ctx, res.session)
 	if err != nil || again.Secret != res.Setup.Secret {
 		t.Fatalf("pending secret changed after a wrong code: %v %q", err, again.Secret)
 	}
@@ -54,17 +54,17 @@ func TestFirstSignInAndSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done, err := f.svc.ConfirmSetup(f.ctx, res.Session, code)
+	done, err := f.svc.confirmSetup(f.ctx, res.session, code)
 	if err != nil {
 		t.Fatalf("ConfirmSetup: %v", err)
 	}
-	if done.Session.State != stateFull || done.Session.ID == res.Session.ID || len(done.RecoveryCodes) != 10 {
+	if done.session.State != stateFull || done.session.ID == res.session.ID || len(done.RecoveryCodes) != 10 {
 		t.Fatalf("after setup: %+v", done)
 	}
-	if _, err := f.svc.Session(f.ctx, res.Session.ID); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.loadSession(f.ctx, res.session.ID); kindOf(err) != kindUnauthorized {
 		t.Fatalf("the half-signed-in session survived setup: %v", err)
 	}
-	me, err := f.svc.Me(f.ctx, done.Session)
+	me, err := f.svc.me(f.ctx, done.session)
 	if err != nil || me.MFAEnrolledAt == nil || !me.MFAEnrolledAt.Equal(f.clk.Now()) || me.Role != "admin" || me.Company != "Acme" {
 		t.Fatalf("Me: %+v %v", me, err)
 	}
@@ -79,22 +79,22 @@ func TestLaterSignInAndReplay(t *testing.T) {
 		t.Fatalf("status %q, want mfa_required", res.Status)
 	}
 	// The setup confirmation code cannot be used again.
-	if _, err := f.svc.VerifyCode(f.ctx, res.Session, setupCode, false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, res.session, setupCode, false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("setup code reused at sign-in: %v", err)
 	}
 	f.clk.Add(30 * time.Second)
 	code := codeAt(key, f.clk.Now())
-	out, err := f.svc.VerifyCode(f.ctx, res.Session, code, false)
-	if err != nil || out.Session.State != stateFull {
+	out, err := f.svc.verifyCode(f.ctx, res.session, code, false)
+	if err != nil || out.session.State != stateFull {
 		t.Fatalf("VerifyCode: %v", err)
 	}
 	// Replay in a new sign-in within the same step.
 	res2 := f.signIn("bob@example.com", "")
-	if _, err := f.svc.VerifyCode(f.ctx, res2.Session, code, false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, res2.session, code, false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("replayed code: %v", err)
 	}
 	// An older code (the previous step, still within skew) is also refused.
-	if _, err := f.svc.VerifyCode(f.ctx, res2.Session, setupCode, false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, res2.session, setupCode, false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("older code after a newer one: %v", err)
 	}
 }
@@ -104,9 +104,9 @@ func TestParallelSubmissionsOfOneCode(t *testing.T) {
 	key := f.enrol("carol@example.com")
 	f.clk.Add(30 * time.Second)
 	const n = 12
-	var sessions []Session
+	var sessions []session
 	for range n {
-		sessions = append(sessions, f.signIn("carol@example.com", "").Session)
+		sessions = append(sessions, f.signIn("carol@example.com", "").session)
 	}
 	code := codeAt(key, f.clk.Now())
 	var wg sync.WaitGroup
@@ -114,13 +114,13 @@ func TestParallelSubmissionsOfOneCode(t *testing.T) {
 	ok, refused := 0, 0
 	for _, s := range sessions {
 		wg.Go(func() {
-			_, err := f.svc.VerifyCode(f.ctx, s, code, false)
+			_, err := f.svc.verifyCode(f.ctx, s, code, false)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				ok++
-			case kindOf(err) == KindUnauthorized || kindOf(err) == KindThrottled:
+			case kindOf(err) == kindUnauthorized || kindOf(err) == kindThrottled:
 				refused++
 			default:
 				t.Errorf("unexpected error: %v", err)
@@ -144,7 +144,7 @@ func TestSkewAtStepBoundaries(t *testing.T) {
 				f.clk.Set(base.Add(at))
 				res := f.signIn("skew@example.com", "")
 				step := f.clk.Now().Unix()/30 + off
-				_, err := f.svc.VerifyCode(f.ctx, res.Session, hotpCode(key, uint64(step)), false)
+				_, err := f.svc.verifyCode(f.ctx, res.session, hotpCode(key, uint64(step)), false)
 				want := off >= -1 && off <= 1
 				if (err == nil) != want {
 					t.Fatalf("code of step %+d at %v: err=%v, want accepted=%v", off, f.clk.Now().Format(time.RFC3339Nano), err, want)
@@ -161,7 +161,7 @@ func TestSkewSameAtSetup(t *testing.T) {
 			f.register("Skew", "s@example.com")
 			res := f.signIn("s@example.com", "")
 			key := secretOf(t, res.Setup.URI)
-			_, err := f.svc.ConfirmSetup(f.ctx, res.Session, hotpCode(key, uint64(f.clk.Now().Unix()/30+off)))
+			_, err := f.svc.confirmSetup(f.ctx, res.session, hotpCode(key, uint64(f.clk.Now().Unix()/30+off)))
 			if want := off >= -1 && off <= 1; (err == nil) != want {
 				t.Fatalf("setup with step %+d: err=%v, want accepted=%v", off, err, want)
 			}
@@ -175,12 +175,12 @@ func TestRememberDevice(t *testing.T) {
 	enrolled := f.clk.Now()
 	f.clk.Add(30 * time.Second)
 	res := f.signIn("dora@example.com", "")
-	out, err := f.svc.VerifyCode(f.ctx, res.Session, codeAt(key, f.clk.Now()), true)
+	out, err := f.svc.verifyCode(f.ctx, res.session, codeAt(key, f.clk.Now()), true)
 	if err != nil || out.DeviceToken == "" || !out.DeviceExpires.Equal(f.clk.Now().Add(30*24*time.Hour)) {
 		t.Fatalf("remember: %+v %v", out, err)
 	}
 	tok := out.DeviceToken
-	if r := f.signIn("dora@example.com", tok); r.Status != StatusSignedIn || r.Session.State != stateFull {
+	if r := f.signIn("dora@example.com", tok); r.Status != StatusSignedIn || r.session.State != stateFull {
 		t.Fatalf("remembered device: status %q", r.Status)
 	}
 	// Another user's token does not help.
@@ -189,7 +189,7 @@ func TestRememberDevice(t *testing.T) {
 		t.Fatalf("dora's device token skipped eve's code: %q", r.Status)
 	}
 	// The device skips only the code step, never the password.
-	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "dora@example.com", Password: "wrong password!!", Addr: "192.0.2.1", DeviceToken: tok}); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.signIn(f.ctx, signInInput{Email: "dora@example.com", Password: "wrong password!!", Addr: "192.0.2.1", DeviceToken: tok}); kindOf(err) != kindUnauthorized {
 		t.Fatalf("device token with a wrong password: %v", err)
 	}
 	// Still remembered one second before day 30.
@@ -209,11 +209,11 @@ func TestDeviceExpiryOnServer(t *testing.T) {
 	key := f.enrol("dev@example.com")
 	f.clk.Add(30 * time.Second)
 	res := f.signIn("dev@example.com", "")
-	out, err := f.svc.VerifyCode(f.ctx, res.Session, codeAt(key, f.clk.Now()), true)
+	out, err := f.svc.verifyCode(f.ctx, res.session, codeAt(key, f.clk.Now()), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var uid int64 = res.Session.UserID
+	var uid int64 = res.session.UserID
 	for _, tc := range []struct {
 		at   time.Duration
 		want bool
@@ -230,36 +230,36 @@ func TestDeviceRevocation(t *testing.T) {
 	var key []byte
 	cases := []struct {
 		name   string
-		revoke func(t *testing.T, f *fixture, full Session)
+		revoke func(t *testing.T, f *fixture, full session)
 	}{
-		{"password change", func(t *testing.T, f *fixture, full Session) {
-			next, err := f.svc.ChangePassword(f.ctx, full, testPassword, testPassword+"!", "192.0.2.1")
+		{"password change", func(t *testing.T, f *fixture, full session) {
+			next, err := f.svc.changePassword(f.ctx, full, testPassword, testPassword+"!", "192.0.2.1")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.svc.Session(f.ctx, full.ID); kindOf(err) != KindUnauthorized {
+			if _, err := f.svc.loadSession(f.ctx, full.ID); kindOf(err) != kindUnauthorized {
 				t.Fatalf("old session survived the password change: %v", err)
 			}
-			if _, err := f.svc.ChangePassword(f.ctx, next, testPassword+"!", testPassword, "192.0.2.1"); err != nil {
+			if _, err := f.svc.changePassword(f.ctx, next, testPassword+"!", testPassword, "192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}
 		}},
-		{"sign out everywhere", func(t *testing.T, f *fixture, full Session) {
-			if err := f.svc.SignOutEverywhere(f.ctx, full); err != nil {
+		{"sign out everywhere", func(t *testing.T, f *fixture, full session) {
+			if err := f.svc.signOutEverywhere(f.ctx, full); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.svc.Session(f.ctx, full.ID); kindOf(err) != KindUnauthorized {
+			if _, err := f.svc.loadSession(f.ctx, full.ID); kindOf(err) != kindUnauthorized {
 				t.Fatalf("session survived sign out everywhere: %v", err)
 			}
 		}},
-		{"admin reset", func(t *testing.T, f *fixture, full Session) {
-			if err := f.svc.ResetMFA(f.ctx, full, full.UserID); err != nil {
+		{"admin reset", func(t *testing.T, f *fixture, full session) {
+			if err := f.svc.resetMFA(f.ctx, full, full.UserID); err != nil {
 				t.Fatal(err)
 			}
 			f.clk.Add(30 * time.Second)
 			f.setup("rev@example.com")
 		}},
-		{"re-enrolment", func(t *testing.T, f *fixture, full Session) {
+		{"re-enrolment", func(t *testing.T, f *fixture, full session) {
 			f.clk.Add(30 * 24 * time.Hour)
 			f.clk.Add(30 * time.Second)
 			f.reenrol("rev@example.com", key)
@@ -271,11 +271,11 @@ func TestDeviceRevocation(t *testing.T) {
 			key = f.enrol("rev@example.com")
 			f.clk.Add(30 * time.Second)
 			res := f.signIn("rev@example.com", "")
-			out, err := f.svc.VerifyCode(f.ctx, res.Session, codeAt(key, f.clk.Now()), true)
+			out, err := f.svc.verifyCode(f.ctx, res.session, codeAt(key, f.clk.Now()), true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			tc.revoke(t, f, out.Session)
+			tc.revoke(t, f, out.session)
 			f.clk.Add(time.Minute)
 			r := f.signIn("rev@example.com", out.DeviceToken)
 			if r.Status == StatusSignedIn {
@@ -293,12 +293,12 @@ func (f *fixture) reenrol(email string, oldKey []byte) []byte {
 	if r.Status != StatusMFARequired || !r.Reenrol || r.Setup != nil {
 		f.t.Fatalf("re-enrolment sign-in: %q reenrol=%v setup=%v", r.Status, r.Reenrol, r.Setup)
 	}
-	up, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), false)
-	if err != nil || up.Setup == nil || !up.Setup.Reenrol || up.Session.State != stateMFA {
+	up, err := f.svc.verifyCode(f.ctx, r.session, codeAt(oldKey, f.clk.Now()), false)
+	if err != nil || up.Setup == nil || !up.Setup.Reenrol || up.session.State != stateMFA {
 		f.t.Fatalf("step-up: %+v %v", up, err)
 	}
 	newKey := secretOf(f.t, up.Setup.URI)
-	if _, err := f.svc.ConfirmSetup(f.ctx, up.Session, codeAt(newKey, f.clk.Now())); err != nil {
+	if _, err := f.svc.confirmSetup(f.ctx, up.session, codeAt(newKey, f.clk.Now())); err != nil {
 		f.t.Fatalf("confirm the new key: %v", err)
 	}
 	return newKey
@@ -319,29 +319,29 @@ func TestReenrolmentAtDay30(t *testing.T) {
 	if r.Status != StatusMFARequired || !r.Reenrol || r.Setup != nil || !r.GraceUntil.Equal(enrolled.Add(37*24*time.Hour)) {
 		t.Fatalf("day 30: %q reenrol=%v setup=%v grace=%v", r.Status, r.Reenrol, r.Setup, r.GraceUntil)
 	}
-	if _, err := f.svc.PendingSetup(f.ctx, r.Session); kindOf(err) != KindForbidden {
+	if _, err := f.svc.pendingSetup(f.ctx, r.session); kindOf(err) != kindForbidden {
 		t.Fatalf("setup before the step-up: %v", err)
 	}
-	if _, err := f.svc.ConfirmSetup(f.ctx, r.Session, "123456"); kindOf(err) != KindForbidden {
+	if _, err := f.svc.confirmSetup(f.ctx, r.session, "123456"); kindOf(err) != kindForbidden {
 		t.Fatalf("confirm before the step-up: %v", err)
 	}
-	if _, err := f.svc.SkipReenrol(f.ctx, r.Session); kindOf(err) != KindForbidden {
+	if _, err := f.svc.skipReenrol(f.ctx, r.session); kindOf(err) != kindForbidden {
 		t.Fatalf("skip before the step-up: %v", err)
 	}
 	// The step-up with the current code shows the new secret.
-	up, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), true)
-	if err != nil || up.Setup == nil || !up.Setup.Reenrol || !up.Setup.CanSkip || up.DeviceToken != "" || up.Session.State != stateMFA {
+	up, err := f.svc.verifyCode(f.ctx, r.session, codeAt(oldKey, f.clk.Now()), true)
+	if err != nil || up.Setup == nil || !up.Setup.Reenrol || !up.Setup.CanSkip || up.DeviceToken != "" || up.session.State != stateMFA {
 		t.Fatalf("step-up: %+v %v", up, err)
 	}
 	newKey := secretOf(t, up.Setup.URI)
 	if bytes.Equal(newKey, oldKey) {
 		t.Fatal("re-enrolment reused the old secret")
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, up.Session, codeAt(oldKey, f.clk.Now().Add(30*time.Second)), false); kindOf(err) != KindConflict {
+	if _, err := f.svc.verifyCode(f.ctx, up.session, codeAt(oldKey, f.clk.Now().Add(30*time.Second)), false); kindOf(err) != kindConflict {
 		t.Fatalf("a second step-up code: %v", err)
 	}
 	// "Not now" within the grace period: the old secret still signs in.
-	if _, err := f.svc.SkipReenrol(f.ctx, up.Session); err != nil {
+	if _, err := f.svc.skipReenrol(f.ctx, up.session); err != nil {
 		t.Fatalf("not now: %v", err)
 	}
 	// Next sign-in asks again; confirm the new secret this time.
@@ -353,20 +353,20 @@ func TestReenrolmentAtDay30(t *testing.T) {
 	if r.Status != StatusMFARequired || r.Reenrol {
 		t.Fatalf("after re-enrolment: %q %v", r.Status, r.Reenrol)
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(oldKey, f.clk.Now()), false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(oldKey, f.clk.Now()), false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("old secret after re-enrolment: %v", err)
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(newKey, f.clk.Now()), false); err != nil {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(newKey, f.clk.Now()), false); err != nil {
 		t.Fatalf("new secret: %v", err)
 	}
 	// After the grace period "Not now" is gone.
 	f.clk.Add(37 * 24 * time.Hour)
 	r = f.signIn("rita@example.com", "")
-	up, err = f.svc.VerifyCode(f.ctx, r.Session, codeAt(newKey, f.clk.Now()), false)
+	up, err = f.svc.verifyCode(f.ctx, r.session, codeAt(newKey, f.clk.Now()), false)
 	if err != nil || up.Setup == nil || up.Setup.CanSkip {
 		t.Fatalf("step-up after the grace period: %+v %v", up.Setup, err)
 	}
-	if _, err := f.svc.SkipReenrol(f.ctx, up.Session); kindOf(err) != KindForbidden {
+	if _, err := f.svc.skipReenrol(f.ctx, up.session); kindOf(err) != kindForbidden {
 		t.Fatalf("not now after the grace period: %v", err)
 	}
 }
@@ -380,12 +380,12 @@ func TestPendingSecretExpires(t *testing.T) {
 	if r2.Setup.Secret == r1.Setup.Secret {
 		t.Fatal("a second sign-in within 10 minutes got the first session's pending secret")
 	}
-	if got, err := f.svc.PendingSetup(f.ctx, r1.Session); err != nil || got.Secret != r1.Setup.Secret {
+	if got, err := f.svc.pendingSetup(f.ctx, r1.session); err != nil || got.Secret != r1.Setup.Secret {
 		t.Fatalf("the first session's secret changed: %v", err)
 	}
 	f.clk.Add(5 * time.Minute) // 10 minutes after the first
 	key := secretOf(t, r1.Setup.URI)
-	if _, err := f.svc.ConfirmSetup(f.ctx, r1.Session, codeAt(key, f.clk.Now())); err == nil {
+	if _, err := f.svc.confirmSetup(f.ctx, r1.session, codeAt(key, f.clk.Now())); err == nil {
 		t.Fatal("an expired pending secret was confirmed")
 	}
 	r3 := f.signIn("p@example.com", "")
@@ -398,11 +398,11 @@ func TestHalfSignedInSessionExpires(t *testing.T) {
 	f := newFixture(t, Config{})
 	key := f.enrol("h@example.com")
 	r := f.signIn("h@example.com", "")
-	if _, err := f.svc.Me(f.ctx, r.Session); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.me(f.ctx, r.session); kindOf(err) != kindUnauthorized {
 		t.Fatalf("Me with a half-signed-in session: %v", err)
 	}
 	f.clk.Add(10 * time.Minute)
-	if _, err := f.svc.Session(f.ctx, r.Session.ID); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.loadSession(f.ctx, r.session.ID); kindOf(err) != kindUnauthorized {
 		t.Fatalf("half-signed-in session after 10 minutes: %v", err)
 	}
 	_ = key
@@ -418,27 +418,27 @@ func TestCodeLockout(t *testing.T) {
 		wrong = "111111"
 	}
 	for i := 1; i <= 9; i++ {
-		if _, err := f.svc.VerifyCode(f.ctx, r.Session, wrong, false); kindOf(err) != KindUnauthorized {
+		if _, err := f.svc.verifyCode(f.ctx, r.session, wrong, false); kindOf(err) != kindUnauthorized {
 			t.Fatalf("failure %d: %v, want unauthorized", i, err)
 		}
 	}
-	_, err := f.svc.VerifyCode(f.ctx, r.Session, wrong, false)
-	var se *Error
-	if !errors.As(err, &se) || se.Kind != KindThrottled || se.RetryAfter != 15*time.Minute {
+	_, err := f.svc.verifyCode(f.ctx, r.session, wrong, false)
+	var se *serviceError
+	if !errors.As(err, &se) || se.Kind != kindThrottled || se.RetryAfter != 15*time.Minute {
 		t.Fatalf("10th failure: %v, want 15-minute lock", err)
 	}
 	// Correct code refused while locked, also after a new password step.
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false); kindOf(err) != KindThrottled {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); kindOf(err) != kindThrottled {
 		t.Fatalf("correct code while locked: %v", err)
 	}
 	r = f.signIn("lock@example.com", "")
 	f.clk.Add(15*time.Minute - time.Second)
 	r = f.signIn("lock@example.com", "")
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false); kindOf(err) != KindThrottled {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); kindOf(err) != kindThrottled {
 		t.Fatalf("correct code 1s before the lock ends: %v", err)
 	}
 	f.clk.Add(time.Second)
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false); err != nil {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil {
 		t.Fatalf("correct code after the lock: %v", err)
 	}
 }
@@ -448,73 +448,73 @@ func TestCodeLockBacksOffAndAdminResets(t *testing.T) {
 	admin := f.enrol("boss@example.com")
 	f.clk.Add(30 * time.Second)
 	ar := f.signIn("boss@example.com", "")
-	adminSess, err := f.svc.VerifyCode(f.ctx, ar.Session, codeAt(admin, f.clk.Now()), false)
+	adminSess, err := f.svc.verifyCode(f.ctx, ar.session, codeAt(admin, f.clk.Now()), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := f.svc.CreateInvite(f.ctx, adminSess.Session, "m@example.com", "http://x")
+	inv, err := f.svc.createInvite(f.ctx, adminSess.session, "m@example.com", "http://x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.AcceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "M", testPassword); err != nil {
 		t.Fatal(err)
 	}
 	key := f.setup("m@example.com")
-	var sess Session
+	var sess session
 	for i := 1; i <= 100; i++ {
 		if i%10 == 1 {
-			sess = f.signIn("m@example.com", "").Session
+			sess = f.signIn("m@example.com", "").session
 		}
-		_, err := f.svc.VerifyCode(f.ctx, sess, "abcdef", false) // odd input counts too
-		var se *Error
+		_, err := f.svc.verifyCode(f.ctx, sess, "abcdef", false) // odd input counts too
+		var se *serviceError
 		errors.As(err, &se)
 		switch {
 		case i == 100:
-			if se == nil || se.Kind != KindThrottled || se.RetryAfter != 24*time.Hour {
+			if se == nil || se.Kind != kindThrottled || se.RetryAfter != 24*time.Hour {
 				t.Fatalf("failure 100: %v, want a 24-hour lock", err)
 			}
 		case i%10 == 0:
 			want := []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour, 24 * time.Hour}[min(i/10, 4)-1]
-			if se == nil || se.Kind != KindThrottled || se.RetryAfter != want {
+			if se == nil || se.Kind != kindThrottled || se.RetryAfter != want {
 				t.Fatalf("failure %d: %v, want a %v lock", i, err, want)
 			}
 			f.clk.Add(want)
 		default:
-			if se == nil || se.Kind != KindInvalid {
+			if se == nil || se.Kind != kindInvalid {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
 	}
 	f.clk.Add(23 * time.Hour)
-	sess = f.signIn("m@example.com", "").Session
-	if _, err := f.svc.VerifyCode(f.ctx, sess, codeAt(key, f.clk.Now()), false); kindOf(err) != KindThrottled {
+	sess = f.signIn("m@example.com", "").session
+	if _, err := f.svc.verifyCode(f.ctx, sess, codeAt(key, f.clk.Now()), false); kindOf(err) != kindThrottled {
 		t.Fatalf("correct code an hour before the 24-hour lock ends: %v", err)
 	}
-	users, err := f.svc.Users(f.ctx, f.signInAdmin(admin))
+	users, err := f.svc.users(f.ctx, f.signInAdmin(admin))
 	if err != nil || len(users) != 2 || !users[1].CodeLocked {
 		t.Fatalf("admin view: %+v %v", users, err)
 	}
-	if err := f.svc.ResetMFA(f.ctx, f.signInAdmin(admin), users[1].ID); err != nil {
+	if err := f.svc.resetMFA(f.ctx, f.signInAdmin(admin), users[1].ID); err != nil {
 		t.Fatal(err)
 	}
 	r := f.signIn("m@example.com", "")
 	if r.Status != StatusSetupRequired {
 		t.Fatalf("after reset: %q", r.Status)
 	}
-	if _, err := f.svc.ConfirmSetup(f.ctx, r.Session, codeAt(secretOf(t, r.Setup.URI), f.clk.Now())); err != nil {
+	if _, err := f.svc.confirmSetup(f.ctx, r.session, codeAt(secretOf(t, r.Setup.URI), f.clk.Now())); err != nil {
 		t.Fatalf("setup after reset: %v", err)
 	}
 }
 
-func (f *fixture) signInAdmin(key []byte) Session {
+func (f *fixture) signInAdmin(key []byte) session {
 	f.t.Helper()
 	f.clk.Add(30 * time.Second)
 	r := f.signIn("boss@example.com", "")
-	out, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false)
+	out, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return out.Session
+	return out.session
 }
 
 func TestOddCodeInputRefusedAndCounted(t *testing.T) {
@@ -525,21 +525,21 @@ func TestOddCodeInputRefusedAndCounted(t *testing.T) {
 	f.clk.Add(30 * time.Second)
 	r := f.signIn("odd@example.com", "")
 	for i, c := range odd[:9] {
-		if _, err := f.svc.VerifyCode(f.ctx, r.Session, c, false); kindOf(err) != KindInvalid {
+		if _, err := f.svc.verifyCode(f.ctx, r.session, c, false); kindOf(err) != kindInvalid {
 			t.Fatalf("odd input %d %.20q: %v, want invalid", i, c, err)
 		}
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, odd[9], false); kindOf(err) != KindThrottled {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, odd[9], false); kindOf(err) != kindThrottled {
 		t.Fatalf("10th odd input: %v, want lockout", err)
 	}
 	f.clk.Add(15 * time.Minute)
 	for _, c := range odd[10:] {
-		if _, err := f.svc.VerifyCode(f.ctx, r.Session, c, false); kindOf(err) != KindInvalid {
+		if _, err := f.svc.verifyCode(f.ctx, r.session, c, false); kindOf(err) != kindInvalid {
 			t.Fatalf("odd input %.20q: %v", c, err)
 		}
 	}
 	r = f.signIn("odd@example.com", "")
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, codeAt(key, f.clk.Now()), false); err != nil {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, codeAt(key, f.clk.Now()), false); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -549,7 +549,7 @@ func TestRecoveryCodes(t *testing.T) {
 	f.register("R", "rc@example.com")
 	r := f.signIn("rc@example.com", "")
 	key := secretOf(t, r.Setup.URI)
-	done, err := f.svc.ConfirmSetup(f.ctx, r.Session, codeAt(key, f.clk.Now()))
+	done, err := f.svc.confirmSetup(f.ctx, r.session, codeAt(key, f.clk.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,31 +562,31 @@ func TestRecoveryCodes(t *testing.T) {
 	}
 	rc := done.RecoveryCodes[3]
 	r = f.signIn("rc@example.com", "")
-	out, err := f.svc.VerifyCode(f.ctx, r.Session, strings.ToUpper(rc), false)
+	out, err := f.svc.verifyCode(f.ctx, r.session, strings.ToUpper(rc), false)
 	if err != nil || !out.UsedRecovery {
 		t.Fatalf("recovery code: %+v %v", out, err)
 	}
-	me, _ := f.svc.Me(f.ctx, out.Session)
+	me, _ := f.svc.me(f.ctx, out.session)
 	if me.RecoveryLeft != 9 {
 		t.Fatalf("recovery codes left %d, want 9", me.RecoveryLeft)
 	}
 	r = f.signIn("rc@example.com", "")
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, rc, false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, rc, false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("reused recovery code: %v", err)
 	}
 	// Wrong recovery codes have their own lockout counter, apart from TOTP codes.
 	for i := 2; i <= 9; i++ {
-		if _, err := f.svc.VerifyCode(f.ctx, r.Session, "aaaaa-aaaaa", false); kindOf(err) != KindUnauthorized {
+		if _, err := f.svc.verifyCode(f.ctx, r.session, "aaaaa-aaaaa", false); kindOf(err) != kindUnauthorized {
 			t.Fatalf("wrong recovery code %d: %v", i, err)
 		}
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, "000000", false); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, "000000", false); kindOf(err) != kindUnauthorized {
 		t.Fatalf("a TOTP failure after 9 recovery failures: %v", err)
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, "aaaaa-aaaaa", false); kindOf(err) != KindThrottled {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, "aaaaa-aaaaa", false); kindOf(err) != kindThrottled {
 		t.Fatalf("10th recovery failure: %v", err)
 	}
-	if _, err := f.svc.VerifyCode(f.ctx, r.Session, done.RecoveryCodes[0], false); kindOf(err) != KindThrottled {
+	if _, err := f.svc.verifyCode(f.ctx, r.session, done.RecoveryCodes[0], false); kindOf(err) != kindThrottled {
 		t.Fatalf("valid recovery code while recovery codes are locked: %v", err)
 	}
 	// Stored hashed.
@@ -602,27 +602,27 @@ func TestInviteFlow(t *testing.T) {
 	f := newFixture(t, Config{Issuer: "Acme"})
 	adminKey := f.enrol("boss@example.com")
 	admin := f.signInAdmin(adminKey)
-	inv, err := f.svc.CreateInvite(f.ctx, admin, "New.Hire@Example.com", "http://127.0.0.1:9")
+	inv, err := f.svc.createInvite(f.ctx, admin, "New.Hire@Example.com", "http://127.0.0.1:9")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if inv.URL != "http://127.0.0.1:9/invite/"+inv.Token || len(inv.Token) < 40 {
 		t.Fatalf("invite %+v", inv)
 	}
-	msgs, err := f.svc.Outbox(f.ctx)
+	msgs, err := f.svc.outbox(f.ctx)
 	if err != nil || len(msgs) != 1 || msgs[0].To != "new.hire@example.com" || msgs[0].Link != inv.URL || !strings.Contains(msgs[0].Body, inv.URL) {
 		t.Fatalf("outbox: %+v %v", msgs, err)
 	}
-	if _, err := f.svc.CreateInvite(f.ctx, admin, "boss@example.com", "http://x"); kindOf(err) != KindConflict {
+	if _, err := f.svc.createInvite(f.ctx, admin, "boss@example.com", "http://x"); kindOf(err) != kindConflict {
 		t.Fatalf("inviting an existing user: %v", err)
 	}
-	if err := f.svc.AcceptInvite(f.ctx, inv.Token, "New Hire", "short"); kindOf(err) != KindInvalid {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", "short"); kindOf(err) != kindInvalid {
 		t.Fatalf("short password: %v", err)
 	}
-	if err := f.svc.AcceptInvite(f.ctx, inv.Token, "New Hire", testPassword); err != nil {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "New Hire", testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.AcceptInvite(f.ctx, inv.Token, "Again", testPassword); kindOf(err) != KindNotFound {
+	if _, err := f.svc.acceptInvite(f.ctx, inv.Token, "Again", testPassword); kindOf(err) != kindNotFound {
 		t.Fatalf("invite used twice: %v", err)
 	}
 	r := f.signIn("new.hire@example.com", "")
@@ -630,27 +630,27 @@ func TestInviteFlow(t *testing.T) {
 		t.Fatalf("invitee first sign-in: %q", r.Status)
 	}
 	key := secretOf(t, r.Setup.URI)
-	done, err := f.svc.ConfirmSetup(f.ctx, r.Session, codeAt(key, f.clk.Now()))
+	done, err := f.svc.confirmSetup(f.ctx, r.session, codeAt(key, f.clk.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	me, _ := f.svc.Me(f.ctx, done.Session)
+	me, _ := f.svc.me(f.ctx, done.session)
 	if me.Role != "member" || me.Company != "Co boss@example.com" {
 		t.Fatalf("invitee profile %+v", me)
 	}
-	if _, err := f.svc.CreateInvite(f.ctx, done.Session, "x@example.com", "http://x"); kindOf(err) != KindForbidden {
+	if _, err := f.svc.createInvite(f.ctx, done.session, "x@example.com", "http://x"); kindOf(err) != kindForbidden {
 		t.Fatalf("member invites: %v", err)
 	}
-	if _, err := f.svc.Users(f.ctx, done.Session); kindOf(err) != KindForbidden {
+	if _, err := f.svc.users(f.ctx, done.session); kindOf(err) != kindForbidden {
 		t.Fatalf("member lists users: %v", err)
 	}
 	// Invites expire after 7 days.
-	inv2, err := f.svc.CreateInvite(f.ctx, f.signInAdmin(adminKey), "late@example.com", "http://x")
+	inv2, err := f.svc.createInvite(f.ctx, f.signInAdmin(adminKey), "late@example.com", "http://x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.clk.Add(7 * 24 * time.Hour)
-	if err := f.svc.AcceptInvite(f.ctx, inv2.Token, "Late", testPassword); kindOf(err) != KindNotFound {
+	if _, err := f.svc.acceptInvite(f.ctx, inv2.Token, "Late", testPassword); kindOf(err) != kindNotFound {
 		t.Fatalf("expired invite: %v", err)
 	}
 }
@@ -660,33 +660,33 @@ func TestAdminResetAndCompanyIsolation(t *testing.T) {
 	adminKey := f.enrol("boss@example.com")
 	otherKey := f.enrol("other@example.com")
 	admin := f.signInAdmin(adminKey)
-	users, err := f.svc.Users(f.ctx, admin)
+	users, err := f.svc.users(f.ctx, admin)
 	if err != nil || len(users) != 1 || users[0].MFAStatus != "enabled" {
 		t.Fatalf("users: %+v %v", users, err)
 	}
 	// The other company's admin is out of reach.
 	f.clk.Add(30 * time.Second)
 	or := f.signIn("other@example.com", "")
-	other, err := f.svc.VerifyCode(f.ctx, or.Session, codeAt(otherKey, f.clk.Now()), false)
+	other, err := f.svc.verifyCode(f.ctx, or.session, codeAt(otherKey, f.clk.Now()), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.ResetMFA(f.ctx, admin, other.Session.UserID); kindOf(err) != KindNotFound {
+	if err := f.svc.resetMFA(f.ctx, admin, other.session.UserID); kindOf(err) != kindNotFound {
 		t.Fatalf("reset across companies: %v", err)
 	}
-	if err := f.svc.ResetMFA(f.ctx, other.Session, admin.UserID); kindOf(err) != KindNotFound {
+	if err := f.svc.resetMFA(f.ctx, other.session, admin.UserID); kindOf(err) != kindNotFound {
 		t.Fatalf("reset across companies: %v", err)
 	}
-	if err := f.svc.ResetMFA(f.ctx, admin, admin.UserID); err != nil {
+	if err := f.svc.resetMFA(f.ctx, admin, admin.UserID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Session(f.ctx, admin.ID); kindOf(err) != KindUnauthorized {
+	if _, err := f.svc.loadSession(f.ctx, admin.ID); kindOf(err) != kindUnauthorized {
 		t.Fatalf("session survived the reset: %v", err)
 	}
 	if r := f.signIn("boss@example.com", ""); r.Status != StatusSetupRequired || r.Setup.Reenrol {
 		t.Fatalf("after reset: %q %+v", r.Status, r.Setup)
 	}
-	msgs, _ := f.svc.Outbox(f.ctx)
+	msgs, _ := f.svc.outbox(f.ctx)
 	if len(msgs) == 0 || msgs[0].Subject != "Your MFA was reset" {
 		t.Fatalf("no reset notice in the outbox: %+v", msgs)
 	}
@@ -695,32 +695,32 @@ func TestAdminResetAndCompanyIsolation(t *testing.T) {
 func TestPasswordRulesAndEnumeration(t *testing.T) {
 	f := newFixture(t, Config{})
 	for _, tc := range []struct {
-		in   RegisterInput
-		want Kind
+		in   registerInput
+		want errKind
 	}{
-		{RegisterInput{"Co", "N", "a@example.com", "elevenchars"}, KindInvalid},
-		{RegisterInput{"Co", "N", "a@example.com", "twelve chars"}, 0},
-		{RegisterInput{"Co", "N", "A@example.com", "twelve chars"}, 0}, // a used address answers like a new one
-		{RegisterInput{"", "N", "b@example.com", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Co", "", "b@example.com", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Co", "N", "not an email", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Co", "N", "Bob <b@example.com>", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Co", "N", "b@example.com", strings.Repeat("x", 1025)}, KindInvalid},
-		{RegisterInput{"Co", "N", "b@example.com", "bad utf8 \xff\xfe\xfd"}, KindInvalid},
-		{RegisterInput{strings.Repeat("c", 101), "N", "b@example.com", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Co\x07", "N", "b@example.com", "twelve chars"}, KindInvalid},
-		{RegisterInput{"Robert'); DROP TABLE users;--", "x' OR '1'='1", "o'brien+tag@example.com", "'; DELETE FROM users; --"}, 0},
+		{registerInput{"Co", "N", "a@example.com", "elevenchars"}, kindInvalid},
+		{registerInput{"Co", "N", "a@example.com", "twelve chars"}, 0},
+		{registerInput{"Co", "N", "A@example.com", "twelve chars"}, 0}, // a used address answers like a new one
+		{registerInput{"", "N", "b@example.com", "twelve chars"}, kindInvalid},
+		{registerInput{"Co", "", "b@example.com", "twelve chars"}, kindInvalid},
+		{registerInput{"Co", "N", "not an email", "twelve chars"}, kindInvalid},
+		{registerInput{"Co", "N", "Bob <b@example.com>", "twelve chars"}, kindInvalid},
+		{registerInput{"Co", "N", "b@example.com", strings.Repeat("x", 1025)}, kindInvalid},
+		{registerInput{"Co", "N", "b@example.com", "bad utf8 \xff\xfe\xfd"}, kindInvalid},
+		{registerInput{strings.Repeat("c", 101), "N", "b@example.com", "twelve chars"}, kindInvalid},
+		{registerInput{"Co\x07", "N", "b@example.com", "twelve chars"}, kindInvalid},
+		{registerInput{"Robert'); DROP TABLE users;--", "x' OR '1'='1", "o'brien+tag@example.com", "'; DELETE FROM users; --"}, 0},
 	} {
-		err := f.svc.Register(f.ctx, tc.in)
+		err := f.svc.register(f.ctx, tc.in)
 		if kindOf(err) != tc.want {
 			t.Errorf("Register(%+v) = %v, want kind %d", tc.in, err, tc.want)
 		}
 	}
-	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "o'brien+tag@example.com", Password: "'; DELETE FROM users; --", Addr: "a"}); err != nil {
+	if _, err := f.svc.signIn(f.ctx, signInInput{Email: "o'brien+tag@example.com", Password: "'; DELETE FROM users; --", Addr: "a"}); err != nil {
 		t.Fatalf("sign in with SQL metacharacters: %v", err)
 	}
-	_, errUnknown := f.svc.SignIn(f.ctx, SignInInput{Email: "nobody@example.com", Password: "whatever it is", Addr: "b"})
-	_, errWrong := f.svc.SignIn(f.ctx, SignInInput{Email: "a@example.com", Password: "whatever it is", Addr: "c"})
+	_, errUnknown := f.svc.signIn(f.ctx, signInInput{Email: "nobody@example.com", Password: "whatever it is", Addr: "b"})
+	_, errWrong := f.svc.signIn(f.ctx, signInInput{Email: "a@example.com", Password: "whatever it is", Addr: "c"})
 	if errUnknown == nil || errWrong == nil || errUnknown.Error() != errWrong.Error() || errUnknown.Error() != "email or password is incorrect" {
 		t.Fatalf("unknown email %v vs wrong password %v", errUnknown, errWrong)
 	}
@@ -730,27 +730,27 @@ func TestPasswordThrottle(t *testing.T) {
 	f := newFixture(t, Config{})
 	f.register("T", "t@example.com")
 	try := func(email, pw, addr string) error {
-		_, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: pw, Addr: addr})
+		_, err := f.svc.signIn(f.ctx, signInInput{Email: email, Password: pw, Addr: addr})
 		return err
 	}
 	// Per account, across addresses.
 	for i := 1; i <= 9; i++ {
-		if err := try("t@example.com", "wrong password", fmt.Sprintf("10.0.0.%d", i)); kindOf(err) != KindUnauthorized {
+		if err := try("t@example.com", "wrong password", fmt.Sprintf("10.0.0.%d", i)); kindOf(err) != kindUnauthorized {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	var se *Error
-	if err := try("t@example.com", "wrong password", "10.0.1.1"); !errors.As(err, &se) || se.Kind != KindThrottled || se.RetryAfter != 15*time.Minute {
+	var se *serviceError
+	if err := try("t@example.com", "wrong password", "10.0.1.1"); !errors.As(err, &se) || se.Kind != kindThrottled || se.RetryAfter != 15*time.Minute {
 		t.Fatalf("10th wrong password: %v", err)
 	}
-	if err := try("t@example.com", testPassword, "10.0.2.1"); kindOf(err) != KindThrottled {
+	if err := try("t@example.com", testPassword, "10.0.2.1"); kindOf(err) != kindThrottled {
 		t.Fatalf("right password while locked: %v", err)
 	}
 	// Unknown emails are throttled the same way (no enumeration by lockout).
 	for i := 1; i <= 9; i++ {
 		try("ghost@example.com", "wrong password", fmt.Sprintf("10.1.0.%d", i))
 	}
-	if err := try("ghost@example.com", "wrong password", "10.1.1.1"); kindOf(err) != KindThrottled {
+	if err := try("ghost@example.com", "wrong password", "10.1.1.1"); kindOf(err) != kindThrottled {
 		t.Fatalf("unknown email, 10th attempt: %v", err)
 	}
 	f.clk.Add(15 * time.Minute)
@@ -759,14 +759,14 @@ func TestPasswordThrottle(t *testing.T) {
 	}
 	// Per client address, across accounts.
 	for i := 1; i <= 9; i++ {
-		if err := try(fmt.Sprintf("u%d@example.com", i), "wrong password", "203.0.113.7"); kindOf(err) != KindUnauthorized {
+		if err := try(fmt.Sprintf("u%d@example.com", i), "wrong password", "203.0.113.7"); kindOf(err) != kindUnauthorized {
 			t.Fatalf("address attempt %d: %v", i, err)
 		}
 	}
-	if err := try("u10@example.com", "wrong password", "203.0.113.7"); kindOf(err) != KindThrottled {
+	if err := try("u10@example.com", "wrong password", "203.0.113.7"); kindOf(err) != kindThrottled {
 		t.Fatalf("10th failure from one address: %v", err)
 	}
-	if err := try("t@example.com", testPassword, "203.0.113.7"); kindOf(err) != KindThrottled {
+	if err := try("t@example.com", testPassword, "203.0.113.7"); kindOf(err) != kindThrottled {
 		t.Fatalf("locked address, right password: %v", err)
 	}
 	if err := try("t@example.com", testPassword, "203.0.113.8"); err != nil {
@@ -794,7 +794,7 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	r := f.signIn("sec@example.com", "")
 	key := secretOf(t, r.Setup.URI)
 	pending := dumpDB(t, f)
-	if _, err := f.svc.ConfirmSetup(f.ctx, r.Session, codeAt(key, f.clk.Now())); err != nil {
+	if _, err := f.svc.confirmSetup(f.ctx, r.session, codeAt(key, f.clk.Now())); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
@@ -816,10 +816,10 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	if err := f.svc.db.QueryRow(`SELECT totp_secret, totp_cred FROM users WHERE email = ?`, "sec@example.com").Scan(&blob, &cred); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.svc.keys.openSecret(r.Session.UserID, cred, blob); err != nil || !bytes.Equal(got, key) {
+	if got, err := f.svc.keys.openSecret(r.session.UserID, cred, blob); err != nil || !bytes.Equal(got, key) {
 		t.Fatalf("decrypt: %v", err)
 	}
-	if _, err := f.svc.keys.openSecret(r.Session.UserID+1, cred, blob); err == nil {
+	if _, err := f.svc.keys.openSecret(r.session.UserID+1, cred, blob); err == nil {
 		t.Fatal("secret decrypted under another user's id")
 	}
 	for _, p := range []string{f.db, f.db + ".key"} {
@@ -838,7 +838,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	db := filepath.Join(dir, "p.db")
 	clk := newFakeClock()
 	open := func() *Server {
-		s, err := newServer(Config{DBPath: db, TestClock: true}, options{now: clk.Now, codeNow: clk.Now, argon: &cheapArgon})
+		s, err := newServer(Config{DBPath: db, TestClock: true, Clock: clk.Now}, options{argon: &cheapArgon})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -846,15 +846,15 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 	s := open()
 	ctx := t.Context()
-	if err := s.svc.Register(ctx, RegisterInput{"Co", "N", "r@example.com", testPassword}); err != nil {
+	if err := s.svc.register(ctx, registerInput{"Co", "N", "r@example.com", testPassword}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.svc.SignIn(ctx, SignInInput{Email: "r@example.com", Password: testPassword, Addr: "x"})
+	r, err := s.svc.signIn(ctx, signInInput{Email: "r@example.com", Password: testPassword, Addr: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := secretOf(t, r.Setup.URI)
-	if _, err := s.svc.ConfirmSetup(ctx, r.Session, codeAt(key, clk.Now())); err != nil {
+	if _, err := s.svc.confirmSetup(ctx, r.session, codeAt(key, clk.Now())); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.clock.Advance(24 * time.Hour); err != nil {
@@ -867,11 +867,11 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatalf("test clock offset after restart: %v", got)
 	}
 	clk.Add(30 * time.Second)
-	r, err = s.svc.SignIn(ctx, SignInInput{Email: "r@example.com", Password: testPassword, Addr: "x"})
+	r, err = s.svc.signIn(ctx, signInInput{Email: "r@example.com", Password: testPassword, Addr: "x"})
 	if err != nil || r.Status != StatusMFARequired {
 		t.Fatalf("after restart: %v %q", err, r.Status)
 	}
-	if _, err := s.svc.VerifyCode(ctx, r.Session, codeAt(key, clk.Now()), false); err != nil {
+	if _, err := s.svc.verifyCode(ctx, r.session, codeAt(key, clk.Now()), false); err != nil {
 		t.Fatalf("code after restart: %v", err)
 	}
 }

@@ -9,9 +9,104 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
+
+// user is a users row.
+type user struct {
+	id, companyID   int64
+	email, name     string
+	role            string
+	passwordHash    string
+	totpCred        sql.NullString
+	totpSecret      []byte
+	enrolled        sql.NullInt64
+	pendingCred     sql.NullString
+	pendingSecret   []byte
+	pendingExpires  sql.NullInt64
+	lastStep        int64
+	company         string
+	passwordChanged int64
+}
+
+const userCols = `u.id, u.company_id, u.email, u.name, u.role, u.password_hash, u.totp_cred, u.totp_secret,
+	u.mfa_enrolled_ns, u.pending_cred, u.pending_secret, u.pending_expires_ns, u.last_step, c.name, u.password_changed_ns`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanUser(r rowScanner) (*user, error) {
+	var u user
+	err := r.Scan(&u.id, &u.companyID, &u.email, &u.name, &u.role, &u.passwordHash, &u.totpCred, &u.totpSecret,
+		&u.enrolled, &u.pendingCred, &u.pendingSecret, &u.pendingExpires, &u.lastStep, &u.company, &u.passwordChanged)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *service) userByID(ctx context.Context, q querier, id int64) (*user, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	return u, nil
+}
+
+func (s *service) userByEmail(ctx context.Context, email string) (*user, error) {
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.email = ?`, email))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	return u, nil
+}
+
+// withTx runs fn in a transaction (BEGIN IMMEDIATE) and commits when it
+// returns nil. A returned *serviceError still commits, because failure counters must
+// stick; wrap it with txAbort to roll back instead.
+func (s *service) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	ferr := fn(tx)
+	var ab abortError
+	if errors.As(ferr, &ab) {
+		tx.Rollback()
+		return ab.err
+	}
+	var se *serviceError
+	if ferr != nil && !errors.As(ferr, &se) {
+		tx.Rollback()
+		return ferr
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return ferr
+}
+
+// txAbort marks a service error whose transaction must roll back.
+type abortError struct{ err error }
+
+func (e abortError) Error() string { return e.err.Error() }
+
+func (e abortError) Unwrap() error { return e.err }
+
+func txAbort(err error) error { return abortError{err} }
 
 // DefaultDBPath is where the platform keeps its database unless --db says
 // otherwise: $XDG_DATA_HOME/authdesk/platform.db (~/.local/share/... on
@@ -220,6 +315,334 @@ func saveSetting(ctx context.Context, db *sql.DB, key, value string) error {
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("save setting %s: %w", key, err)
+	}
+	return nil
+}
+
+// The statements below are every query the platform runs; the service
+// layer calls them inside its transactions (q is the *sql.Tx or the
+// *sql.DB). Token values arrive already hashed.
+
+// ---- sessions ----
+
+func insertSession(ctx context.Context, q querier, idHash []byte, userID any, state, csrf string, created, expires int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, state, csrf, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		idHash, userID, state, csrf, created, expires)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// selectSession loads a session row; sql.ErrNoRows when there is none.
+func selectSession(ctx context.Context, q querier, idHash []byte) (userID sql.NullInt64, state, csrf string, expires int64, stepUp bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT user_id, state, csrf, expires_ns, step_up FROM sessions WHERE id_hash = ? AND state != 'anon'`, idHash).
+		Scan(&userID, &state, &csrf, &expires, &stepUp)
+	return
+}
+
+func deleteSessionRow(ctx context.Context, q querier, idHash []byte) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// deleteUserSessions ends every session of a user, with their pending secrets.
+func deleteUserSessions(ctx context.Context, q querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	return nil
+}
+
+// deleteExpired removes sessions and remembered devices expired at now.
+func deleteExpired(ctx context.Context, q querier, now int64) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_ns <= ?`, now); err != nil {
+		return fmt.Errorf("sweep sessions: %w", err)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM devices WHERE expires_ns <= ?`, now); err != nil {
+		return fmt.Errorf("sweep devices: %w", err)
+	}
+	return nil
+}
+
+func setPending(ctx context.Context, q querier, idHash []byte, cred string, sealed []byte, expires int64, stepUp bool) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ?, step_up = MAX(step_up, ?) WHERE id_hash = ?`,
+		cred, sealed, expires, stepUp, idHash)
+	if err != nil {
+		return fmt.Errorf("store pending secret: %w", err)
+	}
+	return nil
+}
+
+// selectPending loads a session's pending secret; sql.ErrNoRows when the
+// session is gone.
+func selectPending(ctx context.Context, q querier, idHash []byte, userID int64) (cred sql.NullString, sealed []byte, expires sql.NullInt64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT pending_cred, pending_secret, pending_expires_ns FROM sessions WHERE id_hash = ? AND user_id = ?`,
+		idHash, userID).Scan(&cred, &sealed, &expires)
+	return
+}
+
+// ---- remembered devices ----
+
+// selectDevice loads a remembered device; sql.ErrNoRows when unknown.
+func selectDevice(ctx context.Context, q querier, tokenHash []byte) (userID, expires int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT user_id, expires_ns FROM devices WHERE token_hash = ?`, tokenHash).Scan(&userID, &expires)
+	return
+}
+
+func insertDevice(ctx context.Context, q querier, tokenHash []byte, userID, created, expires int64) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
+		tokenHash, userID, created, expires); err != nil {
+		return fmt.Errorf("remember device: %w", err)
+	}
+	return nil
+}
+
+func deleteUserDevices(ctx context.Context, q querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM devices WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("forget remembered devices: %w", err)
+	}
+	return nil
+}
+
+// ---- companies and users ----
+
+func insertCompany(ctx context.Context, q querier, name string, now int64) (int64, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES (?, ?)`, name, now)
+	if err != nil {
+		return 0, fmt.Errorf("create company: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("create company: %w", err)
+	}
+	return id, nil
+}
+
+// insertUser adds a user; KindConflict when the email is taken.
+func insertUser(ctx context.Context, q querier, companyID int64, email, name, role, hash string, now int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO users (company_id, email, name, role, password_hash, password_changed_ns, created_ns)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`, companyID, email, name, role, hash, now, now)
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT changes()`).Scan(&n); err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	if n == 0 {
+		return errorf(kindConflict, "an account with this email address already exists; sign in instead")
+	}
+	return nil
+}
+
+// selectUserCompany finds the user with email; sql.ErrNoRows when none.
+func selectUserCompany(ctx context.Context, q querier, email string) (userID, companyID int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, company_id FROM users WHERE email = ?`, email).Scan(&userID, &companyID)
+	return
+}
+
+// selectCompanyUserEmail is the email of userID if it belongs to companyID;
+// sql.ErrNoRows otherwise.
+func selectCompanyUserEmail(ctx context.Context, q querier, userID, companyID int64) (string, error) {
+	var email string
+	err := q.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ? AND company_id = ?`, userID, companyID).Scan(&email)
+	return email, err
+}
+
+func selectCompanyUsers(ctx context.Context, q querier, companyID int64) ([]*user, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.company_id = ? ORDER BY u.id`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var list []*user
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		list = append(list, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return list, nil
+}
+
+func setPassword(ctx context.Context, q querier, userID int64, hash string, changed int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, hash, changed, userID); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	return nil
+}
+
+// setCredential makes a confirmed TOTP secret the user's credential, with
+// step as its last accepted time step.
+func setCredential(ctx context.Context, q querier, userID int64, cred string, sealed []byte, enrolled, step int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
+		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, cred, sealed, enrolled, step, userID); err != nil {
+		return fmt.Errorf("confirm MFA setup: %w", err)
+	}
+	return nil
+}
+
+func clearCredential(ctx context.Context, q querier, userID int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL,
+		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, userID); err != nil {
+		return fmt.Errorf("reset MFA: %w", err)
+	}
+	return nil
+}
+
+// casStep records step as the user's credential's last accepted time step
+// if it is later than the stored one. Only one of two parallel submissions
+// of a code wins.
+func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
+	r, err := q.ExecContext(ctx, `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("record code use: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record code use: %w", err)
+	}
+	return n == 1, nil
+}
+
+// ---- recovery codes ----
+
+// replaceRecoveryCodes deletes a user's recovery codes and stores hashes.
+func replaceRecoveryCodes(ctx context.Context, q querier, userID int64, hashes [][]byte) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("replace recovery codes: %w", err)
+	}
+	for _, h := range hashes {
+		if _, err := q.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
+			return fmt.Errorf("store recovery codes: %w", err)
+		}
+	}
+	return nil
+}
+
+// useRecoveryCode marks an unused code used and reports whether there was one.
+func useRecoveryCode(ctx context.Context, q querier, userID int64, hash []byte, now int64) (bool, error) {
+	r, err := q.ExecContext(ctx, `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`, now, userID, hash)
+	if err != nil {
+		return false, fmt.Errorf("use recovery code: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("use recovery code: %w", err)
+	}
+	return n == 1, nil
+}
+
+func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_ns IS NULL`, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count recovery codes: %w", err)
+	}
+	return n, nil
+}
+
+// ---- invitations ----
+
+func insertInvite(ctx context.Context, q querier, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		tokenHash, companyID, email, invitedBy, created, expires); err != nil {
+		return fmt.Errorf("create invite: %w", err)
+	}
+	return nil
+}
+
+// selectInvite loads an invitation; sql.ErrNoRows when unknown.
+func selectInvite(ctx context.Context, q querier, tokenHash []byte) (companyID int64, email, company string, expires int64, accepted sql.NullInt64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT i.company_id, i.email, c.name, i.expires_ns, i.accepted_ns FROM invites i JOIN companies c ON c.id = i.company_id WHERE i.token_hash = ?`,
+		tokenHash).Scan(&companyID, &email, &company, &expires, &accepted)
+	return
+}
+
+func markInviteAccepted(ctx context.Context, q querier, tokenHash []byte, now int64) error {
+	if _, err := q.ExecContext(ctx, `UPDATE invites SET accepted_ns = ? WHERE token_hash = ? AND accepted_ns IS NULL`, now, tokenHash); err != nil {
+		return fmt.Errorf("accept invite: %w", err)
+	}
+	return nil
+}
+
+// ---- outbox ----
+
+func insertMessage(ctx context.Context, q querier, companyID int64, to, subject, body, link string, sent int64) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		companyID, to, subject, body, link, sent); err != nil {
+		return fmt.Errorf("send message: %w", err)
+	}
+	return nil
+}
+
+// selectMessages lists the newest 500 messages: all of them (companyID 0),
+// a company's, or (to set) one address's in a company.
+func selectMessages(ctx context.Context, q querier, companyID int64, to string) ([]Message, error) {
+	query, args := `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox ORDER BY id DESC LIMIT 500`, []any(nil)
+	switch {
+	case companyID != 0 && to != "":
+		query, args = `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox WHERE company_id = ? AND to_addr = ? ORDER BY id DESC LIMIT 500`, []any{companyID, to}
+	case companyID != 0:
+		query, args = `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox WHERE company_id = ? ORDER BY id DESC LIMIT 500`, []any{companyID}
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		var sent int64
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Link, &sent); err != nil {
+			return nil, fmt.Errorf("read outbox: %w", err)
+		}
+		m.SentAt = time.Unix(0, sent).UTC()
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+// ---- throttle ----
+
+// selectLock is a counter's lock end; sql.ErrNoRows when it has none.
+func selectLock(ctx context.Context, q querier, key string) (int64, error) {
+	var until int64
+	err := q.QueryRowContext(ctx, `SELECT locked_until_ns FROM throttle WHERE key = ?`, key).Scan(&until)
+	return until, err
+}
+
+// selectFailures is a counter's failures; sql.ErrNoRows when it has none.
+func selectFailures(ctx context.Context, q querier, key string) (failures, last int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT failures, last_failure_ns FROM throttle WHERE key = ?`, key).Scan(&failures, &last)
+	return
+}
+
+// saveFailures stores a counter; until 0 keeps the current lock end.
+func saveFailures(ctx context.Context, q querier, key string, failures, until, now int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO throttle (key, failures, locked_until_ns, last_failure_ns) VALUES (?, ?, ?, ?)
+		ON CONFLICT(key) DO UPDATE SET failures = excluded.failures,
+			locked_until_ns = CASE WHEN excluded.locked_until_ns > 0 THEN excluded.locked_until_ns ELSE throttle.locked_until_ns END,
+			last_failure_ns = excluded.last_failure_ns`, key, failures, until, now)
+	if err != nil {
+		return fmt.Errorf("record failure: %w", err)
+	}
+	return nil
+}
+
+func deleteThrottle(ctx context.Context, q querier, key string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("reset throttle: %w", err)
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func TestTOTPMatchesPquerna(t *testing.T) {
 		if got := codeAt(key, tm); got != want {
 			t.Errorf("t=%d: %s, pquerna %s", sec, got, want)
 		}
-		if step, ok := matchTOTP(key, want, sec, -1); !ok || step != sec/30 {
+		if step, ok := defaultTOTP.match(key, want, sec, -1); !ok || step != sec/30 {
 			t.Errorf("t=%d: matchTOTP = %d %v", sec, step, ok)
 		}
 	}
@@ -95,7 +95,7 @@ func TestOtpauthURIEscaping(t *testing.T) {
 		{"Acme: Dev+Ops @HQ", "x@y.z", "Acme%3A%20Dev%2BOps%20%40HQ:x%40y.z"},
 		{"Café & Co / 100%", "o'neil@example.com", "Caf%C3%A9%20%26%20Co%20%2F%20100%25:o%27neil%40example.com"},
 	} {
-		uri := otpauthURI(tc.issuer, tc.account, "JBSWY3DPEHPK3PXP")
+		uri := defaultTOTP.otpauthURI(tc.issuer, tc.account, "JBSWY3DPEHPK3PXP")
 		if !strings.HasPrefix(uri, "otpauth://totp/"+tc.label+"?secret=JBSWY3DPEHPK3PXP&issuer=") {
 			t.Errorf("%q/%q: %s", tc.issuer, tc.account, uri)
 		}
@@ -124,8 +124,8 @@ func TestCodeShapes(t *testing.T) {
 		{"abcde fghij", false, false}, {"", false, false},
 	} {
 		_, rc := normalizeRecoveryCode(tc.in)
-		if isTOTPCode(tc.in) != tc.totp || rc != tc.rc {
-			t.Errorf("%q: totp=%v recovery=%v", tc.in, isTOTPCode(tc.in), rc)
+		if defaultTOTP.isCode(tc.in) != tc.totp || rc != tc.rc {
+			t.Errorf("%q: totp=%v recovery=%v", tc.in, defaultTOTP.isCode(tc.in), rc)
 		}
 	}
 	if g := groupKey("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"); g != "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567" {
@@ -166,5 +166,33 @@ func TestStartClose(t *testing.T) {
 	}
 	if _, err := f.srv.Start(""); err == nil {
 		t.Fatal("Start after Close succeeded")
+	}
+}
+
+// TestTOTPRFC6238Vectors checks every policy algorithm against RFC 6238's
+// appendix B (8 digits, 30 s), with each algorithm's own seed (erratum 2866).
+func TestTOTPRFC6238Vectors(t *testing.T) {
+	seeds := map[string]string{"SHA1": "12345678901234567890", "SHA256": "12345678901234567890123456789012",
+		"SHA512": "1234567890123456789012345678901234567890123456789012345678901234"}
+	for _, tc := range []struct {
+		sec                  int64
+		sha1, sha256, sha512 string
+	}{
+		{59, "94287082", "46119246", "90693936"},
+		{1111111109, "07081804", "68084774", "25091201"},
+		{1111111111, "14050471", "67062674", "99943326"},
+		{1234567890, "89005924", "91819424", "93441116"},
+		{2000000000, "69279037", "90698825", "38618901"},
+		{20000000000, "65353130", "77737706", "47863826"},
+	} {
+		for alg, want := range map[string]string{"SHA1": tc.sha1, "SHA256": tc.sha256, "SHA512": tc.sha512} {
+			p := totpParams{alg: alg, digits: 8, period: 30, skew: 0}
+			if got := p.code([]byte(seeds[alg]), uint64(p.step(tc.sec))); got != want {
+				t.Errorf("%s at %d: %s, want %s", alg, tc.sec, got, want)
+			}
+			if _, ok := p.match([]byte(seeds[alg]), want, tc.sec, -1); !ok {
+				t.Errorf("%s at %d: match refused the RFC code", alg, tc.sec)
+			}
+		}
 	}
 }

@@ -1,0 +1,488 @@
+package platform
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// signInInput is the password step.
+type signInInput struct {
+	Email, Password string
+	Addr            string // client address, for per-address throttling
+	DeviceToken     string // remember-device cookie, if any
+	OldSession      string // session to replace (its ID is never reused)
+}
+
+// signIn checks the password and decides the next step. Unknown emails and
+// wrong passwords give the same error after the same work.
+func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, error) {
+	if in.Email == "" || in.Password == "" {
+		return signInResult{}, invalidf("enter your email address and password")
+	}
+	if len(in.Email) > maxEmailLen || len(in.Password) > maxPasswordLen {
+		return signInResult{}, errorf(kindUnauthorized, msgBadCredentials)
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	// Hold the hashing slot across check, hash and record, so that parallel
+	// guesses cannot all slip past the lock check before it trips.
+	if err := s.hash.acquire(ctx); err != nil {
+		return signInResult{}, err
+	}
+	u, ok, err := s.checkPassword(ctx, email, in.Password, in.Addr)
+	s.hash.release()
+	if err != nil {
+		return signInResult{}, err
+	}
+	if !ok {
+		return signInResult{}, errorf(kindUnauthorized, msgBadCredentials)
+	}
+	return s.afterPassword(ctx, u, in.DeviceToken, in.OldSession)
+}
+
+// checkPassword runs the throttled password check. The caller holds a hashing slot.
+func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*user, bool, error) {
+	now := s.now()
+	for _, k := range []string{accountKey(email), addrKey(addr)} {
+		if err := checkLock(ctx, s.db, k, now); err != nil {
+			return nil, false, err
+		}
+	}
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return nil, false, err
+	}
+	stored := ""
+	if u != nil {
+		stored = u.passwordHash
+	}
+	ok, err := s.hash.verify(pw, stored)
+	if err != nil {
+		return nil, false, fmt.Errorf("check password: %w", err)
+	}
+	if ok {
+		return u, true, clearThrottle(ctx, s.db, accountKey(email))
+	}
+	bad := errorf(kindUnauthorized, msgBadCredentials)
+	var out error
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		e1 := recordFailure(ctx, tx, accountKey(email), now, 0, 0, bad)
+		e2 := recordFailure(ctx, tx, addrKey(addr), now, addrForgetAfter, 0, bad)
+		for _, e := range []error{e1, e2} {
+			var se *serviceError
+			if !errors.As(e, &se) {
+				return e
+			}
+		}
+		out = e1
+		if errors.Is(e2, errThrottled) {
+			out = e2
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return nil, false, out
+}
+
+// afterPassword picks the next step for u and rotates the session. A user
+// without MFA gets a pending secret tied to the new session; a user due to
+// re-enrol gets the code prompt first ("Confirm it's you"), and no secret.
+func (s *service) afterPassword(ctx context.Context, u *user, deviceToken, oldSession string) (signInResult, error) {
+	now := s.now()
+	res := signInResult{Status: StatusMFARequired}
+	switch {
+	case needsFirstSetup(u):
+		res.Status = StatusSetupRequired
+	case s.reenrolDue(u, now):
+		// A remembered device does not skip the step-up.
+		res.Reenrol, res.GraceUntil = true, s.graceEnd(u)
+	case deviceToken != "":
+		ok, err := s.deviceValid(ctx, u.id, deviceToken)
+		if err != nil {
+			return signInResult{}, err
+		}
+		if ok {
+			res.Status = StatusSignedIn
+		}
+	}
+	state := stateMFA
+	if res.Status == StatusSignedIn {
+		state = stateFull
+	}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.deleteSession(ctx, tx, oldSession); err != nil {
+			return err
+		}
+		sess, err := s.createSession(ctx, tx, u.id, state)
+		if err != nil {
+			return err
+		}
+		res.session = sess
+		if res.Status == StatusSetupRequired {
+			secret, exp, err := s.storePending(ctx, tx, sess.ID, u.id, now, false)
+			if err != nil {
+				return err
+			}
+			setup := s.setupOf(u, secret, exp, false, time.Time{}, now)
+			res.Setup = &setup
+		}
+		return nil
+	})
+	if err != nil {
+		return signInResult{}, err
+	}
+	return res, nil
+}
+
+// deviceValid reports whether token is an unexpired remembered device of userID.
+func (s *service) deviceValid(ctx context.Context, userID int64, token string) (bool, error) {
+	if len(token) > 100 {
+		return false, nil
+	}
+	uid, exp, err := selectDevice(ctx, s.db, s.keys.hashToken("device", token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("check remembered device: %w", err)
+	}
+	return uid == userID && s.now().Before(time.Unix(0, exp)), nil
+}
+
+// mfaUser returns the half-signed-in user of sess.
+func (s *service) mfaUser(ctx context.Context, sess session) (*user, error) {
+	if sess.State != stateMFA || sess.UserID == 0 {
+		return nil, errorf(kindUnauthorized, "sign in with your email and password first")
+	}
+	return s.userByID(ctx, s.db, sess.UserID)
+}
+
+// me returns the signed-in user's profile.
+func (s *service) me(ctx context.Context, sess session) (Profile, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return Profile{}, err
+	}
+	p := Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
+	if u.enrolled.Valid {
+		t := time.Unix(0, u.enrolled.Int64).UTC()
+		r := t.Add(s.policy.ReenrolAfter)
+		p.MFAEnrolledAt, p.ReenrolAt = &t, &r
+	}
+	if p.RecoveryLeft, err = countRecoveryCodes(ctx, s.db, u.id); err != nil {
+		return Profile{}, err
+	}
+	return p, nil
+}
+
+// changePassword sets a new password for the signed-in user, forgets every
+// remembered device, ends the user's other sessions and rotates this one.
+func (s *service) changePassword(ctx context.Context, sess session, current, next, addr string) (session, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return session{}, err
+	}
+	if err := checkPasswordPolicy(next); err != nil {
+		return session{}, err
+	}
+	if len(current) > maxPasswordLen {
+		return session{}, errorf(kindUnauthorized, "the current password is incorrect")
+	}
+	if err := s.hash.acquire(ctx); err != nil {
+		return session{}, err
+	}
+	_, ok, err := s.checkPassword(ctx, u.email, current, addr)
+	var ph string
+	if ok {
+		ph = s.hash.hash(next)
+	}
+	s.hash.release()
+	if err != nil {
+		return session{}, err
+	}
+	if !ok {
+		return session{}, errorf(kindUnauthorized, "the current password is incorrect")
+	}
+	var out session
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UnixNano()
+		if err := setPassword(ctx, tx, u.id, ph, now); err != nil {
+			return err
+		}
+		if err := deleteUserDevices(ctx, tx, u.id); err != nil {
+			return err
+		}
+		if err := deleteUserSessions(ctx, tx, u.id); err != nil {
+			return err
+		}
+		if err := s.send(ctx, tx, u.companyID, u.email, "Your password was changed",
+			fmt.Sprintf("The password of your %s account was changed. Remembered devices were signed out.\n", s.issuer), ""); err != nil {
+			return err
+		}
+		out, err = s.createSession(ctx, tx, u.id, stateFull)
+		return err
+	})
+	return out, err
+}
+
+// argonParams are Argon2id cost parameters.
+type argonParams struct {
+	memKiB  uint32
+	time    uint32
+	threads uint8
+}
+
+// defaultArgon is OWASP's minimum recommendation for Argon2id: m=19 MiB, t=2, p=1.
+var defaultArgon = argonParams{memKiB: 19 * 1024, time: 2, threads: 1}
+
+// Limits on the stored parameters we are willing to run: the hash string
+// comes from the database and is treated as untrusted.
+const (
+	maxArgonMemKiB = 256 * 1024
+	maxArgonTime   = 16
+	maxArgonLanes  = 8
+)
+
+const (
+	minPasswordLen = 12   // characters
+	maxPasswordLen = 1024 // bytes, bounds the hashing input
+)
+
+// hasher hashes and checks passwords, bounding the number of concurrent
+// Argon2id computations so that memory stays at workers × m.
+type hasher struct {
+	params argonParams
+	sem    chan struct{}
+
+	dummyOnce sync.Once
+	dummy     string // hash checked for unknown emails, so timing reveals nothing
+}
+
+func newHasher(p argonParams, workers int) *hasher {
+	if workers < 1 {
+		workers = 1
+	}
+	return &hasher{params: p, sem: make(chan struct{}, workers)}
+}
+
+// acquire waits for a hashing slot.
+func (h *hasher) acquire(ctx context.Context) error {
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait to hash password: %w", ctx.Err())
+	}
+}
+
+func (h *hasher) release() { <-h.sem }
+
+// hash returns a PHC-format Argon2id hash of pw. The caller holds a slot.
+func (h *hasher) hash(pw string) string {
+	salt := randomBytes(16)
+	p := h.params
+	sum := argon2.IDKey([]byte(pw), salt, p.time, p.memKiB, p.threads, 32)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memKiB, p.time, p.threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(sum))
+}
+
+// verify reports whether pw matches encoded. An empty encoded string checks
+// against a dummy hash and reports false, at the same cost. The caller holds a slot.
+func (h *hasher) verify(pw, encoded string) (bool, error) {
+	if encoded == "" {
+		h.dummyOnce.Do(func() { h.dummy = h.hash("authdesk-dummy-password") })
+		_, _ = h.verify(pw, h.dummy)
+		return false, nil
+	}
+	p, salt, want, err := parsePHC(encoded)
+	if err != nil {
+		return false, err
+	}
+	got := argon2.IDKey([]byte(pw), salt, p.time, p.memKiB, p.threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+var errBadHash = errors.New("stored password hash is malformed")
+
+// parsePHC parses "$argon2id$v=19$m=..,t=..,p=..$salt$hash" with caps on the costs.
+func parsePHC(s string) (argonParams, []byte, []byte, error) {
+	parts := strings.Split(s, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return argonParams{}, nil, nil, errBadHash
+	}
+	var v int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+		return argonParams{}, nil, nil, errBadHash
+	}
+	var m, t, p uint32
+	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || n != 3 {
+		return argonParams{}, nil, nil, errBadHash
+	}
+	if m < 8 || m > maxArgonMemKiB || t < 1 || t > maxArgonTime || p < 1 || p > maxArgonLanes || m < 8*p {
+		return argonParams{}, nil, nil, errBadHash
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	sum, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(sum) < 16 || len(sum) > 64 {
+		return argonParams{}, nil, nil, errBadHash
+	}
+	return argonParams{memKiB: m, time: t, threads: uint8(p)}, salt, sum, nil
+}
+
+// checkPasswordPolicy enforces the length rules on a new password.
+func checkPasswordPolicy(pw string) error {
+	if !utf8.ValidString(pw) {
+		return invalidf("the password is not valid UTF-8")
+	}
+	if len(pw) > maxPasswordLen {
+		return invalidf("the password is too long (at most %d bytes)", maxPasswordLen)
+	}
+	if utf8.RuneCountInString(pw) < minPasswordLen {
+		return invalidf("the password must be at least %d characters long", minPasswordLen)
+	}
+	return nil
+}
+
+// session is a browser's or API client's session. ID is the raw cookie
+// value; the database keeps only its hash. Visitors who have not signed in
+// have no session: their CSRF token is stateless (see keys.visitorToken).
+type session struct {
+	ID      string
+	UserID  int64
+	State   string
+	CSRF    string
+	Expires time.Time
+
+	stepUp bool // re-enrolment: the user confirmed it's them with the current code
+}
+
+// signInResult is the outcome of the password step.
+type signInResult struct {
+	Status     string
+	session    session
+	Setup      *Setup    // StatusSetupRequired only
+	Reenrol    bool      // StatusMFARequired: the code step is the step-up before a new key
+	GraceUntil time.Time // Reenrol: "Not now" is possible until then
+}
+
+// Profile is what /api/me shows.
+type Profile struct {
+	ID            int64      `json:"id"`
+	Email         string     `json:"email"`
+	Name          string     `json:"name"`
+	Company       string     `json:"company"`
+	Role          string     `json:"role"`
+	MFAEnrolledAt *time.Time `json:"mfa_enrolled_at"`
+	ReenrolAt     *time.Time `json:"mfa_reenrol_at"`
+	RecoveryLeft  int        `json:"recovery_codes_left"`
+}
+
+func (s *service) createSession(ctx context.Context, q querier, userID int64, state string) (session, error) {
+	now := s.now()
+	life := map[string]time.Duration{stateMFA: halfLifetime, stateFull: fullLifetime}[state]
+	sess := session{ID: randomToken(32), UserID: userID, State: state, CSRF: randomToken(32), Expires: now.Add(life)}
+	var uid any
+	if userID != 0 {
+		uid = userID
+	}
+	if err := insertSession(ctx, q, s.keys.hashToken("session", sess.ID), uid, state, sess.CSRF, now.UnixNano(), sess.Expires.UnixNano()); err != nil {
+		return session{}, err
+	}
+	return sess, nil
+}
+
+// loadSession loads the session with raw cookie value id. An unknown or expired
+// session is a kindUnauthorized error.
+func (s *service) loadSession(ctx context.Context, id string) (session, error) {
+	if id == "" || len(id) > 100 {
+		return session{}, errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	h := s.keys.hashToken("session", id)
+	var sess session
+	uid, state, csrf, exp, stepUp, err := selectSession(ctx, s.db, h)
+	sess.State, sess.CSRF, sess.stepUp = state, csrf, stepUp
+	if errors.Is(err, sql.ErrNoRows) {
+		return session{}, errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	if err != nil {
+		return session{}, fmt.Errorf("load session: %w", err)
+	}
+	sess.ID, sess.UserID, sess.Expires = id, uid.Int64, time.Unix(0, exp)
+	if !s.now().Before(sess.Expires) {
+		if err := deleteSessionRow(ctx, s.db, h); err != nil {
+			return session{}, err
+		}
+		return session{}, errorf(kindUnauthorized, "your session has expired; sign in again")
+	}
+	return sess, nil
+}
+
+func (s *service) deleteSession(ctx context.Context, q querier, id string) error {
+	if id == "" {
+		return nil
+	}
+	return deleteSessionRow(ctx, q, s.keys.hashToken("session", id))
+}
+
+// signOut ends the session.
+func (s *service) signOut(ctx context.Context, sess session) error {
+	return s.deleteSession(ctx, s.db, sess.ID)
+}
+
+// signOutEverywhere ends every session of the signed-in user and forgets
+// every remembered device.
+func (s *service) signOutEverywhere(ctx context.Context, sess session) error {
+	if sess.State != stateFull {
+		return errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := deleteUserSessions(ctx, tx, sess.UserID); err != nil {
+			return err
+		}
+		return deleteUserDevices(ctx, tx, sess.UserID)
+	})
+}
+
+// sweep deletes expired sessions and devices.
+func (s *service) sweep(ctx context.Context) error {
+	now := s.now().UnixNano()
+	return deleteExpired(ctx, s.db, now)
+}
+
+func (s *service) hashPassword(ctx context.Context, pw string) (string, error) {
+	if err := s.hash.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer s.hash.release()
+	return s.hash.hash(pw), nil
+}
+
+// fullUser returns the signed-in user of sess.
+func (s *service) fullUser(ctx context.Context, sess session) (*user, error) {
+	if sess.State != stateFull || sess.UserID == 0 {
+		return nil, errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	return s.userByID(ctx, s.db, sess.UserID)
+}
+
+func (s *service) adminUser(ctx context.Context, sess session) (*user, error) {
+	u, err := s.fullUser(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	if u.role != "admin" {
+		return nil, errorf(kindForbidden, "only an administrator can do this")
+	}
+	return u, nil
+}

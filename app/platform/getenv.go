@@ -1,5 +1,0 @@
-package platform
-
-import "os"
-
-func getenvOS(k string) string { return os.Getenv(k) }
