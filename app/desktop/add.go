@@ -47,6 +47,7 @@ func (u *UI) showAddChooser() {
 // scanScreen hides the window, captures every display and imports what it finds.
 func (u *UI) scanScreen() {
 	u.win.Hide()
+	u.setShown(false)
 	// Give the window manager a moment to unmap us before capturing.
 	u.later(350*time.Millisecond, func() {
 		background(u, func() scanResult {
@@ -55,6 +56,7 @@ func (u *UI) scanScreen() {
 		}, func(r scanResult) {
 			u.win.Show()
 			u.win.RequestFocus()
+			u.setShown(true)
 			u.imported("your screen", r)
 		})
 	})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -88,18 +87,9 @@ func (u *UI) showCodes(v *vault.Vault) {
 	// Nothing is focused at rest: a focused entry blinks its cursor at 60 fps.
 	// Typing anywhere focuses the search field (see installShortcuts).
 	u.win.Canvas().Unfocus()
-	if !u.trimmed {
-		// Start-up garbage (font tables, decrypted vault buffers) is freed
-		// but kept by the Go runtime for minutes; hand it back once.
+	if !u.trimmed && u.cfg.Settled != nil {
 		u.trimmed = true
-		u.later(2*time.Second, func() {
-			if u.steadyGC {
-				// From now on little is allocated (a few strings a
-				// second): collect more often for a smaller heap.
-				debug.SetGCPercent(25)
-			}
-			u.cfg.spawn(debug.FreeOSMemory)
-		})
+		u.cfg.afterFunc(2*time.Second, u.cfg.Settled)
 	}
 	if u.cfg.Trace != nil && !u.traced {
 		u.traced = true
@@ -182,12 +172,28 @@ func (c *codeList) move(delta int) {
 	c.list.Select(min(max(c.selected+delta, 0), len(c.shown)-1))
 }
 
-// tick updates the code, countdown and next code of every row on screen.
+// tick updates the code, countdown and next code of every row on screen;
+// while the window is hidden it does nothing (see setShown).
 func (c *codeList) tick(now time.Time) {
+	if c.u.hidden {
+		return
+	}
 	for r := range c.rows {
 		if r.Visible() {
 			r.tick(now)
 		}
+	}
+}
+
+// setShown records whether the window is on screen (Show and Hide are
+// called only by Authdesk: the tray, start minimised, screen scans). While it
+// is hidden, no code is computed and nothing refreshes, so the event loop
+// sleeps; showing it brings the visible rows up to date before the first
+// frame is drawn.
+func (u *UI) setShown(shown bool) {
+	u.hidden = !shown
+	if shown {
+		u.tick()
 	}
 }
 
@@ -381,8 +387,12 @@ func (r *codeRow) bind(a vault.Account, now time.Time) {
 }
 
 // tick refreshes only what changed: the code text once a period, the bar
-// once a second, the next code in the last 10 seconds.
+// once a second, the next code in the last 10 seconds. Nothing is computed
+// while the window is hidden.
 func (r *codeRow) tick(now time.Time) {
+	if r.u.hidden {
+		return
+	}
 	code, next, frac, warn := "", "", float32(0), false
 	if r.acct.ID != "" && len(r.acct.Secret) > 0 {
 		if c, err := r.acct.Code(now); err == nil {

@@ -11,7 +11,7 @@ func (u *UI) installTray() {
 	if !ok {
 		return
 	}
-	show := func() { u.win.Show(); u.win.RequestFocus() }
+	show := func() { u.win.Show(); u.win.RequestFocus(); u.setShown(true) }
 	desk.SetSystemTrayMenu(fyne.NewMenu(Title,
 		fyne.NewMenuItem("Show", show),
 		fyne.NewMenuItem("Lock", u.lock),

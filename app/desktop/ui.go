@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -55,6 +54,11 @@ type Config struct {
 	// Trace, if set, receives one line when codes are first on screen
 	// ("authdesk: codes shown: N accounts"), for startup measurements.
 	Trace io.Writer
+	// Settled, if set, is called once on some goroutine two seconds after
+	// codes are first on screen, when start-up garbage (font tables, the
+	// KDF's memory, decrypted vault buffers) is dead: the process's cue to
+	// tune its GC and return memory (cmd/authdesk does).
+	Settled func()
 
 	// The rest is for tests, which set it from inside the package; New
 	// fills in the real parts.
@@ -105,7 +109,7 @@ type UI struct {
 	batches  map[int32]*batchProgress
 	traced   bool
 	trimmed  bool
-	steadyGC bool   // ShowAndRun owns the process: tune the GC once started
+	hidden   bool   // the window is not on screen (see setShown)
 	copied   string // the last code put on the clipboard, cleared on lock
 	quit     chan struct{}
 
@@ -207,13 +211,11 @@ func (u *UI) start() {
 // ShowAndRun starts the UI and runs the app until the window closes. With
 // "start minimised" set and a system tray available, the window starts hidden.
 func (u *UI) ShowAndRun() {
-	// The live heap is small and steady (~15 MB); collect before it doubles
-	// so resident memory stays low while the codes tick.
-	debug.SetGCPercent(50)
-	u.steadyGC = true
 	u.start()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
+	} else {
+		u.setShown(false)
 	}
 	u.app.Run()
 }

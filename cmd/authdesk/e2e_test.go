@@ -6,7 +6,8 @@ package main_test
 // .ci/desktop-session (a fresh Xvfb, D-Bus session and unlocked
 // gnome-keyring). Screenshots go to $AUTHDESK_SCREENSHOTS if set.
 //
-// AUTHDESK_BENCH_GUI=1 measures idle CPU over 30 s instead of 5 s.
+// Timings, CPU and memory are measured by make bench-gui (bench_gui_test.go),
+// never asserted here.
 
 import (
 	"bufio"
@@ -25,7 +26,7 @@ import (
 
 // needDesktop skips without a display and the X tools, unless
 // AUTHDESK_REQUIRE_DESKTOP=1 turns that into a failure.
-func needDesktop(t *testing.T) {
+func needDesktop(t testing.TB) {
 	t.Helper()
 	fail := t.Skipf
 	if os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
@@ -54,7 +55,7 @@ var (
 )
 
 // binaries builds authdesk and authdesk-cli once per test run.
-func binaries(t *testing.T) (gui, cli string) {
+func binaries(t testing.TB) (gui, cli string) {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "authdesk-e2e-bin")
@@ -91,7 +92,7 @@ func TestMain(m *testing.M) {
 
 // env is a test's isolated environment: its own config dir and vault.
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	dir       string
 	vault     string
 	gui, cli  string
@@ -99,7 +100,7 @@ type env struct {
 	screenDir string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	needDesktop(t)
 	gui, cli := binaries(t)
 	dir := t.TempDir()
@@ -141,8 +142,26 @@ type app struct {
 	mu      sync.Mutex
 }
 
-// start runs authdesk on the test vault and waits for its window and codes.
+// start runs authdesk on the test vault and waits for its window.
 func (e *env) start() *app {
+	e.t.Helper()
+	return e.launch(false)
+}
+
+// startHidden runs authdesk, which starts minimised to the tray: there is no
+// window to wait for.
+func (e *env) startHidden() *app {
+	e.t.Helper()
+	return e.launch(true)
+}
+
+// stop kills authdesk and waits for it to exit.
+func (a *app) stop() {
+	a.cmd.Process.Kill()
+	a.cmd.Wait()
+}
+
+func (e *env) launch(hidden bool) *app {
 	e.t.Helper()
 	a := &app{ready: make(chan time.Time, 1), stderr: &bytes.Buffer{}}
 	a.cmd = e.command(e.gui, "--vault", e.vault)
@@ -176,6 +195,9 @@ func (e *env) start() *app {
 			}
 		}
 	}()
+	if hidden {
+		return a
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--pid",
@@ -194,7 +216,7 @@ func (a *app) log() string {
 }
 
 // waitReady waits for the codes to be on screen and returns when they were.
-func (a *app) waitReady(t *testing.T) time.Time {
+func (a *app) waitReady(t testing.TB) time.Time {
 	t.Helper()
 	select {
 	case at := <-a.ready:
@@ -205,7 +227,7 @@ func (a *app) waitReady(t *testing.T) time.Time {
 	return time.Time{}
 }
 
-func xdotool(t *testing.T, args ...string) {
+func xdotool(t testing.TB, args ...string) {
 	t.Helper()
 	if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
 		t.Fatalf("xdotool %v: %v\n%s", args, err, out)
@@ -213,7 +235,7 @@ func xdotool(t *testing.T, args ...string) {
 }
 
 // clipboard polls the CLIPBOARD selection until it differs from old.
-func clipboard(t *testing.T, old string) string {
+func clipboard(t testing.TB, old string) string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -297,7 +319,7 @@ func TestCopyCodeInRealWindow(t *testing.T) {
 }
 
 // procStat returns the CPU time (user+system) and resident memory of pid.
-func procStat(t *testing.T, pid int) (cpu time.Duration, rss int64) {
+func procStat(t testing.TB, pid int) (cpu time.Duration, rss int64) {
 	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -343,49 +365,19 @@ func secretFor(i int) string {
 	return string(s)
 }
 
-// TestStartupAndIdle measures, with the keychain key, the time from exec to
-// the window showing 500 accounts' codes, then idle CPU and memory with 200.
-func TestStartupAndIdle(t *testing.T) {
+// TestManyAccounts starts the app on 500 accounts (key from the keychain):
+// the window shows and the codes of all of them are set. make bench-gui
+// times this start.
+func TestManyAccounts(t *testing.T) {
 	e := newEnv(t)
 	e.runCLI("e2e password\n", "--password-stdin", "init")
 	e.importAccounts(500)
 
 	a := e.start()
-	mapped := time.Since(a.started)
-	codes := a.waitReady(t).Sub(a.started)
-	ready := max(mapped, codes)
-	t.Logf("startup with 500 accounts: window mapped after %v, codes set after %v: ready after %v",
-		mapped.Round(time.Millisecond), codes.Round(time.Millisecond), ready.Round(time.Millisecond))
-	if limit := 2 * time.Second; ready > limit { // target < 1 s; slack for a loaded CI machine
-		t.Errorf("codes on screen after %v with 500 accounts (target < 1 s)", ready)
+	a.waitReady(t)
+	if !strings.Contains(a.log(), "codes shown: 500 accounts") {
+		t.Fatalf("authdesk did not report 500 accounts:\n%s", a.log())
 	}
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // let the first frame reach the screen
 	e.screenshot(a, "e2e-500")
-
-	// Idle: 200 accounts, a tall window, nobody touching it.
-	a.cmd.Process.Kill()
-	a.cmd.Wait()
-	e2 := newEnv(t)
-	e2.runCLI("e2e password\n", "--password-stdin", "init")
-	e2.importAccounts(200)
-	b := e2.start()
-	b.waitReady(t)
-	xdotool(t, "windowsize", "--sync", b.wid, "560", "1040")
-	window, limit := 5*time.Second, 5.0 // short runs are noisy: one tick is 2%
-	if os.Getenv("AUTHDESK_BENCH_GUI") == "1" {
-		window, limit = 30*time.Second, 2.0
-	}
-	time.Sleep(3 * time.Second) // settle after start-up, resize and the memory trim
-	cpu0, _ := procStat(t, b.cmd.Process.Pid)
-	time.Sleep(window)
-	cpu1, rss := procStat(t, b.cmd.Process.Pid)
-	pct := 100 * float64(cpu1-cpu0) / float64(window)
-	t.Logf("idle with 200 accounts over %v: CPU %.2f%% of one core, RSS %.1f MiB", window, pct, float64(rss)/(1<<20))
-	if pct > limit {
-		t.Errorf("idle CPU %.2f%% (target < 2%%)", pct)
-	}
-	if rss > 150<<20 {
-		t.Errorf("RSS %.1f MiB (target < 150 MiB)", float64(rss)/(1<<20))
-	}
-	e2.screenshot(b, "e2e-200")
 }

@@ -28,7 +28,7 @@ func main() {
 		}
 		*path = p
 	}
-	cfg := desktop.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}}
+	cfg := desktop.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}, Settled: settled}
 	if os.Getenv("AUTHDESK_TRACE") != "" {
 		cfg.Trace = os.Stderr
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command bench compares authdesk-cli scan with zbarimg (zbar-tools) and
 // ZXingReader (zxing-cpp-tools) on a screenshot corpus written by
 // ../gencorpus: decode rate, median wall time and peak RSS per tool, overall and
@@ -13,7 +15,8 @@
 // Each file is run -runs times per tool, tools interleaved so they share
 // the machine's state; a file counts as decoded when the tool printed
 // exactly the expected set of payloads. Wall time includes process start,
-// as a user experiences it; peak RSS is the child's ru_maxrss.
+// as a user experiences it; peak RSS is the child's ru_maxrss, which makes
+// this a Unix-only program.
 package main
 
 import (

@@ -1,0 +1,135 @@
+package main_test
+
+// make bench-gui (cmd/authdesk/bench-gui.sh): the real app in a real X
+// window, measured beside an empty stock-Fyne window (fyneprobe empty)
+// running at the same time, so that both see the same machine load.
+// Figures are reported, never asserted: README keeps them.
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// idleWindow is how long idle CPU is averaged over.
+const idleWindow = 30 * time.Second
+
+// BenchmarkStartup500 is the time from exec to the window mapped with the
+// codes of 500 accounts set (key from the keychain), the median of 3 starts.
+func BenchmarkStartup500(b *testing.B) {
+	for range b.N {
+		e := newEnv(b)
+		e.runCLI("e2e password\n", "--password-stdin", "init")
+		e.importAccounts(500)
+		var starts []time.Duration
+		for range 3 {
+			a := e.start()
+			mapped := time.Since(a.started)
+			codes := a.waitReady(b).Sub(a.started)
+			starts = append(starts, max(mapped, codes))
+			a.stop()
+		}
+		slices.Sort(starts)
+		b.ReportMetric(float64(starts[1].Milliseconds()), "ms/start")
+		b.ReportMetric(float64(starts[0].Milliseconds()), "ms/fastest")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkIdle is idle CPU over idleWindow and resident memory with 500
+// accounts: shown, hidden in the tray (started minimised) and locked.
+func BenchmarkIdle(b *testing.B) {
+	for _, state := range []string{"shown", "hidden", "locked"} {
+		b.Run(state, func(b *testing.B) {
+			for range b.N {
+				idle(b, state)
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+func idle(b *testing.B, state string) {
+	e := newEnv(b)
+	e.runCLI("e2e password\n", "--password-stdin", "init")
+	e.importAccounts(500)
+	if state == "hidden" {
+		dir := filepath.Join(e.dir, "config", "fyne", "io.authdesk.app")
+		prefs, _ := json.Marshal(map[string]any{"startMinimised": true})
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "preferences.json"), prefs, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stock := startStockWindow(b)
+	var a *app
+	if state == "hidden" {
+		a = e.startHidden()
+	} else {
+		a = e.start()
+	}
+	a.waitReady(b)
+	if state == "locked" {
+		xdotool(b, "windowfocus", "--sync", a.wid)
+		xdotool(b, "key", "--clearmodifiers", "ctrl+l")
+	}
+	// Settle: start-up, the memory trim 2 s after the codes, the lock.
+	time.Sleep(4 * time.Second)
+	if state != "hidden" {
+		e.screenshot(a, "bench-"+state)
+	}
+	pids := []int{a.cmd.Process.Pid, stock.Process.Pid}
+	var cpu0 [2]time.Duration
+	for i, pid := range pids {
+		cpu0[i], _ = procStat(b, pid)
+	}
+	time.Sleep(idleWindow)
+	for i, unit := range []string{"", "stock-"} {
+		cpu, rss := procStat(b, pids[i])
+		b.ReportMetric(100*float64(cpu-cpu0[i])/float64(idleWindow), unit+"cpu-%")
+		b.ReportMetric(float64(rss)/(1<<20), unit+"rss-MiB")
+	}
+}
+
+// startStockWindow runs an empty 560×720 window built with stock Fyne.
+func startStockWindow(b *testing.B) *exec.Cmd {
+	b.Helper()
+	bin := stockProbe(b)
+	cmd := exec.Command(bin, "empty")
+	cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+var stockProbeBin string
+
+// stockProbe builds fyneprobe with stock Fyne: without the -modfile that
+// make passes in GOFLAGS for the patched loop.
+func stockProbe(b *testing.B) string {
+	b.Helper()
+	binaries(b)
+	if stockProbeBin == "" {
+		bin := filepath.Join(binDir, "fyneprobe-stock")
+		cmd := exec.Command("go", "build", "-tags", BuildTags, "-o", bin, "authdesk/cmd/authdesk/internal/fyneprobe")
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "GOFLAGS=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("go build fyneprobe (stock Fyne): %v\n%s", err, out)
+		}
+		stockProbeBin = bin
+	}
+	return stockProbeBin
+}
