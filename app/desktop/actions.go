@@ -30,7 +30,11 @@ func (u *UI) installShortcuts() {
 		}
 		u.paste()
 	})
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) { u.listKey(k) })
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if !u.unlockKey(k) {
+			u.listKey(k)
+		}
+	})
 	c.SetOnTypedRune(func(r rune) {
 		// Typing anywhere searches, or types the password when locked.
 		if u.win.Canvas().Overlays().Top() != nil {

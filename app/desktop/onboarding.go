@@ -3,6 +3,7 @@ package desktop
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -98,6 +99,31 @@ type unlockScreen struct {
 	errLabel *widget.Label
 	button   *widget.Button
 	progress *widget.ProgressBarInfinite
+	focused  bool // password's focus is known: seen by idle or given by typing
+}
+
+// typed records typing in the password field as activity; the focus that
+// typing gives the field is thus no news to idle.
+func (s *unlockScreen) typed(u *UI) {
+	u.touch()
+	s.focused = true
+}
+
+// idle runs at every tick: it drops the password field's focus passwordIdle
+// after the last activity, to stop the cursor animation. A focus gained
+// since the last tick (a click, Tab) counts as activity.
+func (s *unlockScreen) idle(u *UI, now time.Time) {
+	c := u.win.Canvas()
+	focused := c.Focused() == s.password
+	if focused && !s.focused {
+		u.touch()
+	}
+	s.focused = focused
+	if focused && now.Sub(u.lastUsed) >= passwordIdle {
+		// Typing focuses the field again (see installShortcuts, unlockKey).
+		c.Unfocus()
+		s.focused = false
+	}
 }
 
 // showUnlock shows the password prompt; why says why it is needed.
@@ -114,6 +140,9 @@ func (u *UI) showUnlock(why string) {
 	s.button = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), u.unlockVault)
 	s.button.Importance = widget.HighImportance
 	s.password.OnSubmitted = func(string) { u.unlockVault() }
+	// Typing counts as activity: tick drops the focus passwordIdle after the
+	// last change, so the cursor stops blinking (60 fps) while nobody types.
+	s.password.OnChanged = func(string) { s.typed(u) }
 	if why == "" {
 		why = "Enter your Authdesk password to unlock your codes."
 	}
@@ -127,6 +156,28 @@ func (u *UI) showUnlock(why string) {
 	// No focus at rest (a focused entry animates its cursor at 60 fps while
 	// nobody is there); typing anywhere goes to the password field.
 	u.win.Canvas().Unfocus()
+}
+
+// passwordIdle is how long the password field keeps the focus without
+// typing; any key typed afterwards focuses it again (see installShortcuts).
+const passwordIdle = 5 * time.Second
+
+// unlockKey gives k to the password field, focusing it first, when the
+// unlock screen shows and nothing else has the focus; it reports whether it
+// did. Keys typed after the field lost its idle focus thus still reach it:
+// Backspace edits the password and Enter unlocks.
+func (u *UI) unlockKey(k *fyne.KeyEvent) bool {
+	if u.state != stateLocked || u.unlock == nil || u.win.Canvas().Overlays().Top() != nil {
+		return false
+	}
+	e := u.unlock.password
+	if e.Disabled() {
+		return false
+	}
+	u.unlock.typed(u)
+	u.win.Canvas().Focus(e)
+	e.TypedKey(k)
+	return true
 }
 
 // unlockVault runs the slow password KDF off the UI goroutine.

@@ -271,10 +271,14 @@ func (u *UI) ticker() {
 // tick refreshes the visible codes and countdowns and applies the idle
 // auto-lock. It runs on the UI goroutine once a second.
 func (u *UI) tick() {
+	now := u.cfg.now()
+	if u.state == stateLocked {
+		u.unlock.idle(u, now)
+		return
+	}
 	if u.state != stateCodes {
 		return
 	}
-	now := u.cfg.now()
 	if u.list.scrolled() {
 		u.touch()
 	}
