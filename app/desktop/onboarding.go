@@ -34,20 +34,19 @@ type setupScreen struct {
 	password, confirm *widget.Entry
 	errLabel          *widget.Label
 	create            *widget.Button
-	progress          *widget.ProgressBarInfinite
+	progress          busyBar
 }
 
 func (u *UI) showSetup() {
 	u.state = stateSetup
 	s := &setupScreen{password: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
-		errLabel: widget.NewLabel(""), progress: widget.NewProgressBarInfinite()}
+		errLabel: widget.NewLabel(""), progress: newBusyBar()}
 	u.setup = s
 	s.password.SetPlaceHolder("Recovery password (8 characters or more)")
 	s.confirm.SetPlaceHolder("Repeat the password")
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
 	s.errLabel.Hide()
-	s.progress.Hide()
 	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), u.createVault)
 	s.create.Importance = widget.HighImportance
 	s.confirm.OnSubmitted = func(string) { u.createVault() }
@@ -56,7 +55,7 @@ func (u *UI) showSetup() {
 		heading("Welcome to Authdesk"),
 		wrapped("Your accounts are encrypted with a key that Authdesk keeps in your system keychain, so it opens without asking for anything."),
 		wrapped("The password below is your recovery: it unlocks the vault if the keychain is unavailable or after you lock Authdesk."),
-		s.password, s.confirm, s.errLabel, s.progress, s.create,
+		s.password, s.confirm, s.errLabel, s.progress.box, s.create,
 	)))
 	u.win.Canvas().Focus(s.password)
 }
@@ -98,7 +97,7 @@ type unlockScreen struct {
 	password *widget.Entry
 	errLabel *widget.Label
 	button   *widget.Button
-	progress *widget.ProgressBarInfinite
+	progress busyBar
 	focused  bool // password's focus is known: seen by idle or given by typing
 }
 
@@ -130,13 +129,12 @@ func (s *unlockScreen) idle(u *UI, now time.Time) {
 func (u *UI) showUnlock(why string) {
 	u.state = stateLocked
 	s := &unlockScreen{password: widget.NewPasswordEntry(), errLabel: widget.NewLabel(""),
-		progress: widget.NewProgressBarInfinite()}
+		progress: newBusyBar()}
 	u.unlock = s
 	s.password.SetPlaceHolder("Password")
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
 	s.errLabel.Hide()
-	s.progress.Hide()
 	s.button = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), u.unlockVault)
 	s.button.Importance = widget.HighImportance
 	s.password.OnSubmitted = func(string) { u.unlockVault() }
@@ -150,7 +148,7 @@ func (u *UI) showUnlock(why string) {
 		container.NewCenter(logo()),
 		heading("Authdesk is locked"),
 		wrapped(why),
-		s.password, s.errLabel, s.progress, s.button,
+		s.password, s.errLabel, s.progress.box, s.button,
 		layout.NewSpacer(),
 	)))
 	// No focus at rest (a focused entry animates its cursor at 60 fps while

@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // typeOnWindow delivers chars as the GLFW driver does: to the focused
@@ -132,5 +134,65 @@ func TestUnlockFieldIdleAfterWrongPassword(t *testing.T) {
 	keyOnWindow(h, fyne.KeyEnter)
 	if got := h.u.stateName(); got != "codes" {
 		t.Fatalf("retry after idle: state %q, error %q; want codes", got, h.u.unlock.errLabel.Text)
+	}
+}
+
+// runningSpinners counts the infinite progress bars under o that animate.
+func runningSpinners(o fyne.CanvasObject) int {
+	switch o := o.(type) {
+	case *widget.ProgressBarInfinite:
+		if o.Running() {
+			return 1
+		}
+	case *fyne.Container:
+		n := 0
+		for _, c := range o.Objects {
+			n += runningSpinners(c)
+		}
+		return n
+	}
+	return 0
+}
+
+// Fyne's ProgressBarInfinite starts its 60 fps animation when its renderer is
+// made, hidden or not; the unlock and setup screens' hidden busy bars must
+// not animate at rest, or the event loop never sleeps.
+func TestIdleScreensAnimateNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    func(t *testing.T) *harness
+	}{
+		{"unlock", lockedHarness},
+		{"setup", func(t *testing.T) *harness {
+			h := newHarness(t, filepath.Join(t.TempDir(), "vault.age"), nil, nil)
+			h.u.start()
+			return h
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tc.h(t)
+			if got := h.u.stateName(); got != tc.name && !(tc.name == "unlock" && got == "locked") {
+				t.Fatalf("state %q", got)
+			}
+			test.LaidOutObjects(h.w.Canvas().Content()) // makes the renderers
+			if n := runningSpinners(h.u.screen); n != 0 {
+				t.Errorf("%d progress bar(s) animating on the %s screen at rest", n, tc.name)
+			}
+			var bar busyBar
+			if tc.name == "setup" {
+				bar = h.u.setup.progress
+			} else {
+				bar = h.u.unlock.progress
+			}
+			bar.Show() // as while the password KDF runs
+			test.LaidOutObjects(h.w.Canvas().Content())
+			if n := runningSpinners(h.u.screen); n != 1 || !bar.box.Visible() {
+				t.Errorf("busy: %d progress bar(s) animating, shown %v; want 1, true", n, bar.box.Visible())
+			}
+			bar.Hide()
+			if n := runningSpinners(h.u.screen); n != 0 || bar.box.Visible() {
+				t.Errorf("done: %d progress bar(s) animating, shown %v; want 0, false", n, bar.box.Visible())
+			}
+		})
 	}
 }
