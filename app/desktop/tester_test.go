@@ -92,8 +92,8 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	if n := len(h.u.v.Accounts()); n != before {
 		t.Errorf("the user's vault went from %d to %d accounts; scenarios enrol into the Simulator vault", before, n)
 	}
-	if len(tr.sim) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
-		t.Errorf("Simulator vault: %d accounts, label %q", len(tr.sim), tr.simLabel.Text)
+	if tr.simV == nil || len(tr.simV.Accounts()) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
+		t.Errorf("Simulator vault %v (%v), label %q", tr.simV, tr.simErr, tr.simLabel.Text)
 	}
 
 	if tr.save.Disabled() || tr.runAll.Disabled() || tr.runSel.Disabled() || tr.clockBtn[0].Disabled() {
