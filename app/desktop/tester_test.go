@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
-	"authdesk/vault"
 )
 
 // openWorkbench opens the simulator (Ctrl+P) on a real embedded platform.
@@ -241,8 +240,4 @@ func TestPlatformSimulatorReportsAStartFailure(t *testing.T) {
 			t.Errorf("%q is enabled without a platform", b.Text)
 		}
 	}
-}
-
-func sampleAccountFor(t *testing.T, email string) vault.Account {
-	return vault.Account{Issuer: "Authdesk Cloud", Name: email, Secret: secret(t, "JBSWY3DPEHPK3PXQ"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}
 }
