@@ -2,12 +2,15 @@ package desktop
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"authdesk/app/desktop/clockcheck"
 )
 
 // Preference keys.
@@ -46,6 +49,19 @@ func (s settings) StartMinimised() bool     { return s.p.Bool(prefStartMinimised
 func (s settings) SetStartMinimised(b bool) { s.p.SetBool(prefStartMinimised, b) }
 func (s settings) Sort() string             { return s.p.StringWithFallback(prefSort, sortManual) }
 func (s settings) SetSort(m string)         { s.p.SetString(prefSort, m) }
+
+// ClockSNTP tells whether the clock check asks an SNTP server too.
+func (s settings) ClockSNTP() bool     { return s.p.Bool(prefClockSNTP) }
+func (s settings) SetClockSNTP(b bool) { s.p.SetBool(prefClockSNTP, b) }
+
+// ClockServer is the SNTP server; "" means clockcheck.DefaultServer.
+func (s settings) ClockServer() string     { return s.p.String(prefClockServer) }
+func (s settings) SetClockServer(v string) { s.p.SetString(prefClockServer, v) }
+
+// clockRecheckDelay is how long the server entry waits after the last
+// keystroke before it checks the clock against the new server, so that
+// typing a name does not ask a server per letter.
+const clockRecheckDelay = time.Second
 
 // durationChoice is a labelled option of a delay setting (0: never).
 type durationChoice struct {
@@ -89,6 +105,8 @@ type settingsDialog struct {
 	autoLock, clipboard *widget.Select
 	theme               *widget.RadioGroup
 	minimised           *widget.Check
+	sntp                *widget.Check // Check the clock against a time server
+	server              *widget.Entry // that server, host[:port]
 	vault               *vaultSection
 	password            *passwordDialog // Change password…, while shown
 	backups             *backupsDialog  // Backups…, while shown
@@ -122,12 +140,61 @@ func (u *UI) showSettings() {
 		u.applyTheme()
 	}
 	s.minimised.SetChecked(u.prefs.StartMinimised())
+	u.clockSettings(s)
 	s.vault = u.newVaultSection()
 	form := widget.NewForm(
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
 		widget.NewFormItem("Theme", s.theme),
 		widget.NewFormItem("", s.minimised),
+		widget.NewFormItem("", s.sntp),
+		widget.NewFormItem("Time server", s.server),
 	)
 	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box)), u.win).Show()
+}
+
+// clockSettings builds the SNTP check box and server entry: each change is
+// saved at once and the clock checked again off the UI goroutine (the
+// server is asked even without the box where there is no timedate1); the
+// entry saves only a valid host[:port] and checks after a pause in typing
+// or at Return.
+func (u *UI) clockSettings(s *settingsDialog) {
+	s.sntp = widget.NewCheck("Check the clock against a time server", nil)
+	s.sntp.SetChecked(u.prefs.ClockSNTP())
+	s.sntp.OnChanged = func(b bool) {
+		u.prefs.SetClockSNTP(b)
+		u.checkClock(false)
+	}
+	s.server = widget.NewEntry()
+	s.server.SetPlaceHolder(clockcheck.DefaultServer)
+	s.server.SetText(u.prefs.ClockServer())
+	s.server.Validator = func(v string) error { return clockcheck.ValidServer(strings.TrimSpace(v)) }
+	gen := 0
+	save := func(v string) bool {
+		v = strings.TrimSpace(v)
+		if clockcheck.ValidServer(v) != nil || v == u.prefs.ClockServer() {
+			return false
+		}
+		u.prefs.SetClockServer(v)
+		return true
+	}
+	s.server.OnChanged = func(v string) {
+		gen++
+		g := gen
+		if !save(v) {
+			return
+		}
+		u.later(clockRecheckDelay, func() {
+			if g == gen {
+				u.checkClock(false)
+			}
+		})
+	}
+	s.server.OnSubmitted = func(v string) {
+		gen++
+		if clockcheck.ValidServer(strings.TrimSpace(v)) == nil {
+			save(v)
+			u.checkClock(false)
+		}
+	}
 }

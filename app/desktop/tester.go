@@ -3,9 +3,14 @@ package desktop
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"image/png"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,10 +62,16 @@ type platformTester struct {
 	simLabel *widget.Label
 	walk     *walkGuide
 
-	// sim is the "Simulator" vault: the accounts scenarios enrol, kept in
-	// memory for this window unless the tester chose their own vault.
+	// The "Simulator" vault: the accounts scenarios enrol go to the file
+	// simPath beside the user's vault (opened or created on first use, its
+	// key in the same keychain), unless the tester chose their own vault.
+	// When that file cannot be used, they are kept in sim, in memory for
+	// this window, and simErr says why.
 	evMu    sync.Mutex // serialises step events (see runScenarios)
-	simMu   sync.Mutex
+	simMu   sync.Mutex // guards simV, simErr and sim
+	simPath string
+	simV    *vault.Vault
+	simErr  error
 	sim     []vault.Account
 	report  *journey.Report
 	running bool
@@ -86,6 +97,7 @@ func (u *UI) showPlatform() {
 		if t.srv != nil {
 			_ = t.srv.Close()
 		}
+		t.closeSimulator()
 		u.tester = nil
 	})
 	t.win.Resize(fyne.NewSize(900, 720))
@@ -119,8 +131,12 @@ func (t *platformTester) build() {
 		b.Disable()
 	}
 	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
-	t.simLabel = widget.NewLabel("Simulator vault: empty")
+	if t.u.cfg.VaultPath != "" {
+		t.simPath = filepath.Join(filepath.Dir(t.u.cfg.VaultPath), simulatorFile)
+	}
+	t.simLabel = widget.NewLabel("")
 	t.simLabel.Wrapping = fyne.TextWrapWord
+	t.showSimulator()
 	left := container.NewBorder(nil,
 		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.toMine, t.simLabel),
 		nil, nil, container.NewVScroll(list))
@@ -322,8 +338,12 @@ func (t *platformTester) runScenarios(names []string) {
 	})
 }
 
-// keeper returns where enrolled accounts go: the "Simulator" vault (this
-// window's memory), or the user's own vault when the tester chose so.
+// simulatorFile is the name of the "Simulator" vault, beside the user's.
+const simulatorFile = "simulator.age"
+
+// keeper returns where enrolled accounts go: the "Simulator" vault, or the
+// user's own vault when the tester chose so. It runs on the scenarios'
+// goroutines.
 func (t *platformTester) keeper() func(vault.Account) error {
 	if t.toMine.Checked && t.u.v != nil {
 		v := t.u.v
@@ -335,20 +355,87 @@ func (t *platformTester) keeper() func(vault.Account) error {
 	return func(a vault.Account) error {
 		t.simMu.Lock()
 		defer t.simMu.Unlock()
+		if v := t.simulatorVault(); v != nil {
+			_, err := v.Add(a)
+			return err
+		}
 		t.sim = append(t.sim, a)
 		return nil
 	}
 }
 
-func (t *platformTester) showSimulator() {
+// simulatorVault opens the "Simulator" vault, creating it on first use, and
+// returns it, or nil (with simErr set) when it cannot be used. The caller
+// holds simMu; this is slow (a key derivation on creation): never on the UI
+// goroutine.
+func (t *platformTester) simulatorVault() *vault.Vault {
+	if t.simV != nil || t.simErr != nil {
+		return t.simV
+	}
+	if t.simPath == "" {
+		t.simErr = errors.New("there is no vault path to put it beside")
+		return nil
+	}
+	v, err := openSimulatorVault(t.simPath, t.u.cfg.Options)
+	t.simV, t.simErr = v, err
+	return v
+}
+
+// openSimulatorVault opens the vault at path with the key in opts.Keychain,
+// or creates it there. It is sealed with a random password that is kept
+// nowhere: the keychain is its only key, so a new vault that the keychain
+// did not take is removed again rather than left unopenable.
+func openSimulatorVault(path string, opts vault.Options) (*vault.Vault, error) {
+	v, err := vault.Open(path, opts)
+	if !errors.Is(err, vault.ErrNoVault) {
+		if err != nil {
+			return nil, fmt.Errorf("open the Simulator vault: %w", err)
+		}
+		return v, nil
+	}
+	pw := make([]byte, 32)
+	if _, err := rand.Read(pw); err != nil {
+		return nil, fmt.Errorf("create the Simulator vault: %w", err)
+	}
+	v, err = vault.Create(path, []byte(base64.RawStdEncoding.EncodeToString(pw)), opts)
+	if err != nil {
+		return nil, fmt.Errorf("create the Simulator vault: %w", err)
+	}
+	if kerr := v.KeychainError(); kerr != nil {
+		_ = v.Close()
+		_ = os.Remove(path)
+		return nil, fmt.Errorf("create the Simulator vault: the keychain did not take its key: %w", kerr)
+	}
+	return v, nil
+}
+
+// closeSimulator closes the "Simulator" vault if it is open.
+func (t *platformTester) closeSimulator() {
 	t.simMu.Lock()
-	n := len(t.sim)
-	t.simMu.Unlock()
+	defer t.simMu.Unlock()
+	if t.simV != nil {
+		_ = t.simV.Close()
+		t.simV = nil
+	}
+}
+
+// showSimulator says where enrolled accounts are.
+func (t *platformTester) showSimulator() {
 	if t.toMine.Checked {
 		t.simLabel.SetText("Enrolled accounts went to your own vault.")
 		return
 	}
-	t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts (kept while this window is open, not in your vault)", n))
+	t.simMu.Lock()
+	defer t.simMu.Unlock()
+	switch {
+	case t.simV != nil:
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts in %s (not your vault; authdesk-cli --vault %s list)",
+			len(t.simV.Accounts()), t.simPath, t.simPath))
+	case t.simErr != nil:
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts, kept while this window is open (%v)", len(t.sim), t.simErr))
+	default:
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", t.simPath))
+	}
 }
 
 // showEvent adds one finished step, or a scenario's outcome, to the list.

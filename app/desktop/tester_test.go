@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
-	"authdesk/vault"
 )
 
 // openWorkbench opens the simulator (Ctrl+P) on a real embedded platform.
@@ -92,8 +91,8 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	if n := len(h.u.v.Accounts()); n != before {
 		t.Errorf("the user's vault went from %d to %d accounts; scenarios enrol into the Simulator vault", before, n)
 	}
-	if len(tr.sim) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
-		t.Errorf("Simulator vault: %d accounts, label %q", len(tr.sim), tr.simLabel.Text)
+	if tr.simV == nil || len(tr.simV.Accounts()) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
+		t.Errorf("Simulator vault %v (%v), label %q", tr.simV, tr.simErr, tr.simLabel.Text)
 	}
 
 	if tr.save.Disabled() || tr.runAll.Disabled() || tr.runSel.Disabled() || tr.clockBtn[0].Disabled() {
@@ -188,7 +187,7 @@ func TestWorkbenchShowsAFailingStep(t *testing.T) {
 }
 
 // TestWorkbenchClockAndWalkGuide moves the test clock by a custom amount and
-// walks the guide until Authdesk's own check stops it.
+// starts the guide, which refuses a step the platform does not show.
 func TestWorkbenchClockAndWalkGuide(t *testing.T) {
 	h, tr := openWorkbench(t)
 	test.Type(tr.custom, "soon")
@@ -217,17 +216,12 @@ func TestWorkbenchClockAndWalkGuide(t *testing.T) {
 	if g.user.Email == "" || g.at != 0 {
 		t.Fatalf("guide did not start: %+v", g.user)
 	}
-	test.Tap(g.next) // registered
-	test.Tap(g.next) // signed in
-	test.Tap(g.next) // scanned? Authdesk checks its vault: not yet
-	if g.at != 2 || !strings.Contains(g.check.Text, "no account for "+g.user.Email) {
-		t.Fatalf("guide at %d, check %q", g.at, g.check.Text)
-	}
-	h.u.v.Add(sampleAccountFor(t, g.user.Email))
+	// The guide asks the platform, not the tester (TestWalkGuideWatchesThePlatform).
 	test.Tap(g.next)
-	if g.at != 3 || !strings.HasPrefix(g.check.Text, "Authdesk holds ") {
-		t.Errorf("guide at %d, check %q", g.at, g.check.Text)
+	if g.at != 0 || !strings.HasPrefix(g.check.Text, "✘ Not yet") {
+		t.Errorf("guide at %d, check %q before registering", g.at, g.check.Text)
 	}
+	_ = h
 }
 
 // TestPlatformSimulatorReportsAStartFailure shows why the platform could not
@@ -246,8 +240,4 @@ func TestPlatformSimulatorReportsAStartFailure(t *testing.T) {
 			t.Errorf("%q is enabled without a platform", b.Text)
 		}
 	}
-}
-
-func sampleAccountFor(t *testing.T, email string) vault.Account {
-	return vault.Account{Issuer: "Authdesk Cloud", Name: email, Secret: secret(t, "JBSWY3DPEHPK3PXQ"), Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}
 }

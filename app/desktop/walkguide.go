@@ -1,9 +1,11 @@
 package desktop
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,12 +13,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
+	"authdesk/app/platform"
 )
 
 // walkGuide is "Walk it myself": the tester walks the journey in the
 // system browser with Authdesk beside it, and the guide says what to do
 // next and what the platform should answer; where Authdesk itself can tell
-// (the scanned account in the vault), it checks.
+// (the scanned account in the vault), it checks, and where the embedded
+// platform can (registered, setup shown, enrolled, re-enrolled), the guide
+// watches it and marks the step ✔ on its own.
 type walkGuide struct {
 	t       *platformTester
 	content fyne.CanvasObject
@@ -28,6 +33,12 @@ type walkGuide struct {
 	user    journey.User
 	at      int
 	marks   []string
+	// enrolledAt is when the platform enrolled the first secret (step 4),
+	// so that the re-enrolment can be told apart.
+	enrolledAt time.Time
+	// walk numbers each begin, so that a poll of an earlier walk stops.
+	walk int
+	last platform.UserState // the platform's latest answer
 }
 
 // walkStep is one thing the tester does, and what they should see.
@@ -37,12 +48,24 @@ type walkStep struct {
 	expect string
 	// verify, when set, checks the step from Authdesk's side.
 	verify func(g *walkGuide) (bool, string)
+	// observe, when set, tells from the embedded platform's state whether
+	// the step is done; the guide polls it and marks the step itself.
+	observe func(g *walkGuide, st platform.UserState) (bool, string)
 }
+
+// walkPoll is how often the guide asks the embedded platform.
+const walkPoll = 2 * time.Second
 
 func walkSteps() []walkStep {
 	return []walkStep{
-		{page: "/register", do: "Register a company with the name, email and password above.", expect: "The sign-in page, with the email filled in."},
-		{do: "Sign in with the email and password.", expect: "\"Secure Your Account\" with a QR code and, under \"Trouble scanning?\", the manual key."},
+		{page: "/register", do: "Register a company with the name, email and password above.", expect: "The sign-in page, with the email filled in.",
+			observe: func(g *walkGuide, st platform.UserState) (bool, string) {
+				return st.Exists, "The platform has registered " + g.user.Email + "."
+			}},
+		{do: "Sign in with the email and password.", expect: "\"Secure Your Account\" with a QR code and, under \"Trouble scanning?\", the manual key.",
+			observe: func(g *walkGuide, st platform.UserState) (bool, string) {
+				return st.SetupShown || st.Enrolled, "The platform showed Secure Your Account."
+			}},
 		{do: "In Authdesk choose Add → Scan screen (or paste the manual key under Add → Enter key manually).", expect: "Authdesk shows the new account and its code.",
 			verify: func(g *walkGuide) (bool, string) {
 				if g.t.u.v == nil {
@@ -55,10 +78,19 @@ func walkSteps() []walkStep {
 				}
 				return false, "Authdesk has no account for " + g.user.Email + " yet."
 			}},
-		{do: "Type Authdesk's code into the page and confirm.", expect: "Exactly \"MFA setup is complete\", then ten recovery codes."},
+		{do: "Type Authdesk's code into the page and confirm.", expect: "Exactly \"MFA setup is complete\", then ten recovery codes.",
+			observe: func(g *walkGuide, st platform.UserState) (bool, string) {
+				if st.Enrolled {
+					g.enrolledAt = st.EnrolledAt
+				}
+				return st.Enrolled, "The platform has the account enrolled."
+			}},
 		{do: "Sign out, and sign in again; tick \"Remember this device\" and enter the next code.", expect: "You are signed in; the next sign-in asks for no code."},
 		{do: "Press \"+30 days\" on the test clock above, then sign in again.", expect: "\"Confirm it's you\": enter the current code, then \"Secure Your Account\" with a new QR code."},
-		{do: "Scan the new QR code with Authdesk and confirm with its code.", expect: "\"MFA setup is complete\"; the old account's codes are refused from now on."},
+		{do: "Scan the new QR code with Authdesk and confirm with its code.", expect: "\"MFA setup is complete\"; the old account's codes are refused from now on.",
+			observe: func(g *walkGuide, st platform.UserState) (bool, string) {
+				return st.Enrolled && st.EnrolledAt.After(g.enrolledAt), "The platform has the new secret enrolled."
+			}},
 	}
 }
 
@@ -92,8 +124,49 @@ func (g *walkGuide) begin() {
 	g.at, g.marks = 0, nil
 	g.next.Enable()
 	g.failed.Enable()
+	g.enrolledAt, g.last = time.Time{}, platform.UserState{}
+	g.walk++
 	g.render()
 	g.t.openPage(walkSteps()[0].page)
+	g.poll(g.walk)
+}
+
+// poll asks the embedded platform, off the UI goroutine, whether the
+// current step is done, marks it ✔ when it is, and asks again after
+// walkPoll until the walk ends, another begins or the window closes.
+func (g *walkGuide) poll(walk int) {
+	srv := g.t.srv
+	steps := walkSteps()
+	if walk != g.walk || srv == nil || g.t.u.tester != g.t || g.at >= len(steps) {
+		return
+	}
+	email := g.user.Email
+	type result struct {
+		st  platform.UserState
+		err error
+	}
+	background(g.t.u, func() result {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		st, err := srv.UserState(ctx, email)
+		return result{st, err}
+	}, func(r result) {
+		if walk != g.walk || g.at >= len(steps) {
+			return
+		}
+		if r.err == nil {
+			g.last = r.st
+		}
+		if r.err != nil {
+			g.check.SetText("The platform could not be asked: " + r.err.Error())
+		} else if o := steps[g.at].observe; o != nil {
+			if ok, msg := o(g, r.st); ok {
+				g.advanceStep("✔")
+				g.check.SetText("✔ " + msg)
+			}
+		}
+		g.t.u.later(walkPoll, func() { g.poll(walk) })
+	})
 }
 
 // mark records the tester's answer for the current step (after Authdesk's
@@ -104,6 +177,13 @@ func (g *walkGuide) mark(m string) {
 		return
 	}
 	s := steps[g.at]
+	if m == "✔" && s.observe != nil {
+		// The platform's word, not the tester's.
+		if ok, msg := s.observe(g, g.last); !ok {
+			g.check.SetText("✘ Not yet: the platform does not show it. Expected: " + strings.TrimSuffix(msg, ".") + ".")
+			return
+		}
+	}
 	if m == "✔" && s.verify != nil {
 		ok, msg := s.verify(g)
 		g.check.SetText(msg)
@@ -113,6 +193,12 @@ func (g *walkGuide) mark(m string) {
 	} else {
 		g.check.SetText("")
 	}
+	g.advanceStep(m)
+}
+
+// advanceStep records m for the current step and moves on.
+func (g *walkGuide) advanceStep(m string) {
+	steps := walkSteps()
 	g.marks = append(g.marks, m)
 	g.at++
 	if g.at < len(steps) && steps[g.at].page != "" {
