@@ -43,24 +43,27 @@ type platformTester struct {
 	srv *platform.Server
 	url string
 
-	status   *widget.Label
-	open     *widget.Button
-	checks   []*widget.Check // one per scenario, in journey.Scenarios order
-	names    []string
-	runSel   *widget.Button
-	runAll   *widget.Button
-	save     *widget.Button
-	summary  *widget.Label
-	steps    *fyne.Container
-	rows     []stepRow
-	qr       *canvas.Image
-	date     *widget.Label
-	custom   *widget.Entry
-	clockBtn []*widget.Button
-	outbox   *fyne.Container
-	toMine   *widget.Check // enrol into the user's own vault instead of "Simulator"
-	simLabel *widget.Label
-	walk     *walkGuide
+	status    *widget.Label
+	open      *widget.Button
+	policyB   *widget.Button  // "Platform policy…" (tester_policy.go)
+	policy    platform.Policy // the running platform's policy
+	policyDlg *policyForm     // the last "Platform policy…" dialog (for tests)
+	checks    []*widget.Check // one per scenario, in journey.Scenarios order
+	names     []string
+	runSel    *widget.Button
+	runAll    *widget.Button
+	save      *widget.Button
+	summary   *widget.Label
+	steps     *fyne.Container
+	rows      []stepRow
+	qr        *canvas.Image
+	date      *widget.Label
+	custom    *widget.Entry
+	clockBtn  []*widget.Button
+	outbox    *fyne.Container
+	toMine    *widget.Check // enrol into the user's own vault instead of "Simulator"
+	simLabel  *widget.Label
+	walk      *walkGuide
 
 	// The "Simulator" vault: the accounts scenarios enrol go to the file
 	// simPath beside the user's vault (opened or created on first use, its
@@ -90,7 +93,7 @@ func (u *UI) showPlatform() {
 		u.tester.win.RequestFocus()
 		return
 	}
-	t := &platformTester{u: u, win: u.app.NewWindow(platformTitle)}
+	t := &platformTester{u: u, win: u.app.NewWindow(platformTitle), policy: platform.DefaultPolicy()}
 	u.tester = t
 	t.build()
 	t.win.SetOnClosed(func() {
@@ -110,6 +113,8 @@ func (t *platformTester) build() {
 	t.status.Wrapping = fyne.TextWrapWord
 	t.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { t.openPage("/") })
 	t.open.Disable()
+	t.policyB = widget.NewButtonWithIcon("Platform policy…", theme.SettingsIcon(), t.showPolicy)
+	t.policyB.Disable()
 
 	// Scenarios.
 	list := container.NewVBox()
@@ -191,7 +196,7 @@ func (t *platformTester) build() {
 	)
 	header := container.NewVBox(
 		widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, nil, t.open, t.status),
+		container.NewBorder(nil, nil, nil, container.NewHBox(t.policyB, t.open), t.status),
 		clock,
 	)
 	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, tabs)))
@@ -218,19 +223,34 @@ func parseAdvance(s string) (d time.Duration, ok bool) {
 	return d, true
 }
 
-// start runs the embedded platform off the UI goroutine.
+// start runs the embedded platform off the UI goroutine with t.policy.
 func (t *platformTester) start() {
+	t.launch(t.policy, nil, "127.0.0.1:0")
+}
+
+// launch closes old (if any) and starts the embedded platform with policy
+// off the UI goroutine, on addr when it is free and on another loopback
+// port otherwise; t.policy becomes policy once the platform runs.
+func (t *platformTester) launch(policy platform.Policy, old *platform.Server, addr string) {
 	type started struct {
 		srv *platform.Server
 		url string
 		err error
 	}
 	background(t.u, func() started {
-		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.platformDB, TestClock: true})
+		if old != nil {
+			if err := old.Close(); err != nil {
+				return started{err: fmt.Errorf("stop the running platform: %w", err)}
+			}
+		}
+		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.platformDB, TestClock: true, Policy: &policy})
 		if err != nil {
 			return started{err: err}
 		}
-		url, err := srv.Start("127.0.0.1:0")
+		url, err := srv.Start(addr)
+		if err != nil && addr != "127.0.0.1:0" {
+			url, err = srv.Start("127.0.0.1:0")
+		}
 		if err != nil {
 			_ = srv.Close()
 			return started{err: err}
@@ -239,9 +259,15 @@ func (t *platformTester) start() {
 	}, func(r started) {
 		if r.err != nil {
 			t.status.SetText("The platform could not start: " + r.err.Error())
+			t.policyB.Enable()
 			return
 		}
-		t.srv, t.url = r.srv, r.url
+		if t.u.tester != t {
+			// The window closed while the platform started.
+			_ = r.srv.Close()
+			return
+		}
+		t.srv, t.url, t.policy = r.srv, r.url, policy
 		t.status.SetText("Running at " + r.url + " (Ctrl+C copies the address)")
 		t.open.Enable()
 		t.setRunning(false)
@@ -262,6 +288,11 @@ func (t *platformTester) selected() []string {
 // setRunning enables the buttons that make sense now.
 func (t *platformTester) setRunning(running bool) {
 	t.running = running
+	if running || t.url == "" {
+		t.policyB.Disable()
+	} else {
+		t.policyB.Enable()
+	}
 	for _, b := range append([]*widget.Button{t.runSel, t.runAll}, t.clockBtn...) {
 		if running || t.url == "" {
 			b.Disable()
