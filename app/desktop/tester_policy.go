@@ -26,9 +26,10 @@ type policyForm struct {
 	dlg                             *dialog.CustomDialog
 }
 
-// showPolicy opens the policy dialog with the running platform's policy.
+// showPolicy opens the policy dialog with the running platform's policy
+// (or, after a failed restart, the last one that ran).
 func (t *platformTester) showPolicy() {
-	if t.url == "" || t.running {
+	if t.running {
 		return
 	}
 	f := newPolicyForm(t.policy)
@@ -124,7 +125,7 @@ func (f *policyForm) read() (platform.Policy, error) {
 // applyPolicy restarts the embedded platform with p (already valid) off
 // the UI goroutine, on the same address when it is still free.
 func (t *platformTester) applyPolicy(p platform.Policy) {
-	if t.url == "" || t.running {
+	if t.running {
 		return
 	}
 	addr := "127.0.0.1:0"

@@ -3,6 +3,8 @@ package desktop
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,5 +144,38 @@ func TestWorkbenchPolicyInvalidKeepsOld(t *testing.T) {
 				t.Errorf("platform reports %v", got)
 			}
 		})
+	}
+}
+
+// TestWorkbenchPolicyRestartFailure makes the restart fail (the database
+// cannot be opened): the window says why, Run stays off, and the policy
+// dialog still opens so the tester can apply again once the cause is gone.
+func TestWorkbenchPolicyRestartFailure(t *testing.T) {
+	h, tr := openWorkbench(t)
+	db := h.u.cfg.platformDB
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.u.cfg.platformDB = filepath.Join(notDir, "platform.db") // its "directory" is a file
+	f := openPolicy(t, tr)
+	f.digits.SetSelected("8")
+	test.Tap(f.apply)
+	if !strings.HasPrefix(tr.status.Text, "The platform could not start: ") || tr.url != "" || !tr.runAll.Disabled() {
+		t.Fatalf("after a failed restart: status %q, url %q, Run all disabled %v", tr.status.Text, tr.url, tr.runAll.Disabled())
+	}
+	if tr.policy != platform.DefaultPolicy() {
+		t.Errorf("a policy that never ran is kept: %+v", tr.policy)
+	}
+
+	h.u.cfg.platformDB = db
+	f = openPolicy(t, tr)
+	if f.digits.Selected != "6" {
+		t.Errorf("dialog shows %s digits, want the last running policy's 6", f.digits.Selected)
+	}
+	f.digits.SetSelected("8")
+	test.Tap(f.apply)
+	if tr.url == "" || policyOf(t, tr.url)["digits"] != float64(8) {
+		t.Fatalf("apply after the failure: status %q", tr.status.Text)
 	}
 }
