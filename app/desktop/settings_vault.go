@@ -78,7 +78,7 @@ func keychainReason(err error) string {
 type passwordDialog struct {
 	current, next, repeat *widget.Entry
 	errLabel, status      *widget.Label
-	progress              *widget.ProgressBarInfinite
+	progress              busyBar
 	change, cancel        *widget.Button
 	d                     *dialog.CustomDialog
 }
@@ -91,7 +91,7 @@ func (u *UI) showChangePassword() {
 	}
 	p := &passwordDialog{current: widget.NewPasswordEntry(), next: widget.NewPasswordEntry(),
 		repeat: widget.NewPasswordEntry(), errLabel: widget.NewLabel(""), status: widget.NewLabel(""),
-		progress: widget.NewProgressBarInfinite()}
+		progress: newBusyBar()}
 	u.settingsUI.password = p
 	p.current.SetPlaceHolder("Current password")
 	p.next.SetPlaceHolder(fmt.Sprintf("New password (%d characters or more)", minPassword))
@@ -101,15 +101,13 @@ func (u *UI) showChangePassword() {
 	p.errLabel.Hide()
 	p.status.Wrapping = fyne.TextWrapWord
 	p.status.Hide()
-	p.progress.Stop()
-	p.progress.Hide()
 	p.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	p.change = widget.NewButtonWithIcon("Change password", theme.ConfirmIcon(), u.changePassword)
 	p.change.Importance = widget.HighImportance
 	p.repeat.OnSubmitted = func(string) { u.changePassword() }
 	help := dimText("The old password stops opening the vault and every backup: Authdesk makes a new key and re-encrypts them.", true)
 	content := container.New(&widthLayout{width: 400}, container.NewVBox(
-		p.current, p.next, p.repeat, help, p.errLabel, p.status, p.progress))
+		p.current, p.next, p.repeat, help, p.errLabel, p.status, p.progress.box))
 	p.d = newCustom("Change password", content, []fyne.CanvasObject{p.cancel, p.change}, u.win)
 	p.cancel.OnTapped = p.d.Hide
 	p.d.Show()
@@ -144,7 +142,6 @@ func (u *UI) changePassword() {
 	p.status.SetText("Checking the current password…")
 	p.status.Show()
 	p.progress.Show()
-	p.progress.Start()
 	p.d.Resize(p.d.MinSize())
 	v, cur, next := u.v, []byte(p.current.Text), []byte(p.next.Text)
 	type result struct {
@@ -158,7 +155,6 @@ func (u *UI) changePassword() {
 		})
 		return result{res, err}
 	}, func(r result) {
-		p.progress.Stop()
 		p.progress.Hide()
 		p.status.Hide()
 		for _, w := range []fyne.Disableable{p.current, p.next, p.repeat, p.change, p.cancel} {

@@ -105,7 +105,7 @@ func TestSettingsChangePassword(t *testing.T) {
 	var during []string
 	h.u.cfg.spawn = func(f func()) {
 		ran++
-		during = append(during, fmt.Sprintf("locked=%v progress=%v status=%q", p.change.Disabled() && p.current.Disabled(), p.progress.Visible(), p.status.Text))
+		during = append(during, fmt.Sprintf("locked=%v progress=%v status=%q", p.change.Disabled() && p.current.Disabled(), p.progress.box.Visible(), p.status.Text))
 		f()
 	}
 	try := func(cur, next, repeat string) string {
