@@ -50,57 +50,26 @@ func lum(r, g, b uint32) byte {
 
 func convertRows(img image.Image, g *grey, y0, y1 int) {
 	b := img.Bounds()
-	w := g.w
 	switch m := img.(type) {
 	case *image.Gray:
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			copy(g.pix[y*w:(y+1)*w], m.Pix[o:o+w])
-		}
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 1, copyRow)
 	case *image.YCbCr:
-		for y := y0; y < y1; y++ {
-			o := m.YOffset(b.Min.X, b.Min.Y+y)
-			copy(g.pix[y*w:(y+1)*w], m.Y[o:o+w])
-		}
+		pixRows(g, y0, y1, m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, 1, copyRow)
 	case *image.NYCbCrA:
+		// Two planes: luma, and straight alpha beside it.
+		w := g.w
 		for y := y0; y < y1; y++ {
 			yo := m.YOffset(b.Min.X, b.Min.Y+y)
 			ao := m.AOffset(b.Min.X, b.Min.Y+y)
 			dst := g.pix[y*w : (y+1)*w]
 			for x := range dst {
-				a := uint32(m.A[ao+x])
-				dst[x] = byte((uint32(m.Y[yo+x])*a + 255*(255-a) + 127) / 255)
+				dst[x] = overWhite(uint32(m.Y[yo+x]), uint32(m.A[ao+x]))
 			}
 		}
 	case *image.RGBA:
-		// Premultiplied: over white is c + (255-a).
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+4*w]
-			dst := g.pix[y*w : (y+1)*w]
-			for x := range dst {
-				p := src[4*x : 4*x+4 : 4*x+4]
-				l := uint32(lum(uint32(p[0]), uint32(p[1]), uint32(p[2]))) + 255 - uint32(p[3])
-				if l > 255 {
-					l = 255
-				}
-				dst[x] = byte(l)
-			}
-		}
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 4, rgbaRow8)
 	case *image.NRGBA:
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+4*w]
-			dst := g.pix[y*w : (y+1)*w]
-			for x := range dst {
-				p := src[4*x : 4*x+4 : 4*x+4]
-				l := uint32(lum(uint32(p[0]), uint32(p[1]), uint32(p[2])))
-				if a := uint32(p[3]); a != 255 {
-					l = (l*a + 255*(255-a) + 127) / 255
-				}
-				dst[x] = byte(l)
-			}
-		}
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 4, nrgbaRow8)
 	case *image.Paletted:
 		var table [256]byte
 		for i := range table {
@@ -111,53 +80,24 @@ func convertRows(img image.Image, g *grey, y0, y1 int) {
 				table[i] = colorLum(c)
 			}
 		}
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+w]
-			dst := g.pix[y*w : (y+1)*w]
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 1, func(dst, src []byte) {
 			for x, p := range src {
 				dst[x] = table[p]
 			}
-		}
+		})
 	case *image.Gray16:
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+2*w]
-			dst := g.pix[y*w : (y+1)*w]
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 2, func(dst, src []byte) {
 			for x := range dst {
-				dst[x] = src[2*x]
+				dst[x] = src[2*x] // the high byte
 			}
-		}
-	case *image.NRGBA64:
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+8*w]
-			dst := g.pix[y*w : (y+1)*w]
-			for x := range dst {
-				p := src[8*x : 8*x+8 : 8*x+8]
-				l := uint32(lum(uint32(p[0]), uint32(p[2]), uint32(p[4])))
-				if a := uint32(p[6]); a != 255 {
-					l = (l*a + 255*(255-a) + 127) / 255
-				}
-				dst[x] = byte(l)
-			}
-		}
+		})
 	case *image.RGBA64:
-		for y := y0; y < y1; y++ {
-			o := m.PixOffset(b.Min.X, b.Min.Y+y)
-			src := m.Pix[o : o+8*w]
-			dst := g.pix[y*w : (y+1)*w]
-			for x := range dst {
-				p := src[8*x : 8*x+8 : 8*x+8]
-				l := uint32(lum(uint32(p[0]), uint32(p[2]), uint32(p[4]))) + 255 - uint32(p[6])
-				if l > 255 {
-					l = 255
-				}
-				dst[x] = byte(l)
-			}
-		}
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 8, rgbaRow16)
+	case *image.NRGBA64:
+		pixRows(g, y0, y1, m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, 8, nrgbaRow16)
 	default:
 		// Rare types (CMYK, custom images): the slow generic path.
+		w := g.w
 		for y := y0; y < y1; y++ {
 			dst := g.pix[y*w : (y+1)*w]
 			for x := range dst {
@@ -165,6 +105,74 @@ func convertRows(img image.Image, g *grey, y0, y1 int) {
 			}
 		}
 	}
+}
+
+// pixRows calls row for each line y of [y0,y1) with g's line y and the
+// bytes of the image's line y in pix: the image's pixels from its top left
+// corner on, stride bytes a line and bpp bytes a pixel.
+func pixRows(g *grey, y0, y1 int, pix []byte, stride, bpp int, row func(dst, src []byte)) {
+	w := g.w
+	for y := y0; y < y1; y++ {
+		o := y * stride
+		row(g.pix[y*w:(y+1)*w], pix[o:o+bpp*w])
+	}
+}
+
+func copyRow(dst, src []byte) { copy(dst, src) }
+
+// The rows of RGBA pixels, premultiplied or not, with 8 or 16 bits a
+// sample: four loops that differ only in their step, each over a pixel
+// function that inlines with its sample size known.
+
+func rgbaRow8(dst, src []byte) {
+	for x := range dst {
+		dst[x] = rgbaPixel(src[4*x:4*x+4:4*x+4], 1)
+	}
+}
+
+func rgbaRow16(dst, src []byte) {
+	for x := range dst {
+		dst[x] = rgbaPixel(src[8*x:8*x+8:8*x+8], 2)
+	}
+}
+
+func nrgbaRow8(dst, src []byte) {
+	for x := range dst {
+		dst[x] = nrgbaPixel(src[4*x:4*x+4:4*x+4], 1)
+	}
+}
+
+func nrgbaRow16(dst, src []byte) {
+	for x := range dst {
+		dst[x] = nrgbaPixel(src[8*x:8*x+8:8*x+8], 2)
+	}
+}
+
+// rgbaPixel is the luminance over white of the premultiplied RGBA pixel p,
+// s bytes a sample (1 or 2, the high byte first).
+func rgbaPixel(p []byte, s int) byte {
+	return premultipliedOverWhite(uint32(lum(uint32(p[0]), uint32(p[s]), uint32(p[2*s]))), uint32(p[3*s]))
+}
+
+// nrgbaPixel is the luminance over white of the straight-alpha RGBA pixel
+// p, s bytes a sample (1 or 2, the high byte first).
+func nrgbaPixel(p []byte, s int) byte {
+	return overWhite(uint32(lum(uint32(p[0]), uint32(p[s]), uint32(p[2*s]))), uint32(p[3*s]))
+}
+
+// overWhite composites luminance l of straight alpha a (both 0-255) over
+// white.
+func overWhite(l, a uint32) byte {
+	if a == 255 {
+		return byte(l) // opaque, the common case: no division
+	}
+	return byte((l*a + 255*(255-a) + 127) / 255)
+}
+
+// premultipliedOverWhite composites luminance l, already multiplied by its
+// alpha a (both 0-255), over white: l + (255-a).
+func premultipliedOverWhite(l, a uint32) byte {
+	return byte(min(l+255-a, 255))
 }
 
 // colorLum is the luminance of c composited over white.

@@ -287,7 +287,7 @@ func pngRow(dst, src []byte, ctype, depth byte, palette []byte) {
 		if s == 1 {
 			for x := range dst {
 				p := src[3*x : 3*x+3 : 3*x+3]
-				dst[x] = byte((uint32(p[0])*77 + uint32(p[1])*150 + uint32(p[2])*29 + 128) >> 8)
+				dst[x] = lum(uint32(p[0]), uint32(p[1]), uint32(p[2]))
 			}
 			return
 		}
@@ -302,28 +302,13 @@ func pngRow(dst, src []byte, ctype, depth byte, palette []byte) {
 	case 4:
 		for x := range dst {
 			p := src[2*s*x:]
-			l, a := uint32(p[0]), uint32(p[s])
-			dst[x] = byte((l*a + 255*(255-a) + 127) / 255)
+			dst[x] = overWhite(uint32(p[0]), uint32(p[s]))
 		}
 	case 6:
 		if s == 1 {
-			for x := range dst {
-				p := src[4*x : 4*x+4 : 4*x+4]
-				l := (uint32(p[0])*77 + uint32(p[1])*150 + uint32(p[2])*29 + 128) >> 8
-				if a := uint32(p[3]); a != 255 {
-					l = (l*a + 255*(255-a) + 127) / 255
-				}
-				dst[x] = byte(l)
-			}
-			return
-		}
-		for x := range dst {
-			p := src[4*s*x:]
-			l, a := uint32(lum(uint32(p[0]), uint32(p[s]), uint32(p[2*s]))), uint32(p[3*s])
-			if a != 255 {
-				l = (l*a + 255*(255-a) + 127) / 255
-			}
-			dst[x] = byte(l)
+			nrgbaRow8(dst, src)
+		} else {
+			nrgbaRow16(dst, src)
 		}
 	}
 }
