@@ -92,6 +92,27 @@ const (
 	SHA512 Algorithm = "SHA512"
 )
 
+// ParseType is the Type named s, whatever its case; ok is false when s
+// names none (the empty name included).
+func ParseType(s string) (t Type, ok bool) {
+	switch t := Type(strings.ToLower(s)); t {
+	case TOTP, HOTP, Steam:
+		return t, true
+	}
+	return "", false
+}
+
+// ParseAlgorithm is the Algorithm named s, whatever its case and with or
+// without a dash ("sha-256"); ok is false when s names none (the empty name
+// included).
+func ParseAlgorithm(s string) (alg Algorithm, ok bool) {
+	switch alg := Algorithm(strings.ToUpper(strings.ReplaceAll(s, "-", ""))); alg {
+	case SHA1, SHA256, SHA512:
+		return alg, true
+	}
+	return "", false
+}
+
 // Account is one authenticator entry.
 type Account struct {
 	ID        string    `json:"id"`               // stable random identifier
@@ -161,8 +182,7 @@ func (m Manual) Account() (Account, error) {
 		probs = append(probs, FieldError{field, fmt.Errorf(format, args...)})
 	}
 	a := Account{Issuer: strings.TrimSpace(m.Issuer), Name: strings.TrimSpace(m.Name),
-		Type: Type(strings.ToLower(string(m.Type))), Digits: m.Digits, Period: m.Period, Counter: m.Counter,
-		Algorithm: Algorithm(strings.ToUpper(strings.ReplaceAll(string(m.Algorithm), "-", "")))}
+		Type: TOTP, Algorithm: SHA1, Digits: m.Digits, Period: m.Period, Counter: m.Counter}
 	if a.Issuer == "" && a.Name == "" {
 		bad("issuer", "the account needs an issuer, a name or both")
 	}
@@ -171,18 +191,15 @@ func (m Manual) Account() (Account, error) {
 	} else {
 		a.Secret = s
 	}
-	switch a.Type {
-	case "":
-		a.Type = TOTP
-	case TOTP, HOTP, Steam:
-	default:
+	if t, ok := ParseType(string(m.Type)); ok {
+		a.Type = t
+	} else if m.Type != "" {
+		a.Type = "" // unknown: the checks below take it for neither steam nor hotp
 		bad("type", "unknown account type %q (want totp, hotp or steam)", string(m.Type))
 	}
-	switch a.Algorithm {
-	case "":
-		a.Algorithm = SHA1
-	case SHA1, SHA256, SHA512:
-	default:
+	if alg, ok := ParseAlgorithm(string(m.Algorithm)); ok {
+		a.Algorithm = alg
+	} else if strings.Trim(string(m.Algorithm), "-") != "" { // "" and dashes alone are the default
 		bad("algorithm", "unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(m.Algorithm))
 	}
 	if a.Type == Steam && (a.Algorithm == SHA256 || a.Algorithm == SHA512) {

@@ -69,16 +69,10 @@ func Parse(uri string) (vault.Account, error) {
 		rawQuery = rest[i+1:]
 	}
 
-	switch t := strings.ToLower(typ); t {
-	case "totp":
-		a.Type = vault.TOTP
-	case "hotp":
-		a.Type = vault.HOTP
-	case "steam":
-		a.Type = vault.Steam
-	case "":
-		return a, errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
-	default:
+	if a.Type, ok = vault.ParseType(typ); !ok {
+		if typ == "" {
+			return a, errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
+		}
 		// Quote the type only when it looks like one: a mangled URI may
 		// put anything here, the secret included.
 		if len(typ) <= 16 && !strings.ContainsFunc(typ, func(r rune) bool {
@@ -135,14 +129,7 @@ func Parse(uri string) (vault.Account, error) {
 
 	a.Algorithm = vault.SHA1
 	if alg, ok := get("algorithm"); ok && alg != "" {
-		switch strings.ToUpper(strings.ReplaceAll(alg, "-", "")) {
-		case "SHA1":
-			a.Algorithm = vault.SHA1
-		case "SHA256":
-			a.Algorithm = vault.SHA256
-		case "SHA512":
-			a.Algorithm = vault.SHA512
-		default:
+		if a.Algorithm, ok = vault.ParseAlgorithm(alg); !ok {
 			return a, fmt.Errorf("unsupported algorithm %.32q (want SHA1, SHA256 or SHA512)", alg)
 		}
 	}

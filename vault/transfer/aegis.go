@@ -231,19 +231,16 @@ func (p aegisParams) decode() (nonce, tag []byte, err error) {
 // is a reason to skip it; a broken field is an error.
 func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip string, err error) {
 	a = vault.Account{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Note: e.Note}
-	switch strings.ToLower(e.Type) {
-	case "totp":
-		a.Type = vault.TOTP
-	case "hotp":
-		a.Type = vault.HOTP
-	case "steam":
-		a.Type = vault.Steam
-	case "motp":
-		return a, "mOTP codes are not supported", nil
-	case "yandex":
-		return a, "Yandex codes are not supported", nil
-	default:
-		return a, fmt.Sprintf("unknown type %.16q", e.Type), nil
+	var ok bool
+	if a.Type, ok = vault.ParseType(e.Type); !ok {
+		switch strings.ToLower(e.Type) {
+		case "motp":
+			return a, "mOTP codes are not supported", nil
+		case "yandex":
+			return a, "Yandex codes are not supported", nil
+		default:
+			return a, fmt.Sprintf("unknown type %.16q", e.Type), nil
+		}
 	}
 	if a.Secret, err = vault.DecodeSecret(e.Info.Secret); err != nil {
 		return a, "", fmt.Errorf("secret: %v", err)
@@ -281,13 +278,12 @@ func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip str
 
 // algorithm maps an algorithm name to Authdesk's, or says why it cannot.
 func algorithm(s string) (vault.Algorithm, string) {
+	if alg, ok := vault.ParseAlgorithm(s); ok {
+		return alg, ""
+	}
 	switch strings.ToUpper(strings.ReplaceAll(s, "-", "")) {
-	case "", "SHA1":
+	case "":
 		return vault.SHA1, ""
-	case "SHA256":
-		return vault.SHA256, ""
-	case "SHA512":
-		return vault.SHA512, ""
 	case "MD5":
 		return "", "the MD5 algorithm is not supported"
 	}
