@@ -49,12 +49,10 @@ func runExport(env *Env, g *Globals, args []string) error {
 			return err
 		}
 	}
-	v, err := openVault(env, g)
+	accts, err := readAccounts(env, g)
 	if err != nil {
 		return err
 	}
-	defer v.Close()
-	accts := v.Accounts()
 
 	var b bytes.Buffer
 	switch transfer.Format(*format) {

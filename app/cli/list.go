@@ -15,12 +15,10 @@ func runList(env *Env, g *Globals, args []string) error {
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	v, err := openVault(env, g)
+	accts, err := readAccounts(env, g)
 	if err != nil {
 		return err
 	}
-	defer v.Close()
-	accts := v.Accounts()
 	if len(accts) == 0 {
 		fmt.Fprintln(env.Stderr, "the vault is empty: add accounts with authdesk-cli add or import")
 	}

@@ -44,6 +44,17 @@ func openVault(env *Env, g *Globals) (*vault.Vault, error) {
 	return openVaultWith(env, g, nil)
 }
 
+// readAccounts is the vault's accounts, for a command that only reads
+// them: it opens the vault as openVault does and closes it again.
+func readAccounts(env *Env, g *Globals) ([]vault.Account, error) {
+	v, err := openVault(env, g)
+	if err != nil {
+		return nil, err
+	}
+	defer v.Close()
+	return v.Accounts(), nil
+}
+
 // openVaultWith is openVault with the password already read (by a command
 // that reads stdin after it); pw nil means not yet read.
 func openVaultWith(env *Env, g *Globals, pw []byte) (*vault.Vault, error) {
