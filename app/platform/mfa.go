@@ -97,13 +97,7 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 	if err := s.setupAllowed(u, sess, now); err != nil {
 		return mfaResult{}, err
 	}
-	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
-	if err != nil {
-		return mfaResult{}, err
-	}
-	defer release()
-	var res mfaResult
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.codeAttempt(ctx, u, sess, func(tx *sql.Tx, res *mfaResult) error {
 		key := codeKey(u.id, sess.addr)
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
@@ -155,10 +149,6 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 		res.session, err = s.createSession(ctx, tx, cur.id, stateFull)
 		return err
 	})
-	if err != nil {
-		return mfaResult{}, err
-	}
-	return res, nil
 }
 
 // skipReenrol is "Not now" on the re-enrolment page: after the step-up and
@@ -189,6 +179,22 @@ func (s *service) skipReenrol(ctx context.Context, sess session) (session, error
 	return out, err
 }
 
+// codeAttempt runs one code submission of u: held back while the per-user
+// count of wrong codes (all addresses together) is over its ceiling, then
+// attempt in one transaction, filling in the result.
+func (s *service) codeAttempt(ctx context.Context, u *user, sess session, attempt func(tx *sql.Tx, res *mfaResult) error) (mfaResult, error) {
+	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
+	if err != nil {
+		return mfaResult{}, err
+	}
+	defer release()
+	var res mfaResult
+	if err := s.withTx(ctx, func(tx *sql.Tx) error { return attempt(tx, &res) }); err != nil {
+		return mfaResult{}, err
+	}
+	return res, nil
+}
+
 func recoveryHashKind(userID int64) string { return fmt.Sprintf("recovery:%d", userID) }
 
 // verifyCode is the code step of a later sign-in. code is a TOTP code or a
@@ -209,13 +215,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 	}
 	now, codeNow := s.now(), s.codeNow()
 	reenrol := s.reenrolDue(u, now)
-	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
-	if err != nil {
-		return mfaResult{}, err
-	}
-	defer release()
-	var res mfaResult
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.codeAttempt(ctx, u, sess, func(tx *sql.Tx, res *mfaResult) error {
 		cur, err := s.userByID(ctx, tx, u.id)
 		if err != nil {
 			return err
@@ -291,10 +291,6 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 		res.session, err = s.createSession(ctx, tx, cur.id, stateFull)
 		return err
 	})
-	if err != nil {
-		return mfaResult{}, err
-	}
-	return res, nil
 }
 
 // countCodeFailure counts an unreadable code submission (malformed or

@@ -376,15 +376,10 @@ func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	res, err := p.s.svc.confirmSetup(r.Context(), sess, r.PostForm.Get("code"))
 	if err != nil {
-		if sess.State != stateMFA {
-			p.next(w, r)
-			return
+		// setupData sends a session no longer half signed in on its way.
+		if d, ok := p.setupData(w, r); ok {
+			p.formError(w, r, "setup", d, err)
 		}
-		d, ok := p.setupData(w, r)
-		if !ok {
-			return
-		}
-		p.formError(w, r, "setup", d, err)
 		return
 	}
 	setSessionCookie(w, r, res.session)
@@ -440,18 +435,13 @@ func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
 	remember := r.PostForm.Get("remember") == "on"
 	res, err := p.s.svc.verifyCode(r.Context(), sess, r.PostForm.Get("code"), remember)
 	if err != nil {
-		if sess.State != stateMFA {
-			p.next(w, r)
-			return
+		// verifyData sends a session no longer half signed in on its way.
+		if d, ok := p.verifyData(w, r); ok {
+			if remember {
+				d.Form["remember"] = "on"
+			}
+			p.formError(w, r, "verify", d, err)
 		}
-		d, ok := p.verifyData(w, r)
-		if !ok {
-			return
-		}
-		if remember {
-			d.Form["remember"] = "on"
-		}
-		p.formError(w, r, "verify", d, err)
 		return
 	}
 	setSessionCookie(w, r, res.session)
@@ -469,15 +459,9 @@ func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
 func (p *pages) skipPost(w http.ResponseWriter, r *http.Request) {
 	sess, err := p.s.svc.skipReenrol(r.Context(), sessionOf(r))
 	if err != nil {
-		if sessionOf(r).State != stateMFA {
-			p.next(w, r)
-			return
+		if d, ok := p.setupData(w, r); ok {
+			p.formError(w, r, "setup", d, err)
 		}
-		d, ok := p.setupData(w, r)
-		if !ok {
-			return
-		}
-		p.formError(w, r, "setup", d, err)
 		return
 	}
 	setSessionCookie(w, r, sess)
