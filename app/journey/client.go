@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"authdesk/app/platform/api"
 )
 
 // maxResponse bounds what the client reads from the platform.
@@ -62,29 +64,14 @@ func NewClient(baseURL string) (*Client, error) {
 func (c *Client) BaseURL() string { return c.base.String() }
 
 // SetupInfo is what "Secure Your Account" shows.
-type SetupInfo struct {
-	URI     string `json:"otpauth_uri"` // what the QR code encodes
-	Secret  string `json:"secret"`      // the manual key behind "Trouble scanning?"
-	QRPath  string `json:"qr_png"`      // URL path of the QR image
-	Reenrol bool   `json:"reenrol"`     // a refresh of a confirmed key
-	CanSkip bool   `json:"can_skip"`    // re-enrolment: "Not now" is still possible
-}
+type SetupInfo = api.Setup
 
 // SignInResult is the platform's answer to the password step, and to the
 // code step (Verify).
-type SignInResult struct {
-	Status  string     `json:"status"` // mfa_setup_required, mfa_required or signed_in
-	Setup   *SetupInfo `json:"setup"`
-	Reenrol bool       `json:"reenrol"` // mfa_required: the code step is the step-up before a new key
-}
+type SignInResult = api.SignIn
 
 // Profile is the signed-in user as GET /api/me reports it.
-type Profile struct {
-	Email         string     `json:"email"`
-	Company       string     `json:"company"`
-	Role          string     `json:"role"`
-	MFAEnrolledAt *time.Time `json:"mfa_enrolled_at"`
-}
+type Profile = api.Profile
 
 // Register creates a company with its administrator.
 func (c *Client) Register(ctx context.Context, company, name, email, password string) error {
@@ -129,20 +116,7 @@ func (c *Client) PendingSetup(ctx context.Context) (SetupInfo, error) {
 }
 
 // Policy is the platform's GET /api/policy: the rules scenarios expect.
-type Policy struct {
-	ReenrolAfterSeconds int64  `json:"reenrol_after_seconds"`
-	ReenrolGraceSeconds int64  `json:"reenrol_grace_seconds"`
-	RememberForSeconds  int64  `json:"remember_for_seconds"`
-	SetupWindowSeconds  int64  `json:"setup_window_seconds"`
-	Skew                int    `json:"skew"`
-	Digits              int    `json:"digits"`
-	Algorithm           string `json:"algorithm"`
-	Period              int    `json:"period"`
-	MaxCodeFailures     int    `json:"max_code_failures"`
-	CodeLockSeconds     []int  `json:"code_lock_seconds"`
-	RecoveryCodes       int    `json:"recovery_codes"`
-	TestClock           bool   `json:"test_clock"`
-}
+type Policy = api.Policy
 
 // Policy fetches the platform's policy.
 func (c *Client) Policy(ctx context.Context) (Policy, error) {

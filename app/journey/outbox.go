@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+
+	"authdesk/app/platform/api"
 )
 
 // Mail is one message in the platform's outbox.
-type Mail struct {
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Link    string `json:"link"`
-}
+type Mail = api.Message
 
 // ReadOutbox returns the platform's outgoing mail, newest first, as
 // GET /api/outbox lists it (a platform off loopback shows only a signed-in

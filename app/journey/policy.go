@@ -17,19 +17,15 @@ func DefaultPolicy() Policy {
 		CodeLockSeconds: []int{900}, RecoveryCodes: 10}
 }
 
-// Durations of a policy, as the scenarios use them.
-func (p Policy) reenrolAfter() time.Duration {
-	return time.Duration(p.ReenrolAfterSeconds) * time.Second
-}
-func (p Policy) rememberFor() time.Duration { return time.Duration(p.RememberForSeconds) * time.Second }
-func (p Policy) setupWindow() time.Duration { return time.Duration(p.SetupWindowSeconds) * time.Second }
+// seconds is a policy's count of seconds as a duration.
+func seconds(n int64) time.Duration { return time.Duration(n) * time.Second }
 
-// firstLock is how long the first code lock lasts.
-func (p Policy) firstLock() time.Duration {
+// firstLock is how long the first code lock of p lasts.
+func firstLock(p Policy) time.Duration {
 	if len(p.CodeLockSeconds) == 0 || p.CodeLockSeconds[0] <= 0 {
 		return 15 * time.Minute
 	}
-	return time.Duration(p.CodeLockSeconds[0]) * time.Second
+	return seconds(int64(p.CodeLockSeconds[0]))
 }
 
 // readPolicy asks GET /api/policy; a platform without it (404) gets the

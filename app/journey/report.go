@@ -84,7 +84,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("\n")
 	fmt.Fprintf(&b, "- Test clock: %v; policy (%s): %d digits, %ds, %s, skew %d, re-enrol after %s, remember for %s, lock after %d wrong codes\n\n",
 		yesNo(r.TestClock), r.PolicySource, r.Policy.Digits, r.Policy.Period, r.Policy.Algorithm, r.Policy.Skew,
-		r.Policy.reenrolAfter(), r.Policy.rememberFor(), r.Policy.MaxCodeFailures)
+		seconds(r.Policy.ReenrolAfterSeconds), seconds(r.Policy.RememberForSeconds), r.Policy.MaxCodeFailures)
 	for _, sc := range r.Scenarios {
 		fmt.Fprintf(&b, "## %s %s — %s\n\n", mark(sc.Status), sc.Name, sc.Status)
 		if sc.Reason != "" {

@@ -49,7 +49,7 @@ func rememberDevice(t *T) {
 	a := t.newAgent("remember")
 	remembered(a)
 	a.signOut()
-	keep := t.env.policy.rememberFor()
+	keep := seconds(t.env.policy.RememberForSeconds)
 	day := keep - 24*time.Hour
 	t.step(fmt.Sprintf("The test clock moves %s days", days(day)), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(day)
@@ -82,7 +82,7 @@ func reenrolDay30(t *T) {
 	a.early = false
 	old := a.acct
 	a.signOut()
-	after := t.env.policy.reenrolAfter()
+	after := seconds(t.env.policy.ReenrolAfterSeconds)
 	t.step(fmt.Sprintf("The test clock moves %s days", days(after)), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(after)
 		return r.String(), err
@@ -164,7 +164,7 @@ func setupExpiry(t *T) {
 	})
 	a.scan(first)
 	stale := a.acct
-	window := t.env.policy.setupWindow()
+	window := seconds(t.env.policy.SetupWindowSeconds)
 	t.step(fmt.Sprintf("The test clock moves %s", window+time.Minute), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(window + time.Minute)
 		return r.String(), err

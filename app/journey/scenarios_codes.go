@@ -77,7 +77,7 @@ func lockout(t *T) {
 	b.signOut()
 	c := a.fresh()
 	c.signIn("Sign in once more: the code prompt appears", StatusMFARequired)
-	lock := t.env.policy.firstLock()
+	lock := firstLock(t.env.policy)
 	t.step(fmt.Sprintf("The test clock moves %s", lock), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(lock + time.Second)
 		return r.String(), err

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"authdesk/app/platform/api"
 )
 
 // users lists the users of the admin's company.
-func (s *service) users(ctx context.Context, sess session) ([]UserSummary, error) {
+func (s *service) users(ctx context.Context, sess session) ([]api.UserSummary, error) {
 	admin, err := s.adminUser(ctx, sess)
 	if err != nil {
 		return nil, err
@@ -20,9 +22,9 @@ func (s *service) users(ctx context.Context, sess session) ([]UserSummary, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]UserSummary, 0, len(list))
+	out := make([]api.UserSummary, 0, len(list))
 	for _, u := range list {
-		us := UserSummary{ID: u.id, Email: u.email, Name: u.name, Role: u.role, MFAStatus: "not_set_up"}
+		us := api.UserSummary{ID: u.id, Email: u.email, Name: u.name, Role: u.role, MFAStatus: "not_set_up"}
 		if u.enrolled.Valid && u.totpCred.Valid {
 			t := time.Unix(0, u.enrolled.Int64).UTC()
 			us.MFAEnrolledAt = &t
@@ -97,33 +99,6 @@ func (s *service) unlockCodes(ctx context.Context, sess session, userID int64) e
 	})
 }
 
-// UserSummary is one row of the admin's user list.
-type UserSummary struct {
-	ID            int64      `json:"id"`
-	Email         string     `json:"email"`
-	Name          string     `json:"name"`
-	Role          string     `json:"role"`
-	MFAStatus     string     `json:"mfa_status"` // "enabled", "reenrolment_due", "not_set_up"
-	MFAEnrolledAt *time.Time `json:"mfa_enrolled_at"`
-	CodeLocked    bool       `json:"code_entry_locked"`
-}
-
-// Message is one email the platform "sent" (kept in the local Outbox).
-type Message struct {
-	ID      int64     `json:"id"`
-	To      string    `json:"to"`
-	Subject string    `json:"subject"`
-	Body    string    `json:"body"`
-	Link    string    `json:"link,omitempty"`
-	SentAt  time.Time `json:"sent_at"`
-}
-
-// Invite is a freshly created invitation.
-type Invite struct {
-	Token string `json:"token"`
-	URL   string `json:"invite_url"`
-}
-
 // registerInput is the registration form.
 type registerInput struct {
 	Company, Name, Email, Password string
@@ -178,17 +153,17 @@ func (s *service) register(ctx context.Context, in registerInput) error {
 // "http://127.0.0.1:8080". An address with an account in another company
 // gets the same answer, a token that opens nothing, and a mail saying so:
 // inviting must not tell a stranger's company who has an account.
-func (s *service) createInvite(ctx context.Context, sess session, email, baseURL string) (Invite, error) {
+func (s *service) createInvite(ctx context.Context, sess session, email, baseURL string) (api.Invite, error) {
 	admin, err := s.adminUser(ctx, sess)
 	if err != nil {
-		return Invite{}, err
+		return api.Invite{}, err
 	}
 	email, err = normalizeEmail(email)
 	if err != nil {
-		return Invite{}, err
+		return api.Invite{}, err
 	}
 	tok := randomToken(32)
-	inv := Invite{Token: tok, URL: strings.TrimRight(baseURL, "/") + "/invite/" + tok}
+	inv := api.Invite{Token: tok, URL: strings.TrimRight(baseURL, "/") + "/invite/" + tok}
 	now := s.now()
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		_, cid, err := selectUserCompany(ctx, tx, email)
@@ -215,7 +190,7 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 		return s.send(ctx, tx, admin.companyID, email, fmt.Sprintf("You're invited to %s on %s", admin.company, s.issuer), body, inv.URL)
 	})
 	if err != nil {
-		return Invite{}, err
+		return api.Invite{}, err
 	}
 	return inv, nil
 }
@@ -290,14 +265,14 @@ func (s *service) send(ctx context.Context, q querier, companyID int64, to, subj
 }
 
 // outbox lists every message the platform has "sent", newest first.
-func (s *service) outbox(ctx context.Context) ([]Message, error) {
+func (s *service) outbox(ctx context.Context) ([]api.Message, error) {
 	return selectMessages(ctx, s.db, 0, "")
 }
 
 // outboxFor lists the messages a signed-in user may read when the platform
 // is reachable from other machines: an administrator's company's mail, or a
 // member's own.
-func (s *service) outboxFor(ctx context.Context, sess session) ([]Message, error) {
+func (s *service) outboxFor(ctx context.Context, sess session) ([]api.Message, error) {
 	u, err := s.fullUser(ctx, sess)
 	if err != nil {
 		return nil, errorf(kindUnauthorized, "sign in to read the Outbox")

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"authdesk/app/platform/api"
+
 	"golang.org/x/crypto/argon2"
 )
 
@@ -191,19 +193,19 @@ func (s *service) mfaUser(ctx context.Context, sess session) (*user, error) {
 }
 
 // me returns the signed-in user's profile.
-func (s *service) me(ctx context.Context, sess session) (Profile, error) {
+func (s *service) me(ctx context.Context, sess session) (api.Profile, error) {
 	u, err := s.fullUser(ctx, sess)
 	if err != nil {
-		return Profile{}, err
+		return api.Profile{}, err
 	}
-	p := Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
+	p := api.Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
 	if u.enrolled.Valid {
 		t := time.Unix(0, u.enrolled.Int64).UTC()
 		r := t.Add(s.policy.ReenrolAfter)
 		p.MFAEnrolledAt, p.ReenrolAt = &t, &r
 	}
 	if p.RecoveryLeft, err = countRecoveryCodes(ctx, s.db, u.id); err != nil {
-		return Profile{}, err
+		return api.Profile{}, err
 	}
 	return p, nil
 }
@@ -398,21 +400,9 @@ type session struct {
 type signInResult struct {
 	Status     string
 	session    session
-	Setup      *Setup    // StatusSetupRequired only
-	Reenrol    bool      // StatusMFARequired: the code step is the step-up before a new key
-	GraceUntil time.Time // Reenrol: "Not now" is possible until then
-}
-
-// Profile is what /api/me shows.
-type Profile struct {
-	ID            int64      `json:"id"`
-	Email         string     `json:"email"`
-	Name          string     `json:"name"`
-	Company       string     `json:"company"`
-	Role          string     `json:"role"`
-	MFAEnrolledAt *time.Time `json:"mfa_enrolled_at"`
-	ReenrolAt     *time.Time `json:"mfa_reenrol_at"`
-	RecoveryLeft  int        `json:"recovery_codes_left"`
+	Setup      *api.Setup // StatusSetupRequired only
+	Reenrol    bool       // StatusMFARequired: the code step is the step-up before a new key
+	GraceUntil time.Time  // Reenrol: "Not now" is possible until then
 }
 
 func (s *service) createSession(ctx context.Context, q querier, userID int64, state string) (session, error) {

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/skip2/go-qrcode"
+
+	"authdesk/app/platform/api"
 )
 
 // Cookie names.
@@ -372,30 +374,9 @@ func (s *Server) apiCSRF(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.csrfToken(w, r)})
 }
 
-// policyJSON is GET /api/policy: the rules a scenario runner expects.
-type policyJSON struct {
-	ReenrolAfterSeconds int64  `json:"reenrol_after_seconds"`
-	ReenrolGraceSeconds int64  `json:"reenrol_grace_seconds"`
-	RememberForSeconds  int64  `json:"remember_for_seconds"`
-	SetupWindowSeconds  int64  `json:"setup_window_seconds"`
-	Skew                int    `json:"skew"`
-	Digits              int    `json:"digits"`
-	Algorithm           string `json:"algorithm"`
-	Period              int    `json:"period"`
-	MaxCodeFailures     int    `json:"max_code_failures"`
-	CodeLockSeconds     []int  `json:"code_lock_seconds"`
-	RecoveryCodes       int    `json:"recovery_codes"`
-	TestClock           bool   `json:"test_clock"`
-	// The locks above count per client address; past these per-account
-	// ceilings (all addresses together) every attempt waits SlowDownSeconds.
-	UserCodeCeiling        int `json:"user_code_ceiling"`
-	AccountPasswordCeiling int `json:"account_password_ceiling"`
-	SlowDownSeconds        int `json:"slow_down_seconds"`
-}
-
 func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
 	p := s.svc.policy
-	out := policyJSON{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
+	out := api.Policy{ReenrolAfterSeconds: int64(p.ReenrolAfter / time.Second), ReenrolGraceSeconds: int64(s.svc.grace / time.Second),
 		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
 		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
 		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock,
@@ -438,13 +419,10 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	setSessionCookie(w, r, res.session)
-	out := map[string]any{"status": res.Status, "csrf_token": res.session.CSRF}
-	if res.Setup != nil {
-		out["setup"] = res.Setup
-	}
+	out := api.SignIn{Status: res.Status, CSRFToken: res.session.CSRF, Setup: res.Setup}
 	if res.Reenrol {
-		out["reenrol"] = true
-		out["reenrol_grace_until"] = res.GraceUntil.UTC()
+		g := res.GraceUntil.UTC()
+		out.Reenrol, out.ReenrolGraceUntil = true, &g
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -614,7 +592,7 @@ func (s *Server) apiSkipSetup(w http.ResponseWriter, r *http.Request) {
 
 // outbox is the mail r may read: everything on loopback (a tester's own
 // machine), a signed-in user's company's mail off loopback.
-func (s *Server) outbox(r *http.Request) ([]Message, error) {
+func (s *Server) outbox(r *http.Request) ([]api.Message, error) {
 	if s.isRemote(r) {
 		return s.svc.outboxFor(r.Context(), sessionOf(r))
 	}

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"authdesk/vault/otpauth"
+	"authdesk/app/platform/api"
 )
 
 // setupOf is the Secure Your Account data for secret.
-func (s *service) setupOf(u *user, secret []byte, exp time.Time, reenrol bool, graceUntil, now time.Time) Setup {
+func (s *service) setupOf(u *user, secret []byte, exp time.Time, reenrol bool, graceUntil, now time.Time) api.Setup {
 	b := b32.EncodeToString(secret)
-	out := Setup{URI: s.totp.otpauthURI(s.issuer, u.email, b), Secret: b, Account: u.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: reenrol}
+	out := api.Setup{URI: s.totp.otpauthURI(s.issuer, u.email, b), Secret: b, Account: u.email, QRPath: qrPath, Expires: exp.UTC(), Reenrol: reenrol}
 	if reenrol {
 		g := graceUntil.UTC()
 		out.GraceUntil, out.CanSkip = &g, now.Before(graceUntil)
@@ -44,18 +44,18 @@ func (s *service) setupAllowed(u *user, sess session, now time.Time) error {
 // pendingSetup returns the Secure Your Account data of a half-signed-in
 // session that must set up MFA. At re-enrolment it is refused (kindForbidden)
 // until the session confirmed it's the user with the current code.
-func (s *service) pendingSetup(ctx context.Context, sess session) (Setup, error) {
+func (s *service) pendingSetup(ctx context.Context, sess session) (api.Setup, error) {
 	u, err := s.mfaUser(ctx, sess)
 	if err != nil {
-		return Setup{}, err
+		return api.Setup{}, err
 	}
 	now := s.now()
 	if err := s.setupAllowed(u, sess, now); err != nil {
-		return Setup{}, err
+		return api.Setup{}, err
 	}
 	p, err := s.loadPending(ctx, s.db, sess.ID, u.id, now)
 	if err != nil {
-		return Setup{}, err
+		return api.Setup{}, err
 	}
 	return s.setupOf(u, p.secret, p.expires, !needsFirstSetup(u), s.graceEnd(u), now), nil
 }
@@ -352,22 +352,6 @@ func normalizeRecoveryCode(s string) (string, bool) {
 	return s, true
 }
 
-// Setup is a pending TOTP enrolment to show on the Secure Your Account page.
-type Setup struct {
-	URI     string    `json:"otpauth_uri"`
-	Secret  string    `json:"secret"`
-	Account string    `json:"account"`
-	QRPath  string    `json:"qr_png"`
-	Expires time.Time `json:"expires_at"`
-	Reenrol bool      `json:"reenrol"` // a confirmed secret exists and still works until this one is confirmed
-
-	GraceUntil *time.Time `json:"reenrol_grace_until,omitempty"` // Reenrol: "Not now" is possible until then
-	CanSkip    bool       `json:"can_skip"`                      // Reenrol: "Not now" is possible now
-}
-
-// GroupedSecret is the secret in groups of four, for typing by hand.
-func (s Setup) GroupedSecret() string { return otpauth.FormatKey(s.Secret) }
-
 // mfaResult is the outcome of a successful code step.
 type mfaResult struct {
 	session       session
@@ -375,7 +359,7 @@ type mfaResult struct {
 	DeviceToken   string    // remember_device: the cookie value
 	DeviceExpires time.Time // remember_device
 	UsedRecovery  bool
-	Setup         *Setup // re-enrolment: the step-up passed, session is still half signed in
+	Setup         *api.Setup // re-enrolment: the step-up passed, session is still half signed in
 }
 
 // needsFirstSetup reports whether u has no confirmed TOTP secret.

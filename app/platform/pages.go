@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"authdesk/app/platform/api"
+	"authdesk/vault/otpauth"
 )
 
 //go:embed templates/*.html
@@ -64,6 +67,7 @@ func newPages(s *Server) (*pages, error) {
 			}
 			return d.String()
 		},
+		"grouped": otpauth.FormatKey, // a secret in groups of four, for typing by hand
 		"initial": func(s string) string {
 			for _, r := range s {
 				return strings.ToUpper(string(r))
@@ -105,14 +109,14 @@ type pageData struct {
 	Wide      bool
 
 	Form          map[string]string
-	Setup         *Setup
+	Setup         *api.Setup
 	Reenrol       bool       // the code page is the step-up before a new key
 	GraceUntil    *time.Time // Reenrol: "Not now" is possible until then
 	RecoveryCodes []string
-	Profile       Profile
-	Users         []UserSummary
-	Messages      []Message
-	Invite        *Invite
+	Profile       api.Profile
+	Users         []api.UserSummary
+	Messages      []api.Message
+	Invite        *api.Invite
 	InviteInfo    inviteInfo
 	Token         string
 }

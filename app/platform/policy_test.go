@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"authdesk/app/platform/api"
 	"authdesk/vault"
 	"authdesk/vault/otpauth"
 )
@@ -50,11 +51,11 @@ func TestPolicyOverHTTP(t *testing.T) {
 	base := f.start()
 	c := newClient(t, base)
 	r := c.want(c.call("GET", "/api/policy", nil), 200)
-	var got policyJSON
+	var got api.Policy
 	if err := json.Unmarshal(r.raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	want := policyJSON{ReenrolAfterSeconds: 172800, ReenrolGraceSeconds: 3600, RememberForSeconds: 86400, SetupWindowSeconds: 600,
+	want := api.Policy{ReenrolAfterSeconds: 172800, ReenrolGraceSeconds: 3600, RememberForSeconds: 86400, SetupWindowSeconds: 600,
 		Skew: 0, Digits: 8, Algorithm: "SHA512", Period: 60, MaxCodeFailures: 3, CodeLockSeconds: []int{900, 3600, 14400, 86400}, RecoveryCodes: 10,
 		UserCodeCeiling: 100, AccountPasswordCeiling: 10, SlowDownSeconds: 1}
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {

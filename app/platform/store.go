@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"time"
 
+	"authdesk/app/platform/api"
+
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
@@ -584,7 +586,7 @@ func insertMessage(ctx context.Context, q querier, companyID int64, to, subject,
 
 // selectMessages lists the newest 500 messages: all of them (companyID 0),
 // a company's, or (to set) one address's in a company.
-func selectMessages(ctx context.Context, q querier, companyID int64, to string) ([]Message, error) {
+func selectMessages(ctx context.Context, q querier, companyID int64, to string) ([]api.Message, error) {
 	query, args := `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox ORDER BY id DESC LIMIT 500`, []any(nil)
 	switch {
 	case companyID != 0 && to != "":
@@ -597,9 +599,9 @@ func selectMessages(ctx context.Context, q querier, companyID int64, to string) 
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
 	defer rows.Close()
-	out := []Message{}
+	out := []api.Message{}
 	for rows.Next() {
-		var m Message
+		var m api.Message
 		var sent int64
 		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Link, &sent); err != nil {
 			return nil, fmt.Errorf("read outbox: %w", err)
