@@ -313,6 +313,15 @@ func (a *agent) enrol() {
 	a.confirm("Confirm with the code from Authdesk")
 }
 
+// toCodePrompt takes a fresh user to where the code scenarios start:
+// registered, enrolled, signed out and signed in again, at the code prompt.
+func (a *agent) toCodePrompt() {
+	a.register()
+	a.enrol()
+	a.signOut()
+	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
+}
+
 // verify answers the code prompt with a fresh code.
 func (a *agent) verify(title string, remember bool) *Response {
 	var out *Response

@@ -16,10 +16,7 @@ import (
 // third code within a time step.
 func rememberDevice(t *T) {
 	remembered := func(a *agent) {
-		a.register()
-		a.enrol()
-		a.signOut()
-		a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
+		a.toCodePrompt()
 		a.verify("Enter the code and tick \"Remember this device\"", true)
 		a.signOut()
 		a.signIn("Sign in on the remembered device: no code asked", StatusSignedIn)

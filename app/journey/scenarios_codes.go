@@ -12,10 +12,7 @@ import (
 // ahead are refused; the next step's code is accepted.
 func wrongAndReplayed(t *T) {
 	a := t.newAgent("user")
-	a.register()
-	a.enrol()
-	a.signOut()
-	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
+	a.toCodePrompt()
 	a.refused("A wrong code is refused", "/api/mfa/verify", a.wrongCode())
 	a.refused("The code accepted at setup is refused the second time", "/api/mfa/verify", a.codeAt(a.acct, a.last[string(a.acct.Secret)]))
 	ahead := int64(t.env.policy.Skew) + 1
@@ -31,10 +28,7 @@ func wrongAndReplayed(t *T) {
 // holds in a new session; a recovery code still gets in; +15 min lifts it.
 func lockout(t *T) {
 	a := t.newAgent("user")
-	a.register()
-	a.enrol()
-	a.signOut()
-	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
+	a.toCodePrompt()
 	n := t.env.policy.MaxCodeFailures
 	t.step(fmt.Sprintf("%d wrong codes", n), fmt.Sprintf("the first %d answer 401; then HTTP 429 with Retry-After", n-1), func() (string, error) {
 		wrong := a.wrongCode()
@@ -89,11 +83,8 @@ func lockout(t *T) {
 // recoveryCode: a recovery code signs in once, and the count goes down.
 func recoveryCode(t *T) {
 	a := t.newAgent("user")
-	a.register()
-	a.enrol()
+	a.toCodePrompt()
 	left := len(a.recovery)
-	a.signOut()
-	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
 	if len(a.recovery) == 0 {
 		t.step("A recovery code was shown at setup", "at least one", func() (string, error) { return "none", errors.New("no recovery codes") })
 	}
