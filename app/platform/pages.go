@@ -132,13 +132,13 @@ func (p *pages) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signin", p.signin)
 	mux.HandleFunc("GET /register", p.registerForm)
 	mux.HandleFunc("POST /register", p.registerPost)
-	mux.HandleFunc("GET /mfa/setup", p.setupForm)
+	mux.HandleFunc("GET /mfa/setup", p.show("setup", p.setupData))
 	mux.HandleFunc("POST /mfa/setup", p.setupPost)
-	mux.HandleFunc("GET /mfa/verify", p.verifyForm)
+	mux.HandleFunc("GET /mfa/verify", p.show("verify", p.verifyData))
 	mux.HandleFunc("POST /mfa/verify", p.verifyPost)
 	mux.HandleFunc("POST /mfa/skip", p.skipPost)
 	mux.HandleFunc("GET /home", p.home)
-	mux.HandleFunc("GET /admin", p.admin)
+	mux.HandleFunc("GET /admin", p.show("admin", p.adminData))
 	mux.HandleFunc("POST /admin/invite", p.invitePost)
 	mux.HandleFunc("POST /admin/users/{id}/reset-mfa", p.resetPost)
 	mux.HandleFunc("POST /admin/users/{id}/unlock", p.unlockPost)
@@ -336,6 +336,17 @@ func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/signin?n=registered")
 }
 
+// show is the GET handler of the page name: data builds what the page
+// shows, or answers the request itself (a redirect, an error page) and
+// returns false.
+func (p *pages) show(name string, data func(http.ResponseWriter, *http.Request) (*pageData, bool)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if d, ok := data(w, r); ok {
+			p.render(w, r, http.StatusOK, name, d)
+		}
+	}
+}
+
 func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
 	sess := sessionOf(r)
 	if sess.State != stateMFA {
@@ -368,12 +379,6 @@ func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bo
 	}
 	d.Setup = &setup
 	return d, true
-}
-
-func (p *pages) setupForm(w http.ResponseWriter, r *http.Request) {
-	if d, ok := p.setupData(w, r); ok {
-		p.render(w, r, http.StatusOK, "setup", d)
-	}
 }
 
 func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
@@ -426,12 +431,6 @@ func (p *pages) verifyData(w http.ResponseWriter, r *http.Request) (*pageData, b
 		d.Reenrol, d.GraceUntil = true, &g
 	}
 	return d, true
-}
-
-func (p *pages) verifyForm(w http.ResponseWriter, r *http.Request) {
-	if d, ok := p.verifyData(w, r); ok {
-		p.render(w, r, http.StatusOK, "verify", d)
-	}
 }
 
 func (p *pages) verifyPost(w http.ResponseWriter, r *http.Request) {
@@ -503,12 +502,6 @@ func (p *pages) adminData(w http.ResponseWriter, r *http.Request) (*pageData, bo
 	}
 	d.Users, d.Wide = users, true
 	return d, true
-}
-
-func (p *pages) admin(w http.ResponseWriter, r *http.Request) {
-	if d, ok := p.adminData(w, r); ok {
-		p.render(w, r, http.StatusOK, "admin", d)
-	}
 }
 
 func (p *pages) invitePost(w http.ResponseWriter, r *http.Request) {
