@@ -343,30 +343,30 @@ func selectSession(ctx context.Context, q querier, idHash []byte) (userID sql.Nu
 	return
 }
 
-func deleteSessionRow(ctx context.Context, q querier, idHash []byte) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
-		return fmt.Errorf("delete session: %w", err)
+// execStmt runs one statement that returns no rows; its error says what
+// the statement was for.
+func execStmt(ctx context.Context, q querier, what, query string, args ...any) error {
+	if _, err := q.ExecContext(ctx, query, args...); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
+}
+
+func deleteSessionRow(ctx context.Context, q querier, idHash []byte) error {
+	return execStmt(ctx, q, "delete session", `DELETE FROM sessions WHERE id_hash = ?`, idHash)
 }
 
 // deleteUserSessions ends every session of a user, with their pending secrets.
 func deleteUserSessions(ctx context.Context, q querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("end sessions: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "end sessions", `DELETE FROM sessions WHERE user_id = ?`, userID)
 }
 
 // deleteExpired removes sessions and remembered devices expired at now.
 func deleteExpired(ctx context.Context, q querier, now int64) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_ns <= ?`, now); err != nil {
-		return fmt.Errorf("sweep sessions: %w", err)
+	if err := execStmt(ctx, q, "sweep sessions", `DELETE FROM sessions WHERE expires_ns <= ?`, now); err != nil {
+		return err
 	}
-	if _, err := q.ExecContext(ctx, `DELETE FROM devices WHERE expires_ns <= ?`, now); err != nil {
-		return fmt.Errorf("sweep devices: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "sweep devices", `DELETE FROM devices WHERE expires_ns <= ?`, now)
 }
 
 func setPending(ctx context.Context, q querier, idHash []byte, cred string, sealed []byte, expires int64, stepUp bool) error {
@@ -395,18 +395,12 @@ func selectDevice(ctx context.Context, q querier, tokenHash []byte) (userID, exp
 }
 
 func insertDevice(ctx context.Context, q querier, tokenHash []byte, userID, created, expires int64) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
-		tokenHash, userID, created, expires); err != nil {
-		return fmt.Errorf("remember device: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "remember device", `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
+		tokenHash, userID, created, expires)
 }
 
 func deleteUserDevices(ctx context.Context, q querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM devices WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("forget remembered devices: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "forget remembered devices", `DELETE FROM devices WHERE user_id = ?`, userID)
 }
 
 // ---- companies and users ----
@@ -475,28 +469,19 @@ func selectCompanyUsers(ctx context.Context, q querier, companyID int64) ([]*use
 }
 
 func setPassword(ctx context.Context, q querier, userID int64, hash string, changed int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, hash, changed, userID); err != nil {
-		return fmt.Errorf("change password: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "change password", `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, hash, changed, userID)
 }
 
 // setCredential makes a confirmed TOTP secret the user's credential, with
 // step as its last accepted time step.
 func setCredential(ctx context.Context, q querier, userID int64, cred string, sealed []byte, enrolled, step int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
-		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, cred, sealed, enrolled, step, userID); err != nil {
-		return fmt.Errorf("confirm MFA setup: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "confirm MFA setup", `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
+		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, cred, sealed, enrolled, step, userID)
 }
 
 func clearCredential(ctx context.Context, q querier, userID int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL,
-		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, userID); err != nil {
-		return fmt.Errorf("reset MFA: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "reset MFA", `UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL,
+		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, userID)
 }
 
 // casStep records step as the user's credential's last accepted time step
@@ -518,12 +503,12 @@ func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
 
 // replaceRecoveryCodes deletes a user's recovery codes and stores hashes.
 func replaceRecoveryCodes(ctx context.Context, q querier, userID int64, hashes [][]byte) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
-		return fmt.Errorf("replace recovery codes: %w", err)
+	if err := execStmt(ctx, q, "replace recovery codes", `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+		return err
 	}
 	for _, h := range hashes {
-		if _, err := q.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
-			return fmt.Errorf("store recovery codes: %w", err)
+		if err := execStmt(ctx, q, "store recovery codes", `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -553,11 +538,8 @@ func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, erro
 // ---- invitations ----
 
 func insertInvite(ctx context.Context, q querier, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
-		tokenHash, companyID, email, invitedBy, created, expires); err != nil {
-		return fmt.Errorf("create invite: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "create invite", `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		tokenHash, companyID, email, invitedBy, created, expires)
 }
 
 // selectInvite loads an invitation; sql.ErrNoRows when unknown.
@@ -568,20 +550,14 @@ func selectInvite(ctx context.Context, q querier, tokenHash []byte) (companyID i
 }
 
 func markInviteAccepted(ctx context.Context, q querier, tokenHash []byte, now int64) error {
-	if _, err := q.ExecContext(ctx, `UPDATE invites SET accepted_ns = ? WHERE token_hash = ? AND accepted_ns IS NULL`, now, tokenHash); err != nil {
-		return fmt.Errorf("accept invite: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "accept invite", `UPDATE invites SET accepted_ns = ? WHERE token_hash = ? AND accepted_ns IS NULL`, now, tokenHash)
 }
 
 // ---- outbox ----
 
 func insertMessage(ctx context.Context, q querier, companyID int64, to, subject, body, link string, sent int64) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
-		companyID, to, subject, body, link, sent); err != nil {
-		return fmt.Errorf("send message: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "send message", `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		companyID, to, subject, body, link, sent)
 }
 
 // selectMessages lists the newest 500 messages: all of them (companyID 0),
@@ -643,18 +619,12 @@ func saveFailures(ctx context.Context, q querier, key string, failures, until, n
 }
 
 func deleteThrottle(ctx context.Context, q querier, key string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE key = ?`, key); err != nil {
-		return fmt.Errorf("reset throttle: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "reset throttle", `DELETE FROM throttle WHERE key = ?`, key)
 }
 
 // deleteThrottlePrefix removes every counter whose key starts with prefix.
 func deleteThrottlePrefix(ctx context.Context, q querier, prefix string) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix); err != nil {
-		return fmt.Errorf("reset throttle: %w", err)
-	}
-	return nil
+	return execStmt(ctx, q, "reset throttle", `DELETE FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix)
 }
 
 // selectLockPrefix is the latest lock end of the counters whose key starts
