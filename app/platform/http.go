@@ -428,16 +428,17 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSignOut(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.signOut(r.Context(), sessionOf(r)); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	clearSessionCookie(w, r)
-	writeJSON(w, http.StatusOK, map[string]string{"status": "signed_out"})
+	s.apiEndSessions(w, r, s.svc.signOut)
 }
 
 func (s *Server) apiSignOutEverywhere(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.signOutEverywhere(r.Context(), sessionOf(r)); err != nil {
+	s.apiEndSessions(w, r, s.svc.signOutEverywhere)
+}
+
+// apiEndSessions ends the request's session (and, with signOutEverywhere,
+// the user's others) and clears its cookie.
+func (s *Server) apiEndSessions(w http.ResponseWriter, r *http.Request, end func(context.Context, session) error) {
+	if err := end(r.Context(), sessionOf(r)); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -651,29 +652,26 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiResetMFA(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
-		return
-	}
-	if err := s.svc.resetMFA(r.Context(), sessionOf(r), id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "mfa_reset"})
+	s.apiUserAction(w, r, s.svc.resetMFA, "mfa_reset")
 }
 
 func (s *Server) apiUnlock(w http.ResponseWriter, r *http.Request) {
+	s.apiUserAction(w, r, s.svc.unlockCodes, "unlocked")
+}
+
+// apiUserAction runs an admin's action on the user named by the path's id
+// and answers status; a bad id is a 400.
+func (s *Server) apiUserAction(w http.ResponseWriter, r *http.Request, action func(context.Context, session, int64) error, status string) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		writeError(w, http.StatusBadRequest, "the user id must be a positive number")
 		return
 	}
-	if err := s.svc.unlockCodes(r.Context(), sessionOf(r), id); err != nil {
+	if err := action(r.Context(), sessionOf(r), id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "unlocked"})
+	writeJSON(w, http.StatusOK, map[string]string{"status": status})
 }
 
 func (s *Server) apiGetClock(w http.ResponseWriter, r *http.Request) {
