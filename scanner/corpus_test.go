@@ -1,33 +1,20 @@
 package scanner
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
+
+	"authdesk/scanner/internal/manifest"
 )
 
-// corpusEntry is one line of testdata/corpus/manifest.json, written by
-// internal/cmd/gencorpus (go run ./scanner/internal/cmd/gencorpus regenerates the corpus).
-type corpusEntry struct {
-	File       string   `json:"file"`
-	Categories []string `json:"categories"`
-	Payloads   []string `json:"payloads"`
-	Width      int      `json:"width"`
-	Height     int      `json:"height"`
-}
-
-func loadCorpus(t testing.TB, dir string) []corpusEntry {
+func loadCorpus(t testing.TB, dir string) []manifest.Entry {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	es, err := manifest.Read(dir)
 	if err != nil {
-		t.Fatalf("read manifest: %v", err)
-	}
-	var es []corpusEntry
-	if err := json.Unmarshal(b, &es); err != nil {
-		t.Fatalf("parse manifest: %v", err)
+		t.Fatal(err)
 	}
 	if len(es) == 0 {
 		t.Fatal("empty manifest")
@@ -90,7 +77,7 @@ func TestCorpus(t *testing.T) {
 
 // checkCorpusFile decodes one corpus file and reports whether it gave
 // exactly the expected payloads.
-func checkCorpusFile(t *testing.T, dir string, e corpusEntry, report func(ok bool)) {
+func checkCorpusFile(t *testing.T, dir string, e manifest.Entry, report func(ok bool)) {
 	got, err := File(filepath.Join(dir, e.File))
 	ok := err == nil && slices.Equal(got, e.Payloads)
 	report(ok)

@@ -22,7 +22,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -34,15 +33,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-type entry struct {
-	File       string   `json:"file"`
-	Categories []string `json:"categories"`
-	Payloads   []string `json:"payloads"`
-	Width      int      `json:"width"`
-	Height     int      `json:"height"`
-}
+	"authdesk/scanner/internal/manifest"
+)
 
 type tool struct {
 	name  string
@@ -82,15 +75,11 @@ func main() {
 		log.Fatalf("-match: %v", err)
 	}
 
-	b, err := os.ReadFile(filepath.Join(*corpus, "manifest.json"))
+	all, err := manifest.Read(*corpus)
 	if err != nil {
 		log.Fatal(err)
 	}
-	var all []entry
-	if err := json.Unmarshal(b, &all); err != nil {
-		log.Fatal(err)
-	}
-	var es []entry
+	var es []manifest.Entry
 	for _, e := range all {
 		if re.MatchString(e.File) {
 			es = append(es, e)
@@ -153,7 +142,7 @@ func main() {
 		}
 	}
 
-	size := func(e entry) string {
+	size := func(e manifest.Entry) string {
 		p := e.Width * e.Height
 		switch {
 		case p >= 3000*2000:

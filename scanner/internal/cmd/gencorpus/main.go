@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 
+	"authdesk/scanner/internal/manifest"
+
 	qrcode "github.com/skip2/go-qrcode"
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -59,15 +61,6 @@ type Case struct {
 	Ext        string   // png or jpg
 }
 
-// Entry is one manifest line.
-type Entry struct {
-	File       string   `json:"file"`
-	Categories []string `json:"categories"`
-	Payloads   []string `json:"payloads"`
-	Width      int      `json:"width"`
-	Height     int      `json:"height"`
-}
-
 func main() {
 	out := flag.String("out", "scanner/testdata/corpus", "output directory")
 	seed := flag.Uint64("seed", 1, "random seed for payloads and layouts")
@@ -89,7 +82,7 @@ func main() {
 			}
 		}
 	}
-	entries := make([]Entry, len(cases))
+	entries := make([]manifest.Entry, len(cases))
 	sem := make(chan struct{}, 2)
 	var wg sync.WaitGroup
 	var failed bool
@@ -123,7 +116,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(*out, "manifest.json"), append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(*out, manifest.Name), append(b, '\n'), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -340,16 +333,16 @@ func codeImage(c *Code) error {
 	return nil
 }
 
-func build(c Case, out string) (Entry, error) {
+func build(c Case, out string) (manifest.Entry, error) {
 	tmp, err := os.MkdirTemp("", "authdesk-gen-")
 	if err != nil {
-		return Entry{}, err
+		return manifest.Entry{}, err
 	}
 	defer os.RemoveAll(tmp)
 	payloads := []string{}
 	for i := range c.Codes {
 		if err := codeImage(&c.Codes[i]); err != nil {
-			return Entry{}, err
+			return manifest.Entry{}, err
 		}
 		payloads = append(payloads, c.Codes[i].Payload)
 	}
@@ -359,10 +352,10 @@ func build(c Case, out string) (Entry, error) {
 	htmlPath := filepath.Join(tmp, "page.html")
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, c); err != nil {
-		return Entry{}, err
+		return manifest.Entry{}, err
 	}
 	if err := os.WriteFile(htmlPath, buf.Bytes(), 0o644); err != nil {
-		return Entry{}, err
+		return manifest.Entry{}, err
 	}
 	shot := filepath.Join(tmp, "shot.png")
 	cssW := int(float64(c.W)/c.Scale + 0.5)
@@ -374,7 +367,7 @@ func build(c Case, out string) (Entry, error) {
 		fmt.Sprintf("--window-size=%d,%d", cssW, cssH),
 		"--screenshot="+shot, "file://"+htmlPath)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return Entry{}, fmt.Errorf("chromium: %v\n%s", err, b)
+		return manifest.Entry{}, fmt.Errorf("chromium: %v\n%s", err, b)
 	}
 	name := c.Name + "." + c.Ext
 	args := []string{shot}
@@ -386,18 +379,18 @@ func build(c Case, out string) (Entry, error) {
 	}
 	args = append(args, filepath.Join(out, name))
 	if b, err := exec.Command("convert", args...).CombinedOutput(); err != nil {
-		return Entry{}, fmt.Errorf("convert: %v\n%s", err, b)
+		return manifest.Entry{}, fmt.Errorf("convert: %v\n%s", err, b)
 	}
 	f, err := os.Open(filepath.Join(out, name))
 	if err != nil {
-		return Entry{}, err
+		return manifest.Entry{}, err
 	}
 	defer f.Close()
 	cfg, _, err := image.DecodeConfig(f)
 	if err != nil && c.Ext == "png" {
-		return Entry{}, err
+		return manifest.Entry{}, err
 	}
-	return Entry{File: name, Categories: c.Categories, Payloads: payloads, Width: cfg.Width, Height: cfg.Height}, nil
+	return manifest.Entry{File: name, Categories: c.Categories, Payloads: payloads, Width: cfg.Width, Height: cfg.Height}, nil
 }
 
 func contains(s []string, v string) bool {
