@@ -126,21 +126,16 @@ func decodeBase64(s string) ([]byte, error) {
 func Decode(b []byte) (Batch, error) {
 	var batch Batch
 	var version int64
-	for n := 0; len(b) > 0; n++ {
-		num, typ, l := protowire.ConsumeTag(b)
-		if l < 0 {
-			return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
-		}
-		b = b[l:]
+	for len(b) > 0 {
+		f, err := nextField(&b)
+		i := len(batch.Accounts) + len(batch.Skipped) + 1
 		switch {
-		case num == 1 && typ == protowire.BytesType:
-			m, l := protowire.ConsumeBytes(b)
-			if l < 0 {
-				return Batch{}, fmt.Errorf("export data is malformed: account %d: %v", len(batch.Accounts)+len(batch.Skipped)+1, protowire.ParseError(l))
-			}
-			b = b[l:]
-			i := len(batch.Accounts) + len(batch.Skipped) + 1
-			a, err := decodeAccount(m)
+		case err != nil && f.num == 1 && f.typ == protowire.BytesType:
+			return Batch{}, fmt.Errorf("export data is malformed: account %d: %v", i, err)
+		case err != nil:
+			return Batch{}, fmt.Errorf("export data is malformed: %v", err)
+		case f.num == 1 && f.typ == protowire.BytesType:
+			a, err := decodeAccount(f.bytes)
 			if err != nil {
 				if errors.Is(err, errMalformed) {
 					return Batch{}, fmt.Errorf("export data is malformed: account %d: %w", i, err)
@@ -149,14 +144,9 @@ func Decode(b []byte) (Batch, error) {
 				continue
 			}
 			batch.Accounts = append(batch.Accounts, a)
-		case typ == protowire.VarintType && num >= 2 && num <= 5:
-			v, l := protowire.ConsumeVarint(b)
-			if l < 0 {
-				return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
-			}
-			b = b[l:]
-			x := int64(int32(v)) // int32 fields: proto truncates
-			switch num {
+		case f.typ == protowire.VarintType:
+			x := int64(int32(f.varint)) // int32 fields: proto truncates
+			switch f.num {
 			case 2:
 				version = x
 			case 3:
@@ -166,12 +156,6 @@ func Decode(b []byte) (Batch, error) {
 			case 5:
 				batch.BatchID = int32(x)
 			}
-		default:
-			l := protowire.ConsumeFieldValue(num, typ, b)
-			if l < 0 {
-				return Batch{}, fmt.Errorf("export data is malformed: %v", protowire.ParseError(l))
-			}
-			b = b[l:]
 		}
 	}
 	_ = version // 1 in every export seen so far; newer versions decode the same fields
@@ -187,6 +171,40 @@ func Decode(b []byte) (Batch, error) {
 
 var errMalformed = errors.New("malformed field")
 
+// field is one field of a protocol buffer message, with its value when it
+// is of a wire type the export uses.
+type field struct {
+	num    protowire.Number
+	typ    protowire.Type
+	bytes  []byte // typ BytesType
+	varint uint64 // typ VarintType
+}
+
+// nextField takes the next field off the front of *b, skipping the value of
+// other wire types as protobuf requires. On an error in the value, the
+// field's number and type are set.
+func nextField(b *[]byte) (field, error) {
+	num, typ, n := protowire.ConsumeTag(*b)
+	if n < 0 {
+		return field{}, protowire.ParseError(n)
+	}
+	*b = (*b)[n:]
+	f := field{num: num, typ: typ}
+	switch typ {
+	case protowire.BytesType:
+		f.bytes, n = protowire.ConsumeBytes(*b)
+	case protowire.VarintType:
+		f.varint, n = protowire.ConsumeVarint(*b)
+	default:
+		n = protowire.ConsumeFieldValue(num, typ, *b)
+	}
+	if n < 0 {
+		return f, protowire.ParseError(n)
+	}
+	*b = (*b)[n:]
+	return f, nil
+}
+
 func decodeAccount(b []byte) (vault.Account, error) {
 	var (
 		a                   vault.Account
@@ -194,48 +212,31 @@ func decodeAccount(b []byte) (vault.Account, error) {
 		counter             uint64
 	)
 	for len(b) > 0 {
-		num, typ, l := protowire.ConsumeTag(b)
-		if l < 0 {
-			return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
+		f, err := nextField(&b)
+		if err != nil {
+			return a, fmt.Errorf("%w: %v", errMalformed, err)
 		}
-		b = b[l:]
 		switch {
-		case typ == protowire.BytesType && num >= 1 && num <= 3:
-			v, l := protowire.ConsumeBytes(b)
-			if l < 0 {
-				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
-			}
-			b = b[l:]
-			switch num {
+		case f.typ == protowire.BytesType:
+			switch f.num {
 			case 1:
-				a.Secret = append([]byte(nil), v...)
+				a.Secret = append([]byte(nil), f.bytes...)
 			case 2:
-				a.Name = string(v)
+				a.Name = string(f.bytes)
 			case 3:
-				a.Issuer = string(v)
+				a.Issuer = string(f.bytes)
 			}
-		case typ == protowire.VarintType && num >= 4 && num <= 7:
-			v, l := protowire.ConsumeVarint(b)
-			if l < 0 {
-				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
-			}
-			b = b[l:]
-			switch num {
+		case f.typ == protowire.VarintType:
+			switch f.num {
 			case 4:
-				alg = v
+				alg = f.varint
 			case 5:
-				digits = v
+				digits = f.varint
 			case 6:
-				otpTyp = v
+				otpTyp = f.varint
 			case 7:
-				counter = v
+				counter = f.varint
 			}
-		default:
-			l := protowire.ConsumeFieldValue(num, typ, b)
-			if l < 0 {
-				return a, fmt.Errorf("%w: %v", errMalformed, protowire.ParseError(l))
-			}
-			b = b[l:]
 		}
 	}
 	if !utf8.ValidString(a.Name) || !utf8.ValidString(a.Issuer) {
