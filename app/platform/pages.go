@@ -347,10 +347,20 @@ func (p *pages) show(name string, data func(http.ResponseWriter, *http.Request) 
 	}
 }
 
-func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+// sessionIn is the request's session when it is in state; otherwise it
+// sends the request on to the page its state calls for and returns false.
+func (p *pages) sessionIn(w http.ResponseWriter, r *http.Request, state string) (session, bool) {
 	sess := sessionOf(r)
-	if sess.State != stateMFA {
+	if sess.State != state {
 		p.next(w, r)
+		return session{}, false
+	}
+	return sess, true
+}
+
+func (p *pages) setupData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+	sess, ok := p.sessionIn(w, r, stateMFA)
+	if !ok {
 		return nil, false
 	}
 	setup, err := p.s.svc.pendingSetup(r.Context(), sess)
@@ -403,9 +413,8 @@ func (p *pages) setupPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) verifyData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
-	sess := sessionOf(r)
-	if sess.State != stateMFA {
-		p.next(w, r)
+	sess, ok := p.sessionIn(w, r, stateMFA)
+	if !ok {
 		return nil, false
 	}
 	step, err := p.s.svc.nextStep(r.Context(), sess)
@@ -472,8 +481,7 @@ func (p *pages) skipPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) signedIn(w http.ResponseWriter, r *http.Request, title string) (*pageData, bool) {
-	if sessionOf(r).State != stateFull {
-		p.next(w, r)
+	if _, ok := p.sessionIn(w, r, stateFull); !ok {
 		return nil, false
 	}
 	d, err := p.data(w, r, title)

@@ -352,6 +352,20 @@ func execStmt(ctx context.Context, q querier, what, query string, args ...any) e
 	return nil
 }
 
+// execOne is execStmt for a statement meant to change one row: it reports
+// whether it did (a conditional update that lost a race changes none).
+func execOne(ctx context.Context, q querier, what, query string, args ...any) (bool, error) {
+	r, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", what, err)
+	}
+	return n == 1, nil
+}
+
 func deleteSessionRow(ctx context.Context, q querier, idHash []byte) error {
 	return execStmt(ctx, q, "delete session", `DELETE FROM sessions WHERE id_hash = ?`, idHash)
 }
@@ -488,15 +502,7 @@ func clearCredential(ctx context.Context, q querier, userID int64) error {
 // if it is later than the stored one. Only one of two parallel submissions
 // of a code wins.
 func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
-	r, err := q.ExecContext(ctx, `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
-	if err != nil {
-		return false, fmt.Errorf("record code use: %w", err)
-	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("record code use: %w", err)
-	}
-	return n == 1, nil
+	return execOne(ctx, q, "record code use", `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
 }
 
 // ---- recovery codes ----
@@ -516,15 +522,7 @@ func replaceRecoveryCodes(ctx context.Context, q querier, userID int64, hashes [
 
 // useRecoveryCode marks an unused code used and reports whether there was one.
 func useRecoveryCode(ctx context.Context, q querier, userID int64, hash []byte, now int64) (bool, error) {
-	r, err := q.ExecContext(ctx, `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`, now, userID, hash)
-	if err != nil {
-		return false, fmt.Errorf("use recovery code: %w", err)
-	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("use recovery code: %w", err)
-	}
-	return n == 1, nil
+	return execOne(ctx, q, "use recovery code", `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`, now, userID, hash)
 }
 
 func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, error) {
