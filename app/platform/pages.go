@@ -142,7 +142,7 @@ func (p *pages) register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/invite", p.invitePost)
 	mux.HandleFunc("POST /admin/users/{id}/reset-mfa", p.resetPost)
 	mux.HandleFunc("POST /admin/users/{id}/unlock", p.unlockPost)
-	mux.HandleFunc("GET /invite/{token}", p.acceptForm)
+	mux.HandleFunc("GET /invite/{token}", p.show("invite", p.inviteData))
 	mux.HandleFunc("POST /invite/{token}", p.acceptPost)
 	mux.HandleFunc("GET /outbox", p.outbox)
 	mux.HandleFunc("GET /account/password", p.passwordForm)
@@ -556,38 +556,30 @@ func (p *pages) userAction(w http.ResponseWriter, r *http.Request, action func(c
 	redirect(w, r, done)
 }
 
-func (p *pages) acceptForm(w http.ResponseWriter, r *http.Request) {
-	info, err := p.s.svc.lookupInvite(r.Context(), r.PathValue("token"))
+// inviteData is the invitation page of the path's token.
+func (p *pages) inviteData(w http.ResponseWriter, r *http.Request) (*pageData, bool) {
+	tok := r.PathValue("token")
+	info, err := p.s.svc.lookupInvite(r.Context(), tok)
 	if err != nil {
 		p.fail(w, r, err)
-		return
+		return nil, false
 	}
 	d, err := p.data(w, r, "Join "+info.Company)
 	if err != nil {
 		p.fail(w, r, err)
-		return
+		return nil, false
 	}
-	d.InviteInfo, d.Token = info, r.PathValue("token")
-	p.render(w, r, http.StatusOK, "invite", d)
+	d.InviteInfo, d.Token = info, tok
+	return d, true
 }
 
 func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
-	tok := r.PathValue("token")
-	email, err := p.s.svc.acceptInvite(r.Context(), tok, r.PostForm.Get("name"), r.PostForm.Get("password"))
+	email, err := p.s.svc.acceptInvite(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"))
 	if err != nil {
-		info, lerr := p.s.svc.lookupInvite(r.Context(), tok)
-		if lerr != nil {
-			p.fail(w, r, lerr)
-			return
+		if d, ok := p.inviteData(w, r); ok {
+			d.Form["name"] = r.PostForm.Get("name")
+			p.formError(w, r, "invite", d, err)
 		}
-		d, derr := p.data(w, r, "Join "+info.Company)
-		if derr != nil {
-			p.fail(w, r, derr)
-			return
-		}
-		d.InviteInfo, d.Token = info, tok
-		d.Form["name"] = r.PostForm.Get("name")
-		p.formError(w, r, "invite", d, err)
 		return
 	}
 	rememberEmail(w, r, email)
