@@ -11,14 +11,11 @@ func init() {
 
 func runRemove(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("remove", flag.ContinueOnError)
-	pos, err := parseFlags(fs, args)
+	name, err := parseName(fs, args, "authdesk-cli remove NAME")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("need exactly one account NAME (usage: authdesk-cli remove NAME)")
-	}
-	v, a, err := openAccount(env, g, pos[0])
+	v, a, err := openAccount(env, g, name)
 	if err != nil {
 		return err
 	}

@@ -21,14 +21,11 @@ const redacted = "REDACTED*"
 func runURI(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("uri", flag.ContinueOnError)
 	show := fs.Bool("show-secret", false, "include the secret")
-	pos, err := parseFlags(fs, args)
+	name, err := parseName(fs, args, "authdesk-cli uri [--show-secret] NAME")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("need exactly one account NAME (usage: authdesk-cli uri [--show-secret] NAME)")
-	}
-	v, a, err := openAccount(env, g, pos[0])
+	v, a, err := openAccount(env, g, name)
 	if err != nil {
 		return err
 	}

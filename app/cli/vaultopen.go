@@ -227,6 +227,19 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseName parses a command that takes one account NAME after its flags;
+// usage is the command's synopsis for the error when it gets none or more.
+func parseName(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	if len(pos) != 1 {
+		return "", usagef("need exactly one account NAME (usage: %s)", usage)
+	}
+	return pos[0], nil
+}
+
 // helpRequest is returned for "COMMAND -h": Main prints the command's flags
 // and exits 0.
 type helpRequest struct{ fs *flag.FlagSet }
