@@ -11,11 +11,7 @@ func init() {
 
 func runRemove(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("remove", flag.ContinueOnError)
-	name, err := parseName(fs, args, "authdesk-cli remove NAME")
-	if err != nil {
-		return err
-	}
-	v, a, err := openAccount(env, g, name)
+	v, a, err := openNamedAccount(env, g, fs, args, "authdesk-cli remove NAME")
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,7 @@ const redacted = "REDACTED*"
 func runURI(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("uri", flag.ContinueOnError)
 	show := fs.Bool("show-secret", false, "include the secret")
-	name, err := parseName(fs, args, "authdesk-cli uri [--show-secret] NAME")
-	if err != nil {
-		return err
-	}
-	v, a, err := openAccount(env, g, name)
+	v, a, err := openNamedAccount(env, g, fs, args, "authdesk-cli uri [--show-secret] NAME")
 	if err != nil {
 		return err
 	}

@@ -227,19 +227,6 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// parseName parses a command that takes one account NAME after its flags;
-// usage is the command's synopsis for the error when it gets none or more.
-func parseName(fs *flag.FlagSet, args []string, usage string) (string, error) {
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return "", err
-	}
-	if len(pos) != 1 {
-		return "", usagef("need exactly one account NAME (usage: %s)", usage)
-	}
-	return pos[0], nil
-}
-
 // helpRequest is returned for "COMMAND -h": Main prints the command's flags
 // and exits 0.
 type helpRequest struct{ fs *flag.FlagSet }
@@ -263,6 +250,20 @@ func findOne(v *vault.Vault, name string) (vault.Account, error) {
 		return vault.Account{}, err
 	}
 	return m[0], nil
+}
+
+// openNamedAccount is openAccount for a command that takes one account
+// NAME after its flags: it parses args with fs first; usage is the
+// command's synopsis for the error when there is no NAME or more than one.
+func openNamedAccount(env *Env, g *Globals, fs *flag.FlagSet, args []string, usage string) (*vault.Vault, vault.Account, error) {
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, vault.Account{}, err
+	}
+	if len(pos) != 1 {
+		return nil, vault.Account{}, usagef("need exactly one account NAME (usage: %s)", usage)
+	}
+	return openAccount(env, g, pos[0])
 }
 
 // openAccount opens the vault and finds the one account name matches (see
