@@ -185,6 +185,25 @@ func (c *codeList) tick(now time.Time) {
 	}
 }
 
+// periods lists the periods (in seconds) of the TOTP codes on screen, once
+// each: the moments their rows change set the background cadence.
+func (c *codeList) periods() []int {
+	var ps []int
+	for r := range c.rows {
+		if !r.Visible() || r.acct.ID == "" || r.acct.Type == vault.HOTP {
+			continue
+		}
+		p := r.acct.Period
+		if p == 0 {
+			p = vault.DefaultPeriod
+		}
+		if !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
 // setShown records whether the window is on screen (Show and Hide are
 // called only by Authdesk: the tray, start minimised, screen scans). While it
 // is hidden, no code is computed and nothing refreshes, so the event loop
@@ -192,9 +211,7 @@ func (c *codeList) tick(now time.Time) {
 // frame is drawn.
 func (u *UI) setShown(shown bool) {
 	u.hidden = !shown
-	if shown {
-		u.tick()
-	}
+	u.tick()
 }
 
 // clear wipes every code from the rows (on lock).

@@ -109,9 +109,13 @@ type UI struct {
 	batches  map[int32]*batchProgress
 	traced   bool
 	trimmed  bool
-	hidden   bool   // the window is not on screen (see setShown)
-	copied   string // the last code put on the clipboard, cleared on lock
-	quit     chan struct{}
+	hidden   bool // the window is not on screen (see setShown)
+	// foreground: an Authdesk window has the keyboard focus; tickGen
+	// numbers the scheduled ticks, so that only the last one runs.
+	foreground bool
+	tickGen    int
+	copied     string // the last code put on the clipboard, cleared on lock
+	quit       chan struct{}
 
 	// the screen widgets tests poke at
 	setup      *setupScreen
@@ -166,7 +170,11 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		}
 		close(u.quit)
 	})
-	a.Lifecycle().SetOnEnteredForeground(u.refreshFromDisk)
+	a.Lifecycle().SetOnEnteredForeground(func() {
+		u.setForeground(true)
+		u.refreshFromDisk()
+	})
+	a.Lifecycle().SetOnExitedForeground(func() { u.setForeground(false) })
 	return u
 }
 
@@ -193,7 +201,7 @@ func (u *UI) refreshFromDisk() {
 	})
 }
 
-// start opens the vault off the UI goroutine and starts the 1 s refresh.
+// start opens the vault off the UI goroutine and starts the ticks.
 func (u *UI) start() {
 	u.showMessage("Opening your vault…", true)
 	background(u, func() openResult {
@@ -203,7 +211,7 @@ func (u *UI) start() {
 	if !u.cfg.noTicker {
 		// Tests that leave the ticker to themselves check the clock
 		// themselves too (checkClock), so that no real check runs.
-		go u.ticker()
+		u.schedule(u.cfg.now())
 		u.checkClock(true)
 	}
 }
@@ -248,30 +256,11 @@ func (u *UI) setScreen(o fyne.CanvasObject) {
 	u.screen.Refresh()
 }
 
-// ticker calls tick at every whole second until the window closes.
-func (u *UI) ticker() {
-	now := time.Now()
-	select {
-	case <-time.After(now.Truncate(time.Second).Add(time.Second).Sub(now)):
-	case <-u.quit:
-		return
-	}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		onUI(u.tick)
-		select {
-		case <-t.C:
-		case <-u.quit:
-			return
-		}
-	}
-}
-
 // tick refreshes the visible codes and countdowns and applies the idle
-// auto-lock. It runs on the UI goroutine once a second.
+// auto-lock. It runs on the UI goroutine, at the cadence schedule sets.
 func (u *UI) tick() {
 	now := u.cfg.now()
+	defer u.schedule(now)
 	if u.state == stateLocked {
 		u.unlock.idle(u, now)
 		return

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +43,11 @@ func BenchmarkStartup500(b *testing.B) {
 }
 
 // BenchmarkIdle is idle CPU over idleWindow and resident memory with 500
-// accounts: shown, hidden in the tray (started minimised) and locked.
+// accounts: shown behind another window (the stock window, focused: the
+// countdown moves in 5 s steps), shown with the focus (every second),
+// hidden in the tray (started minimised) and locked (with the focus).
 func BenchmarkIdle(b *testing.B) {
-	for _, state := range []string{"shown", "hidden", "locked"} {
+	for _, state := range []string{"shown", "focused", "hidden", "locked"} {
 		b.Run(state, func(b *testing.B) {
 			for range b.N {
 				idle(b, state)
@@ -76,7 +79,13 @@ func idle(b *testing.B, state string) {
 		a = e.start()
 	}
 	a.waitReady(b)
-	if state == "locked" {
+	switch state {
+	case "shown":
+		xdotool(b, "search", "--sync", "--onlyvisible", "--pid", strconv.Itoa(stock.Process.Pid),
+			"--name", "^fyneprobe$", "windowfocus", "--sync")
+	case "focused":
+		xdotool(b, "windowfocus", "--sync", a.wid)
+	case "locked":
 		xdotool(b, "windowfocus", "--sync", a.wid)
 		xdotool(b, "key", "--clearmodifiers", "ctrl+l")
 	}

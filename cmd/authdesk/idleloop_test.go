@@ -61,8 +61,16 @@ type probe struct {
 	lines chan string // stdout
 	wid   string
 
-	mu    sync.Mutex
-	wakes []time.Time // from the loop's trace on stderr
+	mu     sync.Mutex
+	wakes  []time.Time // from the loop's trace on stderr
+	paints []paint     // the wakes that painted
+}
+
+// paint is a wake of the loop that painted a window; idle: the loop then
+// waited without a further frame.
+type paint struct {
+	at   time.Time
+	idle bool
 }
 
 func startProbe(t *testing.T) *probe {
@@ -95,6 +103,9 @@ func startProbe(t *testing.T) *probe {
 				ns, _ := strconv.ParseInt(f[4], 10, 64)
 				p.mu.Lock()
 				p.wakes = append(p.wakes, time.Unix(0, ns))
+				if slices.Contains(f, "painted=true") {
+					p.paints = append(p.paints, paint{time.Unix(0, ns), slices.Contains(f, "idle=true")})
+				}
 				p.mu.Unlock()
 			}
 		}
@@ -119,6 +130,19 @@ func (p *probe) wakesBetween(from, to time.Time) int {
 		}
 	}
 	return n
+}
+
+// paintsBetween lists the wakes in [from, to) that painted.
+func (p *probe) paintsBetween(from, to time.Time) []paint {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ps []paint
+	for _, pt := range p.paints {
+		if !pt.at.Before(from) && pt.at.Before(to) {
+			ps = append(ps, pt)
+		}
+	}
+	return ps
 }
 
 // next returns the number on fyneprobe's next stdout line, which must be
@@ -259,4 +283,89 @@ func TestIdleLoop(t *testing.T) {
 	p.send(t, "focus")
 	p.next(t, "focused")
 	t.Run("key to focused entry", func(t *testing.T) { key(t, "entry") })
+}
+
+// setWMState sets the window's ICCCM WM_STATE, as a window manager does
+// when it minimises (3, IconicState) or restores (1, NormalState) a window;
+// GLFW reads it for its Iconified attribute. Xvfb runs no window manager.
+func setWMState(t *testing.T, wid string, state uint32) {
+	t.Helper()
+	c, err := xgb.NewConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	atom, err := xproto.InternAtom(c, false, uint16(len("WM_STATE")), "WM_STATE").Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := strconv.ParseUint(wid, 10, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 8) // state, icon window
+	xgb.Put32(data, state)
+	if err := xproto.ChangePropertyChecked(c, xproto.PropModeReplace, xproto.Window(id),
+		atom.Atom, atom.Atom, 32, 2, data).Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIdleLoopRepaintAndMinimise: a one-off repaint costs the loop one wake
+// (it waits again at once, with nothing left dirty), and a minimised window
+// is not painted, nor does its dirty canvas keep the loop awake, until it is
+// restored.
+func TestIdleLoopRepaintAndMinimise(t *testing.T) {
+	needDesktop(t)
+	p := startProbe(t)
+	time.Sleep(time.Second)
+	if p.wakesBetween(time.Time{}, time.Now()) == 0 {
+		if os.Getenv("AUTHDESK_REQUIRE_IDLE_LOOP") == "1" {
+			t.Fatal("fyneprobe's loop traces no wakes: built with stock Fyne, not .ci/fyne/idle-loop.patch")
+		}
+		t.Skip("built with stock Fyne (no idle-loop trace): run through make test")
+	}
+
+	t.Run("one wake per repaint", func(t *testing.T) {
+		for i := range 5 {
+			time.Sleep(300 * time.Millisecond)
+			p.send(t, "repaint")
+			changed := time.Unix(0, p.next(t, "repaint"))
+			time.Sleep(300 * time.Millisecond)
+			ps := p.paintsBetween(changed, changed.Add(300*time.Millisecond))
+			if len(ps) != 1 {
+				t.Fatalf("repaint %d: %d painting wakes, want 1: %v", i, len(ps), ps)
+			}
+			if !ps[0].idle {
+				t.Errorf("repaint %d: the loop did not wait at once after the frame", i)
+			}
+			if n := p.wakesBetween(ps[0].at.Add(time.Nanosecond), ps[0].at.Add(250*time.Millisecond)); n != 0 {
+				t.Errorf("repaint %d: %d more wakes within 250 ms of the frame, want 0", i, n)
+			}
+		}
+	})
+
+	t.Run("minimised", func(t *testing.T) {
+		setWMState(t, p.wid, 3)
+		time.Sleep(200 * time.Millisecond)
+		from := time.Now()
+		for range 3 {
+			p.send(t, "repaint")
+			p.next(t, "repaint")
+			time.Sleep(300 * time.Millisecond)
+		}
+		to := time.Now()
+		if ps := p.paintsBetween(from, to); len(ps) != 0 {
+			t.Errorf("a minimised window painted %d times", len(ps))
+		}
+		if n, secs := p.wakesBetween(from, to), to.Sub(from).Seconds(); float64(n) >= 15*secs {
+			t.Errorf("minimised and dirty: %d wakes in %.1f s (want < 15 a second)", n, secs)
+		}
+		restored := time.Now()
+		setWMState(t, p.wid, 1)
+		time.Sleep(500 * time.Millisecond)
+		if ps := p.paintsBetween(restored, time.Now()); len(ps) == 0 {
+			t.Error("the restored window did not paint what changed while it was minimised")
+		}
+	})
 }

@@ -9,6 +9,8 @@
 //	        until the func ran)
 //	focus   focuses the entry and prints "focused 0"; "unfocus" unfocuses
 //	        it ("unfocused 0")
+//	repaint changes a label (one repaint) and prints "repaint UNIXNANO", when
+//	        the change was made
 //
 // and reads "rune UNIXNANO" (a key typed with nothing focused) and "entry
 // UNIXNANO" (a key typed into the focused entry) lines.
@@ -18,6 +20,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -45,7 +48,8 @@ func loop(w fyne.Window) {
 	}()
 	entry := widget.NewEntry()
 	entry.OnChanged = func(string) { out <- fmt.Sprintf("entry %d", time.Now().UnixNano()) }
-	w.SetContent(container.NewVBox(entry))
+	label := widget.NewLabel("0")
+	w.SetContent(container.NewVBox(entry, label))
 	w.Canvas().SetOnTypedRune(func(rune) { out <- fmt.Sprintf("rune %d", time.Now().UnixNano()) })
 	go func() {
 		in := bufio.NewScanner(os.Stdin)
@@ -58,6 +62,12 @@ func loop(w fyne.Window) {
 				}()
 			case "focus":
 				fyne.Do(func() { w.Canvas().Focus(entry); out <- "focused 0" })
+			case "repaint":
+				fyne.Do(func() {
+					n, _ := strconv.Atoi(label.Text)
+					label.SetText(strconv.Itoa(n + 1))
+					out <- fmt.Sprintf("repaint %d", time.Now().UnixNano())
+				})
 			case "unfocus":
 				fyne.Do(func() { w.Canvas().Unfocus(); out <- "unfocused 0" })
 			}

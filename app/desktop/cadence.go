@@ -1,0 +1,91 @@
+package desktop
+
+import "time"
+
+// The countdown's cadence. Each tick repaints the whole window (Fyne has
+// no partial redraw): about 9 ms of CPU under software OpenGL for a
+// 560×720 window of codes, which once a second is most of Authdesk's idle
+// cost. So the countdown bars move every second only while an Authdesk
+// window has the keyboard focus, and every backgroundStep while the window
+// sits behind others; in both, a code changes, turns to its warning colour
+// and shows its next code at the exact second (see nextTick). Hidden in the
+// tray, nothing on screen changes and ticks keep only the auto-lock.
+const backgroundStep = 5 * time.Second
+
+// Moments before a code's change when its row changes too (codeRow.tick).
+const (
+	warnBefore = 5 * time.Second  // the bar turns to the warning colour
+	nextBefore = 10 * time.Second // the next code shows
+)
+
+// nextTick is when to tick after now: at the next whole second in the
+// foreground; in the background at the next multiple of backgroundStep
+// (Unix time) or, if sooner, the next moment one of periods (in seconds,
+// those of the codes on screen) changes a code, turns a bar to the warning
+// colour or shows a next code. Every standard period (30 s, 60 s) falls on
+// the backgroundStep grid; others get their own ticks.
+func nextTick(now time.Time, foreground bool, periods []int) time.Time {
+	if foreground {
+		return now.Truncate(time.Second).Add(time.Second)
+	}
+	next := now.Truncate(backgroundStep).Add(backgroundStep)
+	for _, p := range periods {
+		if p <= 0 {
+			continue
+		}
+		period := int64(p)
+		for _, before := range []time.Duration{0, warnBefore, nextBefore} {
+			if t := nextAt(now, period, -int64(before/time.Second)); t.Before(next) {
+				next = t
+			}
+		}
+	}
+	return next
+}
+
+// nextAt is the first whole second after now whose Unix time is offset
+// (mod period) from a multiple of period.
+func nextAt(now time.Time, period, offset int64) time.Time {
+	s := now.Unix()
+	r := ((offset % period) + period) % period
+	t := s - ((s%period)+period)%period + r
+	for !time.Unix(t, 0).After(now) {
+		t += period
+	}
+	return time.Unix(t, 0)
+}
+
+// schedule arranges the next tick (see nextTick), replacing the one
+// arranged before: a tick, the window coming to the front or going behind
+// call it.
+func (u *UI) schedule(now time.Time) {
+	if u.cfg.noTicker {
+		return
+	}
+	u.tickGen++
+	gen := u.tickGen
+	var periods []int
+	if u.state == stateCodes && u.list != nil && !u.hidden {
+		periods = u.list.periods()
+	}
+	next := nextTick(now, u.foreground && !u.hidden, periods)
+	u.cfg.afterFunc(next.Sub(now), func() {
+		select {
+		case <-u.quit:
+			return
+		default:
+		}
+		onUI(func() {
+			if gen == u.tickGen {
+				u.tick()
+			}
+		})
+	})
+}
+
+// setForeground records whether an Authdesk window has the keyboard focus
+// and brings the countdown's cadence in line at once.
+func (u *UI) setForeground(yes bool) {
+	u.foreground = yes
+	u.tick()
+}
