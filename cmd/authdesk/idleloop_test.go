@@ -233,18 +233,25 @@ func checkDelays(t *testing.T, what string, samples []time.Duration) {
 	}
 }
 
-func TestIdleLoop(t *testing.T) {
-	needDesktop(t)
-	p := startProbe(t)
-
-	// A second of no activity, then three seconds of counting.
-	time.Sleep(time.Second)
+// requirePatched skips (fails, with AUTHDESK_REQUIRE_IDLE_LOOP=1) unless
+// the probe's loop has traced a wake: it was built with the patched Fyne.
+func (p *probe) requirePatched(t *testing.T) {
+	t.Helper()
 	if p.wakesBetween(time.Time{}, time.Now()) == 0 {
 		if os.Getenv("AUTHDESK_REQUIRE_IDLE_LOOP") == "1" {
 			t.Fatal("fyneprobe's loop traces no wakes: built with stock Fyne, not .ci/fyne/idle-loop.patch")
 		}
 		t.Skip("built with stock Fyne (no idle-loop trace): run through make test")
 	}
+}
+
+func TestIdleLoop(t *testing.T) {
+	needDesktop(t)
+	p := startProbe(t)
+
+	// A second of no activity, then three seconds of counting.
+	time.Sleep(time.Second)
+	p.requirePatched(t)
 	time.Sleep(time.Second)
 	from := time.Now()
 	time.Sleep(3 * time.Second)
@@ -319,12 +326,7 @@ func TestIdleLoopRepaintAndMinimise(t *testing.T) {
 	needDesktop(t)
 	p := startProbe(t)
 	time.Sleep(time.Second)
-	if p.wakesBetween(time.Time{}, time.Now()) == 0 {
-		if os.Getenv("AUTHDESK_REQUIRE_IDLE_LOOP") == "1" {
-			t.Fatal("fyneprobe's loop traces no wakes: built with stock Fyne, not .ci/fyne/idle-loop.patch")
-		}
-		t.Skip("built with stock Fyne (no idle-loop trace): run through make test")
-	}
+	p.requirePatched(t)
 
 	t.Run("one wake per repaint", func(t *testing.T) {
 		for i := range 5 {
