@@ -5,12 +5,17 @@ import "time"
 // The countdown's cadence. Each tick repaints the whole window (Fyne has
 // no partial redraw): about 9 ms of CPU under software OpenGL for a
 // 560×720 window of codes, which once a second is most of Authdesk's idle
-// cost. So the countdown bars move every second only while an Authdesk
-// window has the keyboard focus, and every backgroundStep while the window
-// sits behind others; in both, a code changes, turns to its warning colour
-// and shows its next code at the exact second (see nextTick). Hidden in the
-// tray, nothing on screen changes and ticks keep only the auto-lock.
-const backgroundStep = 5 * time.Second
+// cost. So the countdown bars move every second only while Authdesk is in
+// use: one of its windows has the keyboard focus and the user touched it
+// (a key, a click, the mouse over it, the focus coming to it) in the last
+// activeFor. Otherwise they move every backgroundStep; either way a code
+// changes, turns to its warning colour and shows its next code at the exact
+// second (see nextTick). Hidden in the tray, nothing on screen changes and
+// ticks keep only the auto-lock.
+const (
+	backgroundStep = 5 * time.Second
+	activeFor      = 30 * time.Second
+)
 
 // Moments before a code's change when its row changes too (codeRow.tick).
 const (
@@ -68,7 +73,7 @@ func (u *UI) schedule(now time.Time) {
 	if u.state == stateCodes && u.list != nil && !u.hidden {
 		periods = u.list.periods()
 	}
-	next := nextTick(now, u.foreground && !u.hidden, periods)
+	next := nextTick(now, u.inUse(now), periods)
 	u.cfg.afterFunc(next.Sub(now), func() {
 		select {
 		case <-u.quit:
@@ -83,9 +88,30 @@ func (u *UI) schedule(now time.Time) {
 	})
 }
 
+// inUse reports whether the countdown should move every second: the window
+// is on screen, has the focus and was touched within activeFor.
+func (u *UI) inUse(now time.Time) bool {
+	return u.foreground && !u.hidden && now.Sub(u.lastUsed) < activeFor
+}
+
+// touch records user activity, for the idle auto-lock and the cadence: the
+// first touch after a rest brings the every-second ticks back at once.
+func (u *UI) touch() {
+	now := u.cfg.now()
+	resting := !u.inUse(now)
+	u.lastUsed = now
+	if resting && u.inUse(now) {
+		u.schedule(now)
+	}
+}
+
 // setForeground records whether an Authdesk window has the keyboard focus
-// and brings the countdown's cadence in line at once.
+// (the focus coming to it counts as a touch) and brings the countdown's
+// cadence in line at once.
 func (u *UI) setForeground(yes bool) {
 	u.foreground = yes
+	if yes {
+		u.lastUsed = u.cfg.now()
+	}
 	u.tick()
 }

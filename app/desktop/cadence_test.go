@@ -43,9 +43,10 @@ func TestNextTick(t *testing.T) {
 	}
 }
 
-// TestCadenceFollowsFocus: the window going behind others slows the ticks
-// to the 5 s grid (and the codes' own moments); coming to the front ticks at
-// once and every second again. Only the last scheduled tick runs.
+// TestCadenceFollowsFocus: the window going behind others, or left alone in
+// front for activeFor, slows the ticks to the 5 s grid (and the codes' own
+// moments); coming to the front or a touch ticks every second again. Only
+// the last scheduled tick runs.
 func TestCadenceFollowsFocus(t *testing.T) {
 	odd := vault.Account{Issuer: "Odd", Name: "seven", Secret: secret(t, "JBSWY3DPEHPK3PXP"),
 		Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 7}
@@ -81,6 +82,25 @@ func TestCadenceFollowsFocus(t *testing.T) {
 	h.timers[len(h.timers)-1].f()
 	if len(h.timers) != ticks+1 {
 		t.Errorf("the current tick did not run: %d ticks scheduled, want %d", len(h.timers), ticks+1)
+	}
+
+	// In front but untouched for activeFor: 5 s steps; a touch brings the
+	// 1 s ticks back at once.
+	h.u.setForeground(true)
+	h.now = h.now.Add(activeFor)
+	h.u.tick()
+	if d := lastAt().Sub(h.now); d <= time.Second {
+		t.Errorf("in front, untouched for %v: next tick in %v, want the background cadence", activeFor, d)
+	}
+	ticks = len(h.timers)
+	h.u.touch()
+	if len(h.timers) != ticks+1 || !lastAt().Equal(h.now.Truncate(time.Second).Add(time.Second)) {
+		t.Errorf("a touch after a rest: next tick at %v (%d scheduled), want the next second", lastAt(), len(h.timers)-ticks)
+	}
+	ticks = len(h.timers)
+	h.u.touch()
+	if len(h.timers) != ticks {
+		t.Errorf("a touch in use rescheduled the tick")
 	}
 
 	h.u.setShown(false) // hidden in the tray: the background cadence even in front

@@ -322,9 +322,6 @@ func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
 // searchIdle is how long the search field keeps the focus without typing.
 const searchIdle = 5 * time.Second
 
-// touch records user activity for the idle auto-lock.
-func (u *UI) touch() { u.lastUsed = u.cfg.now() }
-
 // lock forgets the vault and everything decrypted from it, and shows the
 // unlock screen.
 func (u *UI) lock() {
