@@ -45,7 +45,7 @@ func BenchmarkShowCodes500(b *testing.B) {
 	a := test.NewTempApp(b)
 	w := a.NewWindow("bench")
 	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true,
-		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) func() { return func() {} }})
 	b.ResetTimer()
 	for b.Loop() {
 		v, err := vault.Open(path, opts)
@@ -66,7 +66,7 @@ func BenchmarkTick(b *testing.B) {
 	w := a.NewWindow("bench")
 	now := t0
 	u := New(a, w, Config{VaultPath: path, Options: opts, noTicker: true, now: func() time.Time { return now },
-		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) {}})
+		spawn: func(f func()) { f() }, afterFunc: func(time.Duration, func()) func() { return func() {} }})
 	u.showCodes(v)
 	w.Canvas().Capture()
 	b.ResetTimer()

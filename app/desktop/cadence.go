@@ -61,20 +61,30 @@ func nextAt(now time.Time, period, offset int64) time.Time {
 }
 
 // schedule arranges the next tick (see nextTick), replacing the one
-// arranged before: a tick, the window coming to the front or going behind
-// call it.
+// arranged before: a tick, the window coming to the front or going behind,
+// a touch after a rest and a new filter call it. The idle auto-lock gets a
+// tick of its own at its deadline.
 func (u *UI) schedule(now time.Time) {
 	if u.cfg.noTicker {
 		return
 	}
+	if u.tickStop != nil {
+		u.tickStop()
+	}
 	u.tickGen++
 	gen := u.tickGen
 	var periods []int
-	if u.state == stateCodes && u.list != nil && !u.hidden {
+	codes := u.state == stateCodes && u.list != nil
+	if codes && !u.hidden {
 		periods = u.list.periods()
 	}
-	next := nextTick(now, u.inUse(now), periods)
-	u.cfg.afterFunc(next.Sub(now), func() {
+	next := nextTick(now, codes && u.inUse(now), periods)
+	if d := u.prefs.AutoLock(); codes && d > 0 {
+		if lock := u.lastUsed.Add(d); lock.After(now) && lock.Before(next) {
+			next = lock
+		}
+	}
+	u.tickStop = u.cfg.afterFunc(next.Sub(now), func() {
 		select {
 		case <-u.quit:
 			return
@@ -89,7 +99,8 @@ func (u *UI) schedule(now time.Time) {
 }
 
 // inUse reports whether the countdown should move every second: the window
-// is on screen, has the focus and was touched within activeFor.
+// is on screen, has the focus and was touched within activeFor. Only the
+// codes screen has anything that moves each second.
 func (u *UI) inUse(now time.Time) bool {
 	return u.foreground && !u.hidden && now.Sub(u.lastUsed) < activeFor
 }

@@ -73,7 +73,11 @@ func TestCadenceFollowsFocus(t *testing.T) {
 		t.Errorf("behind: next tick in %v, want more than 1 s and at most %v", d, backgroundStep)
 	}
 
-	// The stale 1 s tick fires: it must not tick (nor schedule) again.
+	// The replaced 1 s tick was stopped; had it fired anyway, it must not
+	// tick (nor schedule) again.
+	if !h.timers[0].stopped {
+		t.Error("the replaced tick's timer was not stopped")
+	}
 	ticks := len(h.timers)
 	h.timers[0].f()
 	if len(h.timers) != ticks {
@@ -108,5 +112,40 @@ func TestCadenceFollowsFocus(t *testing.T) {
 	h.u.tick()
 	if d := lastAt().Sub(h.now); d <= time.Second {
 		t.Errorf("hidden: next tick in %v, want the background cadence", d)
+	}
+}
+
+// TestCadenceAutoLockOnTime: in the background the idle auto-lock still
+// gets a tick at its deadline, not at the next 5 s step after it.
+func TestCadenceAutoLockOnTime(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	h.u.cfg.noTicker = false
+	h.u.prefs.SetAutoLock(time.Minute)
+	h.now = h.now.Add(time.Minute - 1500*time.Millisecond) // deadline 1.5 s away
+	h.u.tick()
+	want := h.u.lastUsed.Add(time.Minute)
+	if at := h.timers[len(h.timers)-1].at; !at.Equal(want) {
+		t.Errorf("next tick at %v, want the auto-lock deadline %v", at, want)
+	}
+	h.advance(1500 * time.Millisecond)
+	if got := h.u.stateName(); got != "locked" {
+		t.Errorf("state at the auto-lock deadline = %q, want locked", got)
+	}
+}
+
+// TestFilterKeepsRowsBounded: Fyne makes a row on every list refresh only
+// to measure it; searching must not pile those up (each one would be
+// ticked, and wiped on lock, for the rest of the session).
+func TestFilterKeepsRowsBounded(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	start := len(h.u.list.rows)
+	for i := range 40 {
+		h.u.list.filter([]string{"g", "gi", "git", ""}[i%4], "")
+	}
+	if n := len(h.u.list.rows); n > start {
+		t.Errorf("40 searches grew the rows from %d to %d", start, n)
+	}
+	if n := len(h.u.list.rows); n == 0 {
+		t.Error("no rows left after the searches")
 	}
 }

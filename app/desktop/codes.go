@@ -51,10 +51,12 @@ func (u *UI) showCodes(v *vault.Vault) {
 	c.search = newSearchEntry(u)
 	c.list = widget.NewList(
 		func() int { return len(c.shown) },
-		func() fyne.CanvasObject { r := newCodeRow(u); c.rows[r] = struct{}{}; return r },
+		func() fyne.CanvasObject { return newCodeRow(u) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(c.shown) {
-				o.(*codeRow).bind(c.accounts[c.shown[id]], u.cfg.now())
+				r := o.(*codeRow)
+				c.rows[r] = struct{}{}
+				r.bind(c.accounts[c.shown[id]], u.cfg.now())
 			}
 		})
 	// Rows are set apart by their avatars; separators would be 13 more
@@ -132,7 +134,18 @@ func (c *codeList) filter(query, selectID string) {
 	}
 	c.list.UnselectAll()
 	c.selected = -1
+	// The refresh binds the rows it keeps again (and drops its pool); the
+	// rows it dropped are wiped and forgotten. Fyne also makes a row on each
+	// refresh only to measure it: rows count once bound, so it never does.
+	old := c.rows
+	c.rows = map[*codeRow]struct{}{}
 	c.list.Refresh()
+	for r := range old {
+		if _, kept := c.rows[r]; !kept {
+			r.bind(vault.Account{}, time.Time{})
+		}
+	}
+	c.u.schedule(c.u.cfg.now())
 	if len(c.shown) == 0 {
 		return
 	}
@@ -185,15 +198,17 @@ func (c *codeList) tick(now time.Time) {
 	}
 }
 
-// periods lists the periods (in seconds) of the TOTP codes on screen, once
-// each: the moments their rows change set the background cadence.
+// periods lists the periods (in seconds) of the TOTP codes the filter
+// shows, once each: the moments their rows change set the background
+// cadence, whichever of them are scrolled into view.
 func (c *codeList) periods() []int {
 	var ps []int
-	for r := range c.rows {
-		if !r.Visible() || r.acct.ID == "" || r.acct.Type == vault.HOTP {
+	for _, i := range c.shown {
+		a := c.accounts[i]
+		if a.Type == vault.HOTP {
 			continue
 		}
-		p := r.acct.Period
+		p := a.Period
 		if p == 0 {
 			p = vault.DefaultPeriod
 		}

@@ -26,13 +26,14 @@ type harness struct {
 	w      fyne.Window
 	u      *UI
 	now    time.Time
-	timers []timer
+	timers []*timer
 	cfg    Config
 }
 
 type timer struct {
-	at time.Time
-	f  func()
+	at      time.Time
+	f       func()
+	stopped bool
 }
 
 func newHarness(t *testing.T, path string, kc vault.Keychain, a fyne.App) *harness {
@@ -48,10 +49,14 @@ func newHarness(t *testing.T, path string, kc vault.Keychain, a fyne.App) *harne
 		opts.Keychain = kc
 	}
 	h.cfg = Config{VaultPath: path, Options: opts, noTicker: true,
-		now:       func() time.Time { return h.now },
-		spawn:     func(f func()) { f() },
-		afterFunc: func(d time.Duration, f func()) { h.timers = append(h.timers, timer{h.now.Add(d), f}) },
-		scanner:   systemScanner{},
+		now:   func() time.Time { return h.now },
+		spawn: func(f func()) { f() },
+		afterFunc: func(d time.Duration, f func()) func() {
+			tm := &timer{at: h.now.Add(d), f: f}
+			h.timers = append(h.timers, tm)
+			return func() { tm.stopped = true }
+		},
+		scanner: systemScanner{},
 	}
 	h.u = New(a, h.w, h.cfg)
 	t.Cleanup(func() {
@@ -68,6 +73,9 @@ func (h *harness) advance(d time.Duration) {
 	due := h.timers[:0:0]
 	rest := h.timers[:0:0]
 	for _, tm := range h.timers {
+		if tm.stopped {
+			continue
+		}
 		if !tm.at.After(h.now) {
 			due = append(due, tm)
 		} else {

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -67,9 +68,10 @@ type Config struct {
 	// spawn runs f off the UI goroutine; nil: a new goroutine. Tests pass
 	// a synchronous runner.
 	spawn func(f func())
-	// afterFunc calls f after d on some goroutine; nil: time.AfterFunc.
-	afterFunc func(d time.Duration, f func())
-	// noTicker leaves the 1 s refresh and the clock check to the caller
+	// afterFunc calls f after d on some goroutine unless stop is called
+	// first; nil: time.AfterFunc.
+	afterFunc func(d time.Duration, f func()) (stop func())
+	// noTicker leaves the ticks and the clock check to the caller
 	// (tests call tick and checkClock).
 	noTicker bool
 	// platformDB is the database of the embedded platform simulator
@@ -114,6 +116,8 @@ type UI struct {
 	// numbers the scheduled ticks, so that only the last one runs.
 	foreground bool
 	tickGen    int
+	tickStop   func() // cancels the scheduled tick
+	quitOnce   sync.Once
 	copied     string // the last code put on the clipboard, cleared on lock
 	quit       chan struct{}
 
@@ -145,7 +149,10 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		cfg.spawn = func(f func()) { go f() }
 	}
 	if cfg.afterFunc == nil {
-		cfg.afterFunc = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+		cfg.afterFunc = func(d time.Duration, f func()) func() {
+			t := time.AfterFunc(d, f)
+			return func() { t.Stop() }
+		}
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
 		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{})}
@@ -168,8 +175,10 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		if u.tester != nil {
 			u.tester.win.Close()
 		}
-		close(u.quit)
+		u.quitOnce.Do(func() { close(u.quit) })
 	})
+	// The tray's Quit stops the app without closing the window first.
+	a.Lifecycle().SetOnStopped(func() { u.quitOnce.Do(func() { close(u.quit) }) })
 	a.Lifecycle().SetOnEnteredForeground(func() {
 		u.setForeground(true)
 		u.refreshFromDisk()

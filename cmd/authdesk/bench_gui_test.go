@@ -101,7 +101,7 @@ func idle(b *testing.B, state string) {
 		xdotool(b, "mousemove", "--window", a.wid, "280", "300") // a touch
 		window = 25 * time.Second
 	}
-	if state != "hidden" {
+	if state != "hidden" && state != "in-use" {
 		e.screenshot(a, "bench-"+state)
 	}
 	pids := []int{a.cmd.Process.Pid, stock.Process.Pid}
@@ -114,6 +114,9 @@ func idle(b *testing.B, state string) {
 		cpu, rss := procStat(b, pids[i])
 		b.ReportMetric(100*float64(cpu-cpu0[i])/float64(window), unit+"cpu-%")
 		b.ReportMetric(float64(rss)/(1<<20), unit+"rss-MiB")
+	}
+	if state == "in-use" { // after measuring: the measurement is within activeFor
+		e.screenshot(a, "bench-"+state)
 	}
 }
 
