@@ -3,9 +3,10 @@
 # in use) and resident memory with 500 accounts: shown behind another window,
 # focused and left alone, hidden in the tray, locked, and in use (see
 # BenchmarkIdle in bench_gui_test.go), each beside an empty stock-Fyne
-# window measured at the same time, on a 1600x1000 X screen. Run through make, which builds Authdesk with the idle
-# loop (GOFLAGS=-modfile=...); the load average is printed before and after,
-# since the figures mean little on a busy machine.
+# window measured at the same time, on a 1600x1000 X screen. Run through
+# make, which builds Authdesk with the idle loop (GOFLAGS=-modfile=...); the
+# load average is printed before and after, since the figures mean little on
+# a busy machine.
 #   make bench-gui            (or, for stock Fyne: cmd/authdesk/bench-gui.sh)
 # Screenshots land in $AUTHDESK_SCREENSHOTS (default: a temp dir).
 set -euo pipefail
