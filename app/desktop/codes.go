@@ -435,8 +435,8 @@ func (r *codeRow) tick(now time.Time) {
 		if r.acct.Type != vault.HOTP && r.acct.Period > 0 {
 			left := r.acct.Remaining(now)
 			frac = float32(left.Seconds() / float64(r.acct.Period))
-			warn = left <= 5*time.Second
-			if left <= 10*time.Second {
+			warn = left <= warnBefore
+			if left <= nextBefore {
 				if n, err := r.acct.NextCode(now); err == nil {
 					next = "next " + vault.GroupCode(n)
 				}
