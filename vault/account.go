@@ -128,6 +128,12 @@ type Account struct {
 	Note      string    `json:"note,omitempty"`
 	Created   time.Time `json:"created"`
 	Updated   time.Time `json:"updated"`
+	// Favorite stars the account: it sorts first in the list and in quick
+	// access, and is listed in the tray's quick-copy menu.
+	Favorite bool `json:"favorite,omitempty"`
+	// LastUsed is when a code of this account was last copied; quick
+	// access lists the recent ones after the favourites.
+	LastUsed time.Time `json:"last_used,omitzero"`
 }
 
 // Manual is an account as a person types it in: the desktop app's "Enter
