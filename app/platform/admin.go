@@ -284,10 +284,10 @@ func (s *service) outboxFor(ctx context.Context, sess session) ([]api.Message, e
 }
 
 // clearUserCodeLocks lifts userID's code locks from every address and
-// forgets the user's count towards the slow-down.
+// starts the user's count of wrong codes in a row again.
 func clearUserCodeLocks(ctx context.Context, tx *sql.Tx, userID int64) error {
 	if err := deleteThrottlePrefix(ctx, tx, codePrefix(userID)); err != nil {
 		return err
 	}
-	return clearThrottle(ctx, tx, userCodeKey(userID))
+	return resetCodeCount(ctx, tx, userID)
 }

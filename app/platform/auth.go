@@ -35,6 +35,11 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 		return signInResult{}, errorf(kindUnauthorized, msgBadCredentials)
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
+	// A locked address is refused before it can wait in any line: a flood
+	// from it costs one read each and never takes the owner's turn.
+	if err := checkLocks(ctx, s.db, s.now(), accountKey(email, in.Addr), addrKey(in.Addr)); err != nil {
+		return signInResult{}, err
+	}
 	// Past the account's ceiling (wrong passwords from every address
 	// together) each attempt waits its turn, unless it comes from a
 	// remembered device of the account. It never locks: a stranger who knows
@@ -49,7 +54,7 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 			uid = u.id
 		}
 	}
-	release, err := s.slowDown(ctx, accountTotalKey(email), accountCeiling, accountForget, uid, in.DeviceToken)
+	release, err := s.slowDown(ctx, accountTotalKey(email), accountCeiling, accountForget, uid, in.DeviceToken, in.Addr)
 	if err != nil {
 		return signInResult{}, err
 	}
@@ -73,10 +78,8 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 // checkPassword runs the throttled password check. The caller holds a hashing slot.
 func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*user, bool, error) {
 	now := s.now()
-	for _, k := range []string{accountKey(email, addr), addrKey(addr)} {
-		if err := checkLock(ctx, s.db, k, now); err != nil {
-			return nil, false, err
-		}
+	if err := checkLocks(ctx, s.db, now, accountKey(email, addr), addrKey(addr)); err != nil {
+		return nil, false, err
 	}
 	u, err := s.userByEmail(ctx, email)
 	if err != nil {
@@ -97,6 +100,9 @@ func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*u
 	var out error
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := countFailure(ctx, tx, accountTotalKey(email), now, accountForget); err != nil {
+			return err
+		}
+		if err := countFailure(ctx, tx, seenKey(addr), now, cleanAfter); err != nil {
 			return err
 		}
 		e1 := recordFailure(ctx, tx, accountKey(email, addr), now, 0, 0, bad)
@@ -391,9 +397,9 @@ type session struct {
 	stepUp bool // re-enrolment: the user confirmed it's them with the current code
 
 	// Of the request, not stored: the client address code locks count
-	// against, and the remembered-device cookie that skips the per-user
-	// slow-down.
-	addr, device string
+	// against, the remembered-device cookie that skips the per-user
+	// slow-down, and the platform's address for links in mail.
+	addr, device, base string
 }
 
 // signInResult is the outcome of the password step.

@@ -124,7 +124,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
-				sess.addr, sess.device = clientAddr(r), deviceToken(r)
+				sess.addr, sess.device, sess.base = clientAddr(r), deviceToken(r), s.baseURLFor(r)
 				st.sess = &sess
 			}
 		}
@@ -225,7 +225,21 @@ func clientAddr(r *http.Request) string {
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	return addrOf(host)
+}
+
+// addrOf is the key throttles count an IP address under: an IPv4 address
+// as it is, an IPv6 address as its /64, the block one host usually holds
+// whole (one address per guess would make per-address locks moot).
+func addrOf(host string) string {
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return host
+	}
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -266,7 +280,7 @@ func statusOf(err error) int {
 // setRetryAfter sets Retry-After for a temporary lockout.
 func setRetryAfter(w http.ResponseWriter, err error) {
 	var se *serviceError
-	if errors.As(err, &se) && se.Kind == kindThrottled {
+	if errors.As(err, &se) && se.Kind == kindThrottled && se.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
 }
@@ -380,11 +394,18 @@ func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) {
 		RememberForSeconds: int64(p.RememberFor / time.Second), SetupWindowSeconds: int64(pendingLifetime / time.Second),
 		Skew: p.Skew, Digits: p.Digits, Algorithm: p.Algorithm, Period: p.Period, MaxCodeFailures: p.MaxCodeFailures,
 		RecoveryCodes: recoveryCount, TestClock: s.cfg.TestClock,
-		UserCodeCeiling: userCodeCeiling, AccountPasswordCeiling: accountCeiling, SlowDownSeconds: int(slowDelay / time.Second)}
+		UserCodeCeiling: userCodeCeiling, UserCodeWarnAt: userCodeWarn, UserCodeSlowDownFrom: userCodeSlowFrom,
+		AccountPasswordCeiling: accountCeiling, SlowDownSeconds: int(slowDelay / time.Second), GuessChancePerDay: guessChance(p)}
 	for _, d := range codeBackoff {
 		out.CodeLockSeconds = append(out.CodeLockSeconds, int(d/time.Second))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// guessChance is the chance that userCodeCeiling guesses under p get in:
+// each guess matches one of 2·skew+1 codes out of 10^digits.
+func guessChance(p Policy) float64 {
+	return float64(userCodeCeiling*(2*p.Skew+1)) / math.Pow10(p.Digits)
 }
 
 func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {

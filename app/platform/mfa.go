@@ -97,7 +97,7 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 	if err := s.setupAllowed(u, sess, now); err != nil {
 		return mfaResult{}, err
 	}
-	return s.codeAttempt(ctx, u, sess, func(tx *sql.Tx, res *mfaResult) error {
+	return s.codeAttempt(ctx, u, sess, codeKey(u.id, sess.addr), false, func(tx *sql.Tx, res *mfaResult) error {
 		key := codeKey(u.id, sess.addr)
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
@@ -115,18 +115,21 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 			return err
 		}
 		if !s.totp.isCode(code) {
-			return s.codeFailure(ctx, tx, key, cur.id, now, invalidf("enter the %d-digit code from your authenticator app", s.totp.digits))
+			return s.codeFailure(ctx, tx, key, cur, sess, now, invalidf("enter the %d-digit code from your authenticator app", s.totp.digits))
 		}
 		// The replay guard is per credential: a new secret has accepted no
 		// code yet, whatever the old one accepted in this time step.
 		step, ok := s.totp.match(p.secret, code, codeNow.Unix(), -1)
 		if !ok {
-			return s.codeFailure(ctx, tx, key, cur.id, now, errorf(kindUnauthorized, msgBadCode))
+			return s.codeFailure(ctx, tx, key, cur, sess, now, errorf(kindUnauthorized, msgBadCode))
 		}
 		if err := setCredential(ctx, tx, cur.id, p.cred, p.sealed, now.UnixNano(), step); err != nil {
 			return err
 		}
 		if err := clearThrottle(ctx, tx, key); err != nil {
+			return err
+		}
+		if err := resetCodeCount(ctx, tx, cur.id); err != nil {
 			return err
 		}
 		if err := deleteUserDevices(ctx, tx, cur.id); err != nil {
@@ -179,20 +182,62 @@ func (s *service) skipReenrol(ctx context.Context, sess session) (session, error
 	return out, err
 }
 
-// codeAttempt runs one code submission of u: held back while the per-user
-// count of wrong codes (all addresses together) is over its ceiling, then
-// attempt in one transaction, filling in the result.
-func (s *service) codeAttempt(ctx context.Context, u *user, sess session, attempt func(tx *sql.Tx, res *mfaResult) error) (mfaResult, error) {
-	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeCeiling, userCodeForget, u.id, sess.device)
+// codeAttempt runs one code submission of u: refused at once while lockKey
+// (the counter the submission counts against) is locked or, unless it is a
+// recovery code or comes from a remembered device, while the user is past
+// the ceiling; held back while the user's wrong codes in a row are past
+// userCodeSlowFrom; then attempt in one transaction, filling in the result.
+func (s *service) codeAttempt(ctx context.Context, u *user, sess session, lockKey string, recovery bool, attempt func(tx *sql.Tx, res *mfaResult) error) (mfaResult, error) {
+	if err := checkLock(ctx, s.db, lockKey, s.now()); err != nil {
+		return mfaResult{}, err
+	}
+	gated := !recovery
+	if gated && sess.device != "" {
+		onDevice, err := s.deviceValid(ctx, u.id, sess.device)
+		if err != nil {
+			return mfaResult{}, err
+		}
+		gated = !onDevice
+	}
+	if gated {
+		if err := checkCeiling(ctx, s.db, u.id); err != nil {
+			return mfaResult{}, err
+		}
+	}
+	release, err := s.slowDown(ctx, userCodeKey(u.id), userCodeSlowFrom, 0, u.id, sess.device, sess.addr)
 	if err != nil {
 		return mfaResult{}, err
 	}
 	defer release()
 	var res mfaResult
-	if err := s.withTx(ctx, func(tx *sql.Tx) error { return attempt(tx, &res) }); err != nil {
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if gated {
+			if err := checkCeiling(ctx, tx, u.id); err != nil {
+				return err
+			}
+		}
+		return attempt(tx, &res)
+	})
+	if err != nil {
 		return mfaResult{}, err
 	}
 	return res, nil
+}
+
+// errCeiling answers code entry past the per-user ceiling.
+var errCeiling = errorf(kindThrottled, "code entry for this account is locked after %d wrong codes in a row: "+
+	"use a recovery code, open the link mailed to you, or ask an administrator to unlock it", userCodeCeiling)
+
+// checkCeiling returns errCeiling when userID is past the ceiling.
+func checkCeiling(ctx context.Context, q querier, userID int64) error {
+	n, err := failuresOf(ctx, q, userCodeKey(userID), time.Time{}, 0)
+	if err != nil {
+		return err
+	}
+	if n >= userCodeCeiling {
+		return errCeiling
+	}
+	return nil
 }
 
 func recoveryHashKind(userID int64) string { return fmt.Sprintf("recovery:%d", userID) }
@@ -215,7 +260,12 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 	}
 	now, codeNow := s.now(), s.codeNow()
 	reenrol := s.reenrolDue(u, now)
-	return s.codeAttempt(ctx, u, sess, func(tx *sql.Tx, res *mfaResult) error {
+	lockKey := codeKey(u.id, sess.addr)
+	_, recovery := normalizeRecoveryCode(code)
+	if recovery {
+		lockKey = recoveryKey(sess.addr)
+	}
+	return s.codeAttempt(ctx, u, sess, lockKey, recovery, func(tx *sql.Tx, res *mfaResult) error {
 		cur, err := s.userByID(ctx, tx, u.id)
 		if err != nil {
 			return err
@@ -254,14 +304,16 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
-			return s.codeFailure(ctx, tx, key, cur.id, now, invalidf("%s", s.codeShape()))
+			return s.codeFailure(ctx, tx, key, cur, sess, now, invalidf("%s", s.codeShape()))
 		}
 		if !ok {
-			return s.codeFailure(ctx, tx, key, cur.id, now, errorf(kindUnauthorized, msgBadCode))
+			return s.codeFailure(ctx, tx, key, cur, sess, now, errorf(kindUnauthorized, msgBadCode))
 		}
-		// The per-user count stays: the owner signing in does not give a
-		// guesser on other addresses a fresh allowance.
+		// A right code or a recovery code starts the user's count again.
 		if err := clearThrottle(ctx, tx, codeKey(cur.id, sess.addr), recoveryKey(sess.addr)); err != nil {
+			return err
+		}
+		if err := resetCodeCount(ctx, tx, cur.id); err != nil {
 			return err
 		}
 		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
@@ -306,17 +358,45 @@ func (s *service) countCodeFailure(ctx context.Context, sess session) error {
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
 		}
-		return s.codeFailure(ctx, tx, key, u.id, now, invalidf("%s", s.codeShape()))
+		return s.codeFailure(ctx, tx, key, u, sess, now, invalidf("%s", s.codeShape()))
 	})
 }
 
 // codeFailure counts a wrong code against key (locking it every
-// maxFailures) and against the user's ceiling (never locking).
-func (s *service) codeFailure(ctx context.Context, tx *sql.Tx, key string, userID int64, now time.Time, base error) error {
-	if err := countFailure(ctx, tx, userCodeKey(userID), now, userCodeForget); err != nil {
+// maxFailures), against the address and against the user's wrong codes in
+// a row, which mail a warning at userCodeWarn and lock code entry at
+// userCodeCeiling.
+func (s *service) codeFailure(ctx context.Context, tx *sql.Tx, key string, u *user, sess session, now time.Time, base error) error {
+	n, err := failuresOf(ctx, tx, userCodeKey(u.id), now, 0)
+	if err != nil {
 		return err
 	}
-	return recordFailure(ctx, tx, key, now, 0, s.maxFailures, base)
+	n++
+	if err := saveFailures(ctx, tx, userCodeKey(u.id), n, 0, now.UnixNano()); err != nil {
+		return err
+	}
+	if err := countFailure(ctx, tx, seenKey(sess.addr), now, cleanAfter); err != nil {
+		return err
+	}
+	switch n {
+	case userCodeWarn:
+		if err := s.mailCodeWarning(ctx, tx, u); err != nil {
+			return err
+		}
+	case userCodeCeiling:
+		if err := s.mailCeiling(ctx, tx, u, sess.base); err != nil {
+			return err
+		}
+	}
+	out := recordFailure(ctx, tx, key, now, 0, s.maxFailures, base)
+	if n >= userCodeCeiling && !errors.Is(out, errThrottled) {
+		var se *serviceError
+		if !errors.As(out, &se) {
+			return out
+		}
+		return errCeiling
+	}
+	return out
 }
 
 // Recovery codes look like "k3j9x-q2m7d": ten base32 characters, 50 bits.

@@ -37,6 +37,7 @@ var notices = map[string]string{
 	"password_changed": "Your password was changed. Remembered devices were signed out.",
 	"reset":            "MFA was reset. The user sets it up again at the next sign-in.",
 	"unlocked":         "Code entry was unlocked.",
+	"link_unlocked":    "Code entry was unlocked. Someone who knows your password was trying codes: sign in and change your password.",
 	"expired":          "Your session has expired. Sign in again.",
 }
 
@@ -145,6 +146,7 @@ func (p *pages) register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /invite/{token}", p.show("invite", p.inviteData))
 	mux.HandleFunc("POST /invite/{token}", p.acceptPost)
 	mux.HandleFunc("GET /outbox", p.outbox)
+	mux.HandleFunc("GET /unlock/{token}", p.unlockLink)
 	mux.HandleFunc("GET /account/password", p.passwordForm)
 	mux.HandleFunc("POST /account/password", p.passwordPost)
 	mux.HandleFunc("POST /signout", p.signout)
@@ -584,6 +586,15 @@ func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
 	}
 	rememberEmail(w, r, email)
 	redirect(w, r, "/signin?n=joined")
+}
+
+// unlockLink is the single-use link mailed at the per-user code ceiling.
+func (p *pages) unlockLink(w http.ResponseWriter, r *http.Request) {
+	if err := p.s.svc.unlockByLink(r.Context(), r.PathValue("token")); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/signin?n=link_unlocked")
 }
 
 func (p *pages) outbox(w http.ResponseWriter, r *http.Request) {

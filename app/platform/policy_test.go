@@ -57,7 +57,7 @@ func TestPolicyOverHTTP(t *testing.T) {
 	}
 	want := api.Policy{ReenrolAfterSeconds: 172800, ReenrolGraceSeconds: 3600, RememberForSeconds: 86400, SetupWindowSeconds: 600,
 		Skew: 0, Digits: 8, Algorithm: "SHA512", Period: 60, MaxCodeFailures: 3, CodeLockSeconds: []int{900, 3600, 14400, 86400}, RecoveryCodes: 10,
-		UserCodeCeiling: 100, AccountPasswordCeiling: 10, SlowDownSeconds: 1}
+		UserCodeCeiling: 100, UserCodeWarnAt: 10, UserCodeSlowDownFrom: 10, AccountPasswordCeiling: 10, SlowDownSeconds: 1, GuessChancePerDay: 1e-6}
 	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
 		t.Fatalf("GET /api/policy = %s\nwant %s", g, w)
 	}

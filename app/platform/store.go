@@ -260,6 +260,14 @@ var migrations = []string{
 	UPDATE users SET pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL;
 	DELETE FROM sessions WHERE state = 'anon';
 	UPDATE throttle SET locked_until_ns = MAX(locked_until_ns, last_failure_ns + 86400000000000), permanent = 0 WHERE permanent != 0;`,
+	// Version 3 (issue 16): single-use links that lift the per-user code
+	// ceiling; the per-user count no longer fades with time.
+	`CREATE TABLE unlock_links (
+		token_hash BLOB PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+		created_ns INTEGER NOT NULL
+	);
+	CREATE INDEX unlock_links_user ON unlock_links(user_id);`,
 }
 
 // migrate brings the schema to the newest version, one transaction per step.
@@ -634,4 +642,43 @@ func selectLockPrefix(ctx context.Context, q querier, prefix string) (int64, err
 		return 0, fmt.Errorf("read throttle: %w", err)
 	}
 	return until.Int64, nil
+}
+
+// ---- unlock links ----
+
+func insertUnlockLink(ctx context.Context, q querier, tokenHash []byte, userID, created int64) error {
+	return execStmt(ctx, q, "store unlock link", `INSERT INTO unlock_links (token_hash, user_id, created_ns) VALUES (?, ?, ?)`,
+		tokenHash, userID, created)
+}
+
+// selectUnlockLink is the user an unlock link belongs to; sql.ErrNoRows when unknown.
+func selectUnlockLink(ctx context.Context, q querier, tokenHash []byte) (int64, error) {
+	var uid int64
+	err := q.QueryRowContext(ctx, `SELECT user_id FROM unlock_links WHERE token_hash = ?`, tokenHash).Scan(&uid)
+	return uid, err
+}
+
+func deleteUnlockLinks(ctx context.Context, q querier, userID int64) error {
+	return execStmt(ctx, q, "delete unlock links", `DELETE FROM unlock_links WHERE user_id = ?`, userID)
+}
+
+// selectCompanyAdmins lists the emails of a company's administrators.
+func selectCompanyAdmins(ctx context.Context, q querier, companyID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT email FROM users WHERE company_id = ? AND role = 'admin' ORDER BY id`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("list administrators: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("list administrators: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list administrators: %w", err)
+	}
+	return out, nil
 }

@@ -36,12 +36,28 @@ func accountTotalKey(email string) string { return "account:" + email }
 
 func addrKey(addr string) string { return "addr:" + addr }
 
+// seenKey counts every failure (password or code) from addr; an address
+// with none in the last cleanAfter goes first in a slowGate line.
+func seenKey(addr string) string { return "seen:" + addr }
+
+// cleanAfter is the quiet time after which an address counts as clean.
+const cleanAfter = time.Hour
+
+// The per-user ceiling on code guessing (NIST SP 800-63B §5.2.2): wrong
+// codes of a user in a row, from every address together. The count never
+// fades with time (moving the test clock does not lift it): only a right
+// code, a recovery code, an administrator's Unlock or Reset, or the link
+// mailed at the ceiling start it again.
+const (
+	userCodeWarn     = lockStep // at this many the user and the company's admins get a mail
+	userCodeSlowFrom = lockStep // from this many every code attempt of the user waits slowDelay
+	userCodeCeiling  = 100      // at this many code entry locks, except on remembered devices
+)
+
 // The ceilings past which every attempt on an account waits slowDelay, from
 // any address without a remembered device of the account.
 const (
-	userCodeCeiling    = 100            // wrong codes of a user, all addresses together
-	userCodeForget     = 24 * time.Hour // quiet time after which they are forgotten
-	accountCeiling     = lockStep       // wrong passwords of an account, all addresses together
+	accountCeiling     = lockStep // wrong passwords of an account, all addresses together
 	accountForget      = lockDuration
 	slowDelay          = time.Second
 	slowQueueMax       = 8 // attempts waiting on one account; more get a 1-second 429
@@ -110,7 +126,7 @@ func recordFailure(ctx context.Context, q querier, key string, now time.Time, fo
 }
 
 // failuresOf is key's failure count at now, 0 when forgotten (quiet for
-// longer than forgetAfter).
+// longer than forgetAfter; never when forgetAfter is 0).
 func failuresOf(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration) (int64, error) {
 	failures, last, err := selectFailures(ctx, q, key)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -119,7 +135,7 @@ func failuresOf(ctx context.Context, q querier, key string, now time.Time, forge
 	if err != nil {
 		return 0, fmt.Errorf("read throttle: %w", err)
 	}
-	if now.Sub(time.Unix(0, last)) > forgetAfter {
+	if forgetAfter > 0 && now.Sub(time.Unix(0, last)) > forgetAfter {
 		return 0, nil
 	}
 	return failures, nil
@@ -136,53 +152,115 @@ func countFailure(ctx context.Context, q querier, key string, now time.Time, for
 
 // slowGate serialises the attempts on an account that passed its ceiling
 // and makes each wait slowDelay first: from any number of addresses
-// together, one guess a second. The owner's right answer still gets through,
-// after the attempts queued before it; at most slowQueueMax wait, so a flood
-// costs the owner seconds, not hours.
+// together, one guess a second. Each address holds at most one place in an
+// account's line. Addresses without a failure in the last hour (the owner,
+// as a rule) go ahead of the others and are never turned away; the others
+// share slowQueueMax places, and a flood of them gets a short 429, not the
+// owner's turn.
 type slowGate struct {
 	mu    sync.Mutex
-	queue map[string]chan struct{} // key → a one-slot semaphore
-	wait  map[string]int
+	lines map[string]*gateLine // key → its line
+}
+
+// gateLine is one key's line: whoever holds the turn, and who waits.
+type gateLine struct {
+	busy  bool
+	addrs map[string]bool // addresses holding or waiting for the turn
+	clean []chan struct{} // addresses without recent failures, first
+	rest  []chan struct{} // everyone else, at most slowQueueMax
 }
 
 // enter waits for key's turn and slowDelay; the caller must call the
-// returned release.
-func (g *slowGate) enter(ctx context.Context, key string, sleep func(context.Context, time.Duration) error, now time.Time) (func(), error) {
+// returned release. clean says addr had no failure in the last hour.
+func (g *slowGate) enter(ctx context.Context, key, addr string, clean bool, sleep func(context.Context, time.Duration) error, now time.Time) (func(), error) {
 	g.mu.Lock()
-	if g.queue == nil {
-		g.queue, g.wait = map[string]chan struct{}{}, map[string]int{}
+	if g.lines == nil {
+		g.lines = map[string]*gateLine{}
 	}
-	if g.wait[key] >= slowQueueMax {
+	l := g.lines[key]
+	if l == nil {
+		l = &gateLine{addrs: map[string]bool{}}
+		g.lines[key] = l
+	}
+	if l.addrs[addr] || (!clean && len(l.rest) >= slowQueueMax) {
 		g.mu.Unlock()
 		return nil, throttled(now.Add(slowRetryAfterBusy), now)
 	}
-	sem, ok := g.queue[key]
-	if !ok {
-		sem = make(chan struct{}, 1)
-		g.queue[key] = sem
+	l.addrs[addr] = true
+	var turn chan struct{}
+	switch {
+	case !l.busy:
+		l.busy = true
+	case clean:
+		turn = make(chan struct{})
+		l.clean = append(l.clean, turn)
+	default:
+		turn = make(chan struct{})
+		l.rest = append(l.rest, turn)
 	}
-	g.wait[key]++
 	g.mu.Unlock()
-	leave := func() {
-		g.mu.Lock()
-		if g.wait[key]--; g.wait[key] == 0 {
-			delete(g.wait, key)
-			delete(g.queue, key)
+	release := func() { g.leave(key, l, addr) }
+	if turn != nil {
+		select {
+		case <-turn:
+		case <-ctx.Done():
+			g.giveUp(key, l, addr, turn)
+			return nil, ctx.Err()
 		}
-		g.mu.Unlock()
 	}
-	select {
-	case sem <- struct{}{}:
-	case <-ctx.Done():
-		leave()
-		return nil, ctx.Err()
-	}
-	release := func() { <-sem; leave() }
 	if err := sleep(ctx, slowDelay); err != nil {
 		release()
 		return nil, err
 	}
 	return release, nil
+}
+
+// leave ends addr's turn on l and hands it to the next in line.
+func (g *slowGate) leave(key string, l *gateLine, addr string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(l.addrs, addr)
+	g.handOver(key, l)
+}
+
+// handOver gives l's turn to the first waiter, clean addresses first.
+// The caller holds g.mu.
+func (g *slowGate) handOver(key string, l *gateLine) {
+	var next chan struct{}
+	switch {
+	case len(l.clean) > 0:
+		next, l.clean = l.clean[0], l.clean[1:]
+	case len(l.rest) > 0:
+		next, l.rest = l.rest[0], l.rest[1:]
+	}
+	if next != nil {
+		close(next)
+		return
+	}
+	l.busy = false
+	if len(l.addrs) == 0 {
+		delete(g.lines, key)
+	}
+}
+
+// giveUp takes addr out of l's line after its context ended; when its
+// turn came meanwhile it passes the turn on.
+func (g *slowGate) giveUp(key string, l *gateLine, addr string, turn chan struct{}) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(l.addrs, addr)
+	for _, q := range []*[]chan struct{}{&l.clean, &l.rest} {
+		for i, c := range *q {
+			if c == turn {
+				*q = append((*q)[:i:i], (*q)[i+1:]...)
+				if len(l.addrs) == 0 && !l.busy {
+					delete(g.lines, key)
+				}
+				return
+			}
+		}
+	}
+	g.handOver(key, l) // the turn was ours already
 }
 
 // sleepCtx waits d or until ctx ends.
@@ -197,10 +275,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// slowDown makes an attempt on userID wait its turn when the counter key
-// passed ceiling, unless device is a valid remembered device of the user.
-// The returned release is never nil.
-func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forget time.Duration, userID int64, device string) (func(), error) {
+// slowDown makes an attempt on userID from addr wait its turn when the
+// counter key passed ceiling, unless device is a valid remembered device of
+// the user. The returned release is never nil.
+func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forget time.Duration, userID int64, device, addr string) (func(), error) {
 	none := func() {}
 	now := s.now()
 	n, err := failuresOf(ctx, s.db, key, now, forget)
@@ -213,7 +291,21 @@ func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forge
 			return none, err
 		}
 	}
-	return s.gate.enter(ctx, key, s.sleep, now)
+	recent, err := failuresOf(ctx, s.db, seenKey(addr), now, cleanAfter)
+	if err != nil {
+		return none, err
+	}
+	return s.gate.enter(ctx, key, addr, recent == 0, s.sleep, now)
+}
+
+// checkLocks returns the first kindThrottled error of keys at now.
+func checkLocks(ctx context.Context, q querier, now time.Time, keys ...string) error {
+	for _, k := range keys {
+		if err := checkLock(ctx, q, k, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func clearThrottle(ctx context.Context, q querier, keys ...string) error {

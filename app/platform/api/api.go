@@ -24,11 +24,25 @@ type Policy struct {
 	CodeLockSeconds     []int  `json:"code_lock_seconds"`
 	RecoveryCodes       int    `json:"recovery_codes"`
 	TestClock           bool   `json:"test_clock"`
-	// The locks above count per client address; past these per-account
-	// ceilings (all addresses together) every attempt waits SlowDownSeconds.
+	// The locks above count per client address. UserCodeCeiling is the
+	// hard per-user ceiling: after that many wrong codes in a row, from
+	// every address together, code entry locks except on remembered
+	// devices until a right recovery code, an administrator's Unlock or
+	// the mailed link. At UserCodeWarnAt the user and the admins get a
+	// mail; from UserCodeSlowDownFrom wrong codes in a row, and past
+	// AccountPasswordCeiling wrong passwords of an account, every attempt
+	// waits SlowDownSeconds.
 	UserCodeCeiling        int `json:"user_code_ceiling"`
+	UserCodeWarnAt         int `json:"user_code_warn_at"`
+	UserCodeSlowDownFrom   int `json:"user_code_slow_down_from"`
 	AccountPasswordCeiling int `json:"account_password_ceiling"`
 	SlowDownSeconds        int `json:"slow_down_seconds"`
+	// GuessChancePerDay is the chance that code guessing gets in within a
+	// day at the fastest rate allowed: UserCodeCeiling guesses, each
+	// matching 2·Skew+1 of 10^Digits codes, assuming the owner's own sign-in
+	// starts the count again once a day (without it, that is the chance
+	// for good).
+	GuessChancePerDay float64 `json:"guess_chance_per_day"`
 }
 
 // Setup is a pending TOTP enrolment, as the Secure Your Account page shows
