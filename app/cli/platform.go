@@ -20,7 +20,7 @@ func init() {
 	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
 }
 
-const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h]\n" +
+const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--trusted-proxy CIDR,...] [--no-local-trust] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h]\n" +
 	"       [--reenrol-after 720h] [--remember-for 720h] [--skew 1] [--digits 6|8] [--algorithm SHA1|SHA256|SHA512] [--period 30|60] [--max-code-failures 10] [--for DURATION]"
 
 // runPlatform implements "platform serve": it prints the URL on the first
@@ -52,6 +52,8 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	fs.IntVar(&pol.Period, "period", def.Period, "seconds per code: 30 or 60")
 	fs.IntVar(&pol.MaxCodeFailures, "max-code-failures", def.MaxCodeFailures, "wrong codes before each lock (1-100)")
 	hosts := fs.String("host", "", "extra Host header `NAMES` (comma-separated) the platform answers to, like qa.example.test:8080")
+	proxies := fs.String("trusted-proxy", "", "reverse proxies (`CIDRS`, comma-separated) whose X-Forwarded-For is believed; no request then counts as local")
+	noLocalTrust := fs.Bool("no-local-trust", false, "treat loopback like any other address (scoped Outbox, test clock token)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return usagef("%v\n%s", err, platformUsage)
 	}
@@ -80,6 +82,12 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 			extraHosts = append(extraHosts, h)
 		}
 	}
+	var trusted []string
+	for p := range strings.SplitSeq(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			trusted = append(trusted, p)
+		}
+	}
 	path := *db
 	if path == "" {
 		p, err := platform.DefaultDBPath(env.Getenv)
@@ -90,7 +98,8 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := platform.New(platform.Config{DBPath: path, Issuer: *issuer, TestClock: *testClock, Logger: logger,
-		ReenrolGrace: *grace, AllowRemote: *allowRemote, Hosts: extraHosts, Policy: &pol})
+		ReenrolGrace: *grace, AllowRemote: *allowRemote, Hosts: extraHosts, Policy: &pol,
+		TrustedProxies: trusted, NoLocalTrust: *noLocalTrust})
 	if err != nil {
 		return fmt.Errorf("%w (check --db)", err)
 	}
@@ -103,7 +112,7 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	fmt.Fprintf(env.Stderr, "platform %q serving %s (database %s); press Ctrl-C to stop\n", *issuer, url, path)
 	if *testClock {
 		fmt.Fprintln(env.Stderr, "test clock enabled: POST /api/test/clock {\"advance\":\"720h\"}")
-		if *allowRemote {
+		if srv.ClockTokenNeeded() {
 			fmt.Fprintf(env.Stderr, "off loopback moving it needs the header X-Test-Clock-Token: %s\n", srv.TestClockToken())
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"runtime"
@@ -1049,7 +1051,7 @@ func TestAttackIPv6CountsPer64(t *testing.T) {
 		{"[::ffff:192.0.2.7]:80", "192.0.2.7"},
 	} {
 		r := &http.Request{RemoteAddr: tc.remote}
-		if got := clientAddr(r); got != tc.want {
+		if got := (&Server{}).clientAddr(r); got != tc.want {
 			t.Errorf("clientAddr(%s) = %q, want %q", tc.remote, got, tc.want)
 		}
 	}
@@ -1184,4 +1186,99 @@ func TestAttackCodeCeilingSurvivesTestClock(t *testing.T) {
 	f.clk.Add(30 * time.Second)
 	owner.signIn("owner@example.com", testPassword)
 	owner.want(owner.call("POST", "/api/mfa/verify", creds{"code": codeAt(key, f.clk.Now())}), 200)
+}
+
+// reverseProxy starts an httputil.ReverseProxy on loopback in front of
+// base, as nginx or Caddy would stand: it sends host as the Host header
+// ("" keeps the upstream address, nginx's default) and appends the
+// client's address to X-Forwarded-For. It returns the proxy's URL.
+func reverseProxy(t *testing.T, base, host string) string {
+	t.Helper()
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.SetXForwarded()
+		if host != "" {
+			pr.Out.Host = host
+		}
+	}}
+	ts := httptest.NewServer(rp)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// Behind a reverse proxy that sends a bare --host name and X-Forwarded-For
+// from a --trusted-proxy address: the name is accepted, every client has
+// its own throttles (a stranger's wrong passwords lock the stranger, not
+// everyone behind the proxy, however they forge the header), and no
+// request counts as local.
+func TestAttackBehindTrustedProxy(t *testing.T) {
+	f := newFixture(t, Config{TestClock: true, Hosts: []string{"qa.example.test"}, TrustedProxies: []string{"127.0.0.1/32"}})
+	base := f.start()
+	direct := newClient(t, base)
+	direct.want(direct.req("GET", "/api/csrf", nil, map[string]string{"Host": "qa.example.test"}), 200)
+	direct.want(direct.req("GET", "/api/csrf", nil, map[string]string{"Host": "qa.example.test:8443"}), 200)
+	direct.want(direct.req("GET", "/api/csrf", nil, map[string]string{"Host": "evil.example"}), 421)
+	enrolHTTP(t, f, newClient(t, base), "owner@example.com")
+	proxy := reverseProxy(t, base, "qa.example.test")
+
+	stranger := newClientFrom(t, proxy, "127.0.0.2")
+	stranger.init()
+	var r resp
+	for i := range 10 {
+		r = stranger.call("POST", "/api/session", creds{"email": fmt.Sprintf("made-up-%d@example.com", i), "password": "wrong password"})
+	}
+	if r.code != 429 {
+		t.Fatalf("the stranger's 10th wrong password through the proxy: %d %s", r.code, r.raw)
+	}
+	forged := stranger.req("POST", "/api/session", []byte(`{"email":"x@example.com","password":"wrong password"}`),
+		map[string]string{"X-Forwarded-For": "127.0.0.3"})
+	if forged.code != 429 {
+		t.Fatalf("the stranger forging X-Forwarded-For: %d %s", forged.code, forged.raw)
+	}
+	owner := newClientFrom(t, proxy, "127.0.0.3")
+	owner.init()
+	if r := owner.call("POST", "/api/session", creds{"email": "owner@example.com", "password": testPassword}); r.code != 200 {
+		t.Fatalf("the owner through the same proxy: %d %s", r.code, r.raw)
+	}
+	// Nothing is local: not through the proxy, nor from loopback itself.
+	for _, c := range []*apiClient{stranger, direct} {
+		if r := c.call("GET", "/api/outbox", nil); r.code != 401 {
+			t.Fatalf("the whole Outbox with a trusted proxy set: %d %.200s", r.code, r.raw)
+		}
+	}
+	direct.init()
+	direct.want(direct.call("POST", "/api/test/clock", creds{"advance": "1h"}), 403)
+	direct.want(direct.req("POST", "/api/test/clock", []byte(`{"advance":"1h"}`), map[string]string{clockHeader: f.srv.TestClockToken()}), 200)
+	if !f.srv.ClockTokenNeeded() {
+		t.Fatal("ClockTokenNeeded with a trusted proxy: false")
+	}
+}
+
+// A proxy that sends the upstream address as Host (nginx's default) made
+// internet traffic look local; with --no-local-trust it is not.
+func TestAttackNoLocalTrust(t *testing.T) {
+	f := newFixture(t, Config{TestClock: true, NoLocalTrust: true})
+	base := f.start()
+	proxy := reverseProxy(t, base, "")
+	stranger := newClientFrom(t, proxy, "127.0.0.2")
+	stranger.init()
+	stranger.want(stranger.call("POST", "/api/companies", creds{"company": "S", "name": "S", "email": "s@example.com", "password": testPassword}), 201)
+	if r := stranger.call("GET", "/api/outbox", nil); r.code != 401 {
+		t.Fatalf("the whole Outbox through a proxy keeping the upstream Host: %d %.200s", r.code, r.raw)
+	}
+	if p := stranger.req("GET", "/outbox", nil, nil); p.code == 200 {
+		t.Fatalf("the Outbox page through the proxy: %d", p.code)
+	}
+	stranger.want(stranger.call("POST", "/api/test/clock", creds{"advance": "720h"}), 403)
+	stranger.want(stranger.req("POST", "/api/test/clock", []byte(`{"advance":"1h"}`), map[string]string{clockHeader: f.srv.TestClockToken()}), 200)
+	if !f.srv.ClockTokenNeeded() {
+		t.Fatal("ClockTokenNeeded with --no-local-trust: false")
+	}
+	if g := newFixture(t, Config{TestClock: true}); g.start() != "" && g.srv.ClockTokenNeeded() {
+		t.Fatal("ClockTokenNeeded on plain loopback: true")
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"mime"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,7 +123,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
-				sess.addr, sess.device, sess.base = clientAddr(r), deviceToken(r), s.baseURLFor(r)
+				sess.addr, sess.device, sess.base = s.clientAddr(r), deviceToken(r), s.baseURLFor(r)
 				st.sess = &sess
 			}
 		}
@@ -138,7 +137,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			if msg := checkOrigin(r); msg != "" {
+			if msg := checkOrigin(r, s.scheme(r)); msg != "" {
 				fail(http.StatusForbidden, msg)
 				return
 			}
@@ -185,7 +184,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 // Under "Referrer-Policy: no-referrer" Chromium sends "Origin: null" even for
 // same-origin forms, so a null Origin passes only with Sec-Fetch-Site:
 // same-origin, a header pages cannot forge.
-func checkOrigin(r *http.Request) string {
+func checkOrigin(r *http.Request, scheme string) string {
 	sfs := r.Header.Get("Sec-Fetch-Site")
 	if sfs != "" && sfs != "same-origin" && sfs != "none" {
 		return "cross-site request refused"
@@ -200,11 +199,7 @@ func checkOrigin(r *http.Request) string {
 		}
 		return "cross-origin request refused"
 	}
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	if !strings.EqualFold(o, scheme+r.Host) {
+	if !strings.EqualFold(o, scheme+"://"+r.Host) {
 		return "cross-origin request refused"
 	}
 	return ""
@@ -217,29 +212,6 @@ func isSignOut(r *http.Request) bool {
 func isJSON(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	return err == nil && mt == "application/json"
-}
-
-// clientAddr is the peer's IP; proxies headers are not trusted.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return addrOf(host)
-}
-
-// addrOf is the key throttles count an IP address under: an IPv4 address
-// as it is, an IPv6 address as its /64, the block one host usually holds
-// whole (one address per guess would make per-address locks moot).
-func addrOf(host string) string {
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return host
-	}
-	if v4 := ip.To4(); v4 != nil {
-		return v4.String()
-	}
-	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -433,7 +405,7 @@ func (s *Server) apiSignIn(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	res, err := s.svc.signIn(r.Context(), signInInput{Email: in.Email, Password: in.Password, Addr: clientAddr(r),
+	res, err := s.svc.signIn(r.Context(), signInInput{Email: in.Email, Password: in.Password, Addr: s.clientAddr(r),
 		DeviceToken: deviceToken(r), OldSession: sessionOf(r).ID})
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -554,7 +526,7 @@ func (s *Server) apiPassword(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	sess, err := s.svc.changePassword(r.Context(), sessionOf(r), in.Current, in.New, clientAddr(r))
+	sess, err := s.svc.changePassword(r.Context(), sessionOf(r), in.Current, in.New, s.clientAddr(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -619,32 +591,6 @@ func (s *Server) outbox(r *http.Request) ([]api.Message, error) {
 		return s.svc.outboxFor(r.Context(), sessionOf(r))
 	}
 	return s.svc.outbox(r.Context())
-}
-
-// isRemote reports whether r may come from another machine: the server
-// listens off loopback, or r names the server by something other than a
-// loopback name or address (an extra --host name behind a reverse proxy or
-// a port forward). Loopback conveniences (the whole Outbox, the test clock
-// without its token) are for requests that are neither.
-func (s *Server) isRemote(r *http.Request) bool {
-	s.mu.Lock()
-	remote := s.remote
-	s.mu.Unlock()
-	return remote || !isLoopbackHost(r.Host)
-}
-
-// isLoopbackHost reports whether the Host header host ("name:port" or
-// "name") is localhost or a loopback address.
-func isLoopbackHost(host string) bool {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // clockAllowed checks the test clock token off loopback.

@@ -288,7 +288,7 @@ func (p *pages) signinForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) signin(w http.ResponseWriter, r *http.Request) {
 	res, err := p.s.svc.signIn(r.Context(), signInInput{Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"),
-		Addr: clientAddr(r), DeviceToken: deviceToken(r), OldSession: sessionOf(r).ID})
+		Addr: p.s.clientAddr(r), DeviceToken: deviceToken(r), OldSession: sessionOf(r).ID})
 	if err != nil {
 		d, derr := p.data(w, r, "Sign in")
 		if derr != nil {
@@ -623,7 +623,7 @@ func (p *pages) passwordForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) passwordPost(w http.ResponseWriter, r *http.Request) {
-	sess, err := p.s.svc.changePassword(r.Context(), sessionOf(r), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), clientAddr(r))
+	sess, err := p.s.svc.changePassword(r.Context(), sessionOf(r), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), p.s.clientAddr(r))
 	if err != nil {
 		if errors.Is(err, errUnauthorized) && sessionOf(r).State != stateFull {
 			p.next(w, r)

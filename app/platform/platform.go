@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"strconv"
@@ -106,9 +107,20 @@ type Config struct {
 	Policy *Policy
 
 	// Hosts are extra Host header values (like "qa.example.test:8080") the
-	// platform answers to; Start always accepts its own address and, on
-	// loopback, localhost. Other Host headers are refused (DNS rebinding).
+	// platform answers to; a bare name matches it with any port or none.
+	// Start always accepts its own address and, on loopback, localhost.
+	// Other Host headers are refused (DNS rebinding).
 	Hosts []string
+
+	// TrustedProxies are the reverse proxies (CIDRs like "127.0.0.1/32")
+	// whose X-Forwarded-For the platform believes: for a request from one
+	// of them, the client is the right-most address in the header that is
+	// not a trusted proxy. With any set, no request counts as local.
+	TrustedProxies []string
+
+	// NoLocalTrust treats loopback like any other address: the Outbox is
+	// scoped to the signed-in user and the test clock needs its token.
+	NoLocalTrust bool
 }
 
 // options are test hooks that Config does not expose.
@@ -134,7 +146,8 @@ type Server struct {
 	done    chan struct{}
 	closed  bool
 
-	clockToken string // X-Test-Clock-Token, needed off loopback
+	clockToken string         // X-Test-Clock-Token, needed off loopback
+	proxies    []netip.Prefix // Config.TrustedProxies, parsed
 }
 
 // New opens (or creates) the database and builds the server. Call Start to
@@ -178,6 +191,10 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	} else if grace < 0 {
 		grace = 0
 	}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	if opt.hashWorkers == 0 {
 		opt.hashWorkers = runtime.NumCPU()
 	}
@@ -217,7 +234,8 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
 			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures), sleep: sleepCtx,
 			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
-		done: make(chan struct{}),
+		done:    make(chan struct{}),
+		proxies: proxies,
 	}
 	if cfg.TestClock {
 		s.clockToken = randomToken(24)
@@ -354,16 +372,28 @@ func (s *Server) baseURLFor(r *http.Request) string {
 	if u := s.URL(); u != "" && !s.isRemote(r) {
 		return u
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
+	return s.scheme(r) + "://" + r.Host
 }
 
+// hostAllowed reports whether the Host header host is one the server
+// answers to: listed as it is, or a bare name listed without a port.
 func hostAllowed(hosts map[string]bool, host string) bool {
-	return hosts == nil || hosts[strings.ToLower(host)]
+	if hosts == nil {
+		return true
+	}
+	host = strings.ToLower(host)
+	if hosts[host] {
+		return true
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return hosts[bareHost(host)]
 }
+
+// bareHost is the map key of a name listed without a port; no Host
+// header value looks like it.
+func bareHost(name string) string { return "bare:" + name }
 
 // allowedHosts lists the Host headers a server listening on ta answers to:
 // its own address (every interface's for a wildcard address), localhost on
@@ -393,7 +423,11 @@ func allowedHosts(ta *net.TCPAddr, extra []string) map[string]bool {
 			continue
 		}
 		if _, _, err := net.SplitHostPort(h); err != nil {
-			h = net.JoinHostPort(strings.Trim(h, "[]"), port)
+			// A bare name: behind a proxy on port 443 or 80 the browser
+			// sends it without a port, and the proxy's port is not ours.
+			name := strings.Trim(h, "[]")
+			hosts[bareHost(name)] = true
+			h = net.JoinHostPort(name, port)
 		}
 		hosts[h] = true
 	}
