@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"authdesk/app/platform/api"
@@ -681,4 +682,18 @@ func selectCompanyAdmins(ctx context.Context, q querier, companyID int64) ([]str
 		return nil, fmt.Errorf("list administrators: %w", err)
 	}
 	return out, nil
+}
+
+// selectLockMax is the latest lock end of keys; 0 when none is locked.
+func selectLockMax(ctx context.Context, q querier, keys []string) (int64, error) {
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	var until sql.NullInt64
+	query := `SELECT MAX(locked_until_ns) FROM throttle WHERE key IN (?` + strings.Repeat(", ?", max(len(keys)-1, 0)) + `)`
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&until); err != nil {
+		return 0, fmt.Errorf("read throttle: %w", err)
+	}
+	return until.Int64, nil
 }

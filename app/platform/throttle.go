@@ -298,12 +298,15 @@ func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forge
 	return s.gate.enter(ctx, key, addr, recent == 0, s.sleep, now)
 }
 
-// checkLocks returns the first kindThrottled error of keys at now.
+// checkLocks returns a kindThrottled error when any of keys is locked at
+// now, with one query.
 func checkLocks(ctx context.Context, q querier, now time.Time, keys ...string) error {
-	for _, k := range keys {
-		if err := checkLock(ctx, q, k, now); err != nil {
-			return err
-		}
+	until, err := selectLockMax(ctx, q, keys)
+	if err != nil {
+		return err
+	}
+	if t := time.Unix(0, until); until != 0 && now.Before(t) {
+		return throttled(t, now)
 	}
 	return nil
 }
