@@ -133,6 +133,13 @@ func (s *service) register(ctx context.Context, in registerInput) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		_, cid, err := selectUserCompany(ctx, tx, email)
 		if err == nil {
+			sent, err := failuresOf(ctx, tx, registerMailKey(email), s.now(), registerMailOnce)
+			if err != nil || sent > 0 {
+				return err
+			}
+			if err := countFailure(ctx, tx, registerMailKey(email), s.now(), registerMailOnce); err != nil {
+				return err
+			}
 			return s.send(ctx, tx, cid, email, "Someone tried to register with your address",
 				fmt.Sprintf("Someone tried to create a new company account on %s with your email address. Your account is unchanged.\n\n"+
 					"If it was you, sign in instead. If it was not, you need not do anything.\n", s.issuer), "")

@@ -1282,3 +1282,117 @@ func TestAttackNoLocalTrust(t *testing.T) {
 		t.Fatal("ClockTokenNeeded on plain loopback: true")
 	}
 }
+
+// A stranger registers companies with a taken address over and over:
+// past ten anonymous writes an hour the stranger's address is refused
+// before any hashing, the address's owner gets one mail a day, and
+// another address still registers and accepts invitations.
+func TestAttackAnonymousWritesThrottled(t *testing.T) {
+	f := newFixture(t, Config{NoLocalTrust: true})
+	base := f.start()
+	adminKey := f.enrol("boss@example.com")
+	stranger := newClientFrom(t, base, "127.0.0.2")
+	stranger.init()
+	taken := creds{"company": "X", "name": "X", "email": "boss@example.com", "password": testPassword}
+	for i := range anonWrites {
+		if r := stranger.call("POST", "/api/companies", taken); r.code != 201 {
+			t.Fatalf("registration %d: %d %s", i+1, r.code, r.raw)
+		}
+	}
+	// Every hashing slot busy: a check after hashing would hang here.
+	for range cap(f.svc.hash.sem) {
+		if err := f.svc.hash.acquire(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := stranger.call("POST", "/api/companies", taken)
+	for range cap(f.svc.hash.sem) {
+		f.svc.hash.release()
+	}
+	if r.code != 429 || r.header.Get("Retry-After") == "" {
+		t.Fatalf("registration %d from one address: %d %s", anonWrites+1, r.code, r.raw)
+	}
+	n := 0
+	msgs, _ := f.svc.outbox(f.ctx)
+	for _, m := range msgs {
+		if m.To == "boss@example.com" && strings.Contains(m.Subject, "Someone tried to register") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d \"someone tried to register\" mails to the address's owner, want 1", n)
+	}
+	inv, err := f.svc.createInvite(f.ctx, f.signInAdmin(adminKey), "new@example.com", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accept := creds{"name": "New", "password": testPassword}
+	stranger.want(stranger.call("POST", "/api/invites/"+inv.Token+"/accept", accept), 429)
+	other := newClientFrom(t, base, "127.0.0.3")
+	other.init()
+	other.want(other.call("POST", "/api/companies", creds{"company": "O", "name": "O", "email": "o@example.com", "password": testPassword}), 201)
+	other.want(other.call("POST", "/api/invites/"+inv.Token+"/accept", accept), 201)
+}
+
+// With every hashing slot taken and the queue behind them full, the next
+// sign-in gets a fast 503 with Retry-After instead of joining an endless line.
+func TestAttackHashQueueBounded(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.svc.hash = newHasher(cheapArgon, 1, 2)
+	base := f.start()
+	f.register("Q", "q@example.com")
+	if err := f.svc.hash.acquire(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		c := newClient(t, base)
+		c.init()
+		wg.Go(func() { c.status("POST", "/api/session", creds{"email": "q@example.com", "password": testPassword}) })
+	}
+	for f.svc.hash.waiting.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	c := newClient(t, base)
+	c.hc.Timeout = 10 * time.Second
+	c.init()
+	r := c.call("POST", "/api/session", creds{"email": "q@example.com", "password": testPassword})
+	f.svc.hash.release()
+	wg.Wait()
+	if r.code != 503 || r.header.Get("Retry-After") != "1" {
+		t.Fatalf("sign-in with the hashing queue full: %d Retry-After %q %s", r.code, r.header.Get("Retry-After"), r.raw)
+	}
+	c.want(c.call("POST", "/api/session", creds{"email": "q@example.com", "password": testPassword}), 200)
+}
+
+// Throttle counters were never deleted: the sweep now removes every
+// counter that no longer counts, and keeps the per-user code count.
+func TestAttackSweepDeletesThrottleRows(t *testing.T) {
+	f := newFixture(t, Config{})
+	now := f.clk.Now()
+	old := now.Add(-throttleKeep - time.Minute).UnixNano()
+	for _, k := range []string{anonKey("192.0.2.1"), seenKey("192.0.2.1"), addrKey("192.0.2.1"), codeKey(1, "192.0.2.1"), registerMailKey("a@example.com")} {
+		if err := saveFailures(f.ctx, f.svc.db, k, 10, old+1, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := []string{userCodeKey(1), anonKey("192.0.2.2")}
+	if err := saveFailures(f.ctx, f.svc.db, keep[0], 99, 0, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := saveFailures(f.ctx, f.svc.db, keep[1], 3, 0, now.UnixNano()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.sweep(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := f.svc.db.QueryRow(`SELECT COUNT(*) FROM throttle`).Scan(&n); err != nil || n != len(keep) {
+		t.Fatalf("%d throttle rows after the sweep (%v), want %d", n, err, len(keep))
+	}
+	for _, k := range keep {
+		if _, _, err := selectFailures(f.ctx, f.svc.db, k); err != nil {
+			t.Fatalf("the sweep deleted %s: %v", k, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -290,24 +291,48 @@ const (
 )
 
 // hasher hashes and checks passwords, bounding the number of concurrent
-// Argon2id computations so that memory stays at workers × m.
+// Argon2id computations so that memory stays at workers × m, and the
+// number waiting for one so that a flood gets a fast 503, not a queue that
+// grows without end.
 type hasher struct {
-	params argonParams
-	sem    chan struct{}
+	params   argonParams
+	sem      chan struct{}
+	waiting  atomic.Int64
+	queueMax int64
 
 	dummyOnce sync.Once
 	dummy     string // hash checked for unknown emails, so timing reveals nothing
 }
 
-func newHasher(p argonParams, workers int) *hasher {
+// hashQueueMax is how many requests may wait for a hashing slot; at the
+// OWASP cost two workers clear it in about 6 s.
+const hashQueueMax = 256
+
+// errBusy answers a request that found the hashing queue full.
+var errBusy = &serviceError{Kind: kindUnavailable, RetryAfter: time.Second, Message: "the server is busy; try again in a second"}
+
+func newHasher(p argonParams, workers, queue int) *hasher {
 	if workers < 1 {
 		workers = 1
 	}
-	return &hasher{params: p, sem: make(chan struct{}, workers)}
+	if queue < 1 {
+		queue = hashQueueMax
+	}
+	return &hasher{params: p, sem: make(chan struct{}, workers), queueMax: int64(queue)}
 }
 
-// acquire waits for a hashing slot.
+// acquire waits for a hashing slot; errBusy when queueMax requests wait already.
 func (h *hasher) acquire(ctx context.Context) error {
+	select {
+	case h.sem <- struct{}{}:
+		return nil
+	default:
+	}
+	if h.waiting.Add(1) > h.queueMax {
+		h.waiting.Add(-1)
+		return errBusy
+	}
+	defer h.waiting.Add(-1)
 	select {
 	case h.sem <- struct{}{}:
 		return nil
@@ -477,10 +502,13 @@ func (s *service) signOutEverywhere(ctx context.Context, sess session) error {
 	})
 }
 
-// sweep deletes expired sessions and devices.
+// sweep deletes expired sessions, devices and throttle counters.
 func (s *service) sweep(ctx context.Context) error {
-	now := s.now().UnixNano()
-	return deleteExpired(ctx, s.db, now)
+	now := s.now()
+	if err := deleteExpired(ctx, s.db, now.UnixNano()); err != nil {
+		return err
+	}
+	return deleteStaleThrottles(ctx, s.db, now.Add(-throttleKeep).UnixNano(), now.UnixNano())
 }
 
 func (s *service) hashPassword(ctx context.Context, pw string) (string, error) {

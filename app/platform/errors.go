@@ -16,6 +16,7 @@ const (
 	kindNotFound                        // 404
 	kindConflict                        // 409: state does not allow it
 	kindThrottled                       // 429: locked out for RetryAfter
+	kindUnavailable                     // 503: too busy; try again after RetryAfter
 )
 
 // serviceError is a service error whose message is safe to show to the user.

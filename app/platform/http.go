@@ -245,6 +245,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case kindThrottled:
 		return http.StatusTooManyRequests
+	case kindUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -252,7 +254,7 @@ func statusOf(err error) int {
 // setRetryAfter sets Retry-After for a temporary lockout.
 func setRetryAfter(w http.ResponseWriter, err error) {
 	var se *serviceError
-	if errors.As(err, &se) && se.Kind == kindThrottled && se.RetryAfter > 0 {
+	if errors.As(err, &se) && (se.Kind == kindThrottled || se.Kind == kindUnavailable) && se.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(se.RetryAfter.Seconds()))))
 	}
 }
@@ -388,6 +390,10 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if !decodeJSON(w, r, &in) {
+		return
+	}
+	if err := s.anonWrite(r); err != nil {
+		s.apiFail(w, r, err)
 		return
 	}
 	if err := s.svc.register(r.Context(), registerInput{Company: in.Company, Name: in.Name, Email: in.Email, Password: in.Password}); err != nil {
@@ -565,6 +571,10 @@ func (s *Server) apiAcceptInvite(w http.ResponseWriter, r *http.Request) {
 		Password string `json:"password"`
 	}
 	if !decodeJSON(w, r, &in) {
+		return
+	}
+	if err := s.anonWrite(r); err != nil {
+		s.apiFail(w, r, err)
 		return
 	}
 	if _, err := s.svc.acceptInvite(r.Context(), r.PathValue("token"), in.Name, in.Password); err != nil {

@@ -321,7 +321,10 @@ func (p *pages) registerForm(w http.ResponseWriter, r *http.Request) {
 
 func (p *pages) registerPost(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
-	err := p.s.svc.register(r.Context(), registerInput{Company: f.Get("company"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password")})
+	err := p.s.anonWrite(r)
+	if err == nil {
+		err = p.s.svc.register(r.Context(), registerInput{Company: f.Get("company"), Name: f.Get("name"), Email: f.Get("email"), Password: f.Get("password")})
+	}
 	if err != nil {
 		d, derr := p.data(w, r, "Create your company account")
 		if derr != nil {
@@ -576,7 +579,10 @@ func (p *pages) inviteData(w http.ResponseWriter, r *http.Request) (*pageData, b
 }
 
 func (p *pages) acceptPost(w http.ResponseWriter, r *http.Request) {
-	email, err := p.s.svc.acceptInvite(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"))
+	email, err := "", p.s.anonWrite(r)
+	if err == nil {
+		email, err = p.s.svc.acceptInvite(r.Context(), r.PathValue("token"), r.PostForm.Get("name"), r.PostForm.Get("password"))
+	}
 	if err != nil {
 		if d, ok := p.inviteData(w, r); ok {
 			d.Form["name"] = r.PostForm.Get("name")

@@ -127,6 +127,7 @@ type Config struct {
 type options struct {
 	argon       *argonParams // nil: defaultArgon
 	hashWorkers int          // concurrent Argon2id computations; 0: NumCPU
+	hashQueue   int          // requests waiting to hash; 0: hashQueueMax
 }
 
 // Server is a running (or ready) platform.
@@ -231,7 +232,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		cfg:   cfg,
 		log:   cfg.Logger,
 		clock: c,
-		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers), issuer: cfg.Issuer,
+		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers, opt.hashQueue), issuer: cfg.Issuer,
 			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures), sleep: sleepCtx,
 			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done:    make(chan struct{}),

@@ -124,6 +124,17 @@ func (s *Server) ClockTokenNeeded() bool {
 	return s.cfg.TestClock && (remote || len(s.cfg.Hosts) > 0 || s.cfg.NoLocalTrust || len(s.proxies) > 0)
 }
 
+// anonWrite counts an anonymous write (registration, accepting an
+// invitation) against r's client address, refusing it past the hourly
+// allowance. Local requests (see isRemote) are a tester's own machine and
+// are not counted.
+func (s *Server) anonWrite(r *http.Request) error {
+	if !s.isRemote(r) {
+		return nil
+	}
+	return s.svc.countAnonWrite(r.Context(), s.clientAddr(r))
+}
+
 // isLoopbackHost reports whether the Host header host ("name:port" or
 // "name") is localhost or a loopback address.
 func isLoopbackHost(host string) bool {

@@ -392,6 +392,14 @@ func deleteExpired(ctx context.Context, q querier, now int64) error {
 	return execStmt(ctx, q, "sweep devices", `DELETE FROM devices WHERE expires_ns <= ?`, now)
 }
 
+// deleteStaleThrottles removes throttle counters whose lock ended by now
+// and whose last failure is older than before: none of them counts any
+// more. The per-user counts of wrong codes in a row stay: they fade with
+// no time.
+func deleteStaleThrottles(ctx context.Context, q querier, before, now int64) error {
+	return execStmt(ctx, q, "sweep throttles", `DELETE FROM throttle WHERE last_failure_ns < ? AND locked_until_ns <= ? AND substr(key, 1, 9) != 'usercode:'`, before, now)
+}
+
 func setPending(ctx context.Context, q querier, idHash []byte, cred string, sealed []byte, expires int64, stepUp bool) error {
 	_, err := q.ExecContext(ctx, `UPDATE sessions SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ?, step_up = MAX(step_up, ?) WHERE id_hash = ?`,
 		cred, sealed, expires, stepUp, idHash)

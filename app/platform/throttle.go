@@ -43,6 +43,44 @@ func seenKey(addr string) string { return "seen:" + addr }
 // cleanAfter is the quiet time after which an address counts as clean.
 const cleanAfter = time.Hour
 
+// anonKey counts an address's anonymous writes: registrations and
+// accepted invitations.
+func anonKey(addr string) string { return "anon:" + addr }
+
+// registerMailKey counts the "someone tried to register" mails to email.
+func registerMailKey(email string) string { return "registermail:" + email }
+
+// Anonymous writes and the mail they may cause.
+const (
+	anonWrites       = 10 // per address, in an hour after the last one counted
+	anonWindow       = time.Hour
+	registerMailOnce = 24 * time.Hour // at most one "someone tried to register" mail per address
+
+	// throttleKeep: a counter quiet this long (longer than every window
+	// above and every lock) is deleted by the sweep.
+	throttleKeep = 48 * time.Hour
+)
+
+// countAnonWrite counts an anonymous write from addr, or refuses it when
+// addr made anonWrites in the last anonWindow. It runs before any hashing.
+func (s *service) countAnonWrite(ctx context.Context, addr string) error {
+	now := s.now()
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		n, err := failuresOf(ctx, tx, anonKey(addr), now, anonWindow)
+		if err != nil {
+			return err
+		}
+		if n >= anonWrites {
+			_, last, err := selectFailures(ctx, tx, anonKey(addr))
+			if err != nil {
+				return fmt.Errorf("read throttle: %w", err)
+			}
+			return throttled(time.Unix(0, last).Add(anonWindow), now)
+		}
+		return saveFailures(ctx, tx, anonKey(addr), n+1, 0, now.UnixNano())
+	})
+}
+
 // The per-user ceiling on code guessing (NIST SP 800-63B §5.2.2): wrong
 // codes of a user in a row, from every address together. The count never
 // fades with time (moving the test clock does not lift it): only a right

@@ -47,7 +47,7 @@ func TestDefaultArgonMeetsOWASP(t *testing.T) {
 	if defaultArgon.memKiB < 19*1024 || defaultArgon.time < 2 || defaultArgon.threads < 1 {
 		t.Fatalf("default Argon2id cost %+v is below OWASP's m=19 MiB, t=2, p=1", defaultArgon)
 	}
-	h := newHasher(defaultArgon, 1)
+	h := newHasher(defaultArgon, 1, 0)
 	enc := h.hash("correct horse battery")
 	if !strings.HasPrefix(enc, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q", enc)
