@@ -167,6 +167,7 @@ func decryptAegis(f aegisFile, pw *password) ([]byte, error) {
 		r, p                  int
 	}
 	var slots []slot
+	var work int64 // N·r·p over the password slots, checked before any key is derived
 	for i, s := range f.Header.Slots {
 		if s.Type != aegisSlotPass {
 			continue // raw and biometric slots need a key from the phone
@@ -178,6 +179,10 @@ func decryptAegis(f aegisFile, pw *password) ([]byte, error) {
 		}
 		if err := checkScrypt(s.N, s.R, s.P, sl.salt); err != nil {
 			return nil, fmt.Errorf("the Aegis slot %d: %w", i+1, err)
+		}
+		if work += s.N * int64(s.R) * int64(s.P); work > maxScryptWork {
+			return nil, fmt.Errorf("%w: the Aegis key slots ask for scrypt work N·r·p of %d in all (up to slot %d), above the limit of %d",
+				ErrMalformed, work, i+1, maxScryptWork)
 		}
 		if sl.key, err = hex.DecodeString(s.Key); err != nil || len(sl.key) != keyLen {
 			return nil, fmt.Errorf("%w: slot %d key is not %d bytes of hex", ErrMalformed, i+1, keyLen)

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -50,6 +51,22 @@ func BenchmarkAegisKDF(b *testing.B) {
 	salt := make([]byte, 32)
 	for b.Loop() {
 		if _, err := scrypt.Key([]byte("hunter2"), salt, 1<<15, 8, 1, 32); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAegisWorstAccepted reads the costliest encrypted Aegis file the
+// caps accept (scrypt N·r·p = maxScryptWork: one slot of N=2^19, r=8, p=1)
+// with a wrong password, to the answer "wrong password". Run it alone to
+// read its peak memory too:
+//
+//	go test -c -o /tmp/transfer.test ./vault/transfer
+//	cd vault/transfer && /usr/bin/time -v /tmp/transfer.test -test.run '^$' -test.bench AegisWorstAccepted -test.benchtime 1x -test.benchmem
+func BenchmarkAegisWorstAccepted(b *testing.B) {
+	data := aegisSlots(b, 1, maxScryptWork/8, 8, 1)
+	for b.Loop() {
+		if _, err := Read(data, Options{Password: pw("wrong")}); !errors.Is(err, ErrWrongPassword) {
 			b.Fatal(err)
 		}
 	}

@@ -24,6 +24,11 @@ const (
 	maxScryptR      = 32
 	maxScryptP      = 16
 	maxScryptMemory = 1 << 30 // bytes: 128·N·r
+	// maxScryptWork caps N·r·p summed over every slot of one file: 16
+	// times Aegis's own N=2^15, r=8, p=1. The worst file it accepts (one
+	// slot of N=2^19, r=8) costs about 2 s of CPU and 0.5 GiB here
+	// (BenchmarkAegisWorstAccepted; README).
+	maxScryptWork = 1 << 22
 	maxIterations   = 10_000_000
 	maxSaltLen      = 1024
 )

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -157,6 +158,45 @@ func FuzzExportRoundTrip(f *testing.F) {
 		}
 		if !slices.Equal(keys(back.Accounts), keys(res.Accounts)) {
 			t.Fatalf("Aegis round trip changed the accounts:\n%q\n%q", keys(back.Accounts), keys(res.Accounts))
+		}
+	})
+}
+
+// FuzzAegisKDF fuzzes the key derivation fields of an encrypted Aegis
+// file: the number of password slots and each one's scrypt N, r, p and
+// salt. No input gets past the caps to the password (which would run
+// scrypt) unless its total work N·r·p is within maxScryptWork.
+func FuzzAegisKDF(f *testing.F) {
+	f.Add(uint8(1), int64(1<<15), 8, 1, "62df01e5")
+	f.Add(uint8(4), int64(1<<20), 8, 16, "00")
+	f.Add(uint8(2), int64(1<<20), 8, 1, "aa")
+	f.Add(uint8(3), int64(1<<19), 1, 5, "")
+	f.Add(uint8(1), int64(-1), -8, 0, "zz")
+	f.Fuzz(func(t *testing.T, slots uint8, n int64, r, p int, salt string) {
+		data := aegisSlots(t, int(slots%8), n, r, p)
+		data = bytes.Replace(data, []byte(`"salt":"62df01e5d3cd4d6ce623b7564b8e67bf34f34c109bf262f331a08ccd816a6f54"`), []byte(`"salt":"`+salt+`"`), 1)
+		fuzzRead(t, data, Aegis)
+		_, err := Read(data, Options{Format: Aegis, Password: func() ([]byte, error) { return nil, errNoFuzzPassword }})
+		if errors.Is(err, errNoFuzzPassword) && (n*int64(r)*int64(p)*int64(slots%8) > maxScryptWork || n > maxScryptN || p > maxScryptP) {
+			t.Fatalf("%d slots of N=%d r=%d p=%d reached the password", slots%8, n, r, p)
+		}
+	})
+}
+
+// FuzzAndOTPIterations fuzzes the PBKDF2 iteration count and salt of an
+// encrypted andOTP backup: none above the cap reaches the password.
+func FuzzAndOTPIterations(f *testing.F) {
+	f.Add(uint32(140_000), []byte("saltsaltsalt"))
+	f.Add(uint32(2_000_000_000), []byte("x"))
+	f.Add(uint32(0), []byte{})
+	f.Fuzz(func(t *testing.T, iter uint32, salt []byte) {
+		data := make([]byte, andotpHeader+gcmTagLen+8)
+		binary.BigEndian.PutUint32(data, iter)
+		copy(data[andotpIterLen:andotpIterLen+andotpSaltLen], salt)
+		fuzzRead(t, data, AndOTP)
+		_, err := Read(data, Options{Format: AndOTP, Password: func() ([]byte, error) { return nil, errNoFuzzPassword }})
+		if errors.Is(err, errNoFuzzPassword) && int64(iter) > maxIterations {
+			t.Fatalf("%d iterations reached the password", iter)
 		}
 	})
 }

@@ -197,6 +197,10 @@ func TestReadBroken(t *testing.T) {
 		{"aegis scrypt p 1000", bytes.Replace(fixtures("aegis_encrypted.json"), []byte(`"p": 1`), []byte(`"p": 1000`), 1), "", fixturePassword, ErrMalformed, "out of range"},
 		{"aegis scrypt N not a power of two", bytes.Replace(fixtures("aegis_encrypted.json"), []byte(`"n": 32768`), []byte(`"n": 32767`), 1), "", fixturePassword, ErrMalformed, "power of two"},
 		{"aegis 100 password slots", aegisManySlots(t, 100), "", fixturePassword, ErrMalformed, "key slots"},
+		// The review's file: 215 s of CPU and 2.1 GiB before "wrong password".
+		{"aegis 4 slots N 2^20 p 16", aegisSlots(t, 4, 1<<20, 8, 16), "", fixturePassword, ErrMalformed, "scrypt work"},
+		{"aegis N 2^20", aegisSlots(t, 1, 1<<20, 8, 1), "", fixturePassword, ErrMalformed, "above the limit of 4194304"},
+		{"aegis 4 slots N 2^18 p 2", aegisSlots(t, 4, 1<<18, 8, 2), "", fixturePassword, ErrMalformed, "up to slot 2"},
 		{"aegis secret not base32", bytes.Replace(aegisPlain, []byte(`"secret": "`), []byte(`"secret": "1`), 1), "", "", ErrMalformed, "entry 1"},
 		{"aegis entry wrong kind", bytes.Replace(aegisPlain, []byte(`"digits": 6`), []byte(`"digits": "6"`), 1), "", "", ErrMalformed, "digits"},
 		{"2fas bit flipped", fixtures("2fas_encrypted_bitflip.2fas"), "", fixturePassword, ErrDamaged, ""},
@@ -245,12 +249,20 @@ func TestReadBroken(t *testing.T) {
 // aegisManySlots repeats the encrypted fixture's slot n times: each would
 // cost an scrypt run.
 func aegisManySlots(t *testing.T, n int) []byte {
+	return aegisSlots(t, n, 1<<15, 8, 1)
+}
+
+// aegisSlots is the encrypted fixture with n copies of its password slot,
+// each asking for scrypt N, r and p.
+func aegisSlots(t testing.TB, n int, sn int64, r, p int) []byte {
+	t.Helper()
 	var f map[string]any
 	if err := json.Unmarshal(readFixture(t, "aegis_encrypted.json"), &f); err != nil {
 		t.Fatal(err)
 	}
 	h := f["header"].(map[string]any)
-	slot := h["slots"].([]any)[0]
+	slot := h["slots"].([]any)[0].(map[string]any)
+	slot["n"], slot["r"], slot["p"] = sn, r, p
 	var slots []any
 	for range n {
 		slots = append(slots, slot)
