@@ -30,9 +30,12 @@ var (
 	ErrNeedPassword  = errors.New("the vault password is needed")
 	ErrCorrupt       = errors.New("the vault file is damaged")
 	ErrConflict      = errors.New("the vault is busy or was changed by another program")
-	ErrNoMatch       = errors.New("no matching account")
-	ErrAmbiguous     = errors.New("more than one account matches")
-	ErrClosed        = errors.New("the vault is closed")
+	// ErrTooLarge: a save would make a file larger than a vault may be
+	// (the limit Open reads); the vault is unchanged.
+	ErrTooLarge  = errors.New("the vault would be too large")
+	ErrNoMatch   = errors.New("no matching account")
+	ErrAmbiguous = errors.New("more than one account matches")
+	ErrClosed    = errors.New("the vault is closed")
 )
 
 // Keychain stores one secret per vault, named by the vault's ID.
@@ -58,6 +61,8 @@ type Options struct {
 	// a file (the vault, a backup) is written to its temporary file tmp and
 	// before it replaces dst: tests kill the process there.
 	beforeRename func(tmp, dst string)
+	// maxSize, when set (by tests only), stands in for maxFileSize in save.
+	maxSize int
 }
 
 // DefaultWorkFactor is the scrypt work factor (log2 N, r=8, p=1) of the
@@ -390,6 +395,14 @@ func (v *Vault) save(accts []Account) error {
 		return err
 	}
 	b := fileParts{id: v.id, keyBlock: v.keyBlock, data: data}.bytes()
+	limit := maxFileSize
+	if v.opts.maxSize > 0 {
+		limit = v.opts.maxSize
+	}
+	if len(b) > limit {
+		return fmt.Errorf("%w: with %d accounts the vault would be %.1f MiB, over the %d MiB a vault can be opened with; nothing was changed (remove accounts first)",
+			ErrTooLarge, len(accts), float64(len(b))/(1<<20), limit>>20)
+	}
 	if err := writeAtomic(v.path, b, true, v.opts.now(), v.opts.beforeRename); err != nil {
 		return err
 	}

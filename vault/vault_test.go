@@ -806,3 +806,35 @@ func TestAdvanceCounter(t *testing.T) {
 		t.Errorf("stored counter %d, want 8", a.Counter)
 	}
 }
+
+// An import of a quarter of a million accounts once saved a 73 MB vault
+// that the next command called damaged: a save past the size a vault can
+// be opened with is refused, and nothing changes.
+func TestSaveRefusedPastReadLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.age")
+	password := []byte("correct horse battery")
+	v, err := Create(path, password, Options{WorkFactor: testWF, maxSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if _, err := v.Add(Account{Issuer: "Keep", Name: "k", Type: TOTP, Secret: []byte("12345678901234567890")}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []Account
+	for i := range 5000 {
+		many = append(many, Account{Issuer: fmt.Sprintf("Issuer %d", i), Name: fmt.Sprintf("user%d@example.com", i), Type: TOTP, Secret: []byte(fmt.Sprintf("secret-%06d-abcdefghijklmn", i))})
+	}
+	_, err = v.Add(many...)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("adding 5,000 accounts past a 1 MiB limit: %v", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) || len(v.Accounts()) != 1 {
+		t.Fatalf("the refused save changed the vault: %d accounts, file changed %v", len(v.Accounts()), !bytes.Equal(before, after))
+	}
+}

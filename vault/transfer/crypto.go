@@ -29,8 +29,8 @@ const (
 	// slot of N=2^19, r=8) costs about 2 s of CPU and 0.5 GiB here
 	// (BenchmarkAegisWorstAccepted; README).
 	maxScryptWork = 1 << 22
-	maxIterations   = 10_000_000
-	maxSaltLen      = 1024
+	maxIterations = 10_000_000
+	maxSaltLen    = 1024
 )
 
 const (

@@ -70,6 +70,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -93,7 +94,14 @@ var (
 	ErrUnknownFormat = errors.New("not a known export format")
 	// ErrPasswordRequired: the file is encrypted and Options.Password is nil.
 	ErrPasswordRequired = errors.New("password required")
+	// ErrTooMany: the payload holds more than MaxAccounts new accounts.
+	ErrTooMany = errors.New("too many accounts")
 )
+
+// MaxAccounts is the most accounts one import adds: far above any real
+// export, and a vault of that many stays well under the size a vault can
+// be opened with.
+const MaxAccounts = 10_000
 
 // MaxSize is the largest payload Read accepts. A 1,000-account Aegis export
 // is about 300 KiB; icons make some exports a few MiB.
@@ -199,6 +207,9 @@ func Read(data []byte, opts Options) (*Result, error) {
 		res.Format = format
 	}
 	res.Encrypted = pw.asked
+	if n := len(res.Accounts); n > MaxAccounts {
+		return nil, fmt.Errorf("%w: %s; at most %s", ErrTooMany, thousands(n), thousands(MaxAccounts))
+	}
 	for i := range res.Accounts {
 		if err := res.Accounts[i].Validate(); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, printable(res.Accounts[i].Title()), err)
@@ -209,7 +220,7 @@ func Read(data []byte, opts Options) (*Result, error) {
 }
 
 // sentinels are the errors whose words lead Read's messages.
-var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired}
+var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired, ErrTooMany}
 
 // lead moves the sentinel's words to the front of err's message ("Aegis
 // slot 1: malformed: …" becomes "malformed: Aegis slot 1: …"), so that
@@ -230,6 +241,15 @@ func lead(err error) error {
 		return fmt.Errorf("%w: %s", s, strings.TrimSpace(rest))
 	}
 	return err
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // ReadFrom reads r whole (at most MaxSize bytes) and calls Read.

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -177,6 +178,10 @@ func TestReadBroken(t *testing.T) {
 	}
 	var fixtures = func(name string) []byte { return readFixture(t, name) }
 	aegisPlain := fixtures("aegis_plain.json")
+	var tooMany bytes.Buffer
+	for i := range MaxAccounts + 1 {
+		fmt.Fprintf(&tooMany, "otpauth://totp/Issuer:user%d?secret=%s&issuer=Issuer\n", i, base32.StdEncoding.EncodeToString(fmt.Appendf(nil, "secret-%06d", i)))
+	}
 	tests := []struct {
 		name     string
 		data     []byte
@@ -210,6 +215,7 @@ func TestReadBroken(t *testing.T) {
 		{"andotp truncated", fixtures("andotp_encrypted.json.aes")[:200], "", fixturePassword, ErrWrongPassword, ""},
 		{"andotp iterations 2·10^9", fixtures("andotp_iterations_huge.json.aes"), AndOTP, fixturePassword, ErrMalformed, "above the limit of 10^7"},
 		{"bitwarden encrypted", fixtures("bitwarden_encrypted.json"), "", "", ErrUnsupportedVersion, ".json (Encrypted)"},
+		{"otpauth list of 10,001", tooMany.Bytes(), "", "", ErrTooMany, "too many accounts: 10,001; at most 10,000"},
 		{"otpauth list bad line", []byte("otpauth://totp/a?secret=MZXW6\notpauth://totp/b?digits=6\n"), "", "", ErrMalformed, "line 2: missing secret"},
 		{"migration bad data", []byte("otpauth-migration://offline?data=!!!\n"), "", "", ErrMalformed, "line 1"},
 		{"random bytes", random, "", "", ErrUnknownFormat, ""},
@@ -273,6 +279,14 @@ func aegisSlots(t testing.TB, n int, sn int64, r, p int) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 240_000: "240,000", 1_234_567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
 
 // TestHostileNames: a name with terminal escape sequences is skipped, and
