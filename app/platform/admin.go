@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -173,23 +174,30 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 	inv := api.Invite{Token: tok, URL: strings.TrimRight(baseURL, "/") + "/invite/" + tok}
 	now := s.now()
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := countWindow(ctx, tx, inviteKey(admin.companyID), invitesPerHour, time.Hour, now); err != nil {
+			return txAbort(err)
+		}
 		_, cid, err := selectUserCompany(ctx, tx, email)
+		inert := err == nil
 		switch {
 		case err == nil && cid == admin.companyID:
 			// The admin's own member: their own data, no secret.
-			return errorf(kindConflict, "%s already has an account in %s", email, admin.company)
+			return txAbort(errorf(kindConflict, "%s already has an account in %s", email, admin.company))
 		case err == nil:
-			// An account in another company: the answer looks the same (any
-			// admin can register a company for free and ask), no invitation
-			// exists behind the token, and the address's owner is told.
-			return s.send(ctx, tx, cid, email, fmt.Sprintf("You were invited to %s on %s", admin.company, s.issuer),
+			// An account in another company: everything the inviter sees
+			// looks the same (any admin can register a company for free and
+			// ask): the answer, the mail and the token's page. The
+			// invitation behind it is inert, and the address's owner is told.
+			if err := s.send(ctx, tx, cid, email, fmt.Sprintf("You were invited to %s on %s", admin.company, s.issuer),
 				fmt.Sprintf("%s invited you to join %s on %s, but you already have an account with this address, so nothing changed.\n\n"+
 					"To join %s, ask its administrator to invite another address. If you don't know them, you need not do anything.\n",
-					admin.name, admin.company, s.issuer, admin.company), "")
+					admin.name, admin.company, s.issuer, admin.company), ""); err != nil {
+				return err
+			}
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("create invite: %w", err)
 		}
-		if err := insertInvite(ctx, tx, s.keys.hashToken("invite", tok), admin.companyID, email, admin.id, now.UnixNano(), now.Add(inviteLifetime).UnixNano()); err != nil {
+		if err := insertInvite(ctx, tx, s.keys.hashToken("invite", tok), admin.companyID, email, admin.id, now.UnixNano(), now.Add(inviteLifetime).UnixNano(), inert); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("%s invited you to join %s on %s.\n\nOpen this link within 7 days to choose your name and password:\n%s\n",
@@ -205,16 +213,21 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 // inviteInfo describes a valid invitation, for the accept page.
 type inviteInfo struct {
 	Email, Company string
+
+	inert bool // shown like any other, refused like an expired one when accepted
 }
 
+// errInviteGone answers an unknown, used, expired or inert invitation.
+var errInviteGone = errorf(kindNotFound, "this invitation link is not valid, was already used or has expired; ask your administrator for a new one")
+
 func (s *service) loadInvite(ctx context.Context, q querier, token string) (companyID int64, info inviteInfo, err error) {
-	bad := errorf(kindNotFound, "this invitation link is not valid, was already used or has expired; ask your administrator for a new one")
+	bad := errInviteGone
 	if token == "" || len(token) > 100 {
 		return 0, info, bad
 	}
 	var exp int64
 	var accepted sql.NullInt64
-	companyID, info.Email, info.Company, exp, accepted, err = selectInvite(ctx, q, s.keys.hashToken("invite", token))
+	companyID, info.Email, info.Company, exp, accepted, info.inert, err = selectInvite(ctx, q, s.keys.hashToken("invite", token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, info, bad
 	}
@@ -235,8 +248,8 @@ func (s *service) lookupInvite(ctx context.Context, token string) (inviteInfo, e
 
 // acceptInvite creates the invitee's account.
 func (s *service) acceptInvite(ctx context.Context, token, name, password string) (email string, err error) {
-	if _, _, err := s.loadInvite(ctx, s.db, token); err != nil {
-		return "", err
+	if _, info, err := s.loadInvite(ctx, s.db, token); err != nil || info.inert {
+		return "", cmp.Or(err, error(errInviteGone))
 	}
 	name, err = checkName("name", name)
 	if err != nil {
@@ -255,6 +268,9 @@ func (s *service) acceptInvite(ctx context.Context, token, name, password string
 		email = info.Email
 		if err != nil {
 			return err
+		}
+		if info.inert {
+			return errInviteGone
 		}
 		if err := markInviteAccepted(ctx, tx, s.keys.hashToken("invite", token), now); err != nil {
 			return err

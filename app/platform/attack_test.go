@@ -669,22 +669,38 @@ func TestAttackInviteEnumeration(t *testing.T) {
 	if used.code != 201 || unused.code != 201 || len(used.str("token")) != len(unused.str("token")) {
 		t.Fatalf("invites tell an account from none: %d %s vs %d %s", used.code, used.raw, unused.code, unused.raw)
 	}
-	// The token for the taken address opens nothing; the other one works.
-	stranger.want(stranger.call("GET", "/api/invites/"+used.str("token"), nil), 404)
-	stranger.want(stranger.call("GET", "/api/invites/"+unused.str("token"), nil), 200)
-	// The victim hears of it, in their own company's mail.
+	// Both tokens open the same page; only the free address's can be accepted.
+	for _, inv := range []resp{used, unused} {
+		r := stranger.want(stranger.call("GET", "/api/invites/"+inv.str("token"), nil), 200)
+		if r.str("company") == "" || r.str("email") == "" {
+			t.Fatalf("invitation page: %s", r.raw)
+		}
+	}
+	accept := creds{"name": "Eve", "password": testPassword}
+	invitee := newClientFrom(t, base, "127.0.0.5")
+	invitee.init()
+	gone := invitee.want(invitee.call("POST", "/api/invites/"+used.str("token")+"/accept", accept), 404)
+	f.clk.Add(8 * 24 * time.Hour)
+	expired := invitee.want(invitee.call("POST", "/api/invites/"+unused.str("token")+"/accept", accept), 404)
+	if gone.str("error") != expired.str("error") {
+		t.Fatalf("accepting the inert invitation: %s; an expired one: %s", gone.raw, expired.raw)
+	}
+	f.clk.Add(-8 * 24 * time.Hour)
+	// The inviter's company mail is the same either way.
+	var mine []api.Message
 	msgs, err := f.svc.outbox(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	told := false
 	for _, m := range msgs {
-		if m.To == "victim@example.com" {
-			told = strings.Contains(m.Body, "already have an account") && m.Link == ""
+		if strings.Contains(m.Body, "/invite/") {
+			mine = append(mine, m)
 		}
 	}
-	if !told {
-		t.Fatalf("the victim is not told, or gets a link: %+v", msgs)
+	if len(mine) != 2 || mine[0].Subject != mine[1].Subject ||
+		strings.ReplaceAll(strings.ReplaceAll(mine[0].Body, unused.str("token"), "T"), "nobody@", "x@") !=
+			strings.ReplaceAll(strings.ReplaceAll(mine[1].Body, used.str("token"), "T"), "victim@", "x@") {
+		t.Fatalf("the inviter's mails differ: %+v", mine)
 	}
 	// Within the admin's own company the conflict is the admin's own data.
 	stranger.want(stranger.call("POST", "/api/invites", creds{"email": "stranger@evil.example"}), 409)
@@ -1394,5 +1410,23 @@ func TestAttackSweepDeletesThrottleRows(t *testing.T) {
 		if _, _, err := selectFailures(f.ctx, f.svc.db, k); err != nil {
 			t.Fatalf("the sweep deleted %s: %v", k, err)
 		}
+	}
+}
+
+// A company sends at most invitesPerHour invitations an hour.
+func TestAttackInvitesPerHour(t *testing.T) {
+	f := newFixture(t, Config{})
+	admin := f.signInAdmin(f.enrol("boss@example.com"))
+	for i := range invitesPerHour {
+		if _, err := f.svc.createInvite(f.ctx, admin, fmt.Sprintf("m%d@example.com", i), "http://x"); err != nil {
+			t.Fatalf("invitation %d: %v", i+1, err)
+		}
+	}
+	if _, err := f.svc.createInvite(f.ctx, admin, "one-more@example.com", "http://x"); kindOf(err) != kindThrottled {
+		t.Fatalf("invitation %d within the hour: %v, want throttled", invitesPerHour+1, err)
+	}
+	f.clk.Add(time.Hour + time.Second)
+	if _, err := f.svc.createInvite(f.ctx, admin, "later@example.com", "http://x"); err != nil {
+		t.Fatalf("an hour later: %v", err)
 	}
 }

@@ -268,7 +268,8 @@ var migrations = []string{
 		user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
 		created_ns INTEGER NOT NULL
 	);
-	CREATE INDEX unlock_links_user ON unlock_links(user_id);`,
+	CREATE INDEX unlock_links_user ON unlock_links(user_id);
+	ALTER TABLE invites ADD COLUMN inert INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate brings the schema to the newest version, one transaction per step.
@@ -552,15 +553,17 @@ func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, erro
 
 // ---- invitations ----
 
-func insertInvite(ctx context.Context, q querier, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64) error {
-	return execStmt(ctx, q, "create invite", `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
-		tokenHash, companyID, email, invitedBy, created, expires)
+// insertInvite stores an invitation; an inert one (for an address that has
+// an account elsewhere) looks the same but can never be accepted.
+func insertInvite(ctx context.Context, q querier, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64, inert bool) error {
+	return execStmt(ctx, q, "create invite", `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns, inert) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		tokenHash, companyID, email, invitedBy, created, expires, inert)
 }
 
 // selectInvite loads an invitation; sql.ErrNoRows when unknown.
-func selectInvite(ctx context.Context, q querier, tokenHash []byte) (companyID int64, email, company string, expires int64, accepted sql.NullInt64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT i.company_id, i.email, c.name, i.expires_ns, i.accepted_ns FROM invites i JOIN companies c ON c.id = i.company_id WHERE i.token_hash = ?`,
-		tokenHash).Scan(&companyID, &email, &company, &expires, &accepted)
+func selectInvite(ctx context.Context, q querier, tokenHash []byte) (companyID int64, email, company string, expires int64, accepted sql.NullInt64, inert bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT i.company_id, i.email, c.name, i.expires_ns, i.accepted_ns, i.inert FROM invites i JOIN companies c ON c.id = i.company_id WHERE i.token_hash = ?`,
+		tokenHash).Scan(&companyID, &email, &company, &expires, &accepted, &inert)
 	return
 }
 

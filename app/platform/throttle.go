@@ -61,24 +61,37 @@ const (
 	throttleKeep = 48 * time.Hour
 )
 
+// inviteKey counts a company's invitations.
+func inviteKey(companyID int64) string { return fmt.Sprintf("invites:%d", companyID) }
+
+// invitesPerHour is how many invitations a company may send in an hour
+// after the last one counted.
+const invitesPerHour = 50
+
 // countAnonWrite counts an anonymous write from addr, or refuses it when
 // addr made anonWrites in the last anonWindow. It runs before any hashing.
 func (s *service) countAnonWrite(ctx context.Context, addr string) error {
 	now := s.now()
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		n, err := failuresOf(ctx, tx, anonKey(addr), now, anonWindow)
-		if err != nil {
-			return err
-		}
-		if n >= anonWrites {
-			_, last, err := selectFailures(ctx, tx, anonKey(addr))
-			if err != nil {
-				return fmt.Errorf("read throttle: %w", err)
-			}
-			return throttled(time.Unix(0, last).Add(anonWindow), now)
-		}
-		return saveFailures(ctx, tx, anonKey(addr), n+1, 0, now.UnixNano())
+		return countWindow(ctx, tx, anonKey(addr), anonWrites, anonWindow, now)
 	})
+}
+
+// countWindow counts one more event against key, or refuses it (without
+// counting) when key counted limit events, each within window of the next.
+func countWindow(ctx context.Context, q querier, key string, limit int64, window time.Duration, now time.Time) error {
+	n, err := failuresOf(ctx, q, key, now, window)
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		_, last, err := selectFailures(ctx, q, key)
+		if err != nil {
+			return fmt.Errorf("read throttle: %w", err)
+		}
+		return throttled(time.Unix(0, last).Add(window), now)
+	}
+	return saveFailures(ctx, q, key, n+1, 0, now.UnixNano())
 }
 
 // The per-user ceiling on code guessing (NIST SP 800-63B §5.2.2): wrong
