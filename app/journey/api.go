@@ -152,9 +152,7 @@ func (c *Client) exchange(ctx context.Context, method, path string, in any) (*Re
 	if method != http.MethodGet {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
-	if c.ClockToken != "" && strings.Contains(path, "/test/clock") {
-		req.Header.Set("X-Test-Clock-Token", c.ClockToken)
-	}
+	c.setClockToken(req, path)
 	out := &Response{Method: method, Path: path, Sent: time.Now()}
 	resp, err := c.hc.Do(req)
 	if err != nil {

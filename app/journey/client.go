@@ -57,7 +57,29 @@ func NewClient(baseURL string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cookie jar: %w", err)
 	}
-	return &Client{base: u, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second}}, nil
+	return &Client{base: u, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: sameHost(u)}}, nil
+}
+
+// sameHost refuses to follow a redirect off base's scheme and host, so that
+// nothing sent to the platform (the test clock token, cookies, bodies) is
+// sent on to another site.
+func sameHost(base *url.URL) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != base.Scheme || !strings.EqualFold(req.URL.Host, base.Host) {
+			return fmt.Errorf("refusing to follow a redirect to %s: not the platform at %s", req.URL.Redacted(), base.Host)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// setClockToken adds ClockToken to a request for the test clock.
+func (c *Client) setClockToken(req *http.Request, path string) {
+	if c.ClockToken != "" && strings.Contains(path, "/test/clock") {
+		req.Header.Set("X-Test-Clock-Token", c.ClockToken)
+	}
 }
 
 // BaseURL is the platform's address.
@@ -228,6 +250,7 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 	if method != http.MethodGet {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
+	c.setClockToken(req, path)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
