@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,4 +390,41 @@ func linkBackup(path string, now time.Time) error {
 		os.Remove(old)
 	}
 	return nil
+}
+
+// SecureDir makes dir, the folder a new vault goes into, private: it is
+// created 0700 when missing; an existing folder that group or others may
+// read or write is tightened to 0700 (tightened reports it), and one that
+// cannot be tightened (another user's, or a shared sticky folder like
+// /tmp) but others can write is refused: whoever can write there can
+// replace the vault or its lock file. Permission bits mean little on
+// Windows, where it only creates the folder.
+func SecureDir(dir string) (tightened bool, err error) {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return false, fmt.Errorf("create vault folder: %w", err)
+		}
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("vault folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return false, fmt.Errorf("vault folder %s is not a folder", dir)
+	}
+	perm := fi.Mode().Perm()
+	if runtime.GOOS == "windows" || perm&0o077 == 0 {
+		return false, nil
+	}
+	othersWrite := perm&0o022 != 0
+	if fi.Mode()&os.ModeSticky == 0 {
+		if err := os.Chmod(dir, 0o700); err == nil {
+			return true, nil
+		}
+	}
+	if othersWrite {
+		return false, fmt.Errorf("the folder %s can be written by other users (mode %04o): put the vault in a folder of your own (--vault PATH), or make this one private with chmod 700", dir, perm)
+	}
+	return false, nil
 }

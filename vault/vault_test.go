@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -836,5 +837,49 @@ func TestSaveRefusedPastReadLimit(t *testing.T) {
 	after, _ := os.ReadFile(path)
 	if !bytes.Equal(before, after) || len(v.Accounts()) != 1 {
 		t.Fatalf("the refused save changed the vault: %d accounts, file changed %v", len(v.Accounts()), !bytes.Equal(before, after))
+	}
+}
+
+// A vault folder others can write lets them replace the vault: init
+// tightens an existing one to 0700, and refuses one it cannot tighten.
+func TestSecureDir(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("permission bits")
+	}
+	root := t.TempDir()
+	for _, tc := range []struct {
+		name      string
+		mode      os.FileMode // 0: missing
+		tightened bool
+		refused   bool
+	}{
+		{"missing", 0, false, false},
+		{"private", 0o700, false, false},
+		{"0777", 0o777, true, false},
+		{"0750", 0o750, true, false},
+		{"sticky 1777", 0o777 | os.ModeSticky, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(root, tc.name)
+			if tc.mode != 0 {
+				if err := os.Mkdir(dir, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(dir, tc.mode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tightened, err := SecureDir(dir)
+			if tightened != tc.tightened || (err != nil) != tc.refused {
+				t.Fatalf("SecureDir: tightened %v, err %v; want %v, refused %v", tightened, err, tc.tightened, tc.refused)
+			}
+			fi, serr := os.Stat(dir)
+			if serr != nil {
+				t.Fatal(serr)
+			}
+			if !tc.refused && fi.Mode().Perm() != 0o700 {
+				t.Fatalf("mode %04o after SecureDir, want 0700", fi.Mode().Perm())
+			}
+		})
 	}
 }

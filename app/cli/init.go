@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 
 	"authdesk/vault"
 )
@@ -26,6 +27,13 @@ func runInit(env *Env, g *Globals, args []string) error {
 	path, err := vaultPath(env, g)
 	if err != nil {
 		return err
+	}
+	tightened, err := vault.SecureDir(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	if tightened {
+		fmt.Fprintf(env.Stderr, "made the folder %s private (mode 0700): other users could read or write it\n", filepath.Dir(path))
 	}
 	pw, err := readPassword(env, g, "New vault password: ", true)
 	if errors.Is(err, errNoTerminal) {
