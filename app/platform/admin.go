@@ -282,14 +282,34 @@ func (s *service) acceptInvite(ctx context.Context, token, name, password string
 	})
 }
 
-// send stores a message to a user of company companyID in the Outbox.
+// send stores a message to a user of company companyID in the Outbox,
+// its body and link sealed with the platform key.
 func (s *service) send(ctx context.Context, q querier, companyID int64, to, subject, body, link string) error {
-	return insertMessage(ctx, q, companyID, to, subject, body, link, s.now().UnixNano())
+	sent := s.now().UnixNano()
+	return insertMessage(ctx, q, companyID, to, subject, s.keys.sealMail("body", to, sent, body), s.keys.sealMail("link", to, sent, link), sent)
 }
 
 // outbox lists every message the platform has "sent", newest first.
 func (s *service) outbox(ctx context.Context) ([]api.Message, error) {
-	return selectMessages(ctx, s.db, 0, "")
+	return s.openMessages(selectMessages(ctx, s.db, 0, ""))
+}
+
+// openMessages opens the sealed bodies and links of msgs.
+func (s *service) openMessages(msgs []api.Message, err error) ([]api.Message, error) {
+	if err != nil {
+		return nil, err
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		sent := m.SentAt.UnixNano()
+		if m.Body, err = s.keys.openMail("body", m.To, sent, m.Body); err != nil {
+			return nil, err
+		}
+		if m.Link, err = s.keys.openMail("link", m.To, sent, m.Link); err != nil {
+			return nil, err
+		}
+	}
+	return msgs, nil
 }
 
 // outboxFor lists the messages a signed-in user may read when the platform
@@ -301,9 +321,9 @@ func (s *service) outboxFor(ctx context.Context, sess session) ([]api.Message, e
 		return nil, errorf(kindUnauthorized, "sign in to read the Outbox")
 	}
 	if u.role == "admin" {
-		return selectMessages(ctx, s.db, u.companyID, "")
+		return s.openMessages(selectMessages(ctx, s.db, u.companyID, ""))
 	}
-	return selectMessages(ctx, s.db, u.companyID, u.email)
+	return s.openMessages(selectMessages(ctx, s.db, u.companyID, u.email))
 }
 
 // clearUserCodeLocks lifts userID's code locks from every address and

@@ -1430,3 +1430,37 @@ func TestAttackInvitesPerHour(t *testing.T) {
 		t.Fatalf("an hour later: %v", err)
 	}
 }
+
+// A copy of platform.db without its key file held live invitation links in
+// the Outbox: bodies and links are sealed with the platform key now.
+func TestAttackOutboxSealed(t *testing.T) {
+	f := newFixture(t, Config{})
+	admin := f.signInAdmin(f.enrol("boss@example.com"))
+	inv, err := f.svc.createInvite(f.ctx, admin, "new@example.com", "http://x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.svc.db.Query(`SELECT body || link FROM outbox`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(raw, inv.Token) || strings.Contains(raw, "invited you") {
+			t.Fatalf("an Outbox row in plain text: %.120s", raw)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no Outbox rows")
+	}
+	m, ok := mailTo(t, f, "new@example.com", "invited")
+	if !ok || m.Link != inv.URL || !strings.Contains(m.Body, inv.URL) {
+		t.Fatalf("the Outbox does not show the invitation: %+v", m)
+	}
+}

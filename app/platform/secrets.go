@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // randomBytes returns n bytes from crypto/rand.
@@ -137,6 +138,44 @@ func writeKeyFile(path string, raw []byte) error {
 // ciphertext copied to another row does not decrypt.
 func secretAAD(userID int64, cred string) []byte {
 	return fmt.Appendf(nil, "authdesk-platform/totp-secret/v1\x00user=%d\x00cred=%s", userID, cred)
+}
+
+// sealedPrefix marks an Outbox text sealed with the platform key; rows
+// written before sealing lack it and are shown as they are.
+const sealedPrefix = "sealed:v1:"
+
+// mailAAD binds a sealed Outbox text to its field, recipient and time.
+func mailAAD(field, to string, sent int64) []byte {
+	return fmt.Appendf(nil, "authdesk-platform/outbox/v1\x00%s\x00to=%s\x00sent=%d", field, to, sent)
+}
+
+// sealMail seals an Outbox body or link, so that a copy of the database
+// without its key file holds no live invitation or unlock link.
+func (k *keys) sealMail(field, to string, sent int64, text string) string {
+	if text == "" {
+		return ""
+	}
+	nonce := randomBytes(k.aead.NonceSize())
+	return sealedPrefix + base64.RawStdEncoding.EncodeToString(k.aead.Seal(nonce, nonce, []byte(text), mailAAD(field, to, sent)))
+}
+
+// openMail opens a text sealMail sealed; a text without the prefix is
+// returned as it is.
+func (k *keys) openMail(field, to string, sent int64, text string) (string, error) {
+	b64, ok := strings.CutPrefix(text, sealedPrefix)
+	if !ok {
+		return text, nil
+	}
+	blob, err := base64.RawStdEncoding.DecodeString(b64)
+	ns := k.aead.NonceSize()
+	if err != nil || len(blob) < ns+k.aead.Overhead() {
+		return "", errors.New("decrypt mail: malformed")
+	}
+	pt, err := k.aead.Open(nil, blob[:ns], blob[ns:], mailAAD(field, to, sent))
+	if err != nil {
+		return "", fmt.Errorf("decrypt mail: %w", err)
+	}
+	return string(pt), nil
 }
 
 func (k *keys) sealSecret(userID int64, cred string, secret []byte) []byte {
