@@ -912,23 +912,16 @@ const (
 	floodMinOwner = 19
 )
 
-// floodPause is each flood connection's breath between requests, and
-// gateWait the slow-down's wait in flood tests: 64 connections offer about
-// 12,800 requests a second against a line that lets 50 through (64 against
-// 10 under the race detector, where every SQLite query runs instrumented
-// and the owner's queries wait behind the flood's on the one connection).
+// floodPause is each flood connection's breath between requests: 64
+// connections offer about 12,800 requests a second against a line that
+// lets 50 through (shortSleep), 64 a second under the race detector, where
+// every SQLite query runs instrumented and the owner's queries wait behind
+// the flood's on the one connection.
 func floodPause() time.Duration {
 	if raceEnabled {
 		return time.Second
 	}
 	return 5 * time.Millisecond
-}
-
-func gateWait() time.Duration {
-	if raceEnabled {
-		return 100 * time.Millisecond
-	}
-	return 20 * time.Millisecond
 }
 
 // underFlood runs the owner's tries while floodConns connections from the
