@@ -3,6 +3,8 @@ package desktop
 import (
 	"fyne.io/fyne/v2"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+
+	"authdesk/vault"
 )
 
 // installTray adds the system tray menu where the desktop has one.
@@ -18,3 +20,6 @@ func (u *UI) installTray() {
 	))
 	desk.SetSystemTrayIcon(Icon)
 }
+
+// vaultChanged is called on the UI goroutine after v was saved or reloaded.
+func (u *UI) vaultChanged(v *vault.Vault) {}
