@@ -3,7 +3,6 @@ package desktop
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"authdesk/vault"
@@ -161,8 +160,7 @@ func userUnlockError(err error) error {
 	case errors.Is(err, vault.ErrWrongPassword):
 		msg = "Wrong password. Try again."
 	case errors.As(err, &r):
-		s := r.Error()
-		msg = strings.ToUpper(s[:1]) + s[1:] + "."
+		msg = capitalised(r.Error()) + "."
 	}
 	return &unlockError{msg: msg, err: err}
 }
