@@ -225,4 +225,3 @@ func TestPINSettings(t *testing.T) {
 		t.Errorf("PIN offered after removing it")
 	}
 }
-
