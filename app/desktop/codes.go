@@ -114,6 +114,7 @@ func (c *codeList) reload(selectID string) {
 	}
 	vault.FavoritesFirst(c.accounts)
 	c.filter(c.search.Text, selectID)
+	c.u.updateTray()
 }
 
 // filter shows the accounts matching query and selects selectID if shown,

@@ -106,6 +106,7 @@ type UI struct {
 
 	v        *vault.Vault
 	quick    unlocker // quick unlock after the auto-lock: the PIN
+	tray     trayMenu // the system tray's quick-copy menu
 	list     *codeList
 	avatars  avatarCache
 	lastUsed time.Time // last user activity, for the idle auto-lock
