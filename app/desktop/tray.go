@@ -24,9 +24,13 @@ import (
 
 // trayMenu is the tray's menu and what it was built from.
 type trayMenu struct {
-	set    func(*fyne.Menu) // the desktop's SetSystemTrayMenu; nil: no tray
-	shown  string           // the key of the menu the tray shows
-	builds int              // menus handed to the tray, for tests
+	set func(*fyne.Menu) // the desktop's SetSystemTrayMenu; nil: no tray
+	// menu is the one menu the tray is ever given, its items replaced at
+	// each change: Fyne's tray, once its D-Bus item is ready, shows again
+	// the menu it was first given, which would otherwise be a stale one.
+	menu   *fyne.Menu
+	shown  string // the key of the menu the tray shows
+	builds int    // menus handed to the tray, for tests
 }
 
 // Labels of the tray menu's fixed items.
@@ -77,12 +81,17 @@ func (u *UI) updateTray() {
 	}
 	t.shown = key
 	t.builds++
+	m := u.trayLockedMenu()
 	if open {
-		t.set(u.trayOpenMenu(accts))
-	} else {
-		t.set(u.trayLockedMenu())
+		m = u.trayOpenMenu(accts)
 	}
 	wipe(accts)
+	if t.menu == nil {
+		t.menu = m
+	} else {
+		t.menu.Items = m.Items
+	}
+	t.set(t.menu)
 }
 
 // trayKey sums up what the menu shows: the lock state and, for each

@@ -18,7 +18,8 @@ func trayHarness(t *testing.T) (*harness, *[]*fyne.Menu) {
 	t.Helper()
 	h := openWith(t, sampleAccounts(t)...)
 	menus := &[]*fyne.Menu{}
-	h.u.tray = trayMenu{set: func(m *fyne.Menu) { *menus = append(*menus, m) }}
+	// Each menu handed over is recorded as it was then.
+	h.u.tray = trayMenu{set: func(m *fyne.Menu) { *menus = append(*menus, fyne.NewMenu(m.Label, m.Items...)) }}
 	h.u.updateTray()
 	return h, menus
 }
