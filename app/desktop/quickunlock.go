@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"authdesk/vault"
+	"authdesk/vault/keychain"
 )
 
 // Quick unlock: after the auto-lock, a PIN (set in Settings → Security)
@@ -23,6 +24,7 @@ var (
 	errPINTooMany  = errors.New("wrong PIN three times: enter your password (the PIN works again after that)")
 	errPINKeychain = errors.New("the system keychain did not answer, so the PIN cannot unlock: enter your password")
 	errPINRemoved  = errors.New("the PIN was removed: enter your password")
+	errPINNoKey    = errors.New("the system keychain no longer holds this vault's key, so the PIN cannot unlock: enter your password")
 	errNotLocked   = errors.New("Authdesk has no vault to unlock")
 )
 
@@ -94,6 +96,9 @@ func (p *pinUnlocker) unlock(pin string) (*vault.Vault, error) {
 	}
 	v, err := vault.Open(p.path, p.opts)
 	switch {
+	case errors.Is(err, keychain.ErrNotFound):
+		p.off = errPINNoKey
+		return nil, &refusal{reason: p.off}
 	case errors.Is(err, vault.ErrNeedPassword):
 		p.off = errPINKeychain
 		return nil, &refusal{reason: p.off}

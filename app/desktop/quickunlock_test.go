@@ -161,6 +161,38 @@ func TestPINUnlock(t *testing.T) {
 	if h.lockIdle(); !h.u.pinEnabled() {
 		t.Errorf("PIN still off after the password")
 	}
+
+	// The key deleted from the keychain (secret-tool clear): the PIN says
+	// so; the password puts the key back and the PIN on again.
+	id := h.vaultID()
+	if err := kc.Delete(id); err != nil {
+		t.Fatal(err)
+	}
+	if msg := h.typeUnlock("482916"); !strings.Contains(msg, "no longer holds this vault's key") {
+		t.Fatalf("PIN without the key in the keychain: %q", msg)
+	}
+	if msg := h.typeUnlock(testPassword); msg != "" {
+		t.Fatalf("password: %q", msg)
+	}
+	h.lockIdle()
+	if msg := h.typeUnlock("482916"); msg != "" {
+		t.Fatalf("PIN after the password put the key back: %q", msg)
+	}
+}
+
+// vaultID reads the vault's ID from its file's first line.
+func (h *harness) vaultID() string {
+	h.t.Helper()
+	b, err := os.ReadFile(h.cfg.VaultPath)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	_, id, ok := strings.Cut(first, " id=")
+	if !ok {
+		h.t.Fatalf("no id on the vault's first line %q", first)
+	}
+	return id
 }
 
 // reopenedPIN reports whether the vault file holds a PIN.
