@@ -25,7 +25,6 @@ var (
 	errPINKeychain = errors.New("the system keychain did not answer, so the PIN cannot unlock: enter your password")
 	errPINRemoved  = errors.New("the PIN was removed: enter your password")
 	errPINNoKey    = errors.New("the system keychain no longer holds this vault's key, so the PIN cannot unlock: enter your password")
-	errNotLocked   = errors.New("Authdesk has no vault to unlock")
 )
 
 // unlocker opens the vault after the auto-lock without the password. The
@@ -186,7 +185,7 @@ func (u *UI) unlockWithSecret(secret string, done func(err error)) {
 		return
 	case stateLocked:
 	default:
-		done(errNotLocked)
+		done(&unlockError{msg: "Authdesk has no vault to unlock yet."})
 		return
 	}
 	q, path, opts := u.quick, u.cfg.VaultPath, u.cfg.Options
