@@ -355,12 +355,12 @@ func (rk *rekey) reencrypt(f string) (b []byte, keep bool, why string) {
 		if id == nil {
 			continue
 		}
-		accts, err := decryptPayload(p.data, id)
+		content, err := decryptPayload(p.data, id)
 		if err != nil {
 			why = err.Error()
 			continue
 		}
-		data, err := encryptPayload(accts, rk.id.Recipient())
+		data, err := encryptPayload(content, rk.id.Recipient())
 		if err != nil {
 			return nil, true, err.Error()
 		}
@@ -481,7 +481,8 @@ func openAccounts(f string, key keySource) ([]Account, error) {
 	if id == nil {
 		return nil, errors.New("no key")
 	}
-	return decryptPayload(p.data, id)
+	content, err := decryptPayload(p.data, id)
+	return content.Accounts, err
 }
 
 // Restore replaces the vault file with backup, as RestoreBackup does

@@ -51,9 +51,15 @@ type fileParts struct {
 }
 
 // payload is the decrypted content of the data block.
+//
+// New fields are optional and keep the format version: an older Authdesk
+// (which checks only Version) opens the file and ignores them, and drops
+// them when it saves. A field may therefore only add something that is
+// safe to lose, as the quick-unlock PIN is (losing it asks for the password).
 type payload struct {
 	Version  int       `json:"version"`
 	Accounts []Account `json:"accounts"`
+	PIN      *pinHash  `json:"pin,omitempty"` // the quick-unlock PIN's hash; nil: no PIN
 }
 
 func (p fileParts) bytes() []byte {
@@ -155,33 +161,40 @@ func unsealIdentity(block, password []byte, maxLogN int) (*age.X25519Identity, e
 // keychain holds the key of another vault.
 var errKeyMismatch = errors.New("the key does not open this vault")
 
-func encryptPayload(accts []Account, r age.Recipient) ([]byte, error) {
-	if accts == nil {
-		accts = []Account{}
+func encryptPayload(p payload, r age.Recipient) ([]byte, error) {
+	if p.Accounts == nil {
+		p.Accounts = []Account{}
 	}
-	js, err := json.Marshal(payload{Version: payloadFormat, Accounts: accts})
+	p.Version = payloadFormat
+	js, err := json.Marshal(p)
 	if err != nil {
 		return nil, fmt.Errorf("encode accounts: %w", err)
 	}
 	return encryptArmored(js, r)
 }
 
-func decryptPayload(block []byte, id *age.X25519Identity) ([]Account, error) {
+func decryptPayload(block []byte, id *age.X25519Identity) (payload, error) {
 	plain, err := decryptArmored(block, id, maxPayload)
 	if err != nil {
 		if errors.Is(err, age.ErrIncorrectIdentity) {
-			return nil, errKeyMismatch
+			return payload{}, errKeyMismatch
 		}
-		return nil, corruptf("account data: %v", err)
+		return payload{}, corruptf("account data: %v", err)
 	}
+	defer clear(plain)
 	var p payload
 	if err := json.Unmarshal(plain, &p); err != nil {
-		return nil, corruptf("account data is not valid JSON: %v", err)
+		return payload{}, corruptf("account data is not valid JSON: %v", err)
 	}
 	if p.Version != payloadFormat {
-		return nil, corruptf("account data has format version %d; this Authdesk reads version %d (is it newer?)", p.Version, payloadFormat)
+		return payload{}, corruptf("account data has format version %d; this Authdesk reads version %d (is it newer?)", p.Version, payloadFormat)
 	}
-	return p.Accounts, nil
+	if p.PIN.check() != nil {
+		// Out-of-range parameters: forget the PIN rather than refuse the
+		// accounts; the password still unlocks.
+		p.PIN = nil
+	}
+	return p, nil
 }
 
 func encryptArmored(plain []byte, r age.Recipient) ([]byte, error) {

@@ -26,7 +26,7 @@ func FuzzReadVault(f *testing.F) {
 	// Seeds: a real vault sealed at work factor 2, plus what the seed
 	// corpus directory holds.
 	kb, _ := sealIdentity(id, []byte("pw"), 2)
-	data, _ := encryptPayload([]Account{testAccount(1)}, id.Recipient())
+	data, _ := encryptPayload(payload{Accounts: []Account{testAccount(1)}}, id.Recipient())
 	f.Add(fileParts{id: "0123456789abcdef0123456789abcdef", keyBlock: kb, data: data}.bytes())
 	f.Add([]byte(fileMagic + " id=0123456789abcdef0123456789abcdef\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -37,11 +37,11 @@ func FuzzReadVault(f *testing.F) {
 		if got, err := unsealIdentity(p.keyBlock, []byte("pw"), 4); err == nil && got == nil {
 			t.Fatal("unsealIdentity returned no identity and no error")
 		}
-		accts, err := decryptPayload(p.data, id)
+		content, err := decryptPayload(p.data, id)
 		if err != nil {
 			return
 		}
-		for _, a := range accts {
+		for _, a := range content.Accounts {
 			a.Validate()
 		}
 	})
@@ -55,7 +55,7 @@ func TestWriteFuzzSeed(t *testing.T) {
 	}
 	id, _ := age.ParseX25519Identity(fuzzIdentity)
 	kb, _ := sealIdentity(id, []byte("pw"), 2)
-	data, _ := encryptPayload([]Account{testAccount(1), testAccount(2)}, id.Recipient())
+	data, _ := encryptPayload(payload{Accounts: []Account{testAccount(1), testAccount(2)}}, id.Recipient())
 	b := fileParts{id: "0123456789abcdef0123456789abcdef", keyBlock: kb, data: data}.bytes()
 	dir := filepath.Join("testdata", "fuzz", "FuzzReadVault")
 	os.MkdirAll(dir, 0o755)

@@ -84,9 +84,12 @@ func (v *Vault) SetFavorite(id string, on bool) error {
 }
 
 // MarkUsed records that a code of the account with the given ID was copied
-// at t, for the recent list, and saves.
+// at t, for the recent list, and saves. It runs on every copy: it keeps no
+// backup (ten copies would otherwise push every real change out of the ten
+// backups kept) and leaves Updated alone. It fsyncs: call it off the UI
+// goroutine.
 func (v *Vault) MarkUsed(id string, t time.Time) error {
-	return v.mutate(func(cur []Account) ([]Account, error) {
+	return v.mutateKeep(false, func(cur []Account) ([]Account, error) {
 		i := index(cur, id)
 		if i < 0 {
 			return nil, fmt.Errorf("mark used: %w with ID %q", ErrNoMatch, id)

@@ -61,8 +61,8 @@ func opensWith(f string, pw []byte, id *age.X25519Identity) (string, bool) {
 		}
 	}
 	if id != nil {
-		if accts, err := decryptPayload(p.data, id); err == nil {
-			return fmt.Sprintf("the retired key decrypts its %d accounts", len(accts)), true
+		if content, err := decryptPayload(p.data, id); err == nil {
+			return fmt.Sprintf("the retired key decrypts its %d accounts", len(content.Accounts)), true
 		}
 	}
 	return "", false

@@ -162,7 +162,7 @@ func BenchmarkSealPayload1000(b *testing.B) {
 		accts = append(accts, testAccount(i).withDefaults())
 	}
 	for b.Loop() {
-		if _, err := encryptPayload(accts, id.Recipient()); err != nil {
+		if _, err := encryptPayload(payload{Accounts: accts}, id.Recipient()); err != nil {
 			b.Fatal(err)
 		}
 	}

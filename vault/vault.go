@@ -109,6 +109,7 @@ type Vault struct {
 	identity    *age.X25519Identity
 	keyBlock    []byte
 	accounts    []Account
+	pin         *pinHash // the quick-unlock PIN's hash; nil: none
 	sum         [32]byte // SHA-256 of the file as last read or written
 	keychainErr error
 	lock        *flock.Flock
@@ -169,7 +170,7 @@ func Create(path string, password []byte, opts Options) (*Vault, error) {
 	if v.keyBlock, err = sealIdentity(id, password, opts.workFactor()); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
-	if err := v.save(nil); err != nil {
+	if err := v.save(nil, true); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
 	v.keychainErr = v.storeKey()
@@ -200,7 +201,7 @@ func Open(path string, opts Options) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vault: %w: the keychain entry for this vault is not a valid key", ErrNeedPassword)
 	}
-	accts, err := decryptPayload(parts.data, id)
+	content, err := decryptPayload(parts.data, id)
 	switch {
 	case errors.Is(err, errKeyMismatch):
 		return nil, fmt.Errorf("open vault: %w: the key in the keychain belongs to another vault", ErrNeedPassword)
@@ -208,7 +209,7 @@ func Open(path string, opts Options) (*Vault, error) {
 		return nil, corruptWithBackup(path, err, identityKey(id))
 	}
 	return &Vault{path: path, opts: opts, id: parts.id, identity: id, keyBlock: parts.keyBlock,
-		accounts: accts, sum: sha256.Sum256(b), lock: newLock(path)}, nil
+		accounts: content.Accounts, pin: content.PIN, sum: sha256.Sum256(b), lock: newLock(path)}, nil
 }
 
 // Unlock opens the vault at path with its password. The key derivation is
@@ -227,12 +228,12 @@ func Unlock(path string, password []byte, opts Options) (*Vault, error) {
 	case err != nil:
 		return nil, corruptWithBackup(path, err, passwordKey(password, opts))
 	}
-	accts, err := decryptPayload(parts.data, id)
+	content, err := decryptPayload(parts.data, id)
 	if err != nil {
 		return nil, corruptWithBackup(path, err, identityKey(id))
 	}
 	v := &Vault{path: path, opts: opts, id: parts.id, identity: id, keyBlock: parts.keyBlock,
-		accounts: accts, sum: sha256.Sum256(b), lock: newLock(path)}
+		accounts: content.Accounts, pin: content.PIN, sum: sha256.Sum256(b), lock: newLock(path)}
 	v.keychainErr = v.storeKey()
 	return v, nil
 }
@@ -338,20 +339,39 @@ func (v *Vault) refresh() (bool, error) {
 	if parts.id != v.id {
 		return false, fmt.Errorf("vault file %s was replaced by a different vault: %w", v.path, ErrConflict)
 	}
-	accts, err := decryptPayload(parts.data, v.identity)
+	content, err := decryptPayload(parts.data, v.identity)
 	if errors.Is(err, errKeyMismatch) {
 		return false, fmt.Errorf("vault file %s was re-keyed by another program: %w", v.path, ErrConflict)
 	}
 	if err != nil {
 		return false, corruptWithBackup(v.path, err, identityKey(v.identity))
 	}
-	v.accounts, v.keyBlock, v.sum = accts, parts.keyBlock, sum
+	wipeAccounts(v.accounts)
+	v.accounts, v.pin, v.keyBlock, v.sum = content.Accounts, content.PIN, parts.keyBlock, sum
 	return true, nil
 }
 
 // mutate applies f to the latest accounts under the file lock and saves the
-// result.
+// result, keeping the version replaced as a backup.
 func (v *Vault) mutate(f func([]Account) ([]Account, error)) error {
+	return v.mutateKeep(true, f)
+}
+
+// mutateKeep is mutate, keeping the version replaced as a backup only when
+// backup is set.
+func (v *Vault) mutateKeep(backup bool, f func([]Account) ([]Account, error)) error {
+	return v.locked(func() error {
+		next, err := f(cloneAccounts(v.accounts))
+		if err != nil {
+			return err
+		}
+		return v.save(next, backup)
+	})
+}
+
+// locked runs f under v.mu and the file lock, once v holds the latest
+// version of the file.
+func (v *Vault) locked(f func() error) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.closed {
@@ -364,11 +384,7 @@ func (v *Vault) mutate(f func([]Account) ([]Account, error)) error {
 	if _, err := v.refresh(); err != nil {
 		return err
 	}
-	next, err := f(cloneAccounts(v.accounts))
-	if err != nil {
-		return err
-	}
-	return v.save(next)
+	return f()
 }
 
 func (v *Vault) lockFile() error {
@@ -388,9 +404,11 @@ func (v *Vault) lockFile() error {
 	return nil
 }
 
-// save encrypts accts and writes the vault file. The caller holds the lock.
-func (v *Vault) save(accts []Account) error {
-	data, err := encryptPayload(accts, v.identity.Recipient())
+// save encrypts accts (with the PIN hash) and writes the vault file, keeping
+// the version replaced as a backup when backup is set. The caller holds the
+// lock.
+func (v *Vault) save(accts []Account, backup bool) error {
+	data, err := encryptPayload(payload{Accounts: accts, PIN: v.pin}, v.identity.Recipient())
 	if err != nil {
 		return err
 	}
@@ -403,7 +421,7 @@ func (v *Vault) save(accts []Account) error {
 		return fmt.Errorf("%w: with %d accounts the vault would be %.1f MiB, over the %d MiB a vault can be opened with; nothing was changed (remove accounts first)",
 			ErrTooLarge, len(accts), float64(len(b))/(1<<20), limit>>20)
 	}
-	if err := writeAtomic(v.path, b, true, v.opts.now(), v.opts.beforeRename); err != nil {
+	if err := writeAtomic(v.path, b, backup, v.opts.now(), v.opts.beforeRename); err != nil {
 		return err
 	}
 	v.accounts, v.sum = accts, sha256.Sum256(b)
@@ -683,7 +701,7 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 	}
 
 	say("Saving the vault with the new key")
-	data, err := encryptPayload(v.accounts, id.Recipient())
+	data, err := encryptPayload(payload{Accounts: v.accounts, PIN: v.pin}, id.Recipient())
 	if err != nil {
 		return res, fmt.Errorf("change password: %w", err)
 	}
@@ -710,8 +728,19 @@ func (v *Vault) Close() error {
 		return nil
 	}
 	v.closed = true
+	wipeAccounts(v.accounts)
 	v.accounts = nil
+	v.pin.wipe()
+	v.pin = nil
 	return v.lock.Close()
+}
+
+// wipeAccounts zeroes the secrets of accts, which nothing else shares:
+// Accounts and Account hand out copies.
+func wipeAccounts(accts []Account) {
+	for i := range accts {
+		clear(accts[i].Secret)
+	}
 }
 
 func index(accts []Account, id string) int {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"authdesk/vault"
 )
 
 func init() {
@@ -12,6 +14,7 @@ func init() {
 
 func runList(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	favs := fs.Bool("favorites", false, "list only the starred accounts (see authdesk-cli favorite)")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -19,8 +22,13 @@ func runList(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(accts) == 0 {
+	switch {
+	case len(accts) == 0:
 		fmt.Fprintln(env.Stderr, "the vault is empty: add accounts with authdesk-cli add or import")
+	case *favs:
+		if accts = vault.Favorites(accts); len(accts) == 0 {
+			fmt.Fprintln(env.Stderr, "no account is starred: star one with authdesk-cli favorite NAME")
+		}
 	}
 	for _, a := range accts {
 		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\n", oneLine(a.Issuer), oneLine(a.Name), a.Type)

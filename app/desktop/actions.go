@@ -16,7 +16,7 @@ import (
 // same ones while it has the focus.
 func (u *UI) installShortcuts() {
 	c := u.win.Canvas()
-	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP, fyne.KeyI} {
+	for _, k := range []fyne.KeyName{fyne.KeyN, fyne.KeyF, fyne.KeyL, fyne.KeyP, fyne.KeyI, fyne.KeyD} {
 		s := &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
@@ -54,7 +54,7 @@ func (u *UI) installShortcuts() {
 	})
 }
 
-// windowShortcut runs Ctrl+N, Ctrl+F, Ctrl+L, Ctrl+P or Ctrl+I; it reports whether s was one.
+// windowShortcut runs Ctrl+N, Ctrl+F, Ctrl+L, Ctrl+P, Ctrl+I or Ctrl+D; it reports whether s was one.
 func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 	if s.Modifier != fyne.KeyModifierShortcutDefault {
 		return false
@@ -74,6 +74,8 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 		u.showPlatform()
 	case fyne.KeyI:
 		u.importFile()
+	case fyne.KeyD:
+		u.toggleSelectedFavorite()
 	default:
 		return false
 	}
@@ -101,6 +103,7 @@ func (u *UI) copyCode(a vault.Account) {
 	clip := u.app.Clipboard()
 	clip.SetContent(code)
 	u.copied = code
+	u.markUsed(a.ID)
 	d := u.prefs.ClipboardClear()
 	if d <= 0 {
 		u.toast.show("Copied", u)

@@ -112,7 +112,9 @@ func (c *codeList) reload(selectID string) {
 	case sortRecent:
 		slices.SortStableFunc(c.accounts, func(a, b vault.Account) int { return b.Created.Compare(a.Created) })
 	}
+	vault.FavoritesFirst(c.accounts)
 	c.filter(c.search.Text, selectID)
+	c.u.updateTray()
 }
 
 // filter shows the accounts matching query and selects selectID if shown,
@@ -330,6 +332,7 @@ type codeRow struct {
 	acct vault.Account
 
 	avatar  *canvas.Image // disc and initials in one image: one draw, not two
+	star    *canvas.Image // on the avatar's corner of a favourite
 	issuer  *widget.Label
 	name    *widget.RichText
 	nameSeg *widget.TextSegment
@@ -355,8 +358,10 @@ func newCodeRow(u *UI) *codeRow {
 		track:   canvas.NewRectangle(trackColor()),
 		bar:     canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
 		hover:   canvas.NewRectangle(theme.Color(theme.ColorNameHover)),
+		star:    canvas.NewImageFromResource(starIcon),
 	}
 	r.hover.Hide()
+	r.star.Hide()
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewRichText(r.nameSeg)
 	r.name.Truncation = fyne.TextTruncateEllipsis
@@ -404,6 +409,7 @@ func (r *codeRow) bind(a vault.Account, now time.Time) {
 		r.avatar.Show()
 		r.avatar.Refresh()
 	}
+	r.star.Hidden = !a.Favorite
 	if a.Type == vault.HOTP {
 		r.advance.Show()
 		r.track.Hide()
@@ -471,13 +477,14 @@ func (r *codeRow) tick(now time.Time) {
 
 // CreateRenderer lays the row out by hand: it is drawn hundreds of times.
 func (r *codeRow) CreateRenderer() fyne.WidgetRenderer {
-	return &rowRenderer{r: r, objects: []fyne.CanvasObject{r.hover, r.avatar, r.issuer, r.name,
+	return &rowRenderer{r: r, objects: []fyne.CanvasObject{r.hover, r.avatar, r.star, r.issuer, r.name,
 		r.code, r.next, r.track, r.bar, r.tap, r.advance, r.more}}
 }
 
 const (
 	rowHeight   = 76
 	avatarSize  = 42
+	starSize    = 18
 	codeWidth   = 150
 	rowPad      = 10
 	buttonWidth = 36
@@ -494,6 +501,8 @@ func (rr *rowRenderer) Layout(size fyne.Size) {
 	r.hover.Resize(size)
 	r.avatar.Resize(fyne.NewSize(avatarSize, avatarSize))
 	r.avatar.Move(fyne.NewPos(rowPad, (h-avatarSize)/2))
+	r.star.Resize(fyne.NewSize(starSize, starSize))
+	r.star.Move(fyne.NewPos(rowPad+avatarSize-starSize+4, (h+avatarSize)/2-starSize+4))
 
 	right := size.Width - rowPad
 	r.more.Resize(fyne.NewSize(buttonWidth, buttonWidth))

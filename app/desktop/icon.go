@@ -11,3 +11,6 @@ import (
 var Icon = fyne.NewStaticResource("icon-128.png", assets.Icon128PNG)
 
 var lockIcon = theme.NewThemedResource(fyne.NewStaticResource("lock.svg", assets.LockSVG))
+
+// starIcon marks the favourite accounts' rows (not themed: it is gold).
+var starIcon = fyne.NewStaticResource("star.svg", assets.StarSVG)

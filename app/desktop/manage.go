@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -62,7 +63,8 @@ func (u *UI) showRowMenu(id string, b fyne.CanvasObject) {
 		return
 	}
 	u.selectID(id)
-	items := []*fyne.MenuItem{fyne.NewMenuItem("Copy code", func() { u.copyCode(a) })}
+	items := []*fyne.MenuItem{fyne.NewMenuItem("Copy code", func() { u.copyCode(a) }),
+		fyne.NewMenuItem(favoriteLabel(a), func() { u.toggleFavorite(id) })}
 	if a.Type == vault.HOTP {
 		items = append(items, fyne.NewMenuItem("Next code", func() { u.advanceHOTP(id) }))
 	}
@@ -78,16 +80,22 @@ func (u *UI) showRowMenu(id string, b fyne.CanvasObject) {
 	u.popUpBelow(fyne.NewMenu("", items...), b)
 }
 
-// moveBy moves an account delta places in the manual order.
+// moveBy moves an account delta places in the manual order, as the list
+// shows it (favourites first): it takes the place of its neighbour in the
+// vault's order, and stays among the favourites or among the others.
 func (u *UI) moveBy(id string, delta int) {
-	all := u.v.Accounts()
-	for i, a := range all {
-		if a.ID == id {
-			to := min(max(i+delta, 0), len(all)-1)
-			u.mutate("Could not move the account", id, func(v *vault.Vault) error { return v.Move(id, to) })
-			return
-		}
+	shown := u.list.accounts
+	i := slices.IndexFunc(shown, func(a vault.Account) bool { return a.ID == id })
+	j := min(max(i+delta, 0), len(shown)-1)
+	if i < 0 || j == i || !sameGroup(shown[i], shown[j]) {
+		return
 	}
+	all := u.v.Accounts()
+	to := slices.IndexFunc(all, func(a vault.Account) bool { return a.ID == shown[j].ID })
+	if to < 0 {
+		return
+	}
+	u.mutate("Could not move the account", id, func(v *vault.Vault) error { return v.Move(id, to) })
 }
 
 // mutate saves a vault change off the UI goroutine, then reloads the list

@@ -132,6 +132,9 @@ func (u *UI) showUnlock(why string) {
 		progress: newBusyBar()}
 	u.unlock = s
 	s.password.SetPlaceHolder("Password")
+	if u.pinEnabled() {
+		s.password.SetPlaceHolder("PIN or password")
+	}
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
 	s.errLabel.Hide()
@@ -191,27 +194,22 @@ func (u *UI) unlockVault() {
 	s.button.Disable()
 	s.password.Disable()
 	s.progress.Show()
-	pw := []byte(s.password.Text)
-	background(u, func() openResult {
-		v, err := vault.Unlock(u.cfg.VaultPath, pw, u.cfg.Options)
-		return openResult{v, err}
-	}, func(r openResult) {
+	u.unlockWithSecret(s.password.Text, func(err error) {
 		s.button.Enable()
 		s.password.Enable()
 		s.progress.Hide()
-		switch {
-		case r.err == nil:
-			u.showCodes(r.v)
-		case errors.Is(r.err, vault.ErrWrongPassword):
-			s.errLabel.SetText("Wrong password. Try again.")
-			s.errLabel.Show()
-			u.screen.Refresh()
+		if err == nil {
+			return
+		}
+		if !u.pinEnabled() {
+			s.password.SetPlaceHolder("Password")
+		}
+		s.errLabel.SetText(err.Error())
+		s.errLabel.Show()
+		u.screen.Refresh()
+		if errors.Is(err, vault.ErrWrongPassword) || errors.Is(err, vault.ErrWrongPIN) || errors.Is(err, errPINTooMany) {
 			s.password.SetText("")
 			u.win.Canvas().Focus(s.password)
-		default:
-			s.errLabel.SetText(fmt.Sprintf("Could not unlock: %v", r.err))
-			s.errLabel.Show()
-			u.screen.Refresh()
 		}
 	})
 }

@@ -108,6 +108,7 @@ type settingsDialog struct {
 	sntp                *widget.Check // Check the clock against a time server
 	server              *widget.Entry // that server, host[:port]
 	vault               *vaultSection
+	security            *securitySection
 	password            *passwordDialog // Change password…, while shown
 	backups             *backupsDialog  // Backups…, while shown
 }
@@ -142,6 +143,7 @@ func (u *UI) showSettings() {
 	s.minimised.SetChecked(u.prefs.StartMinimised())
 	u.clockSettings(s)
 	s.vault = u.newVaultSection()
+	s.security = u.newSecuritySection()
 	form := widget.NewForm(
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
@@ -150,7 +152,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box)), u.win).Show()
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box)), u.win).Show()
 }
 
 // clockSettings builds the SNTP check box and server entry: each change is

@@ -105,6 +105,8 @@ type UI struct {
 	state  state
 
 	v        *vault.Vault
+	quick    unlocker // quick unlock after the auto-lock: the PIN
+	tray     trayMenu // the system tray's quick-copy menu
 	list     *codeList
 	avatars  avatarCache
 	lastUsed time.Time // last user activity, for the idle auto-lock
@@ -155,7 +157,8 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		}
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
-		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{})}
+		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{}),
+		quick: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}
 	u.applyTheme()
 	u.screen = container.NewStack()
 	u.toast = newToast()
@@ -347,10 +350,12 @@ func (u *UI) lock() {
 		u.list = nil
 	}
 	if u.v != nil {
+		u.quick.opened(u.v)
 		_ = u.v.Close()
 		u.v = nil
 	}
-	u.showUnlock("Enter your password to show your codes again.")
+	u.vaultChanged(nil)
+	u.showUnlock(lockedWhy(u.pinEnabled()))
 }
 
 // closeOverlays dismisses every dialog and pop-up (some show secrets).

@@ -235,7 +235,8 @@ func (p aegisParams) decode() (nonce, tag []byte, err error) {
 // account converts an entry. A value Authdesk cannot use (mOTP, 10 digits)
 // is a reason to skip it; a broken field is an error.
 func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip string, err error) {
-	a = vault.Account{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Note: e.Note}
+	a = vault.Account{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Note: e.Note,
+		Favorite: e.Favorite}
 	var ok bool
 	if a.Type, ok = vault.ParseType(e.Type); !ok {
 		switch strings.ToLower(e.Type) {
@@ -325,11 +326,12 @@ func WriteAegis(w io.Writer, accts []vault.Account, password []byte) error {
 	groupIDs := map[string]string{}
 	for _, a := range accts {
 		e := aegisEntry{
-			Type:   string(a.Type),
-			UUID:   newUUID(),
-			Name:   a.Name,
-			Issuer: a.Issuer,
-			Note:   a.Note,
+			Type:     string(a.Type),
+			UUID:     newUUID(),
+			Name:     a.Name,
+			Issuer:   a.Issuer,
+			Note:     a.Note,
+			Favorite: a.Favorite,
 			Info: aegisInfo{
 				Secret: vault.EncodeSecret(a.Secret),
 				Algo:   string(alg(a)),

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,6 +189,58 @@ func TestAegisExportIndependentReader(t *testing.T) {
 		}
 		if !ok {
 			t.Errorf("entry %d: %+v, want %+v", i, e, a)
+		}
+	}
+}
+
+// TestAegisFavorite: Aegis's "favorite" flag becomes Favorite on import and
+// "favorite": true on export, plain and encrypted.
+func TestAegisFavorite(t *testing.T) {
+	favs := func(accts []vault.Account) []string {
+		var s []string
+		for _, a := range vault.Favorites(accts) {
+			s = append(s, a.Title())
+		}
+		return s
+	}
+	res, err := Read(readFixture(t, "aegis_plain.json"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Example Corp (ops:admin)"}
+	if got := favs(res.Accounts); !slices.Equal(got, want) {
+		t.Fatalf("imported favourites %q, want %q", got, want)
+	}
+	for _, password := range []string{"", "hunter2"} {
+		var b bytes.Buffer
+		if err := WriteAegis(&b, res.Accounts, []byte(password)); err != nil {
+			t.Fatal(err)
+		}
+		if password == "" {
+			// Aegis reads the flag itself: check the JSON, not only our reader.
+			var f struct {
+				DB struct {
+					Entries []struct {
+						Issuer   string `json:"issuer"`
+						Favorite bool   `json:"favorite"`
+					} `json:"entries"`
+				} `json:"db"`
+			}
+			if err := json.Unmarshal(b.Bytes(), &f); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range f.DB.Entries {
+				if e.Favorite != (e.Issuer == "Example Corp") {
+					t.Errorf("exported %q with favorite=%v", e.Issuer, e.Favorite)
+				}
+			}
+		}
+		back, err := Read(b.Bytes(), Options{Password: pw(password)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := favs(back.Accounts); !slices.Equal(got, want) {
+			t.Errorf("password %q: favourites after export and import %q, want %q", password, got, want)
 		}
 	}
 }
