@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/desktop/clockcheck"
+	"authdesk/app/desktop/hotkey"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -80,6 +81,8 @@ type Config struct {
 	// clockCheck checks the system clock at start and hourly; nil: the
 	// real check (timedate1 on Linux, SNTP where the user opted in).
 	clockCheck func(context.Context) clockcheck.Result
+	// registerKey registers the global shortcut; nil: hotkey.Register.
+	registerKey func(hotkey.Shortcut, func()) (hotkey.Listener, error)
 }
 
 type state int
@@ -132,6 +135,9 @@ type UI struct {
 
 	tester *platformTester // the platform simulator's window, while open
 	clock  *clockBanner    // "your clock is off" above every screen
+
+	quick    *quickPopup // the quick-access popup, once opened
+	shortcut *globalKey  // the global shortcut that opens it
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -229,6 +235,7 @@ func (u *UI) start() {
 // "start minimised" set and a system tray available, the window starts hidden.
 func (u *UI) ShowAndRun() {
 	u.start()
+	u.startShortcut()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
@@ -254,6 +261,7 @@ func (u *UI) opened(r openResult) {
 		u.state = stateError
 		u.showMessage(fmt.Sprintf("Authdesk cannot open %s:\n%v", u.cfg.VaultPath, r.err), false)
 	}
+	u.quickAfterOpen()
 }
 
 // setScreen replaces what the window shows.
@@ -338,6 +346,7 @@ func (u *UI) lock() {
 		return
 	}
 	u.closeOverlays()
+	u.closeQuick()
 	if clip := u.app.Clipboard(); u.copied != "" && clip.Content() == u.copied {
 		clip.SetContent("")
 	}
