@@ -320,28 +320,28 @@ func (p *quickPopup) enter() {
 		return
 	}
 	a := p.accts[p.shown[p.sel]]
-	p.copyAfter(a, p.u.copyWait(a, p.u.cfg.now()))
+	now := p.u.cfg.now()
+	p.copyAt(a, now.Add(p.u.copyWait(a, now)))
 }
 
-// copyAfter copies a's code after wait, counting down in the status line.
-func (p *quickPopup) copyAfter(a vault.Account, wait time.Duration) {
-	if wait <= 0 {
+// copyAt copies a's code at deadline, counting down in the status line
+// until then.
+func (p *quickPopup) copyAt(a vault.Account, deadline time.Time) {
+	left := deadline.Sub(p.u.cfg.now())
+	if left <= 0 {
 		p.waitStop = nil
 		p.status.Hide()
 		p.u.copyCode(a)
 		p.close()
 		return
 	}
-	p.showStatus(fmt.Sprintf("Copying in %d s", int(math.Ceil(wait.Seconds()))))
-	step := wait - wait.Truncate(time.Second)
-	if step == 0 {
-		step = time.Second
-	}
+	p.showStatus(fmt.Sprintf("Copying in %d s", int(math.Ceil(left.Seconds()))))
+	step := left - (left-1).Truncate(time.Second) // to the next whole second left
 	stopped := false
 	cancel := p.u.cfg.afterFunc(step, func() {
 		onUI(func() {
 			if !stopped && p.open {
-				p.copyAfter(a, wait-step)
+				p.copyAt(a, deadline)
 			}
 		})
 	})

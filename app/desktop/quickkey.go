@@ -45,10 +45,14 @@ func (u *UI) startShortcut() {
 		register = hotkey.Register
 	}
 	fire := func() { onUI(u.openQuick) }
-	go func() {
+	type result struct {
+		l   hotkey.Listener
+		err error
+	}
+	background(u, func() result {
 		l, err := register(s, fire)
-		onUI(func() { u.shortcutDone(gen, s, l, err) })
-	}()
+		return result{l, err}
+	}, func(r result) { u.shortcutDone(gen, s, r.l, r.err) })
 }
 
 // shortcutDone records a registration's outcome.
