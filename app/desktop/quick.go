@@ -336,7 +336,7 @@ func (p *quickPopup) copyAt(a vault.Account, deadline time.Time) {
 		return
 	}
 	p.showStatus(fmt.Sprintf("Copying in %d s", int(math.Ceil(left.Seconds()))))
-	step := left - (left-1).Truncate(time.Second) // to the next whole second left
+	step := left - (left - 1).Truncate(time.Second) // to the next whole second left
 	stopped := false
 	cancel := p.u.cfg.afterFunc(step, func() {
 		onUI(func() {
