@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"authdesk/app/desktop/instance"
 	"errors"
 	"fmt"
 
@@ -109,4 +110,31 @@ func (u *UI) raise() {
 	u.win.Show()
 	u.win.RequestFocus()
 	u.setShown(true)
+}
+
+// serveRequests opens the popup asked for at start and acts on what other
+// authdesk processes ask for (see package instance).
+func (u *UI) serveRequests() {
+	if u.cfg.Quick {
+		u.openQuick()
+	}
+	if u.cfg.Requests == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case <-u.quit:
+				return
+			case a := <-u.cfg.Requests:
+				onUI(func() {
+					if a == instance.Quick {
+						u.openQuick()
+					} else {
+						u.raise()
+					}
+				})
+			}
+		}
+	}()
 }

@@ -25,6 +25,7 @@ import (
 
 	"authdesk/app/desktop/clockcheck"
 	"authdesk/app/desktop/hotkey"
+	"authdesk/app/desktop/instance"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -61,6 +62,11 @@ type Config struct {
 	// KDF's memory, decrypted vault buffers) is dead: the process's cue to
 	// tune its GC and return memory (cmd/authdesk does).
 	Settled func()
+	// Quick opens the quick popup at start (authdesk --quick).
+	Quick bool
+	// Requests brings what other authdesk processes ask for (show the
+	// window, open quick access); nil: none.
+	Requests <-chan instance.Action
 
 	// The rest is for tests, which set it from inside the package; New
 	// fills in the real parts.
@@ -236,6 +242,7 @@ func (u *UI) start() {
 func (u *UI) ShowAndRun() {
 	u.start()
 	u.startShortcut()
+	u.serveRequests()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
