@@ -3,6 +3,7 @@ package desktop
 import (
 	"fyne.io/fyne/v2"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
 )
 
 // installTray adds the system tray menu where the desktop has one.
@@ -17,4 +18,6 @@ func (u *UI) installTray() {
 		fyne.NewMenuItem("Lock", u.lock),
 	))
 	desk.SetSystemTrayIcon(Icon)
+	// A left click opens quick access; the menu stays on the right click.
+	systray.SetOnTapped(func() { onUI(u.openQuick) })
 }
