@@ -104,7 +104,7 @@ func runCode(env *Env, g *Globals, args []string) error {
 	}
 	t := now()
 	if a.Type != vault.HOTP {
-		t = pickTime(t, period, int64(*minLeft), state.last(key), sleep, now)
+		t = vault.PickTime(t, period, int64(*minLeft), state.last(key), sleep, now)
 	}
 	if a.Type == vault.HOTP && v != nil {
 		// The counter as it is on disk now, under the lock: another
@@ -127,27 +127,6 @@ func runCode(env *Env, g *Globals, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
-}
-
-// pickTime returns the moment whose code to print: now, or later when the
-// code has fewer than minLeft seconds left or its step was printed before
-// (last: the newest printed step, -1 for none). It sleeps until then.
-func pickTime(t time.Time, period, minLeft, last int64, sleep func(time.Duration), now func() time.Time) time.Time {
-	for {
-		step := t.Unix() / period
-		left := (step+1)*period - t.Unix()
-		var wait time.Duration
-		switch {
-		case step <= last:
-			wait = time.Unix((last+1)*period, 0).Sub(t)
-		case left < minLeft:
-			wait = time.Unix((step+1)*period, 0).Sub(t)
-		default:
-			return t
-		}
-		sleep(wait)
-		t = now()
-	}
 }
 
 // readURILine reads one otpauth URI line from stdin.

@@ -172,7 +172,7 @@ func userUnlockError(err error) error {
 // pinEnabled reports whether the lock screen and the quick popup may ask
 // for the PIN: one is set, the keychain answered and fewer than three wrong
 // PINs were typed since the password last unlocked.
-func (u *UI) pinEnabled() bool { return u.quick.available() }
+func (u *UI) pinEnabled() bool { return u.pin.available() }
 
 // unlockWithSecret unlocks the vault with secret, the PIN or the password,
 // off the UI goroutine. done runs on the UI goroutine: with nil once the
@@ -188,7 +188,7 @@ func (u *UI) unlockWithSecret(secret string, done func(err error)) {
 		done(&unlockError{msg: "Authdesk has no vault to unlock yet."})
 		return
 	}
-	q, path, opts := u.quick, u.cfg.VaultPath, u.cfg.Options
+	q, path, opts := u.pin, u.cfg.VaultPath, u.cfg.Options
 	background(u, func() openResult {
 		v, err := unlockSecret(q, path, opts, secret)
 		return openResult{v, err}

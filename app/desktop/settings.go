@@ -111,6 +111,7 @@ type settingsDialog struct {
 	security            *securitySection
 	password            *passwordDialog // Change password…, while shown
 	backups             *backupsDialog  // Backups…, while shown
+	quick               *quickSettings  // the global shortcut, copy near the boundary
 }
 
 // showSettings shows the settings; every change is saved at once.
@@ -144,6 +145,7 @@ func (u *UI) showSettings() {
 	u.clockSettings(s)
 	s.vault = u.newVaultSection()
 	s.security = u.newSecuritySection()
+	s.quick = u.newQuickSettings()
 	form := widget.NewForm(
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
@@ -152,7 +154,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box)), u.win).Show()
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box)), u.win).Show()
 }
 
 // clockSettings builds the SNTP check box and server entry: each change is

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/systray"
 
 	"authdesk/vault"
 )
@@ -54,6 +55,8 @@ func (u *UI) installTray() {
 	u.tray.set = desk.SetSystemTrayMenu
 	u.updateTray()
 	desk.SetSystemTrayIcon(Icon)
+	// A left click opens quick access; the menu stays on the right click.
+	systray.SetOnTapped(func() { onUI(u.openQuick) })
 }
 
 // vaultChanged is called on the UI goroutine after v was saved or reloaded

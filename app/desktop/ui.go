@@ -24,6 +24,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/desktop/clockcheck"
+	"authdesk/app/desktop/hotkey"
+	"authdesk/app/desktop/instance"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -60,6 +62,11 @@ type Config struct {
 	// KDF's memory, decrypted vault buffers) is dead: the process's cue to
 	// tune its GC and return memory (cmd/authdesk does).
 	Settled func()
+	// Quick opens the quick popup at start (authdesk --quick).
+	Quick bool
+	// Requests brings what other authdesk processes ask for (show the
+	// window, open quick access); nil: none.
+	Requests <-chan instance.Action
 
 	// The rest is for tests, which set it from inside the package; New
 	// fills in the real parts.
@@ -80,6 +87,8 @@ type Config struct {
 	// clockCheck checks the system clock at start and hourly; nil: the
 	// real check (timedate1 on Linux, SNTP where the user opted in).
 	clockCheck func(context.Context) clockcheck.Result
+	// registerKey registers the global shortcut; nil: hotkey.Register.
+	registerKey func(hotkey.Shortcut, func()) (hotkey.Listener, error)
 }
 
 type state int
@@ -105,7 +114,7 @@ type UI struct {
 	state  state
 
 	v        *vault.Vault
-	quick    unlocker // quick unlock after the auto-lock: the PIN
+	pin      unlocker // quick unlock after the auto-lock: the PIN
 	tray     trayMenu // the system tray's quick-copy menu
 	list     *codeList
 	avatars  avatarCache
@@ -134,6 +143,9 @@ type UI struct {
 
 	tester *platformTester // the platform simulator's window, while open
 	clock  *clockBanner    // "your clock is off" above every screen
+
+	quick    *quickPopup // the quick-access popup, once opened
+	shortcut *globalKey  // the global shortcut that opens it
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -158,7 +170,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
 		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{}),
-		quick: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}
+		pin: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}
 	u.applyTheme()
 	u.screen = container.NewStack()
 	u.toast = newToast()
@@ -232,6 +244,8 @@ func (u *UI) start() {
 // "start minimised" set and a system tray available, the window starts hidden.
 func (u *UI) ShowAndRun() {
 	u.start()
+	u.startShortcut()
+	u.serveRequests()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
@@ -257,6 +271,7 @@ func (u *UI) opened(r openResult) {
 		u.state = stateError
 		u.showMessage(fmt.Sprintf("Authdesk cannot open %s:\n%v", u.cfg.VaultPath, r.err), false)
 	}
+	u.quickAfterOpen()
 }
 
 // setScreen replaces what the window shows.
@@ -341,6 +356,7 @@ func (u *UI) lock() {
 		return
 	}
 	u.closeOverlays()
+	u.closeQuick()
 	if clip := u.app.Clipboard(); u.copied != "" && clip.Content() == u.copied {
 		clip.SetContent("")
 	}
@@ -350,7 +366,7 @@ func (u *UI) lock() {
 		u.list = nil
 	}
 	if u.v != nil {
-		u.quick.opened(u.v)
+		u.pin.opened(u.v)
 		_ = u.v.Close()
 		u.v = nil
 	}

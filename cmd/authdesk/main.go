@@ -1,8 +1,9 @@
 // Command authdesk is the Authdesk desktop authenticator: it shows the
 // one-time codes of the accounts in an encrypted vault whose key lives in the
 // system keychain. "authdesk --vault PATH" opens that vault (default:
-// $AUTHDESK_VAULT, else the user config dir). With AUTHDESK_TRACE=1 it prints
-// a line to stderr once the codes are on screen.
+// $AUTHDESK_VAULT, else the user config dir); one process runs per vault, and
+// a second one raises it. "authdesk --quick" opens the quick-access popup.
+// With AUTHDESK_TRACE=1 it prints a line to stderr once the codes are on screen.
 package main
 
 import (
@@ -13,22 +14,32 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"authdesk/app/desktop"
+	"authdesk/app/desktop/instance"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
 )
 
 func main() {
 	path := flag.String("vault", "", "vault file (default $AUTHDESK_VAULT, else the user config dir)")
+	quick := flag.Bool("quick", false, "open the quick-access popup (in the running Authdesk, or start it)")
 	flag.Parse()
-	if *path == "" {
-		p, err := vault.DefaultPath(os.Getenv)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "authdesk:", err)
-			os.Exit(1)
-		}
-		*path = p
+	action := instance.Activate
+	if *quick {
+		action = instance.Quick
 	}
-	cfg := desktop.Config{VaultPath: *path, Options: vault.Options{Keychain: keychain.System{}}, Settled: settled}
+	req, err := instance.NewRequest(*path, action, os.Getenv)
+	srv, handed := (*instance.Server)(nil), false
+	if err == nil {
+		srv, handed, err = instance.Start(req)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "authdesk:", err)
+		os.Exit(1)
+	} else if handed {
+		return // the running Authdesk took it
+	}
+	defer srv.Close()
+	cfg := desktop.Config{VaultPath: req.Vault, Options: vault.Options{Keychain: keychain.System{}}, Settled: settled, Quick: *quick, Requests: srv.Actions()}
 	if os.Getenv("AUTHDESK_TRACE") != "" {
 		cfg.Trace = os.Stderr
 	}

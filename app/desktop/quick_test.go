@@ -1,0 +1,260 @@
+package desktop
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"authdesk/app/desktop/hotkey"
+	"authdesk/vault"
+)
+
+// quickAccounts are sampleAccounts with AWS starred and Google used.
+func quickAccounts(t *testing.T) []vault.Account {
+	accts := sampleAccounts(t)
+	accts[4].Favorite = true
+	accts[1].LastUsed = t0.Add(-time.Hour)
+	return accts
+}
+
+// quickShown lists the issuers the popup's rows show, in order.
+func quickShown(p *quickPopup) []string {
+	var s []string
+	for _, i := range p.shown {
+		s = append(s, p.accts[i].Issuer)
+	}
+	return s
+}
+
+func quickKey(p *quickPopup, name fyne.KeyName) { p.field().TypedKey(&fyne.KeyEvent{Name: name}) }
+
+// popupText is every text the popup's window shows.
+func popupText(p *quickPopup) string {
+	var out []string
+	for _, o := range test.LaidOutObjects(p.win.Canvas().Content()) {
+		switch o := o.(type) {
+		case *widget.Label:
+			out = append(out, o.Text)
+		case *quickRow:
+			out = append(out, o.issuerText, o.nameText, o.code.Text)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestQuickPopupOrderFilterCopy(t *testing.T) {
+	accts := quickAccounts(t)
+	h := openWith(t, accts...)
+	h.u.openQuick()
+	p := h.u.quick
+	if !p.open || p.win.Title() != QuickTitle {
+		t.Fatalf("popup open %v, title %q", p.open, p.win.Title())
+	}
+	if p.win.Canvas().Focused() != p.search {
+		t.Fatalf("the search field does not have the focus")
+	}
+	// Nothing typed: favourites, then recent, then the rest in list order.
+	if got, want := quickShown(p), []string{"AWS", "Google", "GitHub", "Steam", "Example Bank"}; !slices.Equal(got, want) {
+		t.Fatalf("quick order = %v, want %v", got, want)
+	}
+	// The main search's rule: every word in the issuer, name or a tag.
+	test.Type(p.search, "work")
+	if got := quickShown(p); !slices.Equal(got, []string{"AWS", "GitHub"}) {
+		t.Fatalf("\"work\" shows %v, want the two tagged work", got)
+	}
+	p.search.SetText("")
+	test.Type(p.search, "goo")
+	if got := quickShown(p); !slices.Equal(got, []string{"Google"}) {
+		t.Fatalf("\"goo\" shows %v", got)
+	}
+	if !strings.Contains(popupText(p), vault.GroupCode(code(t, accts[1], h.now))) {
+		t.Fatalf("the row does not show Google's code:\n%s", popupText(p))
+	}
+	quickKey(p, fyne.KeyReturn)
+	if got := h.a.Clipboard().Content(); got != code(t, accts[1], h.now) {
+		t.Fatalf("Enter copied %q, want Google's code", got)
+	}
+	if p.open || p.search.Text != "" || strings.Contains(popupText(p), "Google") {
+		t.Fatalf("after Enter: open %v, search %q, text %q", p.open, p.search.Text, popupText(p))
+	}
+}
+
+func TestQuickPopupKeys(t *testing.T) {
+	accts := quickAccounts(t)
+	h := openWith(t, accts...)
+	h.u.openQuick()
+	p := h.u.quick
+	quickKey(p, fyne.KeyDown)
+	quickKey(p, fyne.KeyDown)
+	quickKey(p, fyne.KeyDown)
+	quickKey(p, fyne.KeyUp)
+	quickKey(p, fyne.KeyReturn)
+	if got := h.a.Clipboard().Content(); got != code(t, accts[0], h.now) {
+		t.Fatalf("Down Down Down Up Enter copied %q, want GitHub's (the third) code", got)
+	}
+	// Esc closes without copying.
+	h.a.Clipboard().SetContent("")
+	h.u.openQuick()
+	quickKey(p, fyne.KeyEscape)
+	if p.open || h.a.Clipboard().Content() != "" {
+		t.Fatalf("Esc: open %v, clipboard %q", p.open, h.a.Clipboard().Content())
+	}
+	// Losing the keyboard closes; moving it inside the popup does not.
+	h.u.openQuick()
+	p.focus(p.search)
+	if !p.open {
+		t.Fatal("the popup closed when it focused its own field")
+	}
+	p.search.FocusLost()
+	if p.open {
+		t.Fatal("the popup stayed open after its window lost the focus")
+	}
+	// Locking closes it.
+	h.u.openQuick()
+	h.u.lock()
+	if p.open || p.accts != nil {
+		t.Fatal("the popup stayed open, or kept the accounts, after the lock")
+	}
+}
+
+func TestQuickPopupLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.age")
+	accts := quickAccounts(t)
+	newVault(t, path, nil, accts...)
+	h := newHarness(t, path, nil, nil)
+	h.u.start()
+	if h.u.stateName() != "locked" {
+		t.Fatalf("state %q, want locked", h.u.stateName())
+	}
+	h.u.openQuick()
+	p := h.u.quick
+	text := popupText(p)
+	for _, a := range accts {
+		if strings.Contains(text, a.Issuer) || strings.Contains(text, a.Name) {
+			t.Fatalf("the locked popup shows %q:\n%s", a.Issuer, text)
+		}
+	}
+	if p.win.Canvas().Focused() != p.secret || !strings.Contains(text, "password") {
+		t.Fatalf("the locked popup does not ask for the password:\n%s", text)
+	}
+	test.Type(p.secret, "wrong")
+	quickKey(p, fyne.KeyReturn)
+	if !p.open || !strings.Contains(popupText(p), "Wrong PIN or password") || h.u.stateName() != "locked" {
+		t.Fatalf("wrong password: open %v, state %s, text %q", p.open, h.u.stateName(), popupText(p))
+	}
+	test.Type(p.secret, testPassword)
+	quickKey(p, fyne.KeyReturn)
+	if h.u.stateName() != "codes" || p.field() != p.search || p.win.Canvas().Focused() != p.search {
+		t.Fatalf("right password: state %s, search mode %v", h.u.stateName(), p.field() == p.search)
+	}
+	test.Type(p.search, "ste")
+	quickKey(p, fyne.KeyReturn)
+	if got := h.a.Clipboard().Content(); got != code(t, accts[2], h.now) {
+		t.Fatalf("copied %q, want Steam's code", got)
+	}
+}
+
+func TestQuickPopupOpensOnceTheVaultIs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.age")
+	newVault(t, path, nil, quickAccounts(t)...)
+	h := newHarness(t, path, nil, nil)
+	h.u.openQuick() // authdesk --quick starting Authdesk: the vault is not open yet
+	if h.u.quick.open {
+		t.Fatal("the popup opened before the vault")
+	}
+	h.u.start()
+	if !h.u.quick.open || h.u.quick.field() != h.u.quick.secret {
+		t.Fatal("the popup did not open, asking for the password, once the vault was")
+	}
+}
+
+func TestQuickCopyWaitsForTheNextCode(t *testing.T) {
+	accts := quickAccounts(t)
+	h := openWith(t, accts...)
+	h.u.prefs.SetCopyWait(true, 5)
+	h.advance(22 * time.Second) // t0 is 5 s into its period: 3 s left
+	h.u.openQuick()
+	p := h.u.quick
+	test.Type(p.search, "github")
+	quickKey(p, fyne.KeyReturn)
+	if !p.open || p.status.Text != "Copying in 3 s" || h.a.Clipboard().Content() != "" {
+		t.Fatalf("3 s left: open %v, status %q, clipboard %q", p.open, p.status.Text, h.a.Clipboard().Content())
+	}
+	h.advance(time.Second)
+	if p.status.Text != "Copying in 2 s" {
+		t.Fatalf("a second later the status says %q", p.status.Text)
+	}
+	h.advance(2 * time.Second)
+	if got, want := h.a.Clipboard().Content(), code(t, accts[0], h.now); got != want || p.open {
+		t.Fatalf("at the new period: clipboard %q, want %q; open %v", got, want, p.open)
+	}
+	if code(t, accts[0], h.now) == code(t, accts[0], h.now.Add(-4*time.Second)) {
+		t.Fatal("test setup: the code did not change")
+	}
+	// With plenty left, or the option off, it copies at once.
+	h.u.openQuick()
+	test.Type(p.search, "github")
+	quickKey(p, fyne.KeyReturn)
+	if p.open {
+		t.Fatal("with 30 s left the copy waited")
+	}
+}
+
+type fakeListener struct{ trigger string }
+
+func (f fakeListener) Trigger() string { return f.trigger }
+func (f fakeListener) Close() error    { return nil }
+
+func TestShortcutSettings(t *testing.T) {
+	h := openWith(t, quickAccounts(t)...)
+	var got []hotkey.Shortcut
+	fire := func() {}
+	results := map[string]error{"Ctrl+Alt+A": hotkey.ErrTaken, "Ctrl+Alt+K": nil,
+		"Super+Q": errors.Join(errors.New("no portal"), hotkey.ErrUnsupported)}
+	h.u.cfg.registerKey = func(s hotkey.Shortcut, f func()) (hotkey.Listener, error) {
+		got = append(got, s)
+		fire = f
+		if err := results[s.String()]; err != nil {
+			return nil, err
+		}
+		return fakeListener{s.String()}, nil
+	}
+	h.u.startShortcut()
+	h.u.showSettings()
+	q := h.u.settingsUI.quick
+	if !strings.Contains(q.status.Text, "Another program already uses Ctrl+Alt+A") {
+		t.Fatalf("taken shortcut: status %q", q.status.Text)
+	}
+	q.shortcut.SetText("ctrl+alt+k")
+	q.shortcut.OnSubmitted(q.shortcut.Text)
+	if h.u.prefs.QuickShortcut() != "Ctrl+Alt+K" || !strings.Contains(q.status.Text, "Ctrl+Alt+K opens quick access") || q.command.Visible() {
+		t.Fatalf("after Ctrl+Alt+K: saved %q, status %q", h.u.prefs.QuickShortcut(), q.status.Text)
+	}
+	fire()
+	if !h.u.quick.open {
+		t.Fatal("the shortcut's press did not open the popup")
+	}
+	h.u.quick.close()
+	q.shortcut.SetText("Super+Q")
+	q.shortcut.OnSubmitted(q.shortcut.Text)
+	if !strings.Contains(q.status.Text, "does not let Authdesk set a global shortcut") || !q.command.Visible() || q.command.Text != "authdesk --quick" {
+		t.Fatalf("unsupported: status %q, command shown %v", q.status.Text, q.command.Visible())
+	}
+	q.shortcut.SetText("Shift+A")
+	q.shortcut.OnSubmitted(q.shortcut.Text)
+	if !strings.Contains(q.status.Text, "add Ctrl, Alt or Super") || len(got) != 3 {
+		t.Fatalf("Shift+A: status %q, registrations %v", q.status.Text, got)
+	}
+	q.wait.SetChecked(true)
+	q.waitSecs.SetSelected("8 s")
+	if h.u.prefs.CopyMinLeft() != 8 || !strings.Contains(q.wait.Text, "less than 8 s left") {
+		t.Fatalf("wait option: %d, %q", h.u.prefs.CopyMinLeft(), q.wait.Text)
+	}
+}
