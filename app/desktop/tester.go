@@ -11,8 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +24,7 @@ import (
 
 	"authdesk/app/journey"
 	"authdesk/app/platform"
+	"authdesk/app/platform/duration"
 	"authdesk/vault"
 )
 
@@ -207,20 +206,11 @@ func (t *platformTester) build() {
 	})
 }
 
-// parseAdvance reads a custom clock move: a Go duration, or whole days
-// like "7d"; ok is false for anything else or a move that is not forward.
+// parseAdvance reads a custom clock move in duration.Parse's syntax ("7d",
+// "36h", "90m"); ok is false for anything else or a move that is not forward.
 func parseAdvance(s string) (d time.Duration, ok bool) {
-	s = strings.TrimSpace(s)
-	if n, found := strings.CutSuffix(s, "d"); found {
-		if days, err := strconv.Atoi(n); err == nil && days > 0 {
-			return time.Duration(days) * 24 * time.Hour, true
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, false
-	}
-	return d, true
+	d, err := duration.Parse(s)
+	return d, err == nil && d > 0
 }
 
 // start runs the embedded platform off the UI goroutine with t.policy.

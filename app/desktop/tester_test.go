@@ -204,7 +204,7 @@ func TestWorkbenchClockAndWalkGuide(t *testing.T) {
 		in   string
 		want string
 		ok   bool
-	}{{"7d", "168h0m0s", true}, {"90m", "1h30m0s", true}, {"0d", "", false}, {"-1h", "", false}, {"", "", false}} {
+	}{{"7d", "168h0m0s", true}, {"1d12h", "36h0m0s", true}, {"90m", "1h30m0s", true}, {"0d", "", false}, {"-1h", "", false}, {"", "", false}} {
 		d, ok := parseAdvance(tc.in)
 		if ok != tc.ok || (tc.ok && d.String() != tc.want) {
 			t.Errorf("parseAdvance(%q) = %v, %v", tc.in, d, ok)
