@@ -199,8 +199,9 @@ func (t *platformTester) build() {
 		clock,
 	)
 	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, tabs)))
+	guardKeys(t.win.Canvas(), nil)
 	t.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
-		if t.url != "" {
+		if t.url != "" && !dialogOpen(t.win.Canvas()) {
 			t.u.app.Clipboard().SetContent(t.url)
 		}
 	})

@@ -49,6 +49,9 @@ func (t *platformTester) showPolicy() {
 		t.applyPolicy(p)
 	})
 	f.apply.Importance = widget.HighImportance
+	for _, e := range []*widget.Entry{f.reenrol, f.remember, f.failures} {
+		e.OnSubmitted = func(string) { f.apply.OnTapped() } // Enter in a field applies
+	}
 	form := widget.NewForm(
 		widget.NewFormItem("Digits", f.digits),
 		widget.NewFormItem("Algorithm", f.algorithm),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/app/journey"
@@ -178,5 +179,24 @@ func TestWorkbenchPolicyRestartFailure(t *testing.T) {
 	test.Tap(f.apply)
 	if tr.url == "" || policyOf(t, tr.url)["digits"] != float64(8) {
 		t.Fatalf("apply after the failure: status %q", tr.status.Text)
+	}
+}
+
+// TestWorkbenchPolicyKeys: Escape cancels the policy dialog and Enter in a
+// field applies it.
+func TestWorkbenchPolicyKeys(t *testing.T) {
+	_, tr := openWorkbench(t)
+	cv := tr.win.Canvas()
+	openPolicy(t, tr)
+	press(cv, fyne.KeyEscape)
+	if dialogOpen(cv) {
+		t.Fatal("Escape left the policy dialog open")
+	}
+	f := openPolicy(t, tr)
+	f.failures.SetText("4")
+	cv.Focus(f.failures)
+	press(cv, fyne.KeyReturn)
+	if dialogOpen(cv) || tr.policy.MaxCodeFailures != 4 {
+		t.Errorf("Enter in a field: dialog open %v, policy %+v", dialogOpen(cv), tr.policy)
 	}
 }
