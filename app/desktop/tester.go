@@ -43,6 +43,10 @@ type platformTester struct {
 	url string
 
 	status    *widget.Label
+	clockL    *widget.Label // the shared platform's clock (tester_private.go)
+	clockStop func()        // cancels the next clock reading
+	clockGen  int           // numbers the clock readings, so that only the last goes on
+	shared    *widget.Check // "Run against the shared platform"
 	open      *widget.Button
 	policyB   *widget.Button  // "Platform policy…" (tester_policy.go)
 	policy    platform.Policy // the running platform's policy
@@ -100,6 +104,7 @@ func (u *UI) showPlatform() {
 			_ = t.srv.Close()
 		}
 		t.closeSimulator()
+		t.stopClock()
 		u.tester = nil
 	})
 	t.win.Resize(fyne.NewSize(900, 720))
@@ -134,6 +139,7 @@ func (t *platformTester) build() {
 	for _, b := range []*widget.Button{t.runSel, t.runAll, t.save} {
 		b.Disable()
 	}
+	t.shared = widget.NewCheck("Run against the shared platform", nil)
 	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
 	if t.u.cfg.VaultPath != "" {
 		t.simPath = filepath.Join(filepath.Dir(t.u.cfg.VaultPath), simulatorFile)
@@ -142,7 +148,7 @@ func (t *platformTester) build() {
 	t.simLabel.Wrapping = fyne.TextWrapWord
 	t.showSimulator()
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.toMine, t.simLabel),
+		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.shared, t.toMine, t.simLabel),
 		nil, nil, container.NewVScroll(list))
 
 	t.summary = widget.NewLabel("Choose scenarios and run them.")
@@ -193,8 +199,9 @@ func (t *platformTester) build() {
 		container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox),
 		container.NewTabItemWithIcon("Walk it myself", theme.ComputerIcon(), t.walk.content),
 	)
+	t.clockL = widget.NewLabel("")
 	header := container.NewVBox(
-		widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, t.clockL),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.policyB, t.open), t.status),
 		clock,
 	)
@@ -263,6 +270,7 @@ func (t *platformTester) launch(policy platform.Policy, old *platform.Server, ad
 		t.open.Enable()
 		t.setRunning(false)
 		t.walk.ready()
+		t.restartClock()
 	})
 }
 
@@ -316,7 +324,13 @@ func (t *platformTester) runScenarios(names []string) {
 	t.setRunning(true)
 	t.steps.RemoveAll()
 	t.rows = nil
-	t.summary.SetText(fmt.Sprintf("Running %d scenarios…", len(scs)))
+	shared := t.shared.Checked
+	where := "a private platform with the same policy (your platform and its clock are not touched)"
+	if shared {
+		where = "the shared platform at " + t.url
+	}
+	t.summary.SetText(fmt.Sprintf("Running %d scenarios against %s…", len(scs), where))
+	policy := t.policy
 	opt := journey.Options{
 		URL:    t.url,
 		Decode: t.u.cfg.scanner.Bytes,
@@ -335,6 +349,14 @@ func (t *platformTester) runScenarios(names []string) {
 		err error
 	}
 	background(t.u, func() result {
+		if !shared {
+			url, closeIt, err := privatePlatform(policy)
+			if err != nil {
+				return result{err: err}
+			}
+			defer closeIt()
+			opt.URL = url
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		rep, err := journey.Run(ctx, opt, scs)
@@ -347,12 +369,13 @@ func (t *platformTester) runScenarios(names []string) {
 		}
 		t.report = r.rep
 		p, f, s := r.rep.Counts()
-		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s.", p, f, s, float64(r.rep.MS)/1000)
+		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s, against %s.", p, f, s, float64(r.rep.MS)/1000, where)
 		if off := r.rep.ClockOffsetMS; off > 10_000 || off < -10_000 {
 			msg += fmt.Sprintf(" The platform's clock is %s from yours: codes may be refused.", (time.Duration(off) * time.Millisecond).String())
 		}
 		t.summary.SetText(msg)
 		t.setRunning(false)
+		t.restartClock()
 		t.showSimulator()
 		if t.u.state == stateCodes && t.u.list != nil {
 			t.u.list.reload("")
@@ -553,7 +576,10 @@ func (t *platformTester) advance(d time.Duration) {
 			return "clock: " + err.Error()
 		}
 		return "platform date " + now.Format("2 Jan 2006 15:04")
-	}, t.date.SetText)
+	}, func(s string) {
+		t.date.SetText(s)
+		t.restartClock()
+	})
 }
 
 // refreshOutbox lists the platform's outgoing mail, newest first.
