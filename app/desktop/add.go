@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/migration"
@@ -227,9 +228,9 @@ func (u *UI) trackBatches(batches []transfer.Batch) []string {
 		}
 		bp.seen[b.Index] = true
 		if missing := bp.missing(); len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
+			notes = append(notes, fmt.Sprintf("This export has %s; scan code %s next.", wording.Count(b.Size, "QR code", "QR codes"), joinAnd(missing)))
 		} else {
-			notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
+			notes = append(notes, fmt.Sprintf("All %s of this export are scanned.", wording.Count(b.Size, "QR code", "QR codes")))
 		}
 	}
 	return notes
@@ -251,10 +252,7 @@ func joinAnd(n []int) string {
 	for i, v := range n {
 		s[i] = strconv.Itoa(v)
 	}
-	if len(s) == 1 {
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return wording.And(s)
 }
 
 // describePayload says what a non-authenticator QR code holds, briefly.
@@ -361,7 +359,7 @@ func (u *UI) addAccounts(accts []vault.Account) {
 		}
 		u.list.search.SetText("")
 		u.list.reload(r.added[0].ID)
-		msg := fmt.Sprintf("Added %d accounts", len(r.added))
+		msg := "Added " + wording.Count(len(r.added), "account", "accounts")
 		if len(r.added) == 1 {
 			a := r.added[0]
 			msg = "Added " + a.Title()

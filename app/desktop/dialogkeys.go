@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -128,4 +129,13 @@ func guardKeys(c fyne.Canvas, keys func(*fyne.KeyEvent)) {
 		}
 		keys(k)
 	})
+}
+
+// newConfirm is dialog.NewConfirm with a message that wraps to the
+// dialog's width, as sentences should, instead of breaking where the
+// source did.
+func newConfirm(title, msg string, callback func(bool), w fyne.Window) *dialog.ConfirmDialog {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	return dialog.NewCustomConfirm(title, "Yes", "No", container.New(&widthLayout{width: 380}, l), callback, w)
 }

@@ -1,9 +1,11 @@
 package desktop
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -110,4 +112,29 @@ func labels(bs []*widget.Button) []string {
 		out = append(out, b.Text)
 	}
 	return out
+}
+
+// TestConfirmationsWrap: confirmation messages are sentences that wrap to
+// the dialog, not lines broken in the source.
+func TestConfirmationsWrap(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	for name, open := range map[string]func(){
+		"delete":      func() { h.u.confirmDelete(h.u.v.Accounts()[0].ID) },
+		"show secret": func() { h.u.showExport(h.u.v.Accounts()[0].ID) },
+	} {
+		h.u.closeOverlays()
+		open()
+		found := false
+		for _, o := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
+			if l, ok := o.(*widget.Label); ok && len(l.Text) > 60 {
+				found = true
+				if strings.Contains(l.Text, "\n") || l.Wrapping != fyne.TextWrapWord {
+					t.Errorf("%s: %q breaks lines by hand (wrapping %v)", name, l.Text, l.Wrapping)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no message shown", name)
+		}
+	}
 }

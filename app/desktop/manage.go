@@ -155,8 +155,8 @@ func (u *UI) confirmDelete(id string) {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Delete "+a.Title()+"?",
-		"Its key is removed from Authdesk. Make sure you can still sign in to this account\n(another authenticator, or the site's recovery codes) or turn off two-step sign-in first.",
+	d := newConfirm("Delete "+a.Title()+"?",
+		"Its key is removed from Authdesk. Make sure you can still sign in to this account (another authenticator, or the site's recovery codes) or turn off two-step sign-in first.",
 		func(ok bool) {
 			if !ok {
 				return
@@ -178,8 +178,8 @@ func (u *UI) showExport(id string) {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Show the secret of "+a.Title()+"?",
-		"The QR code lets any phone or camera that sees it generate your codes.\nShow it only to move this account to another authenticator, with nobody watching.",
+	d := newConfirm("Show the secret of "+a.Title()+"?",
+		"The QR code lets any phone or camera that sees it generate your codes. Show it only to move this account to another authenticator, with nobody watching.",
 		func(ok bool) {
 			if ok {
 				u.showQR(a)

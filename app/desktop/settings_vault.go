@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -174,7 +175,7 @@ func (u *UI) changePassword() {
 		u.settingsUI.vault.update(v)
 		msg := "Password changed. The old password opens nothing any more"
 		if n := len(r.res.Reencrypted); n > 0 {
-			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, plural(n, "backup", "backups"))
+			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, wording.Plural(n, "backup", "backups"))
 		}
 		u.toast.show(msg+".", u)
 		var notes []string
@@ -200,13 +201,6 @@ func baseNames(paths []string) string {
 		names[i] = filepath.Base(f)
 	}
 	return strings.Join(names, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // backupsDialog lists the backups.
@@ -259,7 +253,7 @@ func (u *UI) loadBackups(b *backupsDialog) {
 			if !bi.Time.IsZero() {
 				when = bi.Time.In(u.cfg.now().Location()).Format("2 Jan 2006 15:04:05")
 			}
-			what := fmt.Sprintf("%d %s", bi.Accounts, plural(bi.Accounts, "account", "accounts"))
+			what := fmt.Sprintf("%d %s", bi.Accounts, wording.Plural(bi.Accounts, "account", "accounts"))
 			if bi.Accounts < 0 {
 				what = "does not open with this vault's key"
 			}
@@ -278,7 +272,7 @@ func (u *UI) loadBackups(b *backupsDialog) {
 // authdesk-cli restore does.
 func (u *UI) confirmRestore(b *backupsDialog, bi vault.BackupInfo, when string) {
 	msg := fmt.Sprintf("Your vault goes back to how it was on %s (%d %s). Accounts added or changed since then are not in it. The current file is kept beside the vault, so this can be undone.",
-		when, bi.Accounts, plural(bi.Accounts, "account", "accounts"))
+		when, bi.Accounts, wording.Plural(bi.Accounts, "account", "accounts"))
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Restore this backup?", "Restore", "Cancel", container.New(&widthLayout{width: 380}, l), func(ok bool) {

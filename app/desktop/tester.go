@@ -18,13 +18,13 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
 	"authdesk/app/platform"
 	"authdesk/app/platform/duration"
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -59,14 +59,17 @@ type platformTester struct {
 	summary   *widget.Label
 	steps     *fyne.Container
 	rows      []stepRow
-	qr        *canvas.Image
-	date      *widget.Label
-	custom    *widget.Entry
-	clockBtn  []*widget.Button
-	outbox    *fyne.Container
-	toMine    *widget.Check // enrol into the user's own vault instead of "Simulator"
-	simLabel  *widget.Label
-	walk      *walkGuide
+	groups    map[string]*scenarioGroup // tester_results.go
+	// openedFailure: the run's first failed scenario has been opened.
+	openedFailure bool
+	qr            *canvas.Image
+	date          *widget.Label
+	custom        *widget.Entry
+	clockBtn      []*widget.Button
+	outbox        *fyne.Container
+	toMine        *widget.Check // enrol into the user's own vault instead of "Simulator"
+	simLabel      *widget.Label
+	walk          *walkGuide
 
 	// The "Simulator" vault: the accounts scenarios enrol go to the file
 	// simPath beside the user's vault (opened or created on first use, its
@@ -86,6 +89,7 @@ type platformTester struct {
 // stepRow is one finished step on screen (kept for tests and refreshes).
 type stepRow struct {
 	scenario, title, status, detail string
+	expected, observed              string // a failed step's, shown on lines of their own
 }
 
 // showPlatform opens the platform simulator's window (Ctrl+P), starting the
@@ -123,14 +127,13 @@ func (t *platformTester) build() {
 	// Scenarios.
 	list := container.NewVBox()
 	for _, s := range journey.Scenarios() {
+		// The summaries are in the results' groups, so that all ten
+		// scenarios fit here without scrolling.
 		c := widget.NewCheck(s.Name, nil)
 		c.SetChecked(true)
 		t.checks = append(t.checks, c)
 		t.names = append(t.names, s.Name)
-		hint := widget.NewLabelWithStyle(s.Summary, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-		hint.Wrapping = fyne.TextWrapWord
-		hint.SizeName = theme.SizeNameCaptionText
-		list.Add(container.NewVBox(c, hint))
+		list.Add(c)
 	}
 	t.runSel = widget.NewButtonWithIcon("Run selected", theme.MediaPlayIcon(), func() { t.runScenarios(t.selected()) })
 	t.runSel.Importance = widget.HighImportance
@@ -154,6 +157,7 @@ func (t *platformTester) build() {
 	t.summary = widget.NewLabel("Choose scenarios and run them.")
 	t.summary.Wrapping = fyne.TextWrapWord
 	t.steps = container.NewVBox()
+	t.resetGroups(t.names, "")
 	t.qr = canvas.NewImageFromImage(nil)
 	t.qr.FillMode = canvas.ImageFillContain
 	t.qr.SetMinSize(fyne.NewSize(180, 180))
@@ -322,14 +326,14 @@ func (t *platformTester) runScenarios(names []string) {
 		return
 	}
 	t.setRunning(true)
-	t.steps.RemoveAll()
 	t.rows = nil
+	t.resetGroups(names0(scs), "")
 	shared := t.shared.Checked
 	where := "a private platform with the same policy (your platform and its clock are not touched)"
 	if shared {
 		where = "the shared platform at " + t.url
 	}
-	t.summary.SetText(fmt.Sprintf("Running %d scenarios against %s…", len(scs), where))
+	t.summary.SetText(fmt.Sprintf("Running %s against %s…", wording.Count(len(scs), "scenario", "scenarios"), where))
 	policy := t.policy
 	opt := journey.Options{
 		URL:    t.url,
@@ -474,10 +478,10 @@ func (t *platformTester) showSimulator() {
 	defer t.simMu.Unlock()
 	switch {
 	case t.simV != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts in %s (not your vault; authdesk-cli --vault %s list)",
-			len(t.simV.Accounts()), t.simPath, t.simPath))
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s in %s (not your vault; authdesk-cli --vault %s list)",
+			wording.Count(len(t.simV.Accounts()), "account", "accounts"), t.simPath, t.simPath))
 	case t.simErr != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts, kept while this window is open (%v)", len(t.sim), t.simErr))
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, kept while this window is open (%v)", wording.Count(len(t.sim), "account", "accounts"), t.simErr))
 	default:
 		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", t.simPath))
 	}
@@ -486,13 +490,19 @@ func (t *platformTester) showSimulator() {
 // showEvent adds one finished step, or a scenario's outcome, to the list.
 func (t *platformTester) showEvent(ev journey.Event) {
 	switch {
+	case ev.Start:
+		if g := t.groups[ev.Scenario]; g != nil {
+			g.status = "running"
+			g.update()
+		}
 	case ev.Step != nil:
 		s := ev.Step
 		detail := s.Observed
 		if s.Status == journey.Failed {
 			detail = "expected " + s.Expected + "; observed " + s.Observed
 		}
-		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS)})
+		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS),
+			expected: s.Expected, observed: s.Observed})
 		if len(s.QRPNG) > 0 {
 			if img, err := png.Decode(bytes.NewReader(s.QRPNG)); err == nil {
 				t.qr.Image = img
@@ -502,36 +512,13 @@ func (t *platformTester) showEvent(ev journey.Event) {
 		}
 	case ev.Done != nil:
 		d := ev.Done
-		detail := fmt.Sprintf("%d steps, %.1f s", len(d.Steps), float64(d.MS)/1000)
+		detail := fmt.Sprintf("%s, %.1f s", wording.Count(len(d.Steps), "step", "steps"), float64(d.MS)/1000)
 		if d.Reason != "" {
 			detail = d.Reason + " — " + detail
 		}
 		t.addRow(stepRow{scenario: ev.Scenario, title: "Scenario " + d.Status, status: d.Status, detail: detail})
+		t.finishGroup(ev.Scenario, d)
 	}
-}
-
-func (t *platformTester) addRow(r stepRow) {
-	t.rows = append(t.rows, r)
-	var icon fyne.Resource
-	switch r.status {
-	case journey.Passed:
-		icon = theme.ConfirmIcon()
-	case journey.Failed:
-		icon = theme.ErrorIcon()
-	default:
-		icon = theme.InfoIcon()
-	}
-	color := theme.ColorNamePlaceHolder
-	if r.status == journey.Failed {
-		color = theme.ColorNameError
-	}
-	text := widget.NewRichText(
-		&widget.TextSegment{Text: r.scenario + " · " + r.title, Style: widget.RichTextStyle{
-			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: true}}},
-		&widget.TextSegment{Text: r.detail, Style: widget.RichTextStyle{ColorName: color, SizeName: theme.SizeNameText}},
-	)
-	text.Wrapping = fyne.TextWrapWord
-	t.steps.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon), layout.NewSpacer()), nil, text))
 }
 
 // saveReport asks for a folder and writes report.json, report.md and
@@ -544,7 +531,25 @@ func (t *platformTester) saveReport() {
 		if err != nil || dir == nil {
 			return
 		}
-		t.saveReportTo(dir.Path())
+		t.confirmSave(dir.Path())
+	}, t.win)
+	d.Show()
+}
+
+// confirmSave saves into dir, asking first when that replaces a report.
+func (t *platformTester) confirmSave(dir string) {
+	old := journey.ExistingReports(dir)
+	if len(old) == 0 {
+		t.saveReportTo(dir)
+		return
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s already in %s. Replace %s with this run's report?",
+		wording.And(old)+wording.Plural(len(old), " is", " are"), dir, wording.Plural(len(old), "it", "them")))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Replace the saved report?", "Replace", "Cancel", container.New(&widthLayout{width: 380}, msg), func(ok bool) {
+		if ok {
+			t.saveReportTo(dir)
+		}
 	}, t.win)
 	d.Show()
 }
@@ -632,4 +637,13 @@ func (t *platformTester) openPage(path string) {
 	if u, err := url.Parse(t.url + path); err == nil {
 		_ = t.u.app.OpenURL(u)
 	}
+}
+
+// names0 lists the scenarios' names.
+func names0(scs []journey.Scenario) []string {
+	out := make([]string, len(scs))
+	for i, s := range scs {
+		out[i] = s.Name
+	}
+	return out
 }
