@@ -282,6 +282,10 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 			return
 		}
 	case *fynedesktop.CustomShortcut:
+		if s.KeyName == fyne.KeyQ && s.Modifier == fyne.KeyModifierShortcutDefault {
+			e.u.quitApp()
+			return
+		}
 		if e.u.windowShortcut(s) {
 			return
 		}

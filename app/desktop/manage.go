@@ -22,16 +22,19 @@ func (u *UI) popUpBelow(m *fyne.Menu, b fyne.CanvasObject) {
 	widget.ShowPopUpMenuAtPosition(m, c, pos.Add(fyne.NewPos(0, b.Size().Height)))
 }
 
-// showMainMenu shows the header menu: sorting, settings, lock.
-func (u *UI) showMainMenu(b fyne.CanvasObject) {
+// showMainMenu shows the header menu below b.
+func (u *UI) showMainMenu(b fyne.CanvasObject) { u.popUpBelow(u.mainMenu(), b) }
+
+// mainMenu is the header menu: adding, sorting, settings, lock, quit.
+func (u *UI) mainMenu() *fyne.Menu {
 	sortItem := func(label, mode string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() { u.setSort(mode) })
 		it.Checked = u.prefs.Sort() == mode
 		return it
 	}
 	m := fyne.NewMenu("",
-		fyne.NewMenuItem("Add account…", u.showAddChooser),
-		fyne.NewMenuItem("Import from file…", u.importFile),
+		withShortcut(fyne.NewMenuItem("Add account…", u.showAddChooser), fyne.KeyN),
+		withShortcut(fyne.NewMenuItem("Import from file…", u.importFile), fyne.KeyI),
 		fyne.NewMenuItem("Export…", u.showExportAll),
 		fyne.NewMenuItem("Transfer to phone…", u.showTransfer),
 		fyne.NewMenuItemSeparator(),
@@ -39,11 +42,13 @@ func (u *UI) showMainMenu(b fyne.CanvasObject) {
 		sortItem("Sort by name", sortName),
 		sortItem("Recently added first", sortRecent),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Platform simulator…", u.showPlatform),
+		withShortcut(fyne.NewMenuItem("Platform simulator…", u.showPlatform), fyne.KeyP),
 		fyne.NewMenuItem("Settings…", u.showSettings),
-		fyne.NewMenuItem("Lock", u.lock),
+		withShortcut(fyne.NewMenuItem("Lock", u.lock), fyne.KeyL),
+		fyne.NewMenuItemSeparator(),
+		withShortcut(fyne.NewMenuItem("Quit", u.quitApp), fyne.KeyQ),
 	)
-	u.popUpBelow(m, b)
+	return m
 }
 
 // setSort changes the list order and remembers it.
