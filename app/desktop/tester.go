@@ -70,6 +70,8 @@ type platformTester struct {
 	toMine        *widget.Check // enrol into the user's own vault instead of "Simulator"
 	simLabel      *widget.Label
 	walk          *walkGuide
+	tabs          *container.AppTabs
+	outboxTab     *container.TabItem
 
 	// The "Simulator" vault: the accounts scenarios enrol go to the file
 	// simPath beside the user's vault (opened or created on first use, its
@@ -198,11 +200,20 @@ func (t *platformTester) build() {
 	outbox := container.NewBorder(refresh, nil, nil, nil, container.NewVScroll(t.outbox))
 
 	t.walk = newWalkGuide(t)
+	t.outboxTab = container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox)
 	tabs := container.NewAppTabs(
 		container.NewTabItemWithIcon("Scenarios", theme.ListIcon(), split),
-		container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox),
+		t.outboxTab,
 		container.NewTabItemWithIcon("Walk it myself", theme.ComputerIcon(), t.walk.content),
 	)
+	t.tabs = tabs
+	// The outbox refreshes itself while it is open: when chosen, and with
+	// every reading of the clock (tester_private.go).
+	tabs.OnSelected = func(ti *container.TabItem) {
+		if ti == t.outboxTab {
+			t.refreshOutbox()
+		}
+	}
 	t.clockL = widget.NewLabel("")
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, t.clockL),

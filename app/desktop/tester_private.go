@@ -72,6 +72,9 @@ func (t *platformTester) watchClock() {
 			return
 		}
 		t.clockL.SetText(s)
+		if t.tabs != nil && t.tabs.Selected() == t.outboxTab {
+			t.refreshOutbox()
+		}
 		t.clockStop = t.u.cfg.afterFunc(sharedClockEvery, func() { onUI(t.watchClock) })
 	})
 }

@@ -228,3 +228,32 @@ func overlayText(c fyne.Canvas) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestWorkbenchOutboxRefreshesItself: opening the Outbox tab shows the mail
+// already sent, and mail sent while it is open appears without Refresh.
+func TestWorkbenchOutboxRefreshesItself(t *testing.T) {
+	h, tr := openWorkbench(t)
+	tr.shared.SetChecked(true)
+	tr.runScenarios([]string{"invited-user"})
+	tr.tabs.Select(tr.outboxTab)
+	first := strings.Count(labelsIn(tr.outbox), "invited")
+	if first == 0 {
+		t.Fatalf("the opened outbox shows %q", labelsIn(tr.outbox))
+	}
+	tr.runScenarios([]string{"invited-user"})
+	h.advance(sharedClockEvery)
+	if n := strings.Count(labelsIn(tr.outbox), "invited"); n <= first {
+		t.Errorf("the open outbox did not refresh: %d invitations, before %d", n, first)
+	}
+}
+
+// labelsIn joins the labels under o.
+func labelsIn(o fyne.CanvasObject) string {
+	var out []string
+	for _, w := range test.LaidOutObjects(o) {
+		if l, ok := w.(*widget.Label); ok {
+			out = append(out, l.Text)
+		}
+	}
+	return strings.Join(out, "\n")
+}
