@@ -177,8 +177,8 @@ func (u *UI) changePassword() {
 		if n := len(r.res.Reencrypted); n > 0 {
 			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, wording.Plural(n, "backup", "backups"))
 		}
-		u.toast.show(msg+".", u)
-		var notes []string
+		// A message to read, not to miss: a dialog, not a passing toast.
+		notes := []string{msg + "."}
 		if len(r.res.Removed) > 0 {
 			notes = append(notes, fmt.Sprintf("Removed, because they are damaged and the old password still opened them: %s.", baseNames(r.res.Removed)))
 		}
@@ -189,9 +189,7 @@ func (u *UI) changePassword() {
 			}
 			notes = append(notes, fmt.Sprintf("Kept as they were, because the old password does not open them: %s.", strings.Join(kept, ", ")))
 		}
-		if len(notes) > 0 {
-			u.showInfo("Files the change could not re-encrypt", strings.Join(notes, "\n\n"))
-		}
+		u.showInfo("Password changed", strings.Join(notes, "\n\n"))
 	})
 }
 
