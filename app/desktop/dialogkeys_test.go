@@ -138,3 +138,17 @@ func TestConfirmationsWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchWithoutMatchSaysSo: a search that matches nothing says so
+// instead of showing an empty list.
+func TestSearchWithoutMatchSaysSo(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	h.u.list.search.SetText("zzz")
+	if l := h.u.list.noMatch; !l.Visible() || l.Text != "No account matches 'zzz'" {
+		t.Errorf("no-match message %q (visible %v)", l.Text, l.Visible())
+	}
+	h.u.list.search.SetText("git")
+	if h.u.list.noMatch.Visible() {
+		t.Error("the no-match message stays while GitHub matches")
+	}
+}
