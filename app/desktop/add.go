@@ -58,10 +58,13 @@ func (u *UI) scanScreen() {
 			u.win.Show()
 			u.win.RequestFocus()
 			u.setShown(true)
-			u.imported("your screen", r)
+			u.imported(screenSource, r)
 		})
 	})
 }
+
+// screenSource names the screen as a place accounts were found on.
+const screenSource = "your screen"
 
 // openImage asks for an image file and imports its QR codes.
 func (u *UI) openImage() {
@@ -315,11 +318,11 @@ func (u *UI) showReview(source string, found []candidate, notes []string) {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	add := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), nil)
 	add.Importance = widget.HighImportance
-	title := fmt.Sprintf("Found %d account", len(found))
-	if len(found) != 1 {
-		title += "s"
+	title := "Found " + wording.Count(len(found), "account", "accounts") + " in " + source
+	if source == screenSource {
+		title = "Found " + wording.Count(len(found), "account", "accounts") + " on " + source
 	}
-	rv.d = newCustom(title+" in "+source, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
+	rv.d = newCustom(title, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
 		[]fyne.CanvasObject{cancel, add}, u.win)
 	cancel.OnTapped = rv.d.Hide
 	add.OnTapped = func() {
