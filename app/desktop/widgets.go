@@ -1,7 +1,6 @@
 package desktop
 
 import (
-	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -145,12 +144,6 @@ func (l *toastLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	h := pill.MinSize().Height
 	pill.Resize(fyne.NewSize(w, h))
 	pill.Move(fyne.NewPos((size.Width-w)/2, size.Height-h-toastMargin))
-}
-
-func spacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
 }
 
 // newCustom is a dialog with the given buttons.
