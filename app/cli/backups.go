@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -49,7 +50,7 @@ func runBackups(env *Env, g *Globals, args []string) error {
 		if !b.Time.IsZero() {
 			when = b.Time.UTC().Format(time.RFC3339)
 		}
-		what := fmt.Sprintf("%d %s", b.Accounts, plural(b.Accounts, "account", "accounts"))
+		what := fmt.Sprintf("%d %s", b.Accounts, wording.Plural(b.Accounts, "account", "accounts"))
 		switch {
 		case locked:
 			what = "accounts not counted"
@@ -121,7 +122,7 @@ func runRestore(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "restored %s from %s (%d %s)\n", path, backup, n, plural(n, "account", "accounts"))
+	fmt.Fprintf(env.Stderr, "restored %s from %s (%d %s)\n", path, backup, n, wording.Plural(n, "account", "accounts"))
 	if kept != "" {
 		fmt.Fprintf(env.Stderr, "the replaced file is kept as %s\n", kept)
 	}

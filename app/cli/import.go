@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"authdesk/app/wording"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/transfer"
@@ -101,7 +102,7 @@ func runImport(env *Env, g *Globals, args []string) error {
 		}
 		fmt.Fprintf(env.Stderr, "skipped %s: duplicate of %s %s\n", printable(d.Account.Title()), printable(d.Of.Title()), where)
 	}
-	fmt.Fprintf(env.Stdout, "imported %d, skipped %d duplicates\n", len(res.Accounts), len(res.Duplicates))
+	fmt.Fprintf(env.Stdout, "imported %d, skipped %s\n", len(res.Accounts), wording.Count(len(res.Duplicates), "duplicate", "duplicates"))
 	for _, n := range res.Notes() {
 		fmt.Fprintln(env.Stdout, n)
 	}
@@ -185,11 +186,4 @@ func printable(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "?"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

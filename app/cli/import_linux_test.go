@@ -65,7 +65,7 @@ func TestImportPromptsOnTerminal(t *testing.T) {
 	master.Write([]byte("hunter2\n"))
 	select {
 	case code := <-done:
-		if code != 0 || out.String() != "imported 8, skipped 0 duplicates\nskipped entry 9 (Yandex (ya)): Yandex codes are not supported\n" {
+		if code != 0 || out.String() != "imported 8, skipped 0 duplicates\nskipped entry 9, Yandex (ya): Yandex codes are not supported\n" {
 			t.Fatalf("exit %d, stdout %q", code, out.String())
 		}
 	case <-time.After(30 * time.Second):

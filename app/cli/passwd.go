@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -50,7 +51,7 @@ func runPasswd(env *Env, g *Globals, args []string) error {
 	}
 	fmt.Fprintf(env.Stderr, "changed the password of %s; the old password opens nothing any more\n", v.Path())
 	if n := len(res.Reencrypted); n > 0 {
-		fmt.Fprintf(env.Stderr, "re-encrypted %d %s with the new password\n", n, plural(n, "backup", "backups"))
+		fmt.Fprintf(env.Stderr, "re-encrypted %d %s with the new password\n", n, wording.Plural(n, "backup", "backups"))
 	}
 	for _, f := range res.Removed {
 		fmt.Fprintf(env.Stderr, "removed %s: it is damaged, and the old password still opened it\n", f)

@@ -14,14 +14,15 @@ import (
 	"time"
 
 	"authdesk/app/platform"
+	"authdesk/app/platform/duration"
 )
 
 func init() {
 	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
 }
 
-const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--trusted-proxy CIDR,...] [--no-local-trust] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 168h]\n" +
-	"       [--reenrol-after 720h] [--remember-for 720h] [--skew 1] [--digits 6|8] [--algorithm SHA1|SHA256|SHA512] [--period 30|60] [--max-code-failures 10] [--for DURATION]"
+const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--trusted-proxy CIDR,...] [--no-local-trust] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 7d]\n" +
+	"       [--reenrol-after 30d] [--remember-for 30d] [--skew 1] [--digits 6|8] [--algorithm SHA1|SHA256|SHA512] [--period 30|60] [--max-code-failures 10] [--for DURATION]"
 
 // runPlatform implements "platform serve": it prints the URL on the first
 // line of stdout, serves until SIGINT or SIGTERM (or --for runs out), then
@@ -40,12 +41,14 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	issuer := fs.String("issuer", platform.DefaultIssuer, "platform `NAME`, the issuer in otpauth URIs")
 	testClock := fs.Bool("test-clock", false, "let testers move the platform clock (POST /api/test/clock)")
 	runFor := fs.Duration("for", 0, "stop after `DURATION` (0: run until interrupted)")
-	grace := fs.Duration("reenrol-grace", platform.DefaultReenrolGrace, "how long after the 30-day key refresh falls due \"Not now\" is offered (0: never)")
+	grace := new(time.Duration)
+	*grace = platform.DefaultReenrolGrace
+	fs.Var(duration.Value{D: grace}, "reenrol-grace", "how long after the key refresh falls due \"Not now\" is offered, like 7d (0s: never)")
 	allowRemote := fs.Bool("allow-remote", false, "allow an --addr other machines can reach")
 	def := platform.DefaultPolicy()
 	pol := def
-	fs.DurationVar(&pol.ReenrolAfter, "reenrol-after", def.ReenrolAfter, "a confirmed key is due for a refresh this long after its setup")
-	fs.DurationVar(&pol.RememberFor, "remember-for", def.RememberFor, "\"Remember this device\" lasts this long")
+	fs.Var(duration.Value{D: &pol.ReenrolAfter}, "reenrol-after", "a confirmed key is due for a refresh this long after its setup, like 30d or 36h")
+	fs.Var(duration.Value{D: &pol.RememberFor}, "remember-for", "\"Remember this device\" lasts this long, like 30d or 90m")
 	fs.IntVar(&pol.Skew, "skew", def.Skew, "accepted time steps either side of the current one (0-3)")
 	fs.IntVar(&pol.Digits, "digits", def.Digits, "code length: 6 or 8")
 	fs.StringVar(&pol.Algorithm, "algorithm", def.Algorithm, "HMAC hash of the codes: SHA1, SHA256 or SHA512")
@@ -111,7 +114,7 @@ func runPlatform(env *Env, g *Globals, args []string) error {
 	fmt.Fprintln(env.Stdout, url)
 	fmt.Fprintf(env.Stderr, "platform %q serving %s (database %s); press Ctrl-C to stop\n", *issuer, url, path)
 	if *testClock {
-		fmt.Fprintln(env.Stderr, "test clock enabled: POST /api/test/clock {\"advance\":\"720h\"}")
+		fmt.Fprintln(env.Stderr, "test clock enabled: POST /api/test/clock {\"advance\":\"30d\"}")
 		if srv.ClockTokenNeeded() {
 			fmt.Fprintf(env.Stderr, "off loopback moving it needs the header X-Test-Clock-Token: %s\n", srv.TestClockToken())
 		}

@@ -20,8 +20,15 @@ func (u *UI) installShortcuts() {
 		s := &fynedesktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
-	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) { u.copySelected() })
+	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
+		if !dialogOpen(c) {
+			u.copySelected()
+		}
+	})
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(sc fyne.Shortcut) {
+		if dialogOpen(c) {
+			return
+		}
 		if u.state == stateCodes && looksLikeText(u.app.Clipboard().Content()) {
 			// Plain text goes to the search field.
 			u.win.Canvas().Focus(u.list.search)
@@ -30,7 +37,7 @@ func (u *UI) installShortcuts() {
 		}
 		u.paste()
 	})
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+	guardKeys(c, func(k *fyne.KeyEvent) {
 		if !u.unlockKey(k) {
 			u.listKey(k)
 		}
@@ -60,6 +67,9 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 		return false
 	}
 	u.touch()
+	if dialogOpen(u.win.Canvas()) && s.KeyName != fyne.KeyF && s.KeyName != fyne.KeyL {
+		return true // a dialog has the keyboard; Ctrl+F and Ctrl+L close it
+	}
 	switch s.KeyName {
 	case fyne.KeyN:
 		u.showAddChooser()

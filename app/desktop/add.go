@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/migration"
@@ -57,10 +58,13 @@ func (u *UI) scanScreen() {
 			u.win.Show()
 			u.win.RequestFocus()
 			u.setShown(true)
-			u.imported("your screen", r)
+			u.imported(screenSource, r)
 		})
 	})
 }
+
+// screenSource names the screen as a place accounts were found on.
+const screenSource = "your screen"
 
 // openImage asks for an image file and imports its QR codes.
 func (u *UI) openImage() {
@@ -227,9 +231,9 @@ func (u *UI) trackBatches(batches []transfer.Batch) []string {
 		}
 		bp.seen[b.Index] = true
 		if missing := bp.missing(); len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("This export has %d QR codes; scan code %s next.", b.Size, joinAnd(missing)))
+			notes = append(notes, fmt.Sprintf("This export has %s; scan code %s next.", wording.Count(b.Size, "QR code", "QR codes"), joinAnd(missing)))
 		} else {
-			notes = append(notes, fmt.Sprintf("All %d QR codes of this export are scanned.", b.Size))
+			notes = append(notes, fmt.Sprintf("All %s of this export are scanned.", wording.Count(b.Size, "QR code", "QR codes")))
 		}
 	}
 	return notes
@@ -251,10 +255,7 @@ func joinAnd(n []int) string {
 	for i, v := range n {
 		s[i] = strconv.Itoa(v)
 	}
-	if len(s) == 1 {
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return wording.And(s)
 }
 
 // describePayload says what a non-authenticator QR code holds, briefly.
@@ -317,11 +318,11 @@ func (u *UI) showReview(source string, found []candidate, notes []string) {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	add := widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), nil)
 	add.Importance = widget.HighImportance
-	title := fmt.Sprintf("Found %d account", len(found))
-	if len(found) != 1 {
-		title += "s"
+	title := "Found " + wording.Count(len(found), "account", "accounts") + " in " + source
+	if source == screenSource {
+		title = "Found " + wording.Count(len(found), "account", "accounts") + " on " + source
 	}
-	rv.d = newCustom(title+" in "+source, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
+	rv.d = newCustom(title, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
 		[]fyne.CanvasObject{cancel, add}, u.win)
 	cancel.OnTapped = rv.d.Hide
 	add.OnTapped = func() {
@@ -361,7 +362,7 @@ func (u *UI) addAccounts(accts []vault.Account) {
 		}
 		u.list.search.SetText("")
 		u.list.reload(r.added[0].ID)
-		msg := fmt.Sprintf("Added %d accounts", len(r.added))
+		msg := "Added " + wording.Count(len(r.added), "account", "accounts")
 		if len(r.added) == 1 {
 			a := r.added[0]
 			msg = "Added " + a.Title()

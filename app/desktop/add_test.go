@@ -244,6 +244,9 @@ func TestScanScreen(t *testing.T) {
 	if rv == nil || len(rv.found) != 1 || !strings.Contains(rv.notes, "Wi-Fi") {
 		t.Fatalf("scan review: %+v", rv)
 	}
+	if txt := h.overlayText(); !strings.Contains(txt, "Found 1 account on your screen") {
+		t.Errorf("scan review title: %q", txt)
+	}
 	test.Tap(h.button("Add"))
 	if n := len(h.u.v.Accounts()); n != 1 {
 		t.Fatalf("%d accounts after scanning", n)

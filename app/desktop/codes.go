@@ -36,6 +36,7 @@ type codeList struct {
 	list     *widget.List
 	search   *searchEntry
 	empty    fyne.CanvasObject
+	noMatch  *widget.Label         // "No account matches 'zzz'"
 	rows     map[*codeRow]struct{} // the row widgets the list created
 	body     *fyne.Container
 	offset   float32 // the list's scroll offset at the last tick
@@ -83,7 +84,10 @@ func (u *UI) showCodes(v *vault.Vault) {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Alignment = fyne.TextAlignCenter
 	c.empty = centred(container.NewVBox(container.NewCenter(logo()), heading("No accounts yet"), hint, container.NewCenter(addFirst)))
-	c.body = container.NewStack(c.list, c.empty)
+	c.noMatch = widget.NewLabel("")
+	c.noMatch.Alignment = fyne.TextAlignCenter
+	c.noMatch.Hide()
+	c.body = container.NewStack(c.list, c.empty, container.NewVBox(c.noMatch))
 	u.setScreen(container.NewBorder(container.NewPadded(header), nil, nil, nil, c.body))
 	c.reload("")
 	// Nothing is focused at rest: a focused entry blinks its cursor at 60 fps.
@@ -133,6 +137,12 @@ func (c *codeList) filter(query, selectID string) {
 	} else {
 		c.empty.Hide()
 		c.list.Show()
+	}
+	if len(c.accounts) > 0 && len(c.shown) == 0 {
+		c.noMatch.SetText(fmt.Sprintf("No account matches '%s'", strings.TrimSpace(query)))
+		c.noMatch.Show()
+	} else {
+		c.noMatch.Hide()
 	}
 	c.list.UnselectAll()
 	c.selected = -1
@@ -284,6 +294,10 @@ func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
 			return
 		}
 	case *fynedesktop.CustomShortcut:
+		if s.KeyName == fyne.KeyQ && s.Modifier == fyne.KeyModifierShortcutDefault {
+			e.u.quitApp()
+			return
+		}
 		if e.u.windowShortcut(s) {
 			return
 		}

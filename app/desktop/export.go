@@ -83,8 +83,8 @@ func (u *UI) showExportAll() {
 			u.chooseExportFile(c, password)
 			return
 		}
-		confirm := dialog.NewConfirm("Write every secret without encryption?",
-			"Anyone who can read this file can generate your codes. Export without a password only to\nimport the file into another app right away, then delete it.",
+		confirm := newConfirm("Write every secret without encryption?",
+			"Anyone who can read this file can generate your codes. Export without a password only to import the file into another app right away, then delete it.",
 			func(ok bool) {
 				if ok {
 					u.chooseExportFile(c, nil)

@@ -72,6 +72,9 @@ func TestScreensMatchGoldens(t *testing.T) {
 			tr.status.SetText(strings.ReplaceAll(tr.status.Text, tr.url, "http://127.0.0.1:PORT"))
 			// The Simulator vault lies in a temporary directory: the golden shows DIR.
 			tr.simLabel.SetText(strings.ReplaceAll(tr.simLabel.Text, filepath.Dir(tr.simPath), "DIR"))
+			// The shared clock shows today's date: the golden shows a fixed one.
+			tr.stopClock()
+			tr.clockL.SetText(clockText(t0, t0))
 			return tr.win.Canvas()
 		}},
 	} {

@@ -23,16 +23,19 @@ func (u *UI) popUpBelow(m *fyne.Menu, b fyne.CanvasObject) {
 	widget.ShowPopUpMenuAtPosition(m, c, pos.Add(fyne.NewPos(0, b.Size().Height)))
 }
 
-// showMainMenu shows the header menu: sorting, settings, lock.
-func (u *UI) showMainMenu(b fyne.CanvasObject) {
+// showMainMenu shows the header menu below b.
+func (u *UI) showMainMenu(b fyne.CanvasObject) { u.popUpBelow(u.mainMenu(), b) }
+
+// mainMenu is the header menu: adding, sorting, settings, lock, quit.
+func (u *UI) mainMenu() *fyne.Menu {
 	sortItem := func(label, mode string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() { u.setSort(mode) })
 		it.Checked = u.prefs.Sort() == mode
 		return it
 	}
 	m := fyne.NewMenu("",
-		fyne.NewMenuItem("Add account…", u.showAddChooser),
-		fyne.NewMenuItem("Import from file…", u.importFile),
+		withShortcut(fyne.NewMenuItem("Add account…", u.showAddChooser), fyne.KeyN),
+		withShortcut(fyne.NewMenuItem("Import from file…", u.importFile), fyne.KeyI),
 		fyne.NewMenuItem("Export…", u.showExportAll),
 		fyne.NewMenuItem("Transfer to phone…", u.showTransfer),
 		fyne.NewMenuItemSeparator(),
@@ -40,11 +43,13 @@ func (u *UI) showMainMenu(b fyne.CanvasObject) {
 		sortItem("Sort by name", sortName),
 		sortItem("Recently added first", sortRecent),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Platform simulator…", u.showPlatform),
+		withShortcut(fyne.NewMenuItem("Platform simulator…", u.showPlatform), fyne.KeyP),
 		fyne.NewMenuItem("Settings…", u.showSettings),
-		fyne.NewMenuItem("Lock", u.lock),
+		withShortcut(fyne.NewMenuItem("Lock", u.lock), fyne.KeyL),
+		fyne.NewMenuItemSeparator(),
+		withShortcut(fyne.NewMenuItem("Quit", u.quitApp), fyne.KeyQ),
 	)
-	u.popUpBelow(m, b)
+	return m
 }
 
 // setSort changes the list order and remembers it.
@@ -163,8 +168,8 @@ func (u *UI) confirmDelete(id string) {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Delete "+a.Title()+"?",
-		"Its key is removed from Authdesk. Make sure you can still sign in to this account\n(another authenticator, or the site's recovery codes) or turn off two-step sign-in first.",
+	d := newConfirm("Delete "+a.Title()+"?",
+		"Its key is removed from Authdesk. Make sure you can still sign in to this account (another authenticator, or the site's recovery codes) or turn off two-step sign-in first.",
 		func(ok bool) {
 			if !ok {
 				return
@@ -186,8 +191,8 @@ func (u *UI) showExport(id string) {
 	if !ok {
 		return
 	}
-	d := dialog.NewConfirm("Show the secret of "+a.Title()+"?",
-		"The QR code lets any phone or camera that sees it generate your codes.\nShow it only to move this account to another authenticator, with nobody watching.",
+	d := newConfirm("Show the secret of "+a.Title()+"?",
+		"The QR code lets any phone or camera that sees it generate your codes. Show it only to move this account to another authenticator, with nobody watching.",
 		func(ok bool) {
 			if ok {
 				u.showQR(a)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
 )
@@ -120,7 +121,7 @@ func (p *pinUnlocker) unlock(pin string) (*vault.Vault, error) {
 		return nil, &refusal{reason: p.off}
 	}
 	left := maxPINTries - p.failures
-	return nil, &refusal{reason: fmt.Errorf("%w: %d %s left", vault.ErrWrongPIN, left, plural(left, "try", "tries"))}
+	return nil, &refusal{reason: fmt.Errorf("%w: %d %s left", vault.ErrWrongPIN, left, wording.Plural(left, "try", "tries"))}
 }
 
 // unlockSecret opens the vault with secret: the PIN while it is on and

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -174,10 +175,10 @@ func (u *UI) changePassword() {
 		u.settingsUI.vault.update(v)
 		msg := "Password changed. The old password opens nothing any more"
 		if n := len(r.res.Reencrypted); n > 0 {
-			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, plural(n, "backup", "backups"))
+			msg += fmt.Sprintf(" (%d %s re-encrypted)", n, wording.Plural(n, "backup", "backups"))
 		}
-		u.toast.show(msg+".", u)
-		var notes []string
+		// A message to read, not to miss: a dialog, not a passing toast.
+		notes := []string{msg + "."}
 		if len(r.res.Removed) > 0 {
 			notes = append(notes, fmt.Sprintf("Removed, because they are damaged and the old password still opened them: %s.", baseNames(r.res.Removed)))
 		}
@@ -188,9 +189,7 @@ func (u *UI) changePassword() {
 			}
 			notes = append(notes, fmt.Sprintf("Kept as they were, because the old password does not open them: %s.", strings.Join(kept, ", ")))
 		}
-		if len(notes) > 0 {
-			u.showInfo("Files the change could not re-encrypt", strings.Join(notes, "\n\n"))
-		}
+		u.showInfo("Password changed", strings.Join(notes, "\n\n"))
 	})
 }
 
@@ -200,13 +199,6 @@ func baseNames(paths []string) string {
 		names[i] = filepath.Base(f)
 	}
 	return strings.Join(names, ", ")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // backupsDialog lists the backups.
@@ -259,7 +251,7 @@ func (u *UI) loadBackups(b *backupsDialog) {
 			if !bi.Time.IsZero() {
 				when = bi.Time.In(u.cfg.now().Location()).Format("2 Jan 2006 15:04:05")
 			}
-			what := fmt.Sprintf("%d %s", bi.Accounts, plural(bi.Accounts, "account", "accounts"))
+			what := fmt.Sprintf("%d %s", bi.Accounts, wording.Plural(bi.Accounts, "account", "accounts"))
 			if bi.Accounts < 0 {
 				what = "does not open with this vault's key"
 			}
@@ -278,7 +270,7 @@ func (u *UI) loadBackups(b *backupsDialog) {
 // authdesk-cli restore does.
 func (u *UI) confirmRestore(b *backupsDialog, bi vault.BackupInfo, when string) {
 	msg := fmt.Sprintf("Your vault goes back to how it was on %s (%d %s). Accounts added or changed since then are not in it. The current file is kept beside the vault, so this can be undone.",
-		when, bi.Accounts, plural(bi.Accounts, "account", "accounts"))
+		when, bi.Accounts, wording.Plural(bi.Accounts, "account", "accounts"))
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Restore this backup?", "Restore", "Cancel", container.New(&widthLayout{width: 380}, l), func(ok bool) {

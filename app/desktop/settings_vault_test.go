@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -144,8 +145,13 @@ func TestSettingsChangePassword(t *testing.T) {
 	if hasButton(h, "Change password") {
 		t.Error("the dialog is still open after a successful change")
 	}
-	if msg := h.u.toast.Message(); !strings.Contains(msg, "Password changed. The old password opens nothing any more (3 backups re-encrypted)") {
-		t.Errorf("toast %q", msg)
+	// A must-read message: in a dialog that stays until dismissed.
+	if msg := h.overlayText(); !strings.Contains(msg, "Password changed. The old password opens nothing any more (3 backups re-encrypted)") {
+		t.Errorf("dialog says %q", msg)
+	}
+	h.advance(10 * time.Second)
+	if msg := h.overlayText(); !strings.Contains(msg, "Password changed.") {
+		t.Errorf("the message went away by itself: %q", msg)
 	}
 	if opens := oldPasswordOpens(t, path, testPassword); len(opens) > 0 {
 		t.Errorf("the old password still opens %v", opens)

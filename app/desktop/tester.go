@@ -11,8 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -20,12 +18,13 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/journey"
 	"authdesk/app/platform"
+	"authdesk/app/platform/duration"
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -44,6 +43,10 @@ type platformTester struct {
 	url string
 
 	status    *widget.Label
+	clockL    *widget.Label // the shared platform's clock (tester_private.go)
+	clockStop func()        // cancels the next clock reading
+	clockGen  int           // numbers the clock readings, so that only the last goes on
+	shared    *widget.Check // "Run against the shared platform"
 	open      *widget.Button
 	policyB   *widget.Button  // "Platform policy…" (tester_policy.go)
 	policy    platform.Policy // the running platform's policy
@@ -56,14 +59,19 @@ type platformTester struct {
 	summary   *widget.Label
 	steps     *fyne.Container
 	rows      []stepRow
-	qr        *canvas.Image
-	date      *widget.Label
-	custom    *widget.Entry
-	clockBtn  []*widget.Button
-	outbox    *fyne.Container
-	toMine    *widget.Check // enrol into the user's own vault instead of "Simulator"
-	simLabel  *widget.Label
-	walk      *walkGuide
+	groups    map[string]*scenarioGroup // tester_results.go
+	// openedFailure: the run's first failed scenario has been opened.
+	openedFailure bool
+	qr            *canvas.Image
+	date          *widget.Label
+	custom        *widget.Entry
+	clockBtn      []*widget.Button
+	outbox        *fyne.Container
+	toMine        *widget.Check // enrol into the user's own vault instead of "Simulator"
+	simLabel      *widget.Label
+	walk          *walkGuide
+	tabs          *container.AppTabs
+	outboxTab     *container.TabItem
 
 	// The "Simulator" vault: the accounts scenarios enrol go to the file
 	// simPath beside the user's vault (opened or created on first use, its
@@ -83,6 +91,7 @@ type platformTester struct {
 // stepRow is one finished step on screen (kept for tests and refreshes).
 type stepRow struct {
 	scenario, title, status, detail string
+	expected, observed              string // a failed step's, shown on lines of their own
 }
 
 // showPlatform opens the platform simulator's window (Ctrl+P), starting the
@@ -101,6 +110,7 @@ func (u *UI) showPlatform() {
 			_ = t.srv.Close()
 		}
 		t.closeSimulator()
+		t.stopClock()
 		u.tester = nil
 	})
 	t.win.Resize(fyne.NewSize(900, 720))
@@ -119,14 +129,13 @@ func (t *platformTester) build() {
 	// Scenarios.
 	list := container.NewVBox()
 	for _, s := range journey.Scenarios() {
+		// The summaries are in the results' groups, so that all ten
+		// scenarios fit here without scrolling.
 		c := widget.NewCheck(s.Name, nil)
 		c.SetChecked(true)
 		t.checks = append(t.checks, c)
 		t.names = append(t.names, s.Name)
-		hint := widget.NewLabelWithStyle(s.Summary, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-		hint.Wrapping = fyne.TextWrapWord
-		hint.SizeName = theme.SizeNameCaptionText
-		list.Add(container.NewVBox(c, hint))
+		list.Add(c)
 	}
 	t.runSel = widget.NewButtonWithIcon("Run selected", theme.MediaPlayIcon(), func() { t.runScenarios(t.selected()) })
 	t.runSel.Importance = widget.HighImportance
@@ -135,6 +144,7 @@ func (t *platformTester) build() {
 	for _, b := range []*widget.Button{t.runSel, t.runAll, t.save} {
 		b.Disable()
 	}
+	t.shared = widget.NewCheck("Run against the shared platform", nil)
 	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
 	if t.u.cfg.VaultPath != "" {
 		t.simPath = filepath.Join(filepath.Dir(t.u.cfg.VaultPath), simulatorFile)
@@ -143,12 +153,13 @@ func (t *platformTester) build() {
 	t.simLabel.Wrapping = fyne.TextWrapWord
 	t.showSimulator()
 	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.toMine, t.simLabel),
+		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.shared, t.toMine, t.simLabel),
 		nil, nil, container.NewVScroll(list))
 
 	t.summary = widget.NewLabel("Choose scenarios and run them.")
 	t.summary.Wrapping = fyne.TextWrapWord
 	t.steps = container.NewVBox()
+	t.resetGroups(t.names, "")
 	t.qr = canvas.NewImageFromImage(nil)
 	t.qr.FillMode = canvas.ImageFillContain
 	t.qr.SetMinSize(fyne.NewSize(180, 180))
@@ -189,38 +200,40 @@ func (t *platformTester) build() {
 	outbox := container.NewBorder(refresh, nil, nil, nil, container.NewVScroll(t.outbox))
 
 	t.walk = newWalkGuide(t)
+	t.outboxTab = container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox)
 	tabs := container.NewAppTabs(
 		container.NewTabItemWithIcon("Scenarios", theme.ListIcon(), split),
-		container.NewTabItemWithIcon("Outbox", theme.MailComposeIcon(), outbox),
+		t.outboxTab,
 		container.NewTabItemWithIcon("Walk it myself", theme.ComputerIcon(), t.walk.content),
 	)
+	t.tabs = tabs
+	// The outbox refreshes itself while it is open: when chosen, and with
+	// every reading of the clock (tester_private.go).
+	tabs.OnSelected = func(ti *container.TabItem) {
+		if ti == t.outboxTab {
+			t.refreshOutbox()
+		}
+	}
+	t.clockL = widget.NewLabel("")
 	header := container.NewVBox(
-		widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Tester workbench", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, t.clockL),
 		container.NewBorder(nil, nil, nil, container.NewHBox(t.policyB, t.open), t.status),
 		clock,
 	)
 	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, tabs)))
+	guardKeys(t.win.Canvas(), nil)
 	t.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
-		if t.url != "" {
+		if t.url != "" && !dialogOpen(t.win.Canvas()) {
 			t.u.app.Clipboard().SetContent(t.url)
 		}
 	})
 }
 
-// parseAdvance reads a custom clock move: a Go duration, or whole days
-// like "7d"; ok is false for anything else or a move that is not forward.
+// parseAdvance reads a custom clock move in duration.Parse's syntax ("7d",
+// "36h", "90m"); ok is false for anything else or a move that is not forward.
 func parseAdvance(s string) (d time.Duration, ok bool) {
-	s = strings.TrimSpace(s)
-	if n, found := strings.CutSuffix(s, "d"); found {
-		if days, err := strconv.Atoi(n); err == nil && days > 0 {
-			return time.Duration(days) * 24 * time.Hour, true
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, false
-	}
-	return d, true
+	d, err := duration.Parse(s)
+	return d, err == nil && d > 0
 }
 
 // start runs the embedded platform off the UI goroutine with t.policy.
@@ -272,6 +285,7 @@ func (t *platformTester) launch(policy platform.Policy, old *platform.Server, ad
 		t.open.Enable()
 		t.setRunning(false)
 		t.walk.ready()
+		t.restartClock()
 	})
 }
 
@@ -323,9 +337,15 @@ func (t *platformTester) runScenarios(names []string) {
 		return
 	}
 	t.setRunning(true)
-	t.steps.RemoveAll()
 	t.rows = nil
-	t.summary.SetText(fmt.Sprintf("Running %d scenarios…", len(scs)))
+	t.resetGroups(names0(scs), "")
+	shared := t.shared.Checked
+	where := "a private platform with the same policy (your platform and its clock are not touched)"
+	if shared {
+		where = "the shared platform at " + t.url
+	}
+	t.summary.SetText(fmt.Sprintf("Running %s against %s…", wording.Count(len(scs), "scenario", "scenarios"), where))
+	policy := t.policy
 	opt := journey.Options{
 		URL:    t.url,
 		Decode: t.u.cfg.scanner.Bytes,
@@ -344,6 +364,14 @@ func (t *platformTester) runScenarios(names []string) {
 		err error
 	}
 	background(t.u, func() result {
+		if !shared {
+			url, closeIt, err := privatePlatform(policy)
+			if err != nil {
+				return result{err: err}
+			}
+			defer closeIt()
+			opt.URL = url
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		rep, err := journey.Run(ctx, opt, scs)
@@ -356,12 +384,13 @@ func (t *platformTester) runScenarios(names []string) {
 		}
 		t.report = r.rep
 		p, f, s := r.rep.Counts()
-		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s.", p, f, s, float64(r.rep.MS)/1000)
+		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s, against %s.", p, f, s, float64(r.rep.MS)/1000, where)
 		if off := r.rep.ClockOffsetMS; off > 10_000 || off < -10_000 {
 			msg += fmt.Sprintf(" The platform's clock is %s from yours: codes may be refused.", (time.Duration(off) * time.Millisecond).String())
 		}
 		t.summary.SetText(msg)
 		t.setRunning(false)
+		t.restartClock()
 		t.showSimulator()
 		if t.u.state == stateCodes && t.u.list != nil {
 			t.u.list.reload("")
@@ -460,10 +489,10 @@ func (t *platformTester) showSimulator() {
 	defer t.simMu.Unlock()
 	switch {
 	case t.simV != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts in %s (not your vault; authdesk-cli --vault %s list)",
-			len(t.simV.Accounts()), t.simPath, t.simPath))
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s in %s (not your vault; authdesk-cli --vault %s list)",
+			wording.Count(len(t.simV.Accounts()), "account", "accounts"), t.simPath, t.simPath))
 	case t.simErr != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %d accounts, kept while this window is open (%v)", len(t.sim), t.simErr))
+		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, kept while this window is open (%v)", wording.Count(len(t.sim), "account", "accounts"), t.simErr))
 	default:
 		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", t.simPath))
 	}
@@ -472,13 +501,19 @@ func (t *platformTester) showSimulator() {
 // showEvent adds one finished step, or a scenario's outcome, to the list.
 func (t *platformTester) showEvent(ev journey.Event) {
 	switch {
+	case ev.Start:
+		if g := t.groups[ev.Scenario]; g != nil {
+			g.status = "running"
+			g.update()
+		}
 	case ev.Step != nil:
 		s := ev.Step
 		detail := s.Observed
 		if s.Status == journey.Failed {
 			detail = "expected " + s.Expected + "; observed " + s.Observed
 		}
-		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS)})
+		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS),
+			expected: s.Expected, observed: s.Observed})
 		if len(s.QRPNG) > 0 {
 			if img, err := png.Decode(bytes.NewReader(s.QRPNG)); err == nil {
 				t.qr.Image = img
@@ -488,36 +523,13 @@ func (t *platformTester) showEvent(ev journey.Event) {
 		}
 	case ev.Done != nil:
 		d := ev.Done
-		detail := fmt.Sprintf("%d steps, %.1f s", len(d.Steps), float64(d.MS)/1000)
+		detail := fmt.Sprintf("%s, %.1f s", wording.Count(len(d.Steps), "step", "steps"), float64(d.MS)/1000)
 		if d.Reason != "" {
 			detail = d.Reason + " — " + detail
 		}
 		t.addRow(stepRow{scenario: ev.Scenario, title: "Scenario " + d.Status, status: d.Status, detail: detail})
+		t.finishGroup(ev.Scenario, d)
 	}
-}
-
-func (t *platformTester) addRow(r stepRow) {
-	t.rows = append(t.rows, r)
-	var icon fyne.Resource
-	switch r.status {
-	case journey.Passed:
-		icon = theme.ConfirmIcon()
-	case journey.Failed:
-		icon = theme.ErrorIcon()
-	default:
-		icon = theme.InfoIcon()
-	}
-	color := theme.ColorNamePlaceHolder
-	if r.status == journey.Failed {
-		color = theme.ColorNameError
-	}
-	text := widget.NewRichText(
-		&widget.TextSegment{Text: r.scenario + " · " + r.title, Style: widget.RichTextStyle{
-			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: true}}},
-		&widget.TextSegment{Text: r.detail, Style: widget.RichTextStyle{ColorName: color, SizeName: theme.SizeNameText}},
-	)
-	text.Wrapping = fyne.TextWrapWord
-	t.steps.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon), layout.NewSpacer()), nil, text))
 }
 
 // saveReport asks for a folder and writes report.json, report.md and
@@ -530,7 +542,25 @@ func (t *platformTester) saveReport() {
 		if err != nil || dir == nil {
 			return
 		}
-		t.saveReportTo(dir.Path())
+		t.confirmSave(dir.Path())
+	}, t.win)
+	d.Show()
+}
+
+// confirmSave saves into dir, asking first when that replaces a report.
+func (t *platformTester) confirmSave(dir string) {
+	old := journey.ExistingReports(dir)
+	if len(old) == 0 {
+		t.saveReportTo(dir)
+		return
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s already in %s. Replace %s with this run's report?",
+		wording.And(old)+wording.Plural(len(old), " is", " are"), dir, wording.Plural(len(old), "it", "them")))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Replace the saved report?", "Replace", "Cancel", container.New(&widthLayout{width: 380}, msg), func(ok bool) {
+		if ok {
+			t.saveReportTo(dir)
+		}
 	}, t.win)
 	d.Show()
 }
@@ -562,7 +592,10 @@ func (t *platformTester) advance(d time.Duration) {
 			return "clock: " + err.Error()
 		}
 		return "platform date " + now.Format("2 Jan 2006 15:04")
-	}, t.date.SetText)
+	}, func(s string) {
+		t.date.SetText(s)
+		t.restartClock()
+	})
 }
 
 // refreshOutbox lists the platform's outgoing mail, newest first.
@@ -615,4 +648,13 @@ func (t *platformTester) openPage(path string) {
 	if u, err := url.Parse(t.url + path); err == nil {
 		_ = t.u.app.OpenURL(u)
 	}
+}
+
+// names0 lists the scenarios' names.
+func names0(scs []journey.Scenario) []string {
+	out := make([]string, len(scs))
+	for i, s := range scs {
+		out[i] = s.Name
+	}
+	return out
 }

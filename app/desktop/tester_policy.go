@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/platform"
+	"authdesk/app/platform/duration"
 )
 
 // policyForm is the "Platform policy…" dialog's fields: the policies
@@ -48,6 +49,9 @@ func (t *platformTester) showPolicy() {
 		t.applyPolicy(p)
 	})
 	f.apply.Importance = widget.HighImportance
+	for _, e := range []*widget.Entry{f.reenrol, f.remember, f.failures} {
+		e.OnSubmitted = func(string) { f.apply.OnTapped() } // Enter in a field applies
+	}
 	form := widget.NewForm(
 		widget.NewFormItem("Digits", f.digits),
 		widget.NewFormItem("Algorithm", f.algorithm),
@@ -83,10 +87,10 @@ func newPolicyForm(p platform.Policy) *policyForm {
 	f.algorithm.SetSelected(p.Algorithm)
 	f.period.SetSelected(strconv.Itoa(p.Period))
 	f.skew.SetSelected(strconv.Itoa(p.Skew))
-	f.reenrol.SetText(p.ReenrolAfter.String())
-	f.reenrol.SetPlaceHolder("e.g. 720h")
-	f.remember.SetText(p.RememberFor.String())
-	f.remember.SetPlaceHolder("e.g. 720h")
+	f.reenrol.SetText(duration.Format(p.ReenrolAfter))
+	f.reenrol.SetPlaceHolder("e.g. 30d")
+	f.remember.SetText(duration.Format(p.RememberFor))
+	f.remember.SetPlaceHolder("e.g. 30d")
 	f.failures.SetText(strconv.Itoa(p.MaxCodeFailures))
 	f.err.Wrapping = fyne.TextWrapWord
 	f.err.Importance = widget.DangerImportance
@@ -106,9 +110,9 @@ func (f *policyForm) read() (platform.Policy, error) {
 		return n
 	}
 	dur := func(name, s string) time.Duration {
-		d, e := time.ParseDuration(strings.TrimSpace(s))
+		d, e := duration.Parse(s)
 		if e != nil && err == nil {
-			err = fmt.Errorf("policy: %s must be a duration like 720h, not %q", name, s)
+			err = fmt.Errorf("policy: %s must be a duration like 30d, 36h or 90m, not %q", name, s)
 		}
 		return d
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/app/journey"
@@ -61,7 +62,7 @@ func TestWorkbenchPolicyApplyRestarts(t *testing.T) {
 
 	f := openPolicy(t, tr)
 	if f.digits.Selected != "6" || f.algorithm.Selected != "SHA1" || f.period.Selected != "30" ||
-		f.skew.Selected != "1" || f.reenrol.Text != "720h0m0s" || f.failures.Text != "10" {
+		f.skew.Selected != "1" || f.reenrol.Text != "30d" || f.failures.Text != "10" {
 		t.Fatalf("dialog does not show the default policy: %s %s %s %s %q %q", f.digits.Selected,
 			f.algorithm.Selected, f.period.Selected, f.skew.Selected, f.reenrol.Text, f.failures.Text)
 	}
@@ -69,6 +70,7 @@ func TestWorkbenchPolicyApplyRestarts(t *testing.T) {
 	f.algorithm.SetSelected("SHA256")
 	f.period.SetSelected("60")
 	f.failures.SetText("5")
+	f.remember.SetText("1d12h")
 	test.Tap(f.apply)
 
 	if f.err.Visible() {
@@ -82,7 +84,7 @@ func TestWorkbenchPolicyApplyRestarts(t *testing.T) {
 	}
 	got := policyOf(t, tr.url)
 	if got["digits"] != float64(8) || got["algorithm"] != "SHA256" || got["period"] != float64(60) ||
-		got["max_code_failures"] != float64(5) {
+		got["max_code_failures"] != float64(5) || got["remember_for_seconds"] != float64(36*3600) {
 		t.Errorf("restarted platform reports %v", got)
 	}
 	if tr.policy.Digits != 8 || tr.policy.Algorithm != "SHA256" {
@@ -115,8 +117,8 @@ func TestWorkbenchPolicyInvalidKeepsOld(t *testing.T) {
 		name, reenrol, remember, failures, want string
 	}{
 		{"too many failures", "720h", "720h", "0", "must be 1 to 100, not 0"},
-		{"refresh too short", "30m", "720h", "10", "between 1h and 87600h"},
-		{"not a duration", "720h", "a month", "10", `duration like 720h, not "a month"`},
+		{"refresh too short", "30m", "720h", "10", "between 1h and 3650d, not 30m"},
+		{"not a duration", "720h", "a month", "10", `duration like 30d, 36h or 90m, not "a month"`},
 		{"not a number", "720h", "720h", "ten", `whole number, not "ten"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -177,5 +179,24 @@ func TestWorkbenchPolicyRestartFailure(t *testing.T) {
 	test.Tap(f.apply)
 	if tr.url == "" || policyOf(t, tr.url)["digits"] != float64(8) {
 		t.Fatalf("apply after the failure: status %q", tr.status.Text)
+	}
+}
+
+// TestWorkbenchPolicyKeys: Escape cancels the policy dialog and Enter in a
+// field applies it.
+func TestWorkbenchPolicyKeys(t *testing.T) {
+	_, tr := openWorkbench(t)
+	cv := tr.win.Canvas()
+	openPolicy(t, tr)
+	press(cv, fyne.KeyEscape)
+	if dialogOpen(cv) {
+		t.Fatal("Escape left the policy dialog open")
+	}
+	f := openPolicy(t, tr)
+	f.failures.SetText("4")
+	cv.Focus(f.failures)
+	press(cv, fyne.KeyReturn)
+	if dialogOpen(cv) || tr.policy.MaxCodeFailures != 4 {
+		t.Errorf("Enter in a field: dialog open %v, policy %+v", dialogOpen(cv), tr.policy)
 	}
 }

@@ -41,7 +41,7 @@ func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("Simulator vault mode %v, want 0600", fi.Mode().Perm())
 	}
-	if !strings.Contains(tr.simLabel.Text, "1 accounts in "+want) || !strings.Contains(tr.simLabel.Text, "authdesk-cli --vault "+want) {
+	if !strings.Contains(tr.simLabel.Text, "1 account in "+want) || !strings.Contains(tr.simLabel.Text, "authdesk-cli --vault "+want) {
 		t.Errorf("label %q", tr.simLabel.Text)
 	}
 	userAfter, err := os.ReadFile(h.cfg.VaultPath)

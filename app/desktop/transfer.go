@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/vault/transfer"
 )
 
@@ -33,8 +34,8 @@ func (u *UI) showTransfer() {
 		u.showInfo("Nothing to transfer", strings.Join(append([]string{"No account fits Google Authenticator's format."}, skipped...), "\n"))
 		return
 	}
-	d := dialog.NewConfirm("Show every secret as QR codes?",
-		fmt.Sprintf("%d QR codes will hold the secrets of your accounts: anyone who sees or photographs them\ncan generate your codes. Show them only to your own phone, with nobody watching.", len(lines)),
+	d := newConfirm("Show every secret as QR codes?",
+		fmt.Sprintf("%s will hold the secrets of your accounts: anyone who sees or photographs them can generate your codes. Show them only to your own phone, with nobody watching.", wording.Count(len(lines), "QR code", "QR codes")),
 		func(ok bool) {
 			if ok {
 				u.showTransferCodes(lines, skipped)

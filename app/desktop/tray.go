@@ -11,6 +11,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/systray"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
@@ -210,7 +211,7 @@ func (u *UI) trayCopy(id string) {
 	n := fyne.NewNotification("Code copied", a.Title()+": the code is on the clipboard.")
 	if d := u.prefs.ClipboardClear(); d > 0 {
 		secs := int(d.Seconds())
-		n.Content = fmt.Sprintf("%s: the code is on the clipboard for %d %s.", a.Title(), secs, plural(secs, "second", "seconds"))
+		n.Content = fmt.Sprintf("%s: the code is on the clipboard for %d %s.", a.Title(), secs, wording.Plural(secs, "second", "seconds"))
 	}
 	// Notify is a D-Bus call that can wait on a slow daemon.
 	app := u.app

@@ -185,6 +185,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	w.Resize(fyne.NewSize(560, 720))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	u.installShortcuts()
+	u.installQuit()
 	u.installTray()
 	w.SetOnClosed(func() {
 		if u.tester != nil {

@@ -1,7 +1,6 @@
 package desktop
 
 import (
-	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -82,17 +81,23 @@ func dimText(s string, wrap bool) *widget.RichText {
 // toast is a short message floating at the bottom of the window.
 type toast struct {
 	overlay *fyne.Container
-	text    *canvas.Text
+	text    *widget.RichText
+	seg     *widget.TextSegment
 	bg      *canvas.Rectangle
 	gen     int
 }
 
+// newToast makes the toast: a pill at the bottom of the window whose text
+// wraps to the window's width (toastLayout), so that a long message never
+// widens the window.
 func newToast() *toast {
-	t := &toast{text: canvas.NewText("", color.White), bg: canvas.NewRectangle(color.NRGBA{0x20, 0x22, 0x28, 0xee})}
-	t.text.TextSize = 14
+	t := &toast{seg: &widget.TextSegment{Style: widget.RichTextStyle{ColorName: theme.ColorNameBackground, SizeName: theme.SizeNameText}},
+		bg: canvas.NewRectangle(theme.Color(theme.ColorNameForeground))}
+	t.text = widget.NewRichText(t.seg)
+	t.text.Wrapping = fyne.TextWrapWord
 	t.bg.CornerRadius = 8
-	pill := container.NewStack(t.bg, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), t.text))
-	t.overlay = container.NewVBox(layout.NewSpacer(), container.NewCenter(pill), spacer(0, 24))
+	pill := container.NewStack(t.bg, container.New(layout.NewCustomPaddedLayout(2, 2, 8, 8), t.text))
+	t.overlay = container.New(&toastLayout{t: t}, pill)
 	t.overlay.Hide()
 	return t
 }
@@ -101,7 +106,8 @@ func newToast() *toast {
 func (t *toast) show(msg string, u *UI) {
 	t.gen++
 	gen := t.gen
-	t.text.Text = msg
+	t.seg.Text = msg
+	t.bg.FillColor = theme.Color(theme.ColorNameForeground) // the theme may have changed
 	t.text.Refresh()
 	t.overlay.Show()
 	t.overlay.Refresh()
@@ -117,13 +123,27 @@ func (t *toast) Message() string {
 	if !t.overlay.Visible() {
 		return ""
 	}
-	return t.text.Text
+	return t.seg.Text
 }
 
-func spacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
+// toastLayout puts the pill at the bottom centre, as wide as its text on
+// one line or the window less a margin, whichever is narrower; it asks for
+// no size of its own, so the window never grows for a toast.
+type toastLayout struct{ t *toast }
+
+// toastMargin is the space between the pill and the window's edges.
+const toastMargin = 24
+
+func (l *toastLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{} }
+
+func (l *toastLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pill := objs[0]
+	line := fyne.MeasureText(l.t.seg.Text, theme.TextSize(), fyne.TextStyle{}).Width + 16 + 4*theme.InnerPadding()
+	w := min(line, size.Width-2*toastMargin)
+	pill.Resize(fyne.NewSize(w, pill.MinSize().Height))
+	h := pill.MinSize().Height
+	pill.Resize(fyne.NewSize(w, h))
+	pill.Move(fyne.NewPos((size.Width-w)/2, size.Height-h-toastMargin))
 }
 
 // newCustom is a dialog with the given buttons.

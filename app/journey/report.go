@@ -22,9 +22,9 @@ func WriteReports(dir string, r *Report) error {
 		name  string
 		write func(io.Writer, *Report) error
 	}{
-		{"report.json", WriteJSON},
-		{"report.md", WriteMarkdown},
-		{"junit.xml", WriteJUnit},
+		{ReportFiles[0], WriteJSON},
+		{ReportFiles[1], WriteMarkdown},
+		{ReportFiles[2], WriteJUnit},
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, r) }); err != nil {
 			return err
@@ -211,3 +211,18 @@ func WriteJUnit(w io.Writer, r *Report) error {
 }
 
 func secs(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
+
+// ReportFiles are the files WriteReports writes into its folder.
+var ReportFiles = []string{"report.json", "report.md", "junit.xml"}
+
+// ExistingReports lists the ReportFiles already in dir, which WriteReports
+// would replace.
+func ExistingReports(dir string) []string {
+	var out []string
+	for _, n := range ReportFiles {
+		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}

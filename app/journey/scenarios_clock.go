@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"authdesk/app/platform/duration"
 	"authdesk/vault"
 )
 
@@ -46,24 +47,48 @@ func rememberDevice(t *T) {
 	a := t.newAgent("remember")
 	remembered(a)
 	a.signOut()
+	// The device is remembered until RememberFor runs out or the key falls
+	// due for a refresh, whichever comes first: a remembered device does
+	// not skip the re-enrolment step-up.
 	keep := seconds(t.env.policy.RememberForSeconds)
-	day := keep - 24*time.Hour
-	t.step(fmt.Sprintf("The test clock moves %s days", days(day)), "HTTP 200 with the platform's new time", func() (string, error) {
-		r, err := t.advance(day)
+	reenrol := seconds(t.env.policy.ReenrolAfterSeconds)
+	limit := min(keep, reenrol)
+	before := limit - min(duration.Day, limit/2)
+	t.step("The test clock moves "+span(before), "HTTP 200 with the platform's new time", func() (string, error) {
+		r, err := t.advance(before)
 		return r.String(), err
 	})
-	a.signIn(fmt.Sprintf("Day %s: the device is still remembered", days(day)), StatusSignedIn)
+	a.signIn(at(before)+": the device is still remembered", StatusSignedIn)
 	a.signOut()
-	t.step("The test clock moves one more day", "HTTP 200 with the platform's new time", func() (string, error) {
-		r, err := t.advance(24 * time.Hour)
+	t.step("The test clock moves "+span(limit-before)+" more", "HTTP 200 with the platform's new time", func() (string, error) {
+		r, err := t.advance(limit - before)
 		return r.String(), err
 	})
-	a.signIn(fmt.Sprintf("Day %s: the device is forgotten, the code is asked", days(keep)), StatusMFARequired)
+	if keep <= reenrol {
+		a.signIn(at(limit)+": the device is forgotten, the code is asked", StatusMFARequired)
+		return
+	}
+	a.signIn(at(limit)+": the key is due for a refresh, and the remembered device does not skip the code", StatusMFARequired, "reenrol=true")
 }
 
-// days writes a whole number of days.
-func days(d time.Duration) string {
-	return fmt.Sprintf("%d", int(d/(24*time.Hour)))
+// span writes a clock move: "29 days", "1 day", or "12h" when it is not
+// whole days.
+func span(d time.Duration) string {
+	switch {
+	case d == duration.Day:
+		return "1 day"
+	case d%duration.Day == 0:
+		return fmt.Sprintf("%d days", d/duration.Day)
+	}
+	return duration.Format(d)
+}
+
+// at names the moment d after the start: "Day 29", or "After 12h".
+func at(d time.Duration) string {
+	if d%duration.Day == 0 {
+		return fmt.Sprintf("Day %d", d/duration.Day)
+	}
+	return "After " + duration.Format(d)
 }
 
 // reenrolDay30: at day 30 the current code first (a step-up), then Secure
@@ -80,11 +105,11 @@ func reenrolDay30(t *T) {
 	old := a.acct
 	a.signOut()
 	after := seconds(t.env.policy.ReenrolAfterSeconds)
-	t.step(fmt.Sprintf("The test clock moves %s days", days(after)), "HTTP 200 with the platform's new time", func() (string, error) {
+	t.step("The test clock moves "+span(after), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(after)
 		return r.String(), err
 	})
-	a.signIn(fmt.Sprintf("Day %s: sign in asks for the current code first", days(after)), StatusMFARequired, "reenrol=true", "!setup")
+	a.signIn(at(after)+": sign in asks for the current code first", StatusMFARequired, "reenrol=true", "!setup")
 	t.step("No new secret exists before the current code", "GET /api/mfa/setup: HTTP 403", func() (string, error) {
 		_, obs, err := a.check(http.MethodGet, "/api/mfa/setup", nil, http.StatusForbidden, "error=*", "!setup")
 		return obs, err
@@ -162,7 +187,7 @@ func setupExpiry(t *T) {
 	a.scan(first)
 	stale := a.acct
 	window := seconds(t.env.policy.SetupWindowSeconds)
-	t.step(fmt.Sprintf("The test clock moves %s", window+time.Minute), "HTTP 200 with the platform's new time", func() (string, error) {
+	t.step("The test clock moves "+span(window+time.Minute), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(window + time.Minute)
 		return r.String(), err
 	})

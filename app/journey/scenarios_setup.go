@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/otpauth"
 )
@@ -145,10 +146,10 @@ func invitedUser(t *T) {
 				if tokenOf(link) != token {
 					return "subject " + subject, errors.New("the outbox link is not the invitation's")
 				}
-				return fmt.Sprintf("%d messages; one to the invitee: %q", len(msgs), subject), nil
+				return fmt.Sprintf("%s; one to the invitee: %q", wording.Count(len(msgs), "message", "messages"), subject), nil
 			}
 		}
-		return fmt.Sprintf("%d messages", len(msgs)), errors.New("no message to the invitee")
+		return wording.Count(len(msgs), "message", "messages"), errors.New("no message to the invitee")
 	})
 	t.step("Open the link and accept the invitation", "GET shows the invitee's email and company; POST answers 201, status \"created\"", func() (string, error) {
 		r, obs, err := guest.check(http.MethodGet, "/api/invites/"+token, nil, http.StatusOK,

@@ -31,13 +31,13 @@ const maxAdvance = 10 * 365 * 24 * time.Hour
 // Advance moves the clock forward by d and persists the new offset.
 func (c *clock) Advance(d time.Duration) (time.Time, error) {
 	if d <= 0 || d > maxAdvance {
-		return time.Time{}, invalidf("advance must be a positive duration of at most 87600h, like \"720h\" or \"15m\"")
+		return time.Time{}, invalidf("advance must be a positive duration of at most 3650d, like \"30d\", \"36h\" or \"15m\"")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	off := c.offset + d
 	if off > maxAdvance {
-		return time.Time{}, invalidf("the test clock cannot run more than 87600h ahead")
+		return time.Time{}, invalidf("the test clock cannot run more than 3650d ahead")
 	}
 	if c.save != nil {
 		if err := c.save(off); err != nil {

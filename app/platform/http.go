@@ -17,6 +17,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"authdesk/app/platform/api"
+	"authdesk/app/platform/duration"
 )
 
 // Cookie names.
@@ -670,9 +671,9 @@ func (s *Server) apiAdvanceClock(w http.ResponseWriter, r *http.Request) {
 	if !decodeJSON(w, r, &in) {
 		return
 	}
-	d, err := time.ParseDuration(in.Advance)
+	d, err := duration.Parse(in.Advance)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, `advance must be a Go duration like "720h" or "15m"`)
+		writeError(w, http.StatusBadRequest, `advance must be a duration like "30d", "36h" or "15m"`)
 		return
 	}
 	now, err := s.clock.Advance(d)

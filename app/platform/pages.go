@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"authdesk/app/platform/api"
+	"authdesk/app/platform/duration"
 	"authdesk/vault/otpauth"
 )
 
@@ -700,9 +701,9 @@ func (p *pages) advanceClock(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, r, http.StatusForbidden, "Moving the test clock from another machine needs the token platform serve printed at start.")
 		return
 	}
-	d, err := time.ParseDuration(r.PostForm.Get("advance"))
+	d, err := duration.Parse(r.PostForm.Get("advance"))
 	if err != nil {
-		p.renderError(w, r, http.StatusBadRequest, `The test clock advance must be a duration like "720h".`)
+		p.renderError(w, r, http.StatusBadRequest, `The test clock advance must be a duration like "30d", "36h" or "90m".`)
 		return
 	}
 	if _, err := p.s.clock.Advance(d); err != nil {

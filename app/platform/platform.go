@@ -30,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"authdesk/app/platform/duration"
 )
 
 // DefaultIssuer is the platform's name when Config.Issuer is empty: it is the
@@ -63,9 +65,9 @@ func DefaultPolicy() Policy {
 func (p Policy) Validate() error {
 	switch {
 	case p.ReenrolAfter < time.Hour || p.ReenrolAfter > 10*365*24*time.Hour:
-		return fmt.Errorf("policy: the key refresh interval must be between 1h and 87600h, not %v", p.ReenrolAfter)
+		return fmt.Errorf("policy: the key refresh interval must be between 1h and 3650d, not %s", duration.Format(p.ReenrolAfter))
 	case p.RememberFor < time.Minute || p.RememberFor > 365*24*time.Hour:
-		return fmt.Errorf("policy: remembering a device must last between 1m and 8760h, not %v", p.RememberFor)
+		return fmt.Errorf("policy: remembering a device must last between 1m and 365d, not %s", duration.Format(p.RememberFor))
 	case p.Skew < 0 || p.Skew > 3:
 		return fmt.Errorf("policy: the skew must be 0 to 3 time steps, not %d", p.Skew)
 	case p.Digits != 6 && p.Digits != 8:

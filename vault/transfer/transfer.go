@@ -431,7 +431,7 @@ func printable(s string) string {
 
 // skipped formats one Result.Skipped line.
 func skipped(kind string, n int, title, why string) string {
-	return fmt.Sprintf("skipped %s %d (%s): %s", kind, n, printable(title), why)
+	return fmt.Sprintf("skipped %s %d, %s: %s", kind, n, printable(title), why)
 }
 
 // convertAll converts the entries of an app's export in order, each a unit
