@@ -51,10 +51,7 @@ func Generate(seed uint64, n int) ([]File, error) {
 			for i := range next {
 				b, err := Render(cs[i])
 				errs[i] = err
-				out[i] = File{JPEG: b, Entry: manifest.Entry{
-					File: cs[i].Name + ".jpg", Categories: cs[i].Categories,
-					Payloads: []string{cs[i].payload.text}, Width: cs[i].W, Height: cs[i].H,
-				}}
+				out[i] = File{JPEG: b, Entry: cs[i].entry()}
 			}
 		}()
 	}
@@ -69,6 +66,14 @@ func Generate(seed uint64, n int) ([]File, error) {
 		}
 	}
 	return out, nil
+}
+
+// entry is c's line in the manifest.
+func (c Case) entry() manifest.Entry {
+	return manifest.Entry{
+		File: c.Name + ".jpg", Categories: c.Categories,
+		Payloads: []string{c.payload.text}, Width: c.W, Height: c.H,
+	}
 }
 
 // ManifestJSON is the manifest of fs as written beside the images.
