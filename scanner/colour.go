@@ -5,17 +5,13 @@ import (
 	"image/color"
 )
 
-// secondLook are the phases run on each other grey conversion of a colour
-// image whose luma showed no code: full size, hybrid binarizer, dark and
-// light modules.
-var secondLook = [][2]attempt{{{level: 0}, {level: 0, invert: true}}}
-
 // decodeColour looks again at a colour image in which the luma showed no
 // code. Luma weighs green most, so ink and paper of different hues but
 // about the same luma (magenta on green, red on teal, a blue code on an
 // orange card under warm light) come out the same grey. It tries ZXing's
 // (R+2G+B)/4, then the red, green and blue channels, the one with the most
-// edge energy first: in one of them the ink is far from the paper.
+// edge energy first: in one of them the ink is far from the paper. Each
+// gets the full plan (the half-size copy averages away chroma noise).
 func decodeColour(img image.Image) []string {
 	for _, g := range otherGreys(img) {
 		if out := decodeGrey(g, nil); len(out) > 0 {
