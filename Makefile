@@ -18,7 +18,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
               oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
 
-.PHONY: run test build cross deps deps-test deps-cross check bench bench-vault bench-scan bench-gui bench-platform fuzz package clean
+.PHONY: run test build cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
 
 # Fyne with the idle event loop: .ci/fyne/idle-loop.patch applied to a copy
 # of the pinned Fyne in .cache/fyne, and a module file that uses the copy.
@@ -35,7 +35,8 @@ run: deps build
 
 build: $(FYNE_MOD)
 	$(PATCHED) $(GO) build -tags $(TAGS) -trimpath -o $(BIN)/authdesk ./cmd/authdesk
-	$(GO) build -trimpath -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
+	$(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
+	$(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
 
 test: deps deps-test check cross
 	AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \
@@ -79,17 +80,24 @@ deps:
 deps-test:
 	@.ci/apt-install $(PKGS_TEST)
 
-bench: bench-vault bench-scan bench-gui bench-platform
+bench: bench-vault bench-scan bench-cli bench-gui bench-platform
 
 # Opening and saving a 1,000-account vault, password unlock (real keychain),
 # importing a 1,000-account Aegis export (plain, encrypted, the scrypt alone).
 bench-vault: deps deps-test
 	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/ ./vault/transfer/
 
-# Our scanner vs zbarimg and ZXingReader over scanner/testdata/corpus: decode
-# rate, median wall time and peak RSS per tool.
+# Our scanner vs zbarimg and ZXingReader over the screenshots
+# (scanner/testdata/corpus) and the photos (scanner/testdata/photos) in one
+# run: decode rate, median wall time per image (process included) beside
+# ZXingReader's, and peak RSS per tool.
 bench-scan: deps deps-test
-	$(GO) run ./scanner/internal/cmd/benchscan -runs 5
+	$(GO) run ./scanner/internal/cmd/benchscan -runs 5 -corpus scanner/testdata/corpus,scanner/testdata/photos
+
+# authdesk-cli's start-up (help, code --uri -) beside oathtool, and scan on
+# a 640x480 photo beside ZXingReader: median of 50 runs each, interleaved.
+bench-cli: deps deps-test
+	$(GO) run ./cmd/authdesk-cli/internal/benchcli -runs 50
 
 # Start-up to codes (500 accounts), then idle CPU and memory shown (500
 # accounts), hidden in the tray and locked, each beside an empty stock-Fyne
@@ -115,7 +123,7 @@ fuzz:
 # A Linux bundle (Authdesk.tar.xz) with authdesk, authdesk-cli, the .desktop
 # file and icon; its Makefile's install target puts both programs on the PATH.
 package: deps build
-	.ci/package $(BIN)/authdesk $(BIN)/authdesk-cli
+	.ci/package $(BIN)/authdesk $(BIN)/authdesk-cli $(BIN)/authdesk-cli-platform
 
 clean:
 	rm -rf $(BIN) .cache

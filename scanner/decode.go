@@ -139,6 +139,11 @@ func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
 // check which attempts a screenshot needs); it is called from the
 // attempt's goroutine.
 func decodeGrey(g *grey, observe func(attempt, attemptResult)) []string {
+	return decodePlan(g, plan(g.w, g.h), observe)
+}
+
+// decodePlan is decodeGrey with the phases given.
+func decodePlan(g *grey, phases [][2]attempt, observe func(attempt, attemptResult)) []string {
 	if g.w < 21 || g.h < 21 {
 		return nil
 	}
@@ -148,7 +153,7 @@ func decodeGrey(g *grey, observe func(attempt, attemptResult)) []string {
 		all     []found
 		pending bool // finder patterns were seen outside the codes read
 	)
-	for _, phase := range plan(g.w, g.h) {
+	for _, phase := range phases {
 		var (
 			wg       sync.WaitGroup
 			results  [2]attemptResult
@@ -232,11 +237,9 @@ func runAttempt(pyr *pyramid, a attempt, known []found) (out attemptResult) {
 	// findMulti scans every third row for finder patterns, as gozxing
 	// does with TRY_HARDER (without it, gozxing skips rows on the
 	// assumption that a code fills a quarter of the image, which misses
-	// small codes on a big screen). Byte-mode payloads without an ECI are
-	// read as UTF-8, which is what otpauth URIs are.
-	hints := map[gozxing.DecodeHintType]any{
-		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
-	}
+	// small codes on a big screen). No CHARACTER_SET hint: see
+	// decodeHints.
+	hints := decodeHints
 	scale := float64(int(1) << a.level)
 	shared := true // m belongs to the pyramid until we copy it to mask
 	mask := func(r rect) {
@@ -304,13 +307,31 @@ func clearRect(m *gozxing.BitMatrix, r rect) {
 	}
 }
 
+// decodeHints are the hints every decode gets. A byte segment's charset
+// is the ECI's when the code names one; without one, gozxing guesses as
+// ZXing's StringUtils.guessCharset does: UTF-8 first (when the bytes are
+// valid UTF-8 with a multi-byte character; pure ASCII reads the same in
+// every guess), then Shift_JIS or ISO-8859-1 from the byte statistics.
+// otpauth URIs are ASCII or UTF-8, so only other payloads (authdesk-cli
+// scan) see the difference: a hint of UTF-8 garbled Shift_JIS and
+// Latin-1 text.
+var decodeHints = map[gozxing.DecodeHintType]any{
+	gozxing.DecodeHintType_TRY_HARDER: true,
+}
+
 // detectAndDecode finds finder-pattern triples and decodes each, in level
 // coordinates. It also returns the confirmed finder patterns that no
-// decoded code accounts for.
+// decoded code accounts for. When no triple decodes, it tries the single
+// code that gozxing's QR reader would pick (singleCode).
 func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover []point) {
 	f, infos := findMulti(m)
 	for _, info := range infos {
 		if c, ok := decodeInfo(m, info, hints); ok {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		if c, ok := singleCode(m, f, hints); ok {
 			out = append(out, c)
 		}
 	}
@@ -323,6 +344,39 @@ func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 		}
 	}
 	return out, leftover
+}
+
+// singleCode is the single-code path on the same binarised image, for
+// when the multi-code search read nothing: the multi-code grouping wants
+// three patterns whose sides agree within 10 %, which a code turned and
+// seen at an angle (or a stray pattern in a textured background) breaks,
+// while gozxing's single reader takes the three patterns of most similar
+// module size. First that choice among the patterns findMulti already
+// confirmed (no new scan); then gozxing's own detector, which scans again
+// and also finds patterns the multi scan's row state machine passed over.
+func singleCode(m *gozxing.BitMatrix, f *detector.FinderPatternFinder, hints map[gozxing.DecodeHintType]any) (found, bool) {
+	if len(f.GetPossibleCenters()) >= 3 {
+		if best, err := f.SelectBestPatterns(); err == nil {
+			bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(best[0], best[1], best[2])
+			info := detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
+			if c, ok := decodeInfo(m, info, hints); ok {
+				return c, true
+			}
+		}
+	}
+	dr, err := detector.NewDetector(m).Detect(hints)
+	if err != nil {
+		return found{}, false
+	}
+	res, err := qrdecoder.NewDecoder().Decode(dr.GetBits(), hints)
+	if err != nil {
+		return found{}, false
+	}
+	pts := dr.GetPoints()
+	if len(pts) < 3 {
+		return found{}, false
+	}
+	return found{text: res.GetText(), box: codeBox(pts[:3])}, true
 }
 
 // decodeInfo samples and decodes the code at one finder-pattern triple. If

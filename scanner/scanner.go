@@ -66,6 +66,9 @@ func Image(img image.Image) ([]string, error) {
 	}
 	out := decodeGrey(toGrey(img), nil)
 	if len(out) == 0 {
+		out = decodeColour(img)
+	}
+	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
 	return out, nil
@@ -75,11 +78,19 @@ func Image(img image.Image) ([]string, error) {
 // returns its QR payloads. The header is checked against MaxPixels before
 // any pixels are decoded.
 func Bytes(b []byte) ([]string, error) {
-	g, err := decodeGreyBytes(b, MaxPixels)
+	g, img, err := decodeGreyImage(b, MaxPixels)
 	if err != nil {
 		return nil, err
 	}
 	out := decodeGrey(g, nil)
+	if len(out) == 0 && img == nil && !pngIsGrey(b) {
+		// The PNG fast path made grey without the colour; decode again
+		// for the second look (only when the first found nothing).
+		img, _ = decodeImage(b, MaxPixels)
+	}
+	if len(out) == 0 && img != nil {
+		out = decodeColour(img)
+	}
 	if len(out) == 0 {
 		return nil, ErrNoQRCode
 	}
@@ -92,18 +103,25 @@ func Bytes(b []byte) ([]string, error) {
 // was not worth keeping a fork of a parser of untrusted input: README,
 // Performance.)
 func decodeGreyBytes(b []byte, maxPixels int64) (*grey, error) {
+	g, _, err := decodeGreyImage(b, maxPixels)
+	return g, err
+}
+
+// decodeGreyImage is decodeGreyBytes that also returns the decoded image
+// when the standard decoders made one (nil from the PNG fast path).
+func decodeGreyImage(b []byte, maxPixels int64) (*grey, image.Image, error) {
 	g, err := pngGrey(b, maxPixels)
 	if err == nil {
-		return g, nil
+		return g, nil, nil
 	}
 	if !errors.Is(err, errPNGFallback) {
-		return nil, err
+		return nil, nil, err
 	}
 	img, err := decodeImage(b, maxPixels)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return toGrey(img), nil
+	return toGrey(img), img, nil
 }
 
 // File reads the image file at path and returns its QR payloads.

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -18,7 +20,7 @@ import (
 )
 
 func init() {
-	register("journey", "run the MFA journey scenarios: journey [--url URL] [--scenario NAME]... [--report DIR] [--list]", runJourney)
+	register("journey", journeySummary, runJourney)
 }
 
 const journeyUsage = "usage: authdesk-cli journey [--url URL] [--scenario NAME]... [--report DIR] [--list]"

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -18,7 +20,7 @@ import (
 )
 
 func init() {
-	register("platform", "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]", runPlatform)
+	register("platform", platformSummary, runPlatform)
 }
 
 const platformUsage = "usage: authdesk-cli platform serve [--addr 127.0.0.1:0] [--allow-remote] [--host NAME,...] [--trusted-proxy CIDR,...] [--no-local-trust] [--db PATH] [--issuer NAME] [--test-clock] [--reenrol-grace 7d]\n" +

@@ -63,7 +63,7 @@ func lines(b []byte) []string {
 }
 
 func main() {
-	corpus := flag.String("corpus", "scanner/testdata/corpus", "corpus directory with manifest.json")
+	corpora := flag.String("corpus", "scanner/testdata/corpus", "comma-separated corpus directories, each with a manifest.json")
 	runs := flag.Int("runs", 3, "runs per file and tool")
 	match := flag.String("match", "", "only the files whose name matches this regular expression")
 	tags := flag.String("tags", "", "also run an authdesk-cli built with these build tags")
@@ -74,8 +74,25 @@ func main() {
 	if err != nil {
 		log.Fatalf("-match: %v", err)
 	}
+	tmp, err := os.MkdirTemp("", "authdesk-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	tools := makeTools(tmp, *tags, *skip)
+	for i, dir := range strings.Split(*corpora, ",") {
+		es := entries(dir, re)
+		res := measure(tools, dir, es, *runs)
+		if i > 0 {
+			fmt.Println()
+		}
+		report(tools, dir, es, res, *runs, *verbose)
+	}
+}
 
-	all, err := manifest.Read(*corpus)
+// entries are the manifest entries of dir whose file name matches re.
+func entries(dir string, re *regexp.Regexp) []manifest.Entry {
+	all, err := manifest.Read(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,16 +103,17 @@ func main() {
 		}
 	}
 	if len(es) == 0 {
-		log.Fatalf("no file in %s matches %q", *corpus, *match)
+		log.Fatalf("no file in %s matches %q", dir, re)
 	}
-	tmp, err := os.MkdirTemp("", "authdesk-bench-")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
+	return es
+}
+
+// makeTools builds authdesk-cli (and a tagged one) into tmp and lists the
+// tools to run, less those in skip.
+func makeTools(tmp, tags, skip string) []tool {
 	build := func(name string, tags string) string {
 		bin := filepath.Join(tmp, name)
-		if out, err := exec.Command("go", "build", "-tags", tags, "-o", bin, "./cmd/authdesk-cli").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-trimpath", "-tags", tags, "-o", bin, "./cmd/authdesk-cli").CombinedOutput(); err != nil {
 			log.Fatalf("build authdesk-cli -tags %q: %v\n%s", tags, err, out)
 		}
 		return bin
@@ -103,60 +121,73 @@ func main() {
 	cli := build("authdesk-cli", "")
 	tools := []tool{
 		{"authdesk-cli scan", func(f string) []string { return []string{cli, "scan", f} }, lines},
-		{"ZXingReader", func(f string) []string { return []string{"ZXingReader", "-format", "QRCode", f} }, func(b []byte) []string {
-			var out []string
-			for _, l := range lines(b) {
-				if rest, ok := strings.CutPrefix(l, "Text:"); ok {
-					s := strings.TrimSpace(rest)
-					if u, err := strconv.Unquote(s); err == nil {
-						s = u
-					} else {
-						s = strings.TrimSuffix(strings.TrimPrefix(s, `"`), `"`)
-					}
-					out = append(out, s)
-				}
-			}
-			return out
-		}},
+		{"ZXingReader", func(f string) []string { return []string{"ZXingReader", "-format", "QRCode", f} }, zxingText},
 		{"zbarimg", func(f string) []string {
 			return []string{"zbarimg", "-q", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", f}
 		}, lines},
 	}
-	if *tags != "" {
-		tagged := build("authdesk-cli-tagged", *tags)
-		tools = slices.Insert(tools, 1, tool{"ours -tags " + *tags, func(f string) []string { return []string{tagged, "scan", f} }, lines})
+	if tags != "" {
+		tagged := build("authdesk-cli-tagged", tags)
+		tools = slices.Insert(tools, 1, tool{"ours -tags " + tags, func(f string) []string { return []string{tagged, "scan", f} }, lines})
 	}
-	tools = slices.DeleteFunc(tools, func(t tool) bool {
-		return slices.Contains(strings.Split(*skip, ","), strings.Fields(t.name)[0])
+	return slices.DeleteFunc(tools, func(t tool) bool {
+		return slices.Contains(strings.Split(skip, ","), strings.Fields(t.name)[0])
 	})
-	res := make([][][]sample, len(tools)) // tool, file, run
+}
+
+// zxingText is the payloads of ZXingReader's "Text:" lines.
+func zxingText(b []byte) []string {
+	var out []string
+	for _, l := range lines(b) {
+		if rest, ok := strings.CutPrefix(l, "Text:"); ok {
+			s := strings.TrimSpace(rest)
+			if u, err := strconv.Unquote(s); err == nil {
+				s = u
+			} else {
+				s = strings.TrimSuffix(strings.TrimPrefix(s, `"`), `"`)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// measure runs every tool on every file runs times, the tools interleaved
+// so that they share the machine's state: res[tool][file][run].
+func measure(tools []tool, dir string, es []manifest.Entry, runs int) [][][]sample {
+	res := make([][][]sample, len(tools))
 	for t := range tools {
 		res[t] = make([][]sample, len(es))
 	}
 	for i, e := range es {
-		path := filepath.Join(*corpus, e.File)
-		for r := 0; r < *runs; r++ {
+		path := filepath.Join(dir, e.File)
+		for r := 0; r < runs; r++ {
 			for t, tl := range tools {
 				res[t][i] = append(res[t][i], run(tl, path, e.Payloads))
 			}
 		}
 	}
+	return res
+}
 
-	size := func(e manifest.Entry) string {
-		p := e.Width * e.Height
-		switch {
-		case p >= 3000*2000:
-			return "4K"
-		case p > 2000*1200:
-			return "1440p"
-		default:
-			return "≤1080p"
-		}
+func sizeOf(e manifest.Entry) string {
+	p := e.Width * e.Height
+	switch {
+	case p >= 3000*2000:
+		return "4K"
+	case p > 2000*1200:
+		return "1440p"
+	default:
+		return "≤1080p"
 	}
-	fmt.Printf("corpus %s: %d files, %d runs each\n\n", *corpus, len(es), *runs)
-	if *verbose {
+}
+
+// report prints the tables of one corpus.
+func report(tools []tool, dir string, es []manifest.Entry, res [][][]sample, runs int, verbose bool) {
+	fmt.Printf("corpus %s: %d files, %d runs each\n\n", dir, len(es), runs)
+	if verbose {
 		for i, e := range es {
-			fmt.Printf("%-36s %-7s", e.File, size(e))
+			fmt.Printf("%-36s %-7s", e.File, sizeOf(e))
 			for t, tl := range tools {
 				fmt.Printf("  %s %6.1f ms (CPU %6.1f ms)", tl.name, ms(medianOf(res[t][i])), ms(medianCPU(res[t][i])))
 			}
@@ -164,55 +195,77 @@ func main() {
 		}
 		fmt.Println()
 	}
-	fmt.Printf("| %-18s | %-9s | %-14s | %-12s | %-12s | %-12s | %-13s |\n", "tool", "decoded", "median (all)", "median ≤1080p", "median 1440p", "median 4K", "peak RSS max")
-	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 20), strings.Repeat("-", 11), strings.Repeat("-", 16), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 15))
+	mainTable(tools, es, res)
+	fmt.Println()
+	for t, tl := range tools {
+		bySize := map[string][]time.Duration{}
+		var all []time.Duration
+		for i, e := range es {
+			bySize[sizeOf(e)] = append(bySize[sizeOf(e)], medianCPU(res[t][i]))
+			all = append(all, medianCPU(res[t][i]))
+		}
+		fmt.Printf("median CPU time, %s: all %.1f ms, ≤1080p %.1f ms, 1440p %.1f ms, 4K %.1f ms\n", tl.name,
+			ms(median(all)), ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])))
+	}
+	fmt.Println()
+	for t, tl := range tools {
+		var m int64
+		for i, e := range es {
+			if sizeOf(e) == "4K" {
+				for _, s := range res[t][i] {
+					m = max(m, s.rss)
+				}
+			}
+		}
+		if m > 0 {
+			fmt.Printf("peak RSS on 4K files, %s: %.1f MiB\n", tl.name, float64(m)/1024)
+		}
+	}
+	categoryTable(tools, es, res)
+	misses(tools, es, res)
+}
+
+// mainTable is the decode rate, median wall time (overall, per size and
+// beside ZXingReader's) and peak RSS per tool.
+func mainTable(tools []tool, es []manifest.Entry, res [][][]sample) {
+	medians := make([]time.Duration, len(tools))
+	zx := -1
+	for t, tl := range tools {
+		var all []time.Duration
+		for i := range es {
+			all = append(all, medianOf(res[t][i]))
+		}
+		medians[t] = median(all)
+		if tl.name == "ZXingReader" {
+			zx = t
+		}
+	}
+	fmt.Printf("| %-18s | %-9s | %-14s | %-9s | %-12s | %-12s | %-12s | %-13s |\n", "tool", "decoded", "median (all)", "× ZXing", "median ≤1080p", "median 1440p", "median 4K", "peak RSS max")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 20), strings.Repeat("-", 11), strings.Repeat("-", 16), strings.Repeat("-", 11), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 15))
 	for t, tl := range tools {
 		ok := 0
-		var all []time.Duration
 		bySize := map[string][]time.Duration{}
 		var maxRSS int64
 		for i, e := range es {
 			if res[t][i][0].ok {
 				ok++
 			}
-			med := medianOf(res[t][i])
-			all = append(all, med)
-			bySize[size(e)] = append(bySize[size(e)], med)
+			bySize[sizeOf(e)] = append(bySize[sizeOf(e)], medianOf(res[t][i]))
 			for _, s := range res[t][i] {
 				maxRSS = max(maxRSS, s.rss)
 			}
 		}
-		fmt.Printf("| %-18s | %4d/%-4d | %11.1f ms | %9.1f ms | %9.1f ms | %9.1f ms | %9.1f MiB |\n", tl.name, ok, len(es),
-			ms(median(all)), ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])), float64(maxRSS)/1024)
-	}
-
-	// CPU time (user + system) per file: what the tools cost when the
-	// machine is shared and wall times say more about the neighbours.
-	fmt.Println()
-	for t, tl := range tools {
-		bySize := map[string][]time.Duration{}
-		for i, e := range es {
-			bySize[size(e)] = append(bySize[size(e)], medianCPU(res[t][i]))
+		ratio := "—"
+		if zx >= 0 && medians[zx] > 0 {
+			ratio = fmt.Sprintf("%.2f×", float64(medians[t])/float64(medians[zx]))
 		}
-		fmt.Printf("median CPU time, %s: ≤1080p %.1f ms, 1440p %.1f ms, 4K %.1f ms\n", tl.name,
-			ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])))
+		fmt.Printf("| %-18s | %4d/%-4d | %11.1f ms | %9s | %9.1f ms | %9.1f ms | %9.1f ms | %9.1f MiB |\n", tl.name, ok, len(es),
+			ms(medians[t]), ratio, ms(median(bySize["≤1080p"])), ms(median(bySize["1440p"])), ms(median(bySize["4K"])), float64(maxRSS)/1024)
 	}
+}
 
-	// Peak RSS on 4K files only, the acceptance figure.
-	fmt.Println()
-	for t, tl := range tools {
-		var m int64
-		for i, e := range es {
-			if size(e) == "4K" {
-				for _, s := range res[t][i] {
-					m = max(m, s.rss)
-				}
-			}
-		}
-		fmt.Printf("peak RSS on 4K files, %s: %.1f MiB\n", tl.name, float64(m)/1024)
-	}
-
-	// Decode rate per category.
+// categoryTable is the decode rate per category and tool.
+func categoryTable(tools []tool, es []manifest.Entry, res [][][]sample) {
 	cats := map[string]bool{}
 	for _, e := range es {
 		for _, c := range e.Categories {
@@ -249,7 +302,10 @@ func main() {
 		}
 		fmt.Println()
 	}
-	// Files a tool missed, for the curious.
+}
+
+// misses lists the files each tool missed, for the curious.
+func misses(tools []tool, es []manifest.Entry, res [][][]sample) {
 	for t, tl := range tools {
 		var miss []string
 		for i, e := range es {

@@ -1,0 +1,5 @@
+//go:build race
+
+package photocorpus
+
+const raceEnabled = true
