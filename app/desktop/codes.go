@@ -445,17 +445,10 @@ func (r *codeRow) tick(now time.Time) {
 	if r.u.hidden {
 		return
 	}
-	code, next, frac, warn := "", "", float32(0), false
+	next := ""
+	code, frac, warn, left := codeAt(r.acct, now)
 	if r.acct.ID != "" && len(r.acct.Secret) > 0 {
-		if c, err := r.acct.Code(now); err == nil {
-			code = vault.GroupCode(c)
-		} else {
-			code = "error"
-		}
 		if r.acct.Type != vault.HOTP && r.acct.Period > 0 {
-			left := r.acct.Remaining(now)
-			frac = float32(left.Seconds() / float64(r.acct.Period))
-			warn = left <= warnBefore
 			if left <= nextBefore {
 				if n, err := r.acct.NextCode(now); err == nil {
 					next = "next " + vault.GroupCode(n)
@@ -634,4 +627,25 @@ func (t *tapArea) CreateRenderer() fyne.WidgetRenderer {
 func trackColor() color.Color {
 	r, g, b, _ := theme.Color(theme.ColorNameForeground).RGBA()
 	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x30}
+}
+
+// codeAt is what a row shows of a at now: the grouped code ("error" when it
+// cannot be made), the countdown's fraction left, whether it is in its
+// warning seconds, and the time left (0 for HOTP). The codes list and the
+// quick popup share it.
+func codeAt(a vault.Account, now time.Time) (code string, frac float32, warn bool, left time.Duration) {
+	if a.ID == "" || len(a.Secret) == 0 {
+		return "", 0, false, 0
+	}
+	if c, err := a.Code(now); err == nil {
+		code = vault.GroupCode(c)
+	} else {
+		code = "error"
+	}
+	if a.Type != vault.HOTP && a.Period > 0 {
+		left = a.Remaining(now)
+		frac = float32(left.Seconds() / float64(a.Period))
+		warn = left <= warnBefore
+	}
+	return code, frac, warn, left
 }

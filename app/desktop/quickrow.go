@@ -97,19 +97,7 @@ func (r *quickRow) setSelected(on bool) {
 
 // tick refreshes the code and countdown.
 func (r *quickRow) tick(now time.Time) {
-	code, frac, warn := "", float32(0), false
-	if r.acct.ID != "" && len(r.acct.Secret) > 0 {
-		if c, err := r.acct.Code(now); err == nil {
-			code = vault.GroupCode(c)
-		} else {
-			code = "error"
-		}
-		if r.acct.Type != vault.HOTP && r.acct.Period > 0 {
-			left := r.acct.Remaining(now)
-			frac = float32(left.Seconds() / float64(r.acct.Period))
-			warn = left <= warnBefore
-		}
-	}
+	code, frac, warn, _ := codeAt(r.acct, now)
 	if code != r.code.Text {
 		r.code.Text = code
 		r.code.Refresh()
