@@ -67,6 +67,7 @@
 package vault
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -181,67 +182,117 @@ func (e *ManualError) For(field string) error {
 
 // Account checks m and returns the account it describes, with the defaults
 // filled in, ready for Vault.Add. When something is wrong the error is a
-// *ManualError naming every field at fault.
+// *ManualError naming every field at fault. The rules are Normalize's.
 func (m Manual) Account() (Account, error) {
+	secret, secretErr := DecodeSecret(m.Secret)
+	a := Account{Issuer: m.Issuer, Name: m.Name, Secret: secret, Type: m.Type,
+		Algorithm: m.Algorithm, Digits: m.Digits, Period: m.Period, Counter: m.Counter}
+	a, probs := normalize(a, secretErr, false)
+	if len(probs) > 0 {
+		return Account{}, &ManualError{probs}
+	}
+	return a, nil
+}
+
+// Normalize is the one home of the account rules: every way an account
+// comes in (Manual, otpauth.Parse, each import format) ends here. It trims
+// the issuer and name, reads the type and algorithm whatever their case
+// ("" is TOTP and SHA1), fills in the defaults (6 digits, or 5 for Steam;
+// 30 s for TOTP and Steam) and checks every parameter: digits 6, 7 or 8
+// (Steam 5), algorithm SHA1, SHA256 or SHA512 (Steam SHA1), period 1 to
+// MaxPeriod seconds for TOTP (Steam 30, HOTP none), a counter only for
+// HOTP, then what Validate checks. The error is a *ManualError naming every
+// field at fault.
+func Normalize(a Account) (Account, error) {
+	a, probs := normalize(a, nil, true)
+	if len(probs) > 0 {
+		return Account{}, &ManualError{probs}
+	}
+	return a, nil
+}
+
+// normalize is Normalize; secretErr is the problem a caller found decoding
+// the secret, reported in the secret's place. A TOTP period of 0 is the
+// default when zeroPeriod is set, and an error otherwise: a person who
+// types 0 seconds meant something else.
+func normalize(a Account, secretErr error, zeroPeriod bool) (Account, []FieldError) {
 	var probs []FieldError
-	bad := func(field, format string, args ...any) {
-		probs = append(probs, FieldError{field, fmt.Errorf(format, args...)})
-	}
-	a := Account{Issuer: strings.TrimSpace(m.Issuer), Name: strings.TrimSpace(m.Name),
-		Type: TOTP, Algorithm: SHA1, Digits: m.Digits, Period: m.Period, Counter: m.Counter}
+	a.Issuer, a.Name = strings.TrimSpace(a.Issuer), strings.TrimSpace(a.Name)
 	if a.Issuer == "" && a.Name == "" {
-		bad("issuer", "the account needs an issuer, a name or both")
+		probs = append(probs, FieldError{"issuer", errors.New("the account needs an issuer, a name or both")})
 	}
-	if s, err := DecodeSecret(m.Secret); err != nil {
-		probs = append(probs, FieldError{"secret", err})
-	} else {
-		a.Secret = s
+	if secretErr == nil {
+		secretErr = checkSecret(a.Secret)
 	}
-	if t, ok := ParseType(string(m.Type)); ok {
+	if secretErr != nil {
+		probs = append(probs, FieldError{"secret", secretErr})
+	}
+	if t, ok := ParseType(string(a.Type)); ok {
 		a.Type = t
-	} else if m.Type != "" {
-		a.Type = "" // unknown: the checks below take it for neither steam nor hotp
-		bad("type", "unknown account type %q (want totp, hotp or steam)", string(m.Type))
+	} else if a.Type == "" {
+		a.Type = TOTP
 	}
-	if alg, ok := ParseAlgorithm(string(m.Algorithm)); ok {
+	if alg, ok := ParseAlgorithm(string(a.Algorithm)); ok {
 		a.Algorithm = alg
-	} else if strings.Trim(string(m.Algorithm), "-") != "" { // "" and dashes alone are the default
-		bad("algorithm", "unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(m.Algorithm))
+	} else if strings.Trim(string(a.Algorithm), "-") == "" { // "" and dashes alone are the default
+		a.Algorithm = SHA1
 	}
-	if a.Type == Steam && (a.Algorithm == SHA256 || a.Algorithm == SHA512) {
-		bad("algorithm", "steam accounts use SHA1, not %s", a.Algorithm)
+	keepZero := !zeroPeriod && a.Type == TOTP && a.Period == 0
+	a = a.withDefaults()
+	if keepZero {
+		a.Period = 0
 	}
-	switch {
-	case a.Digits == 0 && a.Type == Steam:
-		a.Digits = SteamDigits
-	case a.Digits == 0:
-		a.Digits = DefaultDigits
-	case a.Type == Steam && a.Digits != SteamDigits:
-		bad("digits", "steam accounts have %d characters, not %d", SteamDigits, a.Digits)
-	case a.Type != Steam && (a.Digits < 6 || a.Digits > 8):
-		bad("digits", "digits must be 6, 7 or 8, not %d", a.Digits)
-	}
-	switch {
-	case a.Type == HOTP && a.Period != 0:
-		bad("period", "the period is not for hotp accounts")
-	case a.Type == Steam && a.Period == 0:
-		a.Period = DefaultPeriod
-	case a.Type == Steam && a.Period != DefaultPeriod:
-		bad("period", "steam accounts use a %d s period, not %d", DefaultPeriod, a.Period)
-	case a.Type != HOTP && (a.Period < 1 || a.Period > MaxPeriod):
-		bad("period", "period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
-	}
-	if a.Type != HOTP && a.Counter != 0 {
-		bad("counter", "the counter is only for hotp accounts")
-	}
+	probs = append(probs, paramProblems(a, true)...)
 	if len(probs) == 0 {
 		// What the fields above do not cover: lengths, control characters.
 		if err := a.Validate(); err != nil {
 			probs = append(probs, FieldError{"", err})
 		}
 	}
-	if len(probs) > 0 {
-		return Account{}, &ManualError{probs}
+	return a, probs
+}
+
+// paramProblems lists what is wrong with the parameters of a, whose
+// defaults are filled in, in field order. strict adds the rules an account
+// must meet to come in but that a stored one needs not for its codes: a
+// Steam period of 30 s, no period for HOTP, no counter but for HOTP.
+func paramProblems(a Account, strict bool) []FieldError {
+	var probs []FieldError
+	bad := func(field, format string, args ...any) {
+		probs = append(probs, FieldError{field, fmt.Errorf(format, args...)})
 	}
-	return a, nil
+	switch a.Type {
+	case TOTP, HOTP, Steam:
+	case "":
+		bad("type", "account type is missing (want totp, hotp or steam)")
+	default:
+		bad("type", "unknown account type %.32q (want totp, hotp or steam)", string(a.Type))
+	}
+	switch a.Algorithm {
+	case SHA1:
+	case SHA256, SHA512:
+		if a.Type == Steam {
+			bad("algorithm", "steam accounts use SHA1, not %s", a.Algorithm)
+		}
+	default:
+		bad("algorithm", "unsupported algorithm %.32q (want SHA1, SHA256 or SHA512)", string(a.Algorithm))
+	}
+	switch {
+	case a.Type == Steam && a.Digits != SteamDigits:
+		bad("digits", "steam accounts have %d characters, not %d", SteamDigits, a.Digits)
+	case a.Type != Steam && (a.Digits < 6 || a.Digits > 8):
+		bad("digits", "digits must be 6, 7 or 8, not %d", a.Digits)
+	}
+	switch {
+	case a.Type == HOTP && a.Period != 0 && strict:
+		bad("period", "the period is not for hotp accounts")
+	case a.Type == Steam && a.Period != DefaultPeriod && strict:
+		bad("period", "steam accounts use a %d s period, not %d", DefaultPeriod, a.Period)
+	case a.Type != HOTP && (a.Period < 1 || a.Period > MaxPeriod):
+		bad("period", "period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
+	}
+	if a.Type != HOTP && a.Counter != 0 && strict {
+		bad("counter", "the counter is only for hotp accounts")
+	}
+	return probs
 }

@@ -144,38 +144,24 @@ func truncatedHMAC(h func() hash.Hash, key []byte, counter uint64) uint32 {
 }
 
 // validateCode reports the first problem with the fields a code depends on:
-// type, secret, algorithm, digits and period.
+// type, secret, algorithm, digits and period (the rules are Normalize's).
 func (a Account) validateCode() error {
-	switch a.Type {
-	case TOTP, HOTP, Steam:
-	case "":
-		return errors.New("account type is missing (want totp, hotp or steam)")
-	default:
-		return fmt.Errorf("unknown account type %q (want totp, hotp or steam)", string(a.Type))
+	if err := checkSecret(a.Secret); err != nil {
+		return err
 	}
-	if len(a.Secret) == 0 {
+	if probs := paramProblems(a, false); len(probs) > 0 {
+		return probs[0].Err
+	}
+	return nil
+}
+
+// checkSecret checks the length of a raw secret.
+func checkSecret(s []byte) error {
+	switch {
+	case len(s) == 0:
 		return errors.New("secret is empty")
-	}
-	if len(a.Secret) > MaxSecretLen {
-		return fmt.Errorf("secret is too long (%d bytes, at most %d)", len(a.Secret), MaxSecretLen)
-	}
-	switch a.Algorithm {
-	case SHA1, SHA256, SHA512:
-	default:
-		return fmt.Errorf("unsupported algorithm %q (want SHA1, SHA256 or SHA512)", string(a.Algorithm))
-	}
-	if a.Type == Steam {
-		if a.Digits != SteamDigits {
-			return fmt.Errorf("steam accounts have %d characters, not %d", SteamDigits, a.Digits)
-		}
-		if a.Algorithm != SHA1 {
-			return fmt.Errorf("steam accounts use SHA1, not %s", a.Algorithm)
-		}
-	} else if a.Digits < 6 || a.Digits > 8 {
-		return fmt.Errorf("digits must be 6, 7 or 8, not %d", a.Digits)
-	}
-	if a.Type != HOTP && (a.Period <= 0 || a.Period > MaxPeriod) {
-		return fmt.Errorf("period must be between 1 and %d seconds, not %d", MaxPeriod, a.Period)
+	case len(s) > MaxSecretLen:
+		return fmt.Errorf("secret is too long (%d bytes, at most %d)", len(s), MaxSecretLen)
 	}
 	return nil
 }

@@ -252,6 +252,19 @@ func decodeAccount(b []byte) (vault.Account, error) {
 		a.Issuer, a.Name = strings.TrimSpace(iss), strings.TrimSpace(name)
 	}
 
+	if err := setParams(&a, alg, digits, otpTyp, counter); err != nil {
+		return a, err
+	}
+	// The account rules are the vault's.
+	n, err := vault.Normalize(a)
+	if err != nil {
+		return a, err
+	}
+	return n, nil
+}
+
+// setParams maps the export's enum values to a's parameters.
+func setParams(a *vault.Account, alg, digits, otpTyp, counter uint64) error {
 	switch alg {
 	case 0, algSHA1:
 		a.Algorithm = vault.SHA1
@@ -260,9 +273,9 @@ func decodeAccount(b []byte) (vault.Account, error) {
 	case algSHA512:
 		a.Algorithm = vault.SHA512
 	case algMD5:
-		return a, errors.New("unsupported algorithm MD5")
+		return errors.New("unsupported algorithm MD5")
 	default:
-		return a, fmt.Errorf("unknown algorithm value %d", alg)
+		return fmt.Errorf("unknown algorithm value %d", alg)
 	}
 	switch digits {
 	case 0, digitsSix:
@@ -270,25 +283,21 @@ func decodeAccount(b []byte) (vault.Account, error) {
 	case digitsEight:
 		a.Digits = 8
 	default:
-		return a, fmt.Errorf("unknown digit count value %d", digits)
+		return fmt.Errorf("unknown digit count value %d", digits)
 	}
 	switch otpTyp {
 	case 0, typeTOTP:
 		a.Type = vault.TOTP
-		a.Period = vault.DefaultPeriod
 	case typeHOTP:
 		a.Type = vault.HOTP
 		if counter > math.MaxInt64 {
-			return a, fmt.Errorf("counter %d is out of range", counter)
+			return fmt.Errorf("counter %d is out of range", counter)
 		}
 		a.Counter = counter
 	default:
-		return a, fmt.Errorf("unknown OTP type value %d", otpTyp)
+		return fmt.Errorf("unknown OTP type value %d", otpTyp)
 	}
-	if err := a.Validate(); err != nil {
-		return a, err
-	}
-	return a, nil
+	return nil
 }
 
 // printable makes a name from an untrusted export safe to print on a

@@ -179,7 +179,7 @@ func TestParseBad(t *testing.T) {
 		{enc([]byte{0x0a, 0x05, 0x01}), "export data is malformed"},
 		{enc([]byte{0xff}), "export data is malformed"},
 		{enc([]byte{0x10, 0x01}), "export holds no accounts"},
-		{enc([]byte{0x0a, 0x02, 0x0a, 0x00}), "account 1 (): secret is empty"},
+		{enc([]byte{0x0a, 0x02, 0x0a, 0x00}), "account 1 (): the account needs an issuer, a name or both; secret is empty"},
 		{enc(protowire.AppendVarint([]byte{0x0a, 0x03, 0x0a, 0x01, 'x', 0x18, 0x05, 0x20}, 7)), "export says it is QR code 8 of 5"},
 		{"otpauth-migration://offline?data=" + strings.Repeat("A", MaxLen), "too long"},
 		// Found by FuzzImportLines: a skipped account's name is printed

@@ -40,168 +40,181 @@ import (
 const MaxLen = 8 << 10
 
 // Parse decodes an otpauth URI into an account with its defaults filled in.
-// The account has no ID or timestamps; vault.Add sets them.
+// The account has no ID or timestamps; vault.Add sets them. The URI's
+// syntax is read here; the account rules (digits, period, algorithm…) are
+// vault.Normalize's, through vault.Manual.
 func Parse(uri string) (vault.Account, error) {
-	var a vault.Account
-	uri = strings.TrimSpace(uri)
-	if len(uri) > MaxLen {
-		return a, fmt.Errorf("otpauth URI is too long (%d bytes, at most %d)", len(uri), MaxLen)
-	}
-	scheme, rest, ok := strings.Cut(uri, "://")
-	if !ok || !strings.EqualFold(scheme, "otpauth") {
-		if strings.EqualFold(scheme, "otpauth-migration") {
-			return a, errors.New("not an otpauth URI: this is a Google Authenticator export (otpauth-migration://); import it instead")
-		}
-		return a, errors.New("not an otpauth URI (it must start with otpauth://)")
-	}
-	if strings.ContainsFunc(rest, unicode.IsControl) {
-		return a, errors.New("otpauth URI contains control characters")
-	}
-	rest, _, _ = strings.Cut(rest, "#")
-	// otpauth://TYPE/LABEL?QUERY; some generators omit the label and its
-	// slash (otpauth://totp?secret=…&issuer=…).
-	var typ, rawLabel, rawQuery string
-	if i := strings.IndexAny(rest, "/?"); i < 0 {
-		typ = rest
-	} else if typ = rest[:i]; rest[i] == '/' {
-		rawLabel, rawQuery, _ = strings.Cut(rest[i+1:], "?")
-	} else {
-		rawQuery = rest[i+1:]
-	}
-
-	if a.Type, ok = vault.ParseType(typ); !ok {
-		if typ == "" {
-			return a, errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
-		}
-		// Quote the type only when it looks like one: a mangled URI may
-		// put anything here, the secret included.
-		if len(typ) <= 16 && !strings.ContainsFunc(typ, func(r rune) bool {
-			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
-		}) {
-			return a, fmt.Errorf("unknown OTP type %q (want totp, hotp or steam)", typ)
-		}
-		return a, errors.New("unknown OTP type (want otpauth://totp/, otpauth://hotp/ or otpauth://steam/)")
-	}
-
-	labelIssuer, name, err := parseLabel(rawLabel)
+	typ, rawLabel, rawQuery, err := split(uri)
 	if err != nil {
-		return a, err
+		return vault.Account{}, err
+	}
+	t, err := parseType(typ)
+	if err != nil {
+		return vault.Account{}, err
+	}
+	issuer, name, err := parseLabel(rawLabel)
+	if err != nil {
+		return vault.Account{}, err
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		// Not err: it quotes the bad escape, which may sit inside the secret.
-		return a, errors.New("otpauth URI parameters are not valid URL encoding (a bad %-escape)")
+		return vault.Account{}, errors.New("otpauth URI parameters are not valid URL encoding (a bad %-escape)")
 	}
-	// get returns the first value of the parameter, matching its name
-	// without regard to case; an exact match wins, so that the result never
-	// depends on map order.
-	get := func(key string) (string, bool) {
-		if vs := q[key]; len(vs) > 0 {
-			return strings.TrimSpace(vs[0]), true
-		}
-		keys := slices.Sorted(maps.Keys(q))
-		for _, k := range keys {
-			if vs := q[k]; strings.EqualFold(k, key) && len(vs) > 0 {
-				return strings.TrimSpace(vs[0]), true
-			}
-		}
-		return "", false
+	m, err := params(q).manual(t, issuer, name)
+	if err != nil {
+		return vault.Account{}, err
 	}
+	a, err := m.Account()
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		return vault.Account{}, firstProblem(me)
+	}
+	return a, err
+}
 
-	secret, ok := get("secret")
-	if !ok || secret == "" {
-		return a, errors.New("missing secret parameter")
+// split cuts an otpauth URI into its type, raw label and raw query.
+func split(uri string) (typ, rawLabel, rawQuery string, err error) {
+	uri = strings.TrimSpace(uri)
+	if len(uri) > MaxLen {
+		return "", "", "", fmt.Errorf("otpauth URI is too long (%d bytes, at most %d)", len(uri), MaxLen)
 	}
-	if a.Secret, err = vault.DecodeSecret(secret); err != nil {
-		return a, fmt.Errorf("invalid base32 secret: %v", strings.TrimPrefix(err.Error(), "secret is "))
+	scheme, rest, ok := strings.Cut(uri, "://")
+	switch {
+	case ok && strings.EqualFold(scheme, "otpauth"):
+	case strings.EqualFold(scheme, "otpauth-migration"):
+		return "", "", "", errors.New("not an otpauth URI: this is a Google Authenticator export (otpauth-migration://); import it instead")
+	default:
+		return "", "", "", errors.New("not an otpauth URI (it must start with otpauth://)")
 	}
+	if strings.ContainsFunc(rest, unicode.IsControl) {
+		return "", "", "", errors.New("otpauth URI contains control characters")
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	// otpauth://TYPE/LABEL?QUERY; some generators omit the label and its
+	// slash (otpauth://totp?secret=…&issuer=…).
+	i := strings.IndexAny(rest, "/?")
+	switch {
+	case i < 0:
+		return rest, "", "", nil
+	case rest[i] == '/':
+		rawLabel, rawQuery, _ = strings.Cut(rest[i+1:], "?")
+		return rest[:i], rawLabel, rawQuery, nil
+	}
+	return rest[:i], "", rest[i+1:], nil
+}
 
-	a.Issuer, a.Name = labelIssuer, name
-	if iss, ok := get("issuer"); ok && iss != "" {
-		if !utf8.ValidString(iss) {
-			return a, errors.New("issuer parameter is not valid UTF-8")
-		}
-		if strings.ContainsFunc(iss, unicode.IsControl) {
-			return a, errors.New("issuer parameter contains control characters")
-		}
-		a.Issuer = iss
+// parseType reads the URI's TYPE.
+func parseType(typ string) (vault.Type, error) {
+	if t, ok := vault.ParseType(typ); ok {
+		return t, nil
 	}
+	if typ == "" {
+		return "", errors.New("otpauth URI has no type (want otpauth://totp/ or otpauth://hotp/)")
+	}
+	// Quote the type only when it looks like one: a mangled URI may put
+	// anything here, the secret included.
+	if len(typ) <= 16 && !strings.ContainsFunc(typ, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+	}) {
+		return "", fmt.Errorf("unknown OTP type %q (want totp, hotp or steam)", typ)
+	}
+	return "", errors.New("unknown OTP type (want otpauth://totp/, otpauth://hotp/ or otpauth://steam/)")
+}
 
-	a.Algorithm = vault.SHA1
-	if alg, ok := get("algorithm"); ok && alg != "" {
-		if a.Algorithm, ok = vault.ParseAlgorithm(alg); !ok {
-			return a, fmt.Errorf("unsupported algorithm %.32q (want SHA1, SHA256 or SHA512)", alg)
+// params are a URI's query parameters.
+type params url.Values
+
+// get returns the first value of the parameter, trimmed, matching its name
+// without regard to case; an exact match wins, so that the result never
+// depends on map order. An empty value counts as absent.
+func (q params) get(key string) (string, bool) {
+	if vs := q[key]; len(vs) > 0 {
+		v := strings.TrimSpace(vs[0])
+		return v, v != ""
+	}
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if vs := q[k]; strings.EqualFold(k, key) && len(vs) > 0 {
+			v := strings.TrimSpace(vs[0])
+			return v, v != ""
 		}
 	}
+	return "", false
+}
 
-	digits, hasDigits := 0, false
-	if d, ok := get("digits"); ok && d != "" {
+// manual reads the parameters into the account they describe, which
+// vault.Manual then checks. Absent parameters take their defaults; Steam is
+// recognised by the type, encoder=steam, or issuer Steam without other
+// digits.
+func (q params) manual(t vault.Type, issuer, name string) (vault.Manual, error) {
+	m := vault.Manual{Issuer: issuer, Name: name, Type: t}
+	var ok bool
+	if m.Secret, ok = q.get("secret"); !ok {
+		return m, errors.New("missing secret parameter")
+	}
+	if iss, ok := q.get("issuer"); ok {
+		m.Issuer = iss
+	}
+	if alg, ok := q.get("algorithm"); ok {
+		m.Algorithm = vault.Algorithm(alg)
+	}
+	if d, ok := q.get("digits"); ok {
 		n, err := strconv.Atoi(d)
 		if err != nil {
-			return a, fmt.Errorf("digits parameter %.32q is not a number", d)
+			return m, fmt.Errorf("digits parameter %.32q is not a number", d)
 		}
-		digits, hasDigits = n, true
+		m.Digits = n
 	}
+	if enc, _ := q.get("encoder"); strings.EqualFold(enc, "steam") ||
+		t == vault.TOTP && strings.EqualFold(m.Issuer, "steam") && (m.Digits == 0 || m.Digits == vault.SteamDigits) {
+		m.Type = vault.Steam
+	}
+	if m.Type == vault.Steam && m.Digits >= 6 && m.Digits <= 8 {
+		m.Digits = 0 // some generators write Steam's 5 characters as digits=6
+	}
+	if m.Type == vault.HOTP {
+		return m, q.counter(&m)
+	}
+	return m, q.period(&m)
+}
 
-	if enc, ok := get("encoder"); ok && strings.EqualFold(enc, "steam") {
-		a.Type = vault.Steam
+// counter reads an HOTP URI's counter, which it must have.
+func (q params) counter(m *vault.Manual) error {
+	c, ok := q.get("counter")
+	if !ok {
+		return errors.New("hotp URI has no counter parameter")
 	}
-	if a.Type == vault.TOTP && strings.EqualFold(a.Issuer, "steam") && (!hasDigits || digits == vault.SteamDigits) {
-		a.Type = vault.Steam
+	n, err := strconv.ParseUint(c, 10, 64)
+	if err != nil {
+		return fmt.Errorf("counter %.32q is not a non-negative whole number", c)
 	}
+	m.Counter = n
+	return nil
+}
 
-	switch {
-	case a.Type == vault.Steam:
-		if hasDigits && digits != vault.SteamDigits && (digits < 6 || digits > 8) {
-			return a, fmt.Errorf("digits must be 5 for Steam, not %d", digits)
-		}
-		if a.Algorithm != vault.SHA1 {
-			return a, fmt.Errorf("steam codes use SHA1, not %s", a.Algorithm)
-		}
-		a.Digits = vault.SteamDigits
-	case !hasDigits:
-		a.Digits = vault.DefaultDigits
-	case digits < 6 || digits > 8:
-		return a, fmt.Errorf("digits must be 6, 7 or 8, not %d", digits)
-	default:
-		a.Digits = digits
+// period reads the period of a TOTP or Steam URI, 30 s when absent.
+func (q params) period(m *vault.Manual) error {
+	m.Period = vault.DefaultPeriod
+	p, ok := q.get("period")
+	if !ok {
+		return nil
 	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return fmt.Errorf("period %.32q is not a whole number of seconds", p)
+	}
+	m.Period = n
+	return nil
+}
 
-	if a.Type == vault.HOTP {
-		c, ok := get("counter")
-		if !ok || c == "" {
-			return a, errors.New("hotp URI has no counter parameter")
-		}
-		n, err := strconv.ParseUint(c, 10, 64)
-		if err != nil {
-			return a, fmt.Errorf("counter %.32q is not a non-negative whole number", c)
-		}
-		a.Counter = n
-	} else {
-		a.Period = vault.DefaultPeriod
-		if p, ok := get("period"); ok && p != "" {
-			n, err := strconv.Atoi(p)
-			switch {
-			case err != nil && strings.HasPrefix(p, "-"):
-				return a, fmt.Errorf("period must be a positive number of seconds, not %.32s", p)
-			case err != nil:
-				return a, fmt.Errorf("period %.32q is not a whole number of seconds", p)
-			case n <= 0:
-				return a, fmt.Errorf("period must be a positive number of seconds, not %d", n)
-			case n > vault.MaxPeriod:
-				return a, fmt.Errorf("period %d is too long (at most %d seconds)", n, vault.MaxPeriod)
-			}
-			a.Period = n
-		}
+// firstProblem is the first of the problems vault.Manual found, in the
+// words of a URI: a bad secret is an "invalid base32 secret".
+func firstProblem(me *vault.ManualError) error {
+	p := me.Problems[0]
+	if p.Field == "secret" {
+		return fmt.Errorf("invalid base32 secret: %s", strings.TrimPrefix(p.Err.Error(), "secret is "))
 	}
-
-	if a.Name == "" && a.Issuer == "" {
-		return a, errors.New("otpauth URI has no account name in its label")
-	}
-	if err := a.Validate(); err != nil {
-		return a, err
-	}
-	return a, nil
+	return p.Err
 }
 
 // parseLabel splits the label "Issuer:account" (or "Issuer%3Aaccount", or

@@ -235,7 +235,7 @@ func (p aegisParams) decode() (nonce, tag []byte, err error) {
 // account converts an entry. A value Authdesk cannot use (mOTP, 10 digits)
 // is a reason to skip it; a broken field is an error.
 func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip string, err error) {
-	a = vault.Account{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Note: e.Note,
+	a = vault.Account{Issuer: e.Issuer, Name: e.Name, Note: e.Note,
 		Favorite: e.Favorite}
 	var ok bool
 	if a.Type, ok = vault.ParseType(e.Type); !ok {
@@ -258,9 +258,6 @@ func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip str
 	switch a.Type {
 	case vault.Steam:
 		a.Digits, a.Algorithm = vault.SteamDigits, vault.SHA1
-		if a.Period == 0 {
-			a.Period = vault.DefaultPeriod
-		}
 	case vault.HOTP:
 		if e.Info.Counter == nil {
 			return a, "", fmt.Errorf("HOTP entry without a counter")
@@ -275,11 +272,12 @@ func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip str
 	if e.Group != nil && *e.Group != "" {
 		a.Tags = append(a.Tags, *e.Group)
 	}
-	a = tidy(a)
-	if err := a.Validate(); err != nil {
+	// The account rules (digits, period…) are the vault's.
+	n, err := vault.Normalize(tidy(a))
+	if err != nil {
 		return a, err.Error(), nil
 	}
-	return a, "", nil
+	return n, "", nil
 }
 
 // algorithm maps an algorithm name to Authdesk's, or says why it cannot.

@@ -108,17 +108,15 @@ func (e andotpEntry) account() (a vault.Account, skip string, err error) {
 	case "STEAM":
 		// andOTP writes Steam entries without a period.
 		a.Type, a.Digits, a.Algorithm = vault.Steam, vault.SteamDigits, vault.SHA1
-		if a.Period == 0 {
-			a.Period = vault.DefaultPeriod
-		}
 	case "MOTP":
 		return a, "mOTP codes are not supported", nil
 	default:
 		return a, fmt.Sprintf("unknown type %.16q", e.Type), nil
 	}
-	a = tidy(a)
-	if err := a.Validate(); err != nil {
+	// The account rules (digits, period…) are the vault's.
+	n, err := vault.Normalize(tidy(a))
+	if err != nil {
 		return a, err.Error(), nil
 	}
-	return a, "", nil
+	return n, "", nil
 }

@@ -46,12 +46,13 @@ func readBitwarden(data []byte) (*Result, error) {
 		if it.Login.Username != nil {
 			user = strings.TrimSpace(*it.Login.Username)
 		}
-		a, err := bitwardenAccount(strings.TrimSpace(*it.Login.TOTP), strings.TrimSpace(it.Name), user)
+		name := strings.TrimSpace(it.Name)
+		if name == "" && user == "" {
+			name = fmt.Sprintf("Bitwarden item %d", i+1)
+		}
+		a, err := bitwardenAccount(strings.TrimSpace(*it.Login.TOTP), name, user)
 		if err != nil {
 			return nil, fmt.Errorf("%w: Bitwarden item %d (%s): %v", ErrMalformed, i+1, printable(it.Name), err)
-		}
-		if a.Issuer == "" && a.Name == "" {
-			a.Name = fmt.Sprintf("Bitwarden item %d", i+1)
 		}
 		res.Accounts = append(res.Accounts, a)
 	}
@@ -62,13 +63,14 @@ func readBitwarden(data []byte) (*Result, error) {
 }
 
 // bitwardenAccount reads login.totp: an otpauth URI, steam://KEY or a bare
-// base32 key. The item's name and username fill in what the URI lacks.
+// base32 key. The item's name and username fill in what the URI lacks. A
+// steam:// key is issuer Steam and, as account, the item's name (the
+// username when the item is only called Steam).
 func bitwardenAccount(totp, name, user string) (vault.Account, error) {
-	var a vault.Account
-	switch low := strings.ToLower(totp); {
-	case strings.HasPrefix(low, "otpauth://"):
-		var err error
-		if a, err = otpauth.Parse(totp); err != nil {
+	low := strings.ToLower(totp)
+	if strings.HasPrefix(low, "otpauth://") {
+		a, err := otpauth.Parse(totp)
+		if err != nil {
 			return a, err
 		}
 		if a.Issuer == "" {
@@ -78,19 +80,20 @@ func bitwardenAccount(totp, name, user string) (vault.Account, error) {
 			a.Name = user
 		}
 		return a, nil
-	case strings.HasPrefix(low, "steam://"):
-		secret, err := vault.DecodeSecret(totp[len("steam://"):])
-		if err != nil {
-			return a, fmt.Errorf("steam key: %v", err)
-		}
-		return vault.Account{Issuer: name, Name: user, Secret: secret, Type: vault.Steam,
-			Algorithm: vault.SHA1, Digits: vault.SteamDigits, Period: vault.DefaultPeriod}, nil
-	default:
-		secret, err := vault.DecodeSecret(totp)
-		if err != nil {
-			return a, fmt.Errorf("TOTP key: %v", err)
-		}
-		return vault.Account{Issuer: name, Name: user, Secret: secret, Type: vault.TOTP,
-			Algorithm: vault.SHA1, Digits: vault.DefaultDigits, Period: vault.DefaultPeriod}, nil
 	}
+	a := vault.Account{Issuer: name, Name: user, Type: vault.TOTP}
+	what := "TOTP key"
+	if strings.HasPrefix(low, "steam://") {
+		totp, what = totp[len("steam://"):], "steam key"
+		a.Type, a.Issuer, a.Name = vault.Steam, "Steam", name
+		if strings.EqualFold(strings.TrimSpace(name), "steam") || strings.TrimSpace(name) == "" {
+			a.Name = user
+		}
+	}
+	secret, err := vault.DecodeSecret(totp)
+	if err != nil {
+		return a, fmt.Errorf("%s: %v", what, err)
+	}
+	a.Secret = secret
+	return vault.Normalize(a)
 }

@@ -171,20 +171,15 @@ func (s twofasService) account(groups map[string]string) (a vault.Account, skip 
 	default:
 		return a, fmt.Sprintf("unknown token type %.16q", s.OTP.TokenType), nil
 	}
-	if a.Digits == 0 {
-		a.Digits = vault.DefaultDigits
-	}
-	if a.Type != vault.HOTP && a.Period == 0 {
-		a.Period = vault.DefaultPeriod
-	}
 	if s.GroupID != nil {
 		if g, ok := groups[*s.GroupID]; ok {
 			a.Tags = []string{g}
 		}
 	}
-	a = tidy(a)
-	if err := a.Validate(); err != nil {
+	// The account rules (digits, period…) are the vault's.
+	n, err := vault.Normalize(tidy(a))
+	if err != nil {
 		return a, err.Error(), nil
 	}
-	return a, "", nil
+	return n, "", nil
 }
