@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/age"
 	"github.com/gofrs/flock"
@@ -143,13 +144,32 @@ func DefaultPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "authdesk", "vault.age"), nil
 }
 
+// MinPasswordLen is the fewest characters a vault password has: the
+// password alone protects a vault file copied off the machine. Create and
+// ChangePassword refuse shorter ones with ErrShortPassword; the desktop
+// app and authdesk-cli ask CheckPassword before they start.
+const MinPasswordLen = 8
+
+// ErrShortPassword is the error of a new password under MinPasswordLen
+// characters; its text is the rule.
+var ErrShortPassword = fmt.Errorf("the password must have at least %d characters", MinPasswordLen)
+
+// CheckPassword reports whether password may seal a vault: at least
+// MinPasswordLen characters (runes, not bytes).
+func CheckPassword(password []byte) error {
+	if utf8.RuneCount(password) < MinPasswordLen {
+		return ErrShortPassword
+	}
+	return nil
+}
+
 // Create makes a new, empty vault at path sealed with password, creating
 // missing directories with mode 0700; the file has mode 0600. The vault key
 // is stored in opts.Keychain when it answers; KeychainError says whether it
 // did.
 func Create(path string, password []byte, opts Options) (*Vault, error) {
-	if len(password) == 0 {
-		return nil, errors.New("create vault: the password is empty")
+	if err := CheckPassword(password); err != nil {
+		return nil, fmt.Errorf("create vault: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
@@ -632,8 +652,8 @@ type PasswordChange struct {
 // crash came before).
 func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step string)) (PasswordChange, error) {
 	var res PasswordChange
-	if len(newPassword) == 0 {
-		return res, errors.New("change password: the new password is empty")
+	if err := CheckPassword(newPassword); err != nil {
+		return res, fmt.Errorf("change password: %w", err)
 	}
 	say := func(step string) {
 		if progress != nil {

@@ -18,7 +18,7 @@ func TestImportPromptsOnTerminal(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(dir, "no-bus")) // no keychain: the vault asks too
 	vaultPath := filepath.Join(dir, "vault.age")
 	if code := Main([]string{"--vault", vaultPath, "--password-stdin", "init"},
-		&Env{Stdin: strings.NewReader("hunter2\n"), Stdout: io.Discard, Stderr: io.Discard}); code != 0 {
+		&Env{Stdin: strings.NewReader("hunter2hunter2\n"), Stdout: io.Discard, Stderr: io.Discard}); code != 0 {
 		t.Fatalf("init exited %d", code)
 	}
 	master, slave := openPTY(t)
@@ -62,7 +62,7 @@ func TestImportPromptsOnTerminal(t *testing.T) {
 	expect("Password of " + file + ": ")
 	master.Write([]byte("Passwört 1\n"))
 	expect("Vault password: ")
-	master.Write([]byte("hunter2\n"))
+	master.Write([]byte("hunter2hunter2\n"))
 	select {
 	case code := <-done:
 		if code != 0 || out.String() != "imported 8, skipped 0 duplicates\nskipped entry 9, Yandex (ya): Yandex codes are not supported\n" {

@@ -155,7 +155,8 @@ func stdinValue(env *Env, g *Globals, flagName string) (string, error) {
 
 // readPassword reads a password: the next line of stdin with
 // --password-stdin, else from the terminal without echo (twice when
-// confirm is set).
+// confirm is set). confirm marks a new password: it must follow the
+// vault's rule (vault.CheckPassword).
 func readPassword(env *Env, g *Globals, prompt string, confirm bool) ([]byte, error) {
 	if g.PasswordStdin {
 		line, err := env.stdin().ReadString('\n')
@@ -168,6 +169,9 @@ func readPassword(env *Env, g *Globals, prompt string, confirm bool) ([]byte, er
 		pw := strings.TrimRight(line, "\r\n")
 		if pw == "" {
 			return nil, usagef("--password-stdin: the password line is empty")
+		}
+		if confirm {
+			return []byte(pw), checkNewPassword([]byte(pw))
 		}
 		return []byte(pw), nil
 	}
@@ -183,6 +187,9 @@ func readPassword(env *Env, g *Globals, prompt string, confirm bool) ([]byte, er
 		return nil, usagef("the password is empty")
 	}
 	if confirm {
+		if err := checkNewPassword(pw); err != nil {
+			return nil, err
+		}
 		again, err := promptPassword(f, env.Stderr, "Repeat the password: ")
 		if err != nil {
 			return nil, err
@@ -192,6 +199,15 @@ func readPassword(env *Env, g *Globals, prompt string, confirm bool) ([]byte, er
 		}
 	}
 	return pw, nil
+}
+
+// checkNewPassword applies the vault's password rule to a new password,
+// before any work: a short one exits 2 with the rule.
+func checkNewPassword(pw []byte) error {
+	if err := vault.CheckPassword(pw); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
 }
 
 // parseFlags parses args with fs, allowing flags after positional

@@ -14,8 +14,6 @@ import (
 	"authdesk/vault"
 )
 
-// minPassword is the shortest recovery password the setup screen accepts.
-const minPassword = 8
 
 // showMessage shows a centred message, with a spinner while busy.
 func (u *UI) showMessage(msg string, busy bool) {
@@ -42,7 +40,7 @@ func (u *UI) showSetup() {
 	s := &setupScreen{password: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
 		errLabel: widget.NewLabel(""), progress: newBusyBar()}
 	u.setup = s
-	s.password.SetPlaceHolder("Recovery password (8 characters or more)")
+	s.password.SetPlaceHolder(fmt.Sprintf("Recovery password (%d characters or more)", vault.MinPasswordLen))
 	s.confirm.SetPlaceHolder("Repeat the password")
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
@@ -64,8 +62,8 @@ func (u *UI) createVault() {
 	s := u.setup
 	fail := func(msg string) { s.errLabel.SetText(msg); s.errLabel.Show(); u.screen.Refresh() }
 	switch pw := s.password.Text; {
-	case len([]rune(pw)) < minPassword:
-		fail(fmt.Sprintf("Choose a password of at least %d characters.", minPassword))
+	case vault.CheckPassword([]byte(pw)) != nil:
+		fail(fmt.Sprintf("Choose a password of at least %d characters.", vault.MinPasswordLen))
 		return
 	case pw != s.confirm.Text:
 		fail("The two passwords differ: type the same password twice.")

@@ -95,7 +95,7 @@ func (u *UI) showChangePassword() {
 		progress: newBusyBar()}
 	u.settingsUI.password = p
 	p.current.SetPlaceHolder("Current password")
-	p.next.SetPlaceHolder(fmt.Sprintf("New password (%d characters or more)", minPassword))
+	p.next.SetPlaceHolder(fmt.Sprintf("New password (%d characters or more)", vault.MinPasswordLen))
 	p.repeat.SetPlaceHolder("Repeat the new password")
 	p.errLabel.Importance = widget.DangerImportance
 	p.errLabel.Wrapping = fyne.TextWrapWord
@@ -129,8 +129,8 @@ func (u *UI) changePassword() {
 	case p.current.Text == "":
 		fail("Enter your current password.")
 		return
-	case len([]rune(p.next.Text)) < minPassword:
-		fail(fmt.Sprintf("Choose a new password of at least %d characters.", minPassword))
+	case vault.CheckPassword([]byte(p.next.Text)) != nil:
+		fail(fmt.Sprintf("Choose a new password of at least %d characters.", vault.MinPasswordLen))
 		return
 	case p.next.Text != p.repeat.Text:
 		fail("The two new passwords differ: type the same password twice.")
