@@ -14,7 +14,6 @@ import (
 	"authdesk/vault"
 )
 
-
 // showMessage shows a centred message, with a spinner while busy.
 func (u *UI) showMessage(msg string, busy bool) {
 	l := widget.NewLabel(msg)
