@@ -244,7 +244,7 @@ func TestShortcutSettings(t *testing.T) {
 	h.u.quick.close()
 	q.shortcut.SetText("Super+Q")
 	q.shortcut.OnSubmitted(q.shortcut.Text)
-	if !strings.Contains(q.status.Text, "does not let Authdesk set a global shortcut") || !q.command.Visible() || q.command.Text != "authdesk --quick" {
+	if !strings.Contains(q.status.Text, "does not let Authdesk set a global shortcut") || !q.command.Visible() || q.command.Text != "authdesk --quick --vault "+h.u.cfg.VaultPath {
 		t.Fatalf("unsupported: status %q, command shown %v", q.status.Text, q.command.Visible())
 	}
 	q.shortcut.SetText("Shift+A")

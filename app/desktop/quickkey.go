@@ -1,22 +1,35 @@
 package desktop
 
 import (
-	"authdesk/app/desktop/instance"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
+	"strings"
 
 	"authdesk/app/desktop/hotkey"
+	"authdesk/app/desktop/instance"
 )
 
 // globalKey is the global shortcut that opens the quick popup, and what
 // Settings says about it.
 type globalKey struct {
 	l      hotkey.Listener
+	state  keyState
 	status string // a sentence for Settings
-	ok     bool   // the shortcut is registered
 	gen    int    // numbers registrations, so that only the last one counts
 	onDone func() // Settings' refresh, while it shows
 }
+
+// keyState is what became of the global shortcut.
+type keyState int
+
+const (
+	keyPending keyState = iota // being registered
+	keyBound                   // the shortcut opens quick access
+	keyTaken                   // another program holds the keys (X11 BadAccess, Windows)
+	keyByHand                  // no portal, or it refused: the user binds the command
+)
 
 // startShortcut registers the saved shortcut (default Ctrl+Alt+A) off the
 // UI goroutine (the Wayland portal may ask the user), replacing the one
@@ -40,7 +53,7 @@ func (u *UI) startShortcut() {
 	if err != nil {
 		s = hotkey.Default
 	}
-	k.ok, k.status = false, fmt.Sprintf("Setting up %s…", s)
+	k.state, k.status = keyPending, fmt.Sprintf("Setting up %s…", s)
 	register := u.cfg.registerKey
 	if register == nil {
 		register = hotkey.Register
@@ -70,7 +83,8 @@ func (u *UI) shortcutDone(gen int, s hotkey.Shortcut, l hotkey.Listener, err err
 		}
 		return
 	}
-	k.l, k.ok, k.status = l, err == nil, shortcutStatus(s, l, err)
+	k.l = l
+	k.state, k.status = shortcutStatus(s, l, err)
 	if k.onDone != nil {
 		k.onDone()
 	}
@@ -87,22 +101,61 @@ func (u *UI) stopShortcut() {
 	}
 }
 
-// shortcutStatus is what Settings says about a registration.
-func shortcutStatus(s hotkey.Shortcut, l hotkey.Listener, err error) string {
-	bind := "Bind this command to a key in your desktop's keyboard settings instead: " + hotkey.Command
+// shortcutStatus is what Settings says about a registration. Where
+// Authdesk cannot register it, Settings shows the command to bind below.
+func shortcutStatus(s hotkey.Shortcut, l hotkey.Listener, err error) (keyState, string) {
+	const bind = "Bind this command to a key in your desktop's keyboard settings instead:"
 	switch {
-	case err == nil && l.Trigger() != "" && l.Trigger() != s.String():
-		return fmt.Sprintf("The desktop opens quick access with %s.", l.Trigger())
+	case err == nil && !sameKeys(l.Trigger(), s):
+		return keyBound, fmt.Sprintf("The desktop opens quick access with %s.", l.Trigger())
 	case err == nil:
-		return fmt.Sprintf("%s opens quick access from any program.", s)
+		return keyBound, fmt.Sprintf("%s opens quick access from any program.", s)
 	case errors.Is(err, hotkey.ErrTaken):
-		return fmt.Sprintf("Another program already uses %s. Choose another shortcut, or free it in that program.", s)
+		return keyTaken, fmt.Sprintf("Another program already uses %s. Choose another shortcut, or free it in that program.", s)
+	case errors.Is(err, hotkey.ErrNoPortal):
+		return keyByHand, "The desktop's GlobalShortcuts portal is unavailable, so Authdesk cannot set a global shortcut. " + bind
 	case errors.Is(err, hotkey.ErrRefused):
-		return fmt.Sprintf("The desktop declined the shortcut (%v). %s", err, bind)
+		return keyByHand, "The desktop's GlobalShortcuts portal refused the shortcut, or it was cancelled in the desktop's dialog. " + bind
 	case errors.Is(err, hotkey.ErrUnsupported):
-		return fmt.Sprintf("This desktop does not let Authdesk set a global shortcut (%v). %s", err, bind)
+		return keyByHand, fmt.Sprintf("This desktop does not let Authdesk set a global shortcut (%v). %s", err, bind)
 	}
-	return fmt.Sprintf("Could not set %s: %v. %s", s, err, bind)
+	return keyByHand, fmt.Sprintf("Could not set %s: %v. %s", s, err, bind)
+}
+
+// sameKeys reports whether the keys a desktop bound, as it describes them
+// ("CTRL+ALT+a" from a portal; empty: it did not say), are s.
+func sameKeys(trigger string, s hotkey.Shortcut) bool {
+	t, err := hotkey.Parse(trigger)
+	return trigger == "" || err == nil && t == s
+}
+
+// quickCommand is the command that opens quick access on this window's
+// vault: authdesk --quick, with --vault unless it is the default vault
+// (where --quick goes on its own).
+func (u *UI) quickCommand() string {
+	if u.cfg.VaultPath == "" {
+		return hotkey.Command
+	}
+	r, err := instance.NewRequest(u.cfg.VaultPath, instance.Quick, os.Getenv)
+	if err != nil || r.Default {
+		return hotkey.Command
+	}
+	return hotkey.Command + " --vault " + shellQuote(r.Vault)
+}
+
+// shellQuote writes a path as a desktop's keyboard settings read a command
+// (a shell's words on Unix, the command line on Windows).
+func shellQuote(p string) string {
+	if runtime.GOOS == "windows" {
+		return `"` + p + `"`
+	}
+	plain := strings.IndexFunc(p, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+,:=@%", r))
+	}) < 0
+	if plain && p != "" {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 // raise shows the main window and gives it the keyboard.

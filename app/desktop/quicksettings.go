@@ -2,7 +2,6 @@ package desktop
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -78,8 +77,9 @@ func (u *UI) newQuickSettings() *quickSettings {
 	}
 	set := widget.NewButton("Set", func() { q.shortcut.OnSubmitted(q.shortcut.Text) })
 	q.command = widget.NewEntry()
-	q.command.SetText(hotkey.Command)
-	q.command.OnChanged = func(string) { q.command.SetText(hotkey.Command) } // read-only, yet selectable
+	cmd := u.quickCommand()
+	q.command.SetText(cmd)
+	q.command.OnChanged = func(string) { q.command.SetText(cmd) } // read-only, yet selectable
 	q.command.TextStyle = fyne.TextStyle{Monospace: true}
 	secs := u.prefs.CopyWaitSeconds()
 	labels := make([]string, len(copyWaitChoices))
@@ -121,13 +121,20 @@ func (u *UI) shortcutRefresh(q *quickSettings) {
 // Authdesk could not register it.
 func (q *quickSettings) refresh(u *UI) {
 	k := u.shortcut
-	switch {
-	case k == nil:
+	if k == nil {
+		q.status.Importance = widget.MediumImportance
 		q.status.SetText("The global shortcut is not set in this window.")
-	default:
-		q.status.SetText(k.status)
+		q.command.Hide()
+		return
 	}
-	if k != nil && !k.ok && strings.Contains(k.status, hotkey.Command) {
+	q.status.Importance = map[keyState]widget.Importance{
+		keyPending: widget.MediumImportance,
+		keyBound:   widget.SuccessImportance,
+		keyTaken:   widget.WarningImportance,
+		keyByHand:  widget.WarningImportance,
+	}[k.state]
+	q.status.SetText(k.status)
+	if k.state == keyByHand {
 		q.command.Show()
 	} else {
 		q.command.Hide()

@@ -51,6 +51,10 @@ var (
 	ErrUnsupported = errors.New("this desktop does not let programs register global shortcuts")
 	// ErrRefused: the desktop (its portal) or the user declined.
 	ErrRefused = errors.New("the desktop declined the shortcut")
+	// ErrNoPortal: on Wayland, the GlobalShortcuts portal is missing (no
+	// session bus, no portal, or one without GlobalShortcuts). It is also
+	// ErrUnsupported.
+	ErrNoPortal = fmt.Errorf("the desktop's GlobalShortcuts portal is unavailable: %w", ErrUnsupported)
 )
 
 var modNames = []struct {

@@ -40,11 +40,11 @@ type portalGrab struct {
 // a session-bus connection of its own, after registering the host app ID.
 func registerPortal(s Shortcut, fire func()) (Listener, error) {
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		return nil, fmt.Errorf("no session bus (DBUS_SESSION_BUS_ADDRESS is unset): %w", ErrUnsupported)
+		return nil, fmt.Errorf("%w (no session bus: DBUS_SESSION_BUS_ADDRESS is unset)", ErrNoPortal)
 	}
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
-		return nil, fmt.Errorf("connect to the session bus: %w", err)
+		return nil, fmt.Errorf("%w (session bus: %v)", ErrNoPortal, err)
 	}
 	g, err := bindPortal(conn, s, fire)
 	if err != nil {
@@ -60,7 +60,7 @@ func bindPortal(conn *dbus.Conn, s Shortcut, fire func()) (*portalGrab, error) {
 	// way, before any other portal call; older ones lack the method.
 	_ = desk.Call("org.freedesktop.host.portal.Registry.Register", 0, AppID, map[string]dbus.Variant{}).Err
 	if _, err := desk.GetProperty(gsIface + ".version"); err != nil {
-		return nil, fmt.Errorf("no GlobalShortcuts portal on this desktop (%v): %w", err, ErrUnsupported)
+		return nil, fmt.Errorf("%w (%v)", ErrNoPortal, err)
 	}
 	signals := make(chan *dbus.Signal, 16)
 	conn.Signal(signals)
@@ -169,9 +169,9 @@ func portalResponse(body []any) (map[string]dbus.Variant, error) {
 	case 0:
 		return results, nil
 	case 1:
-		return nil, fmt.Errorf("cancelled: %w", ErrRefused)
+		return nil, fmt.Errorf("%w: the user cancelled (response 1)", ErrRefused)
 	}
-	return nil, fmt.Errorf("response %d: %w", code, ErrRefused)
+	return nil, fmt.Errorf("%w (response %d)", ErrRefused, code)
 }
 
 // objectPath reads a session handle, which portals send as an object path
