@@ -11,6 +11,9 @@ TAGS  := migrated_fynedo,no_emoji
 # Build: cgo and the X11/OpenGL headers Fyne's GL driver links against, and
 # patch(1) for Fyne's idle loop.
 PKGS_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libxxf86vm-dev patch
+# Brand icons (make icons): npm, installed only when no npm is on the PATH
+# (NodeSource's nodejs package ships its own and conflicts with Debian's).
+PKGS_ICONS := npm
 # Cross builds: the Windows desktop app links GLFW with MinGW.
 PKGS_CROSS := gcc-mingw-w64-x86-64
 # Test: a virtual display, a session bus with a real keychain, the tools the
@@ -18,7 +21,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
               oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
 
-.PHONY: run test build cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
+.PHONY: run test build icons cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
 
 # Fyne with the idle event loop: .ci/fyne/idle-loop.patch applied to a copy
 # of the pinned Fyne in .cache/fyne, and a module file that uses the copy.
@@ -30,16 +33,37 @@ PATCHED  := GOFLAGS=-modfile=$(CURDIR)/$(FYNE_MOD)
 $(FYNE_MOD): go.mod go.sum .ci/fyne/idle-loop.patch .ci/fyne/modfile
 	.ci/fyne/modfile $(dir $(FYNE_MOD))
 
+# Brand icons: `npm pack` downloads the simple-icons package (one .tgz, about
+# 6.5 MB) from the npm registry into .cache, checked against its SHA-256;
+# genpack keeps the icons licensed CC0-1.0, MIT or Apache-2.0 and writes
+# the pack and THIRD_PARTY_ICONS into .cache/icons. Nothing of it is
+# committed. AUTHDESK_ICONS=.cache/icons points the app and the CLI at it.
+ICONS_VERSION := 16.37.0
+ICONS_SHA256  := cd9faf0e6faa8a8fdd15e9632ab4c86fcae4b986fe552b87673149847f2f671d
+ICONS_TGZ     := .cache/simple-icons-$(ICONS_VERSION).tgz
+ICONS_PACK    := .cache/icons/simple-icons.tsv
+
+icons: $(ICONS_PACK)
+
+$(ICONS_TGZ):
+	@command -v npm >/dev/null || .ci/apt-install $(PKGS_ICONS)
+	mkdir -p .cache
+	cd .cache && npm pack --silent simple-icons@$(ICONS_VERSION) >/dev/null
+	echo "$(ICONS_SHA256)  $@" | sha256sum -c --quiet || { rm -f $@; exit 1; }
+
+$(ICONS_PACK): $(ICONS_TGZ) $(wildcard vault/icons/*.go vault/icons/internal/genpack/*.go)
+	$(GO) run ./vault/icons/internal/genpack -o $(dir $@) $(ICONS_TGZ)
+
 run: deps build
 	./$(BIN)/authdesk
 
-build: $(FYNE_MOD)
+build: $(FYNE_MOD) icons
 	$(PATCHED) $(GO) build -tags $(TAGS) -trimpath -o $(BIN)/authdesk ./cmd/authdesk
 	$(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
 	$(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
 
-test: deps deps-test check cross
-	AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \
+test: deps deps-test check cross icons
+	AUTHDESK_REQUIRE_ICONS=1 AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \
 	  .ci/desktop-session $(GO) test -race -timeout 18m ./...
 
 # Static checks: formatting, vet (also as Windows and macOS see the code),
@@ -122,8 +146,8 @@ fuzz:
 
 # A Linux bundle (Authdesk.tar.xz) with authdesk, authdesk-cli, the .desktop
 # file and icon; its Makefile's install target puts both programs on the PATH.
-package: deps build
-	.ci/package $(BIN)/authdesk $(BIN)/authdesk-cli $(BIN)/authdesk-cli-platform
+package: deps build icons
+	ICONS=.cache/icons .ci/package $(BIN)/authdesk $(BIN)/authdesk-cli $(BIN)/authdesk-cli-platform
 
 clean:
 	rm -rf $(BIN) .cache

@@ -135,6 +135,9 @@ type Account struct {
 	// LastUsed is when a code of this account was last copied; quick
 	// access lists the recent ones after the favourites.
 	LastUsed time.Time `json:"last_used,omitzero"`
+	// Icon is the icon chosen for the account; nil shows the one its
+	// issuer matches, or initials.
+	Icon *Icon `json:"icon,omitempty"`
 }
 
 // Manual is an account as a person types it in: the desktop app's "Enter

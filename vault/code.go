@@ -197,7 +197,7 @@ func (a Account) Validate() error {
 	if len(a.Note) > MaxNoteLen {
 		return fmt.Errorf("note is too long (%d bytes, at most %d)", len(a.Note), MaxNoteLen)
 	}
-	return nil
+	return a.Icon.validate()
 }
 
 // withDefaults fills the zero Algorithm, Digits and Period of a with the

@@ -770,6 +770,7 @@ func index(accts []Account, id string) int {
 func cloneAccount(a Account) Account {
 	a.Secret = bytes.Clone(a.Secret)
 	a.Tags = slices.Clone(a.Tags)
+	a.Icon = a.Icon.clone()
 	return a
 }
 

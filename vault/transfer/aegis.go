@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"authdesk/vault"
+	"authdesk/vault/icons"
 )
 
 // Aegis format versions Authdesk reads and writes.
@@ -130,6 +131,9 @@ func readAegis(data []byte, pw *password) (*Result, error) {
 		if why != "" {
 			res.Skipped = append(res.Skipped, skipped("entry", i+1, title(e.Issuer, e.Name), why))
 			continue
+		}
+		if a.Icon, why = e.icon(); why != "" {
+			res.Skipped = append(res.Skipped, fmt.Sprintf("entry %d, %s: imported without its icon: %s", i+1, printable(a.Title()), why))
 		}
 		res.Accounts = append(res.Accounts, a)
 	}
@@ -280,6 +284,29 @@ func (e aegisEntry) account(groups map[string]string) (a vault.Account, skip str
 	return n, "", nil
 }
 
+// icon is the entry's icon (Aegis keeps the picture's bytes in base64 with
+// its MIME type), or nil; why says why one it carries is left out.
+func (e aegisEntry) icon() (ic *vault.Icon, why string) {
+	if e.Icon == nil || *e.Icon == "" {
+		return nil, ""
+	}
+	if len(*e.Icon) > base64.StdEncoding.EncodedLen(icons.MaxImageBytes)+4 {
+		return nil, fmt.Sprintf("over %d KiB", icons.MaxImageBytes>>10)
+	}
+	data, err := base64.StdEncoding.DecodeString(*e.Icon)
+	if err != nil {
+		return nil, "the icon is not base64"
+	}
+	mime := ""
+	if e.IconMime != nil {
+		mime = *e.IconMime
+	}
+	if err := icons.CheckImage(data, mime); err != nil {
+		return nil, err.Error()
+	}
+	return &vault.Icon{MIME: mime, Data: data}, ""
+}
+
 // algorithm maps an algorithm name to Authdesk's, or says why it cannot.
 func algorithm(s string) (vault.Algorithm, string) {
 	if alg, ok := vault.ParseAlgorithm(s); ok {
@@ -341,6 +368,10 @@ func WriteAegis(w io.Writer, accts []vault.Account, password []byte) error {
 		if a.Type == vault.HOTP {
 			c := a.Counter
 			e.Info.Counter = &c
+		}
+		if a.Icon != nil && a.Icon.Data != nil {
+			icon, mime := base64.StdEncoding.EncodeToString(a.Icon.Data), a.Icon.MIME
+			e.Icon, e.IconMime = &icon, &mime
 		}
 		for _, t := range a.Tags {
 			id, ok := groupIDs[t]

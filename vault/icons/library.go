@@ -1,0 +1,129 @@
+package icons
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+)
+
+// EnvDir is the environment variable that points the app and the CLI at a
+// pack folder, before the data directories and the executable's folder.
+const EnvDir = "AUTHDESK_ICONS"
+
+// Library is the built-in pack, read from the first folder of Dirs that
+// holds one, the first time it is needed. A missing pack is no error: every
+// account then shows its initials.
+type Library struct {
+	dirs []string
+	once sync.Once
+	set  *Set
+	dir  string
+	err  error
+}
+
+// NewLibrary is a library that looks for PackFile in dirs, in order.
+func NewLibrary(dirs []string) *Library { return &Library{dirs: dirs} }
+
+// Set is the pack, read on the first call; it is an empty set when no
+// folder holds a pack, and err says why a pack that exists could not be
+// read.
+func (l *Library) Set() (s *Set, err error) {
+	l.once.Do(func() {
+		l.set = NewSet(nil)
+		for _, d := range l.dirs {
+			s, err := readPackFile(filepath.Join(d, PackFile))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				l.err = err
+				return
+			}
+			l.set, l.dir = s, d
+			return
+		}
+	})
+	return l.set, l.err
+}
+
+// Dir is the folder the pack was read from, "" when none was.
+func (l *Library) Dir() string {
+	l.Set()
+	return l.dir
+}
+
+func readPackFile(path string) (*Set, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, err := ReadPack(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Dirs lists the folders a pack is looked for in: $AUTHDESK_ICONS alone
+// when it is set; otherwise authdesk/icons under the data directories
+// ($XDG_DATA_HOME, then $XDG_DATA_DIRS, on Linux and the BSDs), then
+// beside the executable exe: its own folder's icons/ and
+// ../share/authdesk/icons (where `make package` installs it).
+func Dirs(getenv func(string) string, exe string) []string {
+	if d := getenv(EnvDir); d != "" {
+		return []string{d}
+	}
+	var dirs []string
+	for _, d := range dataDirs(getenv) {
+		dirs = append(dirs, filepath.Join(d, "authdesk", "icons"))
+	}
+	if exe != "" {
+		bin := filepath.Dir(exe)
+		dirs = append(dirs, filepath.Join(bin, "icons"), filepath.Join(bin, "..", "share", "authdesk", "icons"))
+	}
+	return dirs
+}
+
+// dataDirs are the XDG data directories, or the system's equivalent.
+func dataDirs(getenv func(string) string) []string {
+	switch runtime.GOOS {
+	case "windows":
+		return nonEmpty(getenv("LOCALAPPDATA"), getenv("ProgramData"))
+	case "darwin":
+		if h := getenv("HOME"); h != "" {
+			return []string{filepath.Join(h, "Library", "Application Support")}
+		}
+		return nil
+	}
+	home := getenv("XDG_DATA_HOME")
+	if home == "" && getenv("HOME") != "" {
+		home = filepath.Join(getenv("HOME"), ".local", "share")
+	}
+	sys := getenv("XDG_DATA_DIRS")
+	if sys == "" {
+		sys = "/usr/local/share:/usr/share"
+	}
+	return nonEmpty(append([]string{home}, filepath.SplitList(sys)...)...)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && filepath.IsAbs(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Default is the library for this process: Dirs of its environment and
+// executable.
+func Default() *Library {
+	exe, _ := os.Executable()
+	return NewLibrary(Dirs(os.Getenv, exe))
+}
