@@ -134,6 +134,10 @@ type Account struct {
 	// LastUsed is when a code of this account was last copied; quick
 	// access lists the recent ones after the favourites.
 	LastUsed time.Time `json:"last_used,omitzero"`
+	// SortKey places the account in the manual order and Stamps date its
+	// field groups for Merge; the vault sets both (format2.go).
+	SortKey string `json:"sort,omitempty"`
+	Stamps  Stamps `json:"rev,omitzero"`
 }
 
 // Manual is an account as a person types it in: the desktop app's "Enter
