@@ -24,6 +24,7 @@ type Key struct {
 	vaultID  string
 	identity *age.X25519Identity
 	keyBlock []byte
+	hook     func(tmp, dst string) // Options.beforeRename
 }
 
 // VaultID is the ID of the vault the key belongs to.
@@ -66,6 +67,30 @@ func (k Key) Encode(s Snapshot) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d accounts make a %d-byte file", ErrTooLarge, len(s.Accounts), len(b))
 	}
 	return b, nil
+}
+
+// WriteFile writes s to path as Encode makes it, atomically (a temporary
+// file beside it, fsync, rename), with mode 0600 and no backup.
+func (k Key) WriteFile(path string, s Snapshot) error {
+	b, err := k.Encode(s)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, b, false, time.Time{}, k.hook)
+}
+
+// ReadFile reads a vault file (a replica, a conflict copy, another vault)
+// for Key.Decode, refusing files larger than a vault may be: the one way
+// such files come in.
+func ReadFile(path string) ([]byte, error) { return readFile(path) }
+
+// WithRenameHook returns o with hook run after each new version of a file
+// the vault writes (its own file, a backup, a file written with a Key) is
+// complete in its temporary file tmp and before it replaces dst. It is for
+// tests, which kill the process there.
+func (o Options) WithRenameHook(hook func(tmp, dst string)) Options {
+	o.beforeRename = hook
+	return o
 }
 
 // localless is a copy of s without last-used times.
@@ -112,7 +137,7 @@ func (v *Vault) snapshot() Snapshot {
 func (v *Vault) Exchange(fetch func(k Key) ([]Snapshot, error), publish func(k Key, merged Snapshot) error) (MergeReport, error) {
 	var rep MergeReport
 	err := v.locked(func() error {
-		k := Key{vaultID: v.id, identity: v.identity, keyBlock: v.keyBlock}
+		k := Key{vaultID: v.id, identity: v.identity, keyBlock: v.keyBlock, hook: v.opts.beforeRename}
 		others, err := fetch(k)
 		if err != nil {
 			return err
