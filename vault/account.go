@@ -138,6 +138,10 @@ type Account struct {
 	// Icon is the icon chosen for the account; nil shows the one its
 	// issuer matches, or initials.
 	Icon *Icon `json:"icon,omitempty"`
+	// SortKey places the account in the manual order and Stamps date its
+	// field groups for Merge; the vault sets both (format2.go).
+	SortKey string `json:"sort,omitempty"`
+	Stamps  Stamps `json:"rev,omitzero"`
 }
 
 // Manual is an account as a person types it in: the desktop app's "Enter

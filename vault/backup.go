@@ -113,8 +113,12 @@ func eitherKey(a, b keySource) keySource {
 }
 
 // corruptWithBackup builds the CorruptError for the vault at path, naming the
-// newest backup that decrypts with a key from key.
+// newest backup that decrypts with a key from key. A file made by a newer
+// Authdesk is not damaged: its error is returned as it is.
 func corruptWithBackup(path string, err error, key keySource) error {
+	if errors.Is(err, ErrNewerFormat) {
+		return fmt.Errorf("open vault %s: %w", path, err)
+	}
 	ce := &CorruptError{Path: path, Reason: err.Error()}
 	var inner *CorruptError
 	if errors.As(err, &inner) {

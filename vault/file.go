@@ -38,7 +38,7 @@ const (
 	fileMagic     = "authdesk-vault v1"
 	maxFileSize   = 64 << 20 // far above 1,000 accounts (~0.5 MB); bounds what a hostile file can make us allocate
 	maxPayload    = maxFileSize
-	payloadFormat = 1
+	payloadFormat = 2 // 2: stamps, sort keys and tombstones for Merge (format2.go)
 )
 
 var idRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -57,9 +57,13 @@ type fileParts struct {
 // them when it saves. A field may therefore only add something that is
 // safe to lose, as the quick-unlock PIN is (losing it asks for the password).
 type payload struct {
-	Version  int       `json:"version"`
-	Accounts []Account `json:"accounts"`
-	PIN      *pinHash  `json:"pin,omitempty"` // the quick-unlock PIN's hash; nil: no PIN
+	Version    int         `json:"version"`
+	Accounts   []Account   `json:"accounts"`
+	Tombstones []Tombstone `json:"tombstones,omitempty"` // v2
+	PIN        *pinHash    `json:"pin,omitempty"`        // the quick-unlock PIN's hash; nil: no PIN
+	// Device is this machine's clock ID (v2). Like the PIN and LastUsed
+	// it is local: a replica leaves it out.
+	Device string `json:"device,omitempty"`
 }
 
 func (p fileParts) bytes() []byte {
@@ -84,6 +88,9 @@ func parseFile(b []byte) (fileParts, error) {
 		return p, errors.New("file is truncated after its first line")
 	}
 	id, ok := strings.CutPrefix(strings.TrimSuffix(string(first), "\r"), fileMagic+" id=")
+	if !ok && newerMagic(first) {
+		return p, newerFormat("the file header", string(bytes.Fields(first)[1]))
+	}
 	if !ok {
 		return p, errors.New("not an Authdesk vault (first line is not \"" + fileMagic + " id=…\")")
 	}
@@ -186,9 +193,15 @@ func decryptPayload(block []byte, id *age.X25519Identity) (payload, error) {
 	if err := json.Unmarshal(plain, &p); err != nil {
 		return payload{}, corruptf("account data is not valid JSON: %v", err)
 	}
-	if p.Version != payloadFormat {
-		return payload{}, corruptf("account data has format version %d; this Authdesk reads version %d (is it newer?)", p.Version, payloadFormat)
+	switch {
+	case p.Version > payloadFormat:
+		return payload{}, newerFormat("the account data", strconv.Itoa(p.Version))
+	case p.Version < 1:
+		return payload{}, corruptf("account data has no valid format version (%d)", p.Version)
+	case p.Version == 1:
+		migrateV1(p.Accounts)
 	}
+	sanitizeV2(&p)
 	if p.PIN.check() != nil {
 		// Out-of-range parameters: forget the PIN rather than refuse the
 		// accounts; the password still unlocks.

@@ -78,6 +78,7 @@ func (v *Vault) SetFavorite(id string, on bool) error {
 		if cur[i].Favorite != on {
 			cur[i].Favorite = on
 			cur[i].Updated = now
+			cur[i].Stamps.Favorite = v.clock.next()
 		}
 		return cur, nil
 	})

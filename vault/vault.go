@@ -111,6 +111,9 @@ type Vault struct {
 	keyBlock    []byte
 	accounts    []Account
 	pin         *pinHash // the quick-unlock PIN's hash; nil: none
+	tombs       []Tombstone
+	clock       clock    // stamps this machine's edits (format2.go)
+	format      int      // the format version of the file as last read
 	sum         [32]byte // SHA-256 of the file as last read or written
 	keychainErr error
 	lock        *flock.Flock
@@ -175,6 +178,7 @@ func Create(path string, password []byte, opts Options) (*Vault, error) {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
 	v := &Vault{path: path, opts: opts, id: newVaultID(), lock: newLock(path)}
+	v.load(payload{Version: payloadFormat})
 	if err := v.lockFile(); err != nil {
 		return nil, fmt.Errorf("create vault: %w", err)
 	}
@@ -228,8 +232,10 @@ func Open(path string, opts Options) (*Vault, error) {
 	case err != nil:
 		return nil, corruptWithBackup(path, err, identityKey(id))
 	}
-	return &Vault{path: path, opts: opts, id: parts.id, identity: id, keyBlock: parts.keyBlock,
-		accounts: content.Accounts, pin: content.PIN, sum: sha256.Sum256(b), lock: newLock(path)}, nil
+	v := &Vault{path: path, opts: opts, id: parts.id, identity: id, keyBlock: parts.keyBlock,
+		sum: sha256.Sum256(b), lock: newLock(path)}
+	v.load(content)
+	return v, nil
 }
 
 // Unlock opens the vault at path with its password. The key derivation is
@@ -253,7 +259,8 @@ func Unlock(path string, password []byte, opts Options) (*Vault, error) {
 		return nil, corruptWithBackup(path, err, identityKey(id))
 	}
 	v := &Vault{path: path, opts: opts, id: parts.id, identity: id, keyBlock: parts.keyBlock,
-		accounts: content.Accounts, pin: content.PIN, sum: sha256.Sum256(b), lock: newLock(path)}
+		sum: sha256.Sum256(b), lock: newLock(path)}
+	v.load(content)
 	v.keychainErr = v.storeKey()
 	return v, nil
 }
@@ -367,7 +374,8 @@ func (v *Vault) refresh() (bool, error) {
 		return false, corruptWithBackup(v.path, err, identityKey(v.identity))
 	}
 	wipeAccounts(v.accounts)
-	v.accounts, v.pin, v.keyBlock, v.sum = content.Accounts, content.PIN, parts.keyBlock, sum
+	v.load(content)
+	v.keyBlock, v.sum = parts.keyBlock, sum
 	return true, nil
 }
 
@@ -381,11 +389,16 @@ func (v *Vault) mutate(f func([]Account) ([]Account, error)) error {
 // backup is set.
 func (v *Vault) mutateKeep(backup bool, f func([]Account) ([]Account, error)) error {
 	return v.locked(func() error {
+		tombs := v.tombs
+		v.tombs = slices.Clone(tombs) // f may bury an account
 		next, err := f(cloneAccounts(v.accounts))
-		if err != nil {
-			return err
+		if err == nil {
+			err = v.save(next, backup)
 		}
-		return v.save(next, backup)
+		if err != nil {
+			v.tombs = tombs
+		}
+		return err
 	})
 }
 
@@ -428,7 +441,12 @@ func (v *Vault) lockFile() error {
 // the version replaced as a backup when backup is set. The caller holds the
 // lock.
 func (v *Vault) save(accts []Account, backup bool) error {
-	data, err := encryptPayload(payload{Accounts: accts, PIN: v.pin}, v.identity.Recipient())
+	// The first save over a version 1 file keeps it as a backup, whatever
+	// the change.
+	backup = backup || v.format < payloadFormat
+	sortAccounts(accts)
+	v.tombs = purgeTombstones(v.tombs, v.opts.now())
+	data, err := encryptPayload(v.payload(accts), v.identity.Recipient())
 	if err != nil {
 		return err
 	}
@@ -444,7 +462,7 @@ func (v *Vault) save(accts []Account, backup bool) error {
 	if err := writeAtomic(v.path, b, backup, v.opts.now(), v.opts.beforeRename); err != nil {
 		return err
 	}
-	v.accounts, v.sum = accts, sha256.Sum256(b)
+	v.accounts, v.sum, v.format = accts, sha256.Sum256(b), payloadFormat
 	return nil
 }
 
@@ -456,10 +474,14 @@ func (v *Vault) Add(accts ...Account) ([]Account, error) {
 	var added []Account
 	err := v.mutate(func(cur []Account) ([]Account, error) {
 		added = added[:0]
-		ids := make(map[string]bool, len(cur)+len(accts))
+		ids := make(map[string]bool, len(cur)+len(accts)+len(v.tombs))
 		for _, a := range cur {
 			ids[a.ID] = true
 		}
+		for _, t := range v.tombs {
+			ids[t.ID] = true // a new account never revives a deleted one
+		}
+		stamp, keys := v.clock.next(), v.appendKeys(cur, len(accts))
 		for i, a := range accts {
 			a = cloneAccount(a).withDefaults()
 			if a.ID == "" || ids[a.ID] {
@@ -470,6 +492,7 @@ func (v *Vault) Add(accts ...Account) ([]Account, error) {
 				a.Created = now
 			}
 			a.Updated = now
+			a.Stamps, a.SortKey = allStamps(stamp), keys[i]
 			if err := a.Validate(); err != nil {
 				if len(accts) == 1 {
 					return nil, fmt.Errorf("add account: %w", err)
@@ -498,6 +521,8 @@ func (v *Vault) Update(a Account) error {
 		a = cloneAccount(a).withDefaults()
 		a.Created = cur[i].Created
 		a.Updated = now
+		a.SortKey, a.LastUsed = cur[i].SortKey, cur[i].LastUsed
+		a.Stamps = v.stampEdit(cur[i], a)
 		if err := a.Validate(); err != nil {
 			return nil, fmt.Errorf("update account: %w", err)
 		}
@@ -543,6 +568,7 @@ func (v *Vault) Remove(id string) error {
 		if i < 0 {
 			return nil, fmt.Errorf("remove account: %w with ID %q", ErrNoMatch, id)
 		}
+		v.bury(cur[i])
 		return slices.Delete(cur, i, i+1), nil
 	})
 }
@@ -558,7 +584,7 @@ func (v *Vault) Move(id string, to int) error {
 		a := cur[i]
 		cur = slices.Delete(cur, i, i+1)
 		j := min(max(to, 0), len(cur))
-		return slices.Insert(cur, j, a), nil
+		return v.placeAt(slices.Insert(cur, j, a), j), nil
 	})
 }
 
@@ -721,7 +747,7 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 	}
 
 	say("Saving the vault with the new key")
-	data, err := encryptPayload(payload{Accounts: v.accounts, PIN: v.pin}, id.Recipient())
+	data, err := encryptPayload(v.payload(v.accounts), id.Recipient())
 	if err != nil {
 		return res, fmt.Errorf("change password: %w", err)
 	}

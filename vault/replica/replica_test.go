@@ -1,0 +1,394 @@
+package replica
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"authdesk/vault"
+	"authdesk/vault/keychain"
+)
+
+var password = []byte("correct horse battery staple")
+
+func opts() vault.Options { return vault.Options{WorkFactor: 10, Keychain: &keychain.Memory{}} }
+
+func account(name string) vault.Account {
+	return vault.Account{Issuer: "Example", Name: name, Secret: []byte("secret-" + name + "-0123456789"), Type: vault.TOTP}
+}
+
+// computer is one machine: its own vault file, joined to the folder.
+type computer struct {
+	t   *testing.T
+	v   *vault.Vault
+	dir string
+}
+
+func newComputer(t *testing.T, folder string, names ...string) *computer {
+	t.Helper()
+	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.age"), password, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	for _, n := range names {
+		if _, err := v.Add(account(n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &computer{t, v, folder}
+}
+
+// join makes a second computer from the replica in folder.
+func join(t *testing.T, folder string) *computer {
+	t.Helper()
+	found, err := Find(folder)
+	if err != nil || len(found) != 1 {
+		t.Fatalf("replicas in the folder: %v, %v", found, err)
+	}
+	v, err := vault.Join(filepath.Join(t.TempDir(), "vault.age"), found[0], password, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return &computer{t, v, folder}
+}
+
+func (c *computer) sync() Result {
+	c.t.Helper()
+	res, err := Folder{Dir: c.dir}.Sync(c.v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return res
+}
+
+func (c *computer) find(name string) vault.Account {
+	c.t.Helper()
+	got, err := c.v.Find(name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return got[0]
+}
+
+func names(v *vault.Vault) []string {
+	var out []string
+	for _, a := range v.Accounts() {
+		out = append(out, a.Title())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestTwoComputers: A publishes, B joins from the replica, both edit while
+// apart, and after each syncs twice both hold every edit.
+func TestTwoComputers(t *testing.T) {
+	folder := t.TempDir()
+	a := newComputer(t, folder, "one", "two", "three", "four")
+	if res := a.sync(); !res.ReplicaWritten || !res.Report.Empty() {
+		t.Fatalf("first sync: %+v", res)
+	}
+	b := join(t, folder)
+	if fmt.Sprint(names(b.v)) != fmt.Sprint(names(a.v)) {
+		t.Fatalf("B joined with %v, A has %v", names(b.v), names(a.v))
+	}
+
+	if _, err := a.v.Add(account("five")); err != nil {
+		t.Fatal(err)
+	}
+	two := a.find("two")
+	two.Name = "two renamed"
+	if err := a.v.Update(two); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.v.Remove(b.find("three").ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.v.SetFavorite(b.find("four").ID, true); err != nil {
+		t.Fatal(err)
+	}
+
+	a.sync()
+	res := b.sync()
+	if len(res.Report.Added) != 1 || len(res.Report.Changed) != 1 || !res.ReplicaWritten {
+		t.Errorf("B's sync: %+v", res)
+	}
+	res = a.sync()
+	if len(res.Report.Removed) != 1 || len(res.Report.Changed) != 1 || res.ReplicaWritten {
+		t.Errorf("A's second sync: %+v", res)
+	}
+	want := []string{"Example (five)", "Example (four)", "Example (one)", "Example (two renamed)"}
+	for n, c := range map[string]*computer{"A": a, "B": b} {
+		if got := names(c.v); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s has %v, want %v", n, got, want)
+		}
+		if !c.find("four").Favorite {
+			t.Errorf("%s: four is not starred", n)
+		}
+	}
+	if !vault.SameReplica(a.v.Snapshot(), b.v.Snapshot()) {
+		t.Error("A and B differ")
+	}
+}
+
+// TestCopyingACodeWritesNoReplica: recording a code's use saves the local
+// vault but leaves the replica alone.
+func TestCopyingACodeWritesNoReplica(t *testing.T) {
+	a := newComputer(t, t.TempDir(), "one")
+	res := a.sync()
+	before := mustRead(t, res.Replica)
+	if err := a.v.MarkUsed(a.find("one").ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.sync(); res.ReplicaWritten {
+		t.Error("a copied code wrote the replica")
+	}
+	if !bytes.Equal(before, mustRead(t, res.Replica)) {
+		t.Error("the replica changed")
+	}
+}
+
+// TestConflictCopies: each sync engine's conflict copy is merged, then
+// moved, byte for byte, into the local backups folder; none stays in the
+// synced folder and none is deleted.
+func TestConflictCopies(t *testing.T) {
+	for engine, name := range map[string]string{
+		"syncthing": "authdesk-%s.sync-conflict-20260301-101112-ABCDEF1.age",
+		"dropbox":   "authdesk-%s (Alice's conflicted copy 2026-03-01).age",
+		"nextcloud": "authdesk-%s (conflicted copy 2026-03-01 101112).age",
+		"onedrive":  "authdesk-%s-LAPTOP-7Q2.age",
+	} {
+		t.Run(engine, func(t *testing.T) {
+			folder := t.TempDir()
+			a := newComputer(t, folder, "one")
+			res := a.sync()
+			b := join(t, folder)
+			if _, err := b.v.Add(account("from b")); err != nil {
+				t.Fatal(err)
+			}
+			// B's version arrives as a conflict copy beside the replica.
+			conflict := filepath.Join(folder, fmt.Sprintf(name, a.v.ID()))
+			bRes, err := Folder{Dir: t.TempDir()}.Sync(b.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			content := mustRead(t, bRes.Replica)
+			if err := os.WriteFile(conflict, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			res = a.sync()
+			if len(res.Report.Added) != 1 || len(res.Moved) != 1 || !res.ReplicaWritten {
+				t.Fatalf("sync with a conflict copy: %+v", res)
+			}
+			if _, err := os.Lstat(conflict); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the conflict copy is still in the synced folder: %v", err)
+			}
+			if filepath.Dir(res.Moved[0].To) != vault.BackupDir(a.v.Path()) || !bytes.Equal(mustRead(t, res.Moved[0].To), content) {
+				t.Errorf("the conflict copy went to %s, changed or not", res.Moved[0].To)
+			}
+		})
+	}
+}
+
+// TestHostileFilesLeftAlone: files named like conflict copies that are
+// not copies of this vault (garbage, a symlink to a private file, another
+// vault's replica) are not merged, moved or deleted, and change nothing.
+func TestHostileFilesLeftAlone(t *testing.T) {
+	folder := t.TempDir()
+	a := newComputer(t, folder, "one")
+	a.sync()
+	other := newComputer(t, t.TempDir(), "intruder")
+	otherRes := other.sync()
+	secret := filepath.Join(t.TempDir(), "private")
+	if err := os.WriteFile(secret, []byte("private"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]func(p string) error{
+		"authdesk-%s.sync-conflict-20260301-101112-AAAAAAA.age": func(p string) error { return os.WriteFile(p, []byte("garbage"), 0o600) },
+		"authdesk-%s-HOST.age":                func(p string) error { return os.Symlink(secret, p) },
+		"authdesk-%s (conflicted copy x).age": func(p string) error { return os.WriteFile(p, mustRead(t, otherRes.Replica), 0o600) },
+	}
+	for n, make := range files {
+		if err := make(filepath.Join(folder, fmt.Sprintf(n, a.v.ID()))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := a.v.Snapshot()
+	res := a.sync()
+	if len(res.Skipped) != 3 || len(res.Moved) != 0 || !res.Report.Empty() || res.ReplicaWritten {
+		t.Errorf("sync among hostile files: %+v", res)
+	}
+	for n := range files {
+		if _, err := os.Lstat(filepath.Join(folder, fmt.Sprintf(n, a.v.ID()))); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+	if !vault.SameReplica(before, a.v.Snapshot()) {
+		t.Error("the vault changed")
+	}
+}
+
+// TestReplicaOfAnotherKey: a replica that does not open with the vault's
+// key (a password change elsewhere) is neither merged nor overwritten.
+func TestReplicaOfAnotherKey(t *testing.T) {
+	folder := t.TempDir()
+	a := newComputer(t, folder, "one")
+	res := a.sync()
+	b := join(t, folder)
+	if _, err := b.v.ChangePassword(password, []byte("new password"), nil); err != nil {
+		t.Fatal(err)
+	}
+	// B's replica, sealed with the new key, replaces the old one.
+	bRes, err := Folder{Dir: t.TempDir()}.Sync(b.v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := mustRead(t, bRes.Replica)
+	if err := os.WriteFile(res.Replica, written, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.v.Add(account("two")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Folder{Dir: folder}.Sync(a.v)
+	if !errors.Is(err, ErrOtherKey) {
+		t.Fatalf("sync with a replica of another key: %v, want ErrOtherKey", err)
+	}
+	if !bytes.Equal(written, mustRead(t, res.Replica)) {
+		t.Error("the replica sealed with the new key was overwritten with the old one")
+	}
+}
+
+// TestFolderHoldingTheVault: a synced folder that holds the vault (and so
+// its backups) is refused.
+func TestFolderHoldingTheVault(t *testing.T) {
+	a := newComputer(t, "", "one")
+	for _, dir := range []string{filepath.Dir(a.v.Path()), filepath.Dir(filepath.Dir(a.v.Path()))} {
+		if _, err := (Folder{Dir: dir}).Sync(a.v); err == nil || !strings.Contains(err.Error(), "holds the vault") {
+			t.Errorf("sync into %s: %v", dir, err)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestMain(m *testing.M) {
+	if n, err := strconv.Atoi(os.Getenv("AUTHDESK_TEST_SYNC_KILL_AT")); err == nil {
+		killedSyncChild(os.Getenv("AUTHDESK_TEST_SYNC_VAULT"), os.Getenv("AUTHDESK_TEST_SYNC_DIR"), n)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// killedSyncChild syncs the vault at path with dir and kills itself
+// (SIGKILL, no clean-up) at the n-th rename.
+func killedSyncChild(path, dir string, n int) {
+	renames := 0
+	hook := func(string, string) {
+		if renames++; renames == n {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {}
+		}
+	}
+	v, err := vault.Unlock(path, password, vault.Options{WorkFactor: 10}.WithRenameHook(hook))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	if _, err := (Folder{Dir: dir, BeforeRename: hook}).Sync(v); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+// TestKilledAtEveryRename: a sync killed at each of its renames (the local
+// vault, the replica, a conflict copy moved aside) leaves the vault and
+// the replica openable, and the next sync converges: every edit of every
+// side is in both, and the conflict copy is moved aside.
+func TestKilledAtEveryRename(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; ; n++ {
+		folder := t.TempDir()
+		a := newComputer(t, folder, "one", "two")
+		a.sync()
+		b, c := join(t, folder), join(t, folder)
+		if _, err := a.v.Add(account("from a")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.v.Add(account("from b")); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.v.Remove(c.find("two").ID); err != nil {
+			t.Fatal(err)
+		}
+		b.sync() // the replica now has B's account
+		cRes, err := Folder{Dir: t.TempDir()}.Sync(c.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conflict := filepath.Join(folder, Name(a.v.ID())[:len("authdesk-")+32]+".sync-conflict-20260301-101112-CCCCCCC.age")
+		if err := os.WriteFile(conflict, mustRead(t, cRes.Replica), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a.v.Close()
+
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), "AUTHDESK_TEST_SYNC_KILL_AT="+strconv.Itoa(n),
+			"AUTHDESK_TEST_SYNC_VAULT="+a.v.Path(), "AUTHDESK_TEST_SYNC_DIR="+folder)
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		killed := errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL
+		if err != nil && !killed {
+			t.Fatalf("kill at rename %d: %v\n%s", n, err, out)
+		}
+		for _, p := range []string{a.v.Path(), filepath.Join(folder, Name(a.v.ID()))} {
+			v, err := vault.Unlock(p, password, vault.Options{})
+			if err != nil {
+				t.Fatalf("killed at rename %d: %s does not open: %v", n, p, err)
+			}
+			v.Close()
+		}
+		v, err := vault.Unlock(a.v.Path(), password, opts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := &computer{t, v, folder}
+		again.sync()
+		res := again.sync()
+		want := []string{"Example (from a)", "Example (from b)", "Example (one)"}
+		if got := names(v); fmt.Sprint(got) != fmt.Sprint(want) || !res.Report.Empty() || res.ReplicaWritten {
+			t.Fatalf("killed at rename %d: after two syncs %v (want %v), last %+v", n, got, want, res)
+		}
+		if _, err := os.Lstat(conflict); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("killed at rename %d: the conflict copy is still there", n)
+		}
+		v.Close()
+		if !killed {
+			if n < 4 {
+				t.Errorf("a sync made only %d renames; want the vault, the replica and the conflict copy", n-1)
+			}
+			return
+		}
+	}
+}
