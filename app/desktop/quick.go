@@ -54,13 +54,19 @@ type quickPopup struct {
 	sel   int             // index into shown
 	rows  map[*quickRow]struct{}
 
-	open     bool
-	pending  bool // opened before the vault was: open once it is
-	busy     bool // an unlock is running
-	moving   bool // the popup moves the focus itself
-	tickGen  int
-	tickStop func()
-	waitStop func() // cancels a copy waiting for the next code
+	open    bool
+	pending bool // opened before the vault was: open once it is
+	busy    bool // an unlock is running
+	moving  bool // the popup moves the focus itself
+	blurGen int  // numbers focus losses: a later gain or loss cancels the close of an earlier one
+
+	// Typed while an unlock runs (type-ahead after the PIN): the search
+	// text, and whether Enter followed; applied once the accounts show.
+	ahead      []rune
+	aheadEnter bool
+	tickGen    int
+	tickStop   func()
+	waitStop   func() // cancels a copy waiting for the next code
 }
 
 // openQuick opens the quick popup under the pointer (the global shortcut,
@@ -172,6 +178,9 @@ func newQuickPopup(u *UI) *quickPopup {
 		}
 	})
 	c.SetOnTypedRune(func(r rune) {
+		if p.typeAhead(r) {
+			return
+		}
 		if e := p.field(); !e.Disabled() {
 			p.focus(e)
 			e.TypedRune(r)
@@ -256,6 +265,7 @@ func (p *quickPopup) close() {
 	p.win.Hide()
 	p.search.SetText("")
 	p.secret.SetText("")
+	p.dropAhead()
 	p.accts, p.shown = nil, nil
 	p.wipeRows()
 	p.list.Refresh()
@@ -390,16 +400,65 @@ func (p *quickPopup) unlock() {
 		case err == nil && p.u.state == stateCodes:
 			p.showFind()
 			p.focus(p.search)
+			p.applyAhead()
 		case errors.Is(err, vault.ErrWrongPassword):
+			p.dropAhead()
 			p.showLocked()
 			p.showError("Wrong PIN or password. Try again.")
 			p.focus(p.secret)
 		case err != nil:
+			p.dropAhead()
 			p.showLocked()
 			p.showError(fmt.Sprintf("Could not unlock: %v", err))
 			p.focus(p.secret)
 		}
 	})
+}
+
+// typeAhead keeps r for the search while an unlock runs, so that letters
+// typed straight after the PIN and Enter are not lost.
+func (p *quickPopup) typeAhead(r rune) bool {
+	if !p.busy {
+		return false
+	}
+	p.ahead = append(p.ahead, r)
+	return true
+}
+
+// typeAheadKey handles Enter and Backspace typed while an unlock runs.
+func (p *quickPopup) typeAheadKey(name fyne.KeyName) bool {
+	if !p.busy {
+		return false
+	}
+	switch name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		p.aheadEnter = true
+	case fyne.KeyBackspace:
+		if n := len(p.ahead); n > 0 && !p.aheadEnter {
+			p.ahead = p.ahead[:n-1]
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// applyAhead puts what was typed during the unlock into the search, and
+// copies when Enter followed.
+func (p *quickPopup) applyAhead() {
+	text, enter := string(p.ahead), p.aheadEnter
+	p.dropAhead()
+	if text != "" {
+		p.search.SetText(text)
+	}
+	if enter {
+		p.enter()
+	}
+}
+
+func (p *quickPopup) dropAhead() {
+	clear(p.ahead)
+	p.ahead, p.aheadEnter = p.ahead[:0], false
 }
 
 func (p *quickPopup) showError(msg string) {
@@ -445,12 +504,32 @@ func (p *quickPopup) focus(e *quickEntry) {
 	p.moving = false
 }
 
-// lostFocus closes the popup once it no longer has the keyboard.
+// quickBlurGrace is how long the popup waits, after its window lost the
+// keyboard, for it to come back before closing. X11 sends a FocusOut just
+// before the FocusIn when the keyboard moves to the popup from PointerRoot
+// (no window focused, as under a bare X server or focus-follows-mouse) with
+// the pointer over the popup: that first FocusOut must not close it.
+const quickBlurGrace = 100 * time.Millisecond
+
+// lostFocus closes the popup once it no longer has the keyboard, unless the
+// keyboard comes back within quickBlurGrace.
 func (p *quickPopup) lostFocus() {
-	if p.open && !p.busy && !p.moving {
-		p.close()
+	if !p.open || p.busy || p.moving {
+		return
 	}
+	p.blurGen++
+	gen := p.blurGen
+	p.u.cfg.afterFunc(quickBlurGrace, func() {
+		onUI(func() {
+			if gen == p.blurGen && p.open && !p.busy {
+				p.close()
+			}
+		})
+	})
 }
+
+// gainedFocus keeps the popup open: the keyboard came back.
+func (p *quickPopup) gainedFocus() { p.blurGen++ }
 
 // quickEntry is the popup's field: it takes the list keys (↑, ↓, Enter,
 // Esc) before the text editing, and closes the popup when the window loses
@@ -470,6 +549,9 @@ func newQuickEntry(p *quickPopup, password bool) *quickEntry {
 // TypedKey handles the popup's keys.
 func (e *quickEntry) TypedKey(k *fyne.KeyEvent) {
 	p := e.p
+	if p.typeAheadKey(k.Name) {
+		return
+	}
 	switch k.Name {
 	case fyne.KeyEscape:
 		p.close()
@@ -499,8 +581,21 @@ func (e *quickEntry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
+// TypedRune keeps what is typed while an unlock runs for the search.
+func (e *quickEntry) TypedRune(r rune) {
+	if !e.p.typeAhead(r) {
+		e.Entry.TypedRune(r)
+	}
+}
+
 // FocusLost closes the popup when its window lost the keyboard.
 func (e *quickEntry) FocusLost() {
 	e.Entry.FocusLost()
 	e.p.lostFocus()
+}
+
+// FocusGained cancels a close for a lost focus that came straight back.
+func (e *quickEntry) FocusGained() {
+	e.Entry.FocusGained()
+	e.p.gainedFocus()
 }

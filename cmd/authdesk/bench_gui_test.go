@@ -6,7 +6,6 @@ package main_test
 // Figures are reported, never asserted: README keeps them.
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,14 +64,7 @@ func idle(b *testing.B, state string) {
 	e.runCLI("e2e password\n", "--password-stdin", "init")
 	e.importAccounts(500)
 	if state == "hidden" {
-		dir := filepath.Join(e.dir, "config", "fyne", "io.authdesk.app")
-		prefs, _ := json.Marshal(map[string]any{"startMinimised": true})
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "preferences.json"), prefs, 0o600); err != nil {
-			b.Fatal(err)
-		}
+		e.writePrefs(map[string]any{"startMinimised": true})
 	}
 	stock := startStockWindow(b)
 	var a *app

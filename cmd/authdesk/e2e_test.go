@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -111,6 +112,23 @@ func newEnv(t testing.TB) *env {
 		e.screenDir = dir
 	}
 	return e
+}
+
+// writePrefs writes Authdesk's preferences (Fyne's preferences.json) before
+// it starts.
+func (e *env) writePrefs(prefs map[string]any) {
+	e.t.Helper()
+	dir := filepath.Join(e.dir, "config", "fyne", "io.authdesk.app")
+	b, err := json.Marshal(prefs)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "preferences.json"), b, 0o600); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func (e *env) command(name string, args ...string) *exec.Cmd {
