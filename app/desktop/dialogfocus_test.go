@@ -115,3 +115,32 @@ func TestClosedDialogStopsCursorBlink(t *testing.T) {
 		})
 	}
 }
+
+// A dialog's password field works as Fyne's: Tab goes from field to field
+// (the eye takes no focus), a click on the eye shows the password, and
+// Escape typed in the field cancels the dialog.
+func TestDialogPasswordField(t *testing.T) {
+	h, _ := animHarness(t)
+	h.u.showSettings()
+	test.Tap(h.button("Change password…"))
+	p := h.u.settingsUI.password
+	c := h.w.Canvas()
+	c.FocusNext()
+	if f := c.Focused(); f != p.next {
+		t.Fatalf("Tab from the current password: %T focused, want the new password", f)
+	}
+	r, ok := p.current.ActionItem.(*dialogRevealer)
+	if !ok || !p.current.Password {
+		t.Fatalf("the password field: eye %T, hidden %v", p.current.ActionItem, p.current.Password)
+	}
+	r.Tapped(&fyne.PointEvent{})
+	if p.current.Password {
+		t.Error("a click on the eye did not show the password")
+	}
+	p.next.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.u.settingsUI.password != nil && slices.ContainsFunc(c.Overlays().List(), func(o fyne.CanvasObject) bool {
+		return slices.Contains(test.LaidOutObjects(o), fyne.CanvasObject(p.next))
+	}) {
+		t.Error("Escape in the new password field left the dialog open")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -197,17 +198,44 @@ func newDialogEntry(password bool) *dialogEntry {
 	e.ExtendBaseWidget(e)
 	if password {
 		e.Password = true
-		var reveal *widget.Button
-		reveal = widget.NewButtonWithIcon("", theme.VisibilityOffIcon(), func() {
-			e.Password = !e.Password
-			reveal.SetIcon(map[bool]fyne.Resource{true: theme.VisibilityOffIcon(), false: theme.VisibilityIcon()}[e.Password])
-			e.Refresh()
-		})
-		reveal.Importance = widget.LowImportance
-		e.ActionItem = reveal
+		r := &dialogRevealer{icon: widget.NewIcon(theme.VisibilityOffIcon()), e: e}
+		r.ExtendBaseWidget(r)
+		e.ActionItem = r
 	}
 	return e
 }
+
+// dialogRevealer is a password field's eye, as Fyne's own (which only
+// widget.NewPasswordEntry can make): a click shows or hides the password.
+// Like Fyne's, it takes no focus, so Tab goes from field to field.
+type dialogRevealer struct {
+	widget.BaseWidget
+	icon *widget.Icon
+	e    *dialogEntry
+}
+
+func (r *dialogRevealer) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewCenter(r.icon))
+}
+
+// MinSize is Fyne's: the icon and a padding around it.
+func (r *dialogRevealer) MinSize() fyne.Size {
+	return fyne.NewSquareSize(theme.Size(theme.SizeNameInlineIcon) + 2*theme.Size(theme.SizeNameInnerPadding))
+}
+
+// Tapped shows or hides the password.
+func (r *dialogRevealer) Tapped(*fyne.PointEvent) {
+	r.e.Password = !r.e.Password
+	if r.e.Password {
+		r.icon.SetResource(theme.VisibilityOffIcon())
+	} else {
+		r.icon.SetResource(theme.VisibilityIcon())
+	}
+	r.e.Refresh()
+}
+
+// Cursor is the pointing hand.
+func (r *dialogRevealer) Cursor() fynedesktop.Cursor { return fynedesktop.PointerCursor }
 
 // newDialogMultiLineEntry makes a multi-line dialogEntry.
 func newDialogMultiLineEntry() *dialogEntry {
