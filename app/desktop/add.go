@@ -364,11 +364,8 @@ func (u *UI) addAccounts(accts []vault.Account) {
 		u.list.reload(r.added[0].ID)
 		msg := "Added " + wording.Count(len(r.added), "account", "accounts")
 		if len(r.added) == 1 {
-			a := r.added[0]
-			msg = "Added " + a.Title()
-			if code, err := a.Code(u.cfg.now()); err == nil {
-				msg += " — code " + vault.GroupCode(code)
-			}
+			// No code here: the toast outlives a period, the row does not.
+			msg = "Added " + r.added[0].Title()
 		}
 		u.toast.show(msg, u)
 	})
@@ -376,7 +373,7 @@ func (u *UI) addAccounts(accts []vault.Account) {
 
 // manualForm is the "Enter key manually" form.
 type manualForm struct {
-	issuer, name, key, period, counter *widget.Entry
+	issuer, name, key, period, counter *dialogEntry
 	kind, algorithm, digits            *widget.Select
 	errs                               map[string]*widget.Label
 	general                            *widget.Label
@@ -392,8 +389,8 @@ func (u *UI) showManualEntry() {
 	if u.state != stateCodes {
 		return
 	}
-	f := &manualForm{issuer: widget.NewEntry(), name: widget.NewEntry(), key: widget.NewEntry(),
-		period: widget.NewEntry(), counter: widget.NewEntry(), errs: map[string]*widget.Label{}}
+	f := &manualForm{issuer: newDialogEntry(false), name: newDialogEntry(false), key: newDialogEntry(false),
+		period: newDialogEntry(false), counter: newDialogEntry(false), errs: map[string]*widget.Label{}}
 	u.manual = f
 	f.issuer.SetPlaceHolder("Site or service, e.g. GitHub")
 	f.name.SetPlaceHolder("Your user name or e-mail")
@@ -433,7 +430,7 @@ func (u *UI) showManualEntry() {
 		widget.NewFormItem("Key", field("key", f.key)),
 	)
 	help := dimText("Spaces, dashes and lower case are fine. Most sites need nothing under Advanced.", true)
-	for _, e := range []*widget.Entry{f.issuer, f.name, f.key, f.period, f.counter} {
+	for _, e := range []*dialogEntry{f.issuer, f.name, f.key, f.period, f.counter} {
 		e.OnChanged = func(string) { f.validate(false) }
 		e.OnSubmitted = func(string) { u.submitManual() }
 	}

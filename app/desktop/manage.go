@@ -124,7 +124,7 @@ func (u *UI) showEdit(id string) {
 	if !ok {
 		return
 	}
-	issuer, name, tags, note := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	issuer, name, tags, note := newDialogEntry(false), newDialogEntry(false), newDialogEntry(false), newDialogMultiLineEntry()
 	issuer.SetText(a.Issuer)
 	name.SetText(a.Name)
 	tags.SetText(strings.Join(a.Tags, ", "))
@@ -144,12 +144,13 @@ func (u *UI) showEdit(id string) {
 		a.Tags = splitTags(tags.Text)
 		u.mutate("Could not save the account", id, func(v *vault.Vault) error { return v.Update(a) })
 	}, u.win)
+	dialogReleaseFocus(d, issuer, name, tags, note)
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 }
 
 // editDialog holds the edit form's entries, for tests.
-type editDialog struct{ issuer, name, tags, note *widget.Entry }
+type editDialog struct{ issuer, name, tags, note *dialogEntry }
 
 // splitTags splits "a, b,,c" into [a b c].
 func splitTags(s string) []string {

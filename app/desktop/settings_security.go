@@ -23,7 +23,7 @@ type securitySection struct {
 
 // pinDialog asks for a new PIN twice.
 type pinDialog struct {
-	pin, repeat *widget.Entry
+	pin, repeat *dialogEntry
 	errLabel    *widget.Label
 	save        *widget.Button
 	d           *dialog.CustomDialog
@@ -67,7 +67,7 @@ func (u *UI) showSetPIN() {
 	if u.v == nil || u.settingsUI == nil || u.settingsUI.security == nil {
 		return
 	}
-	p := &pinDialog{pin: widget.NewPasswordEntry(), repeat: widget.NewPasswordEntry(), errLabel: widget.NewLabel("")}
+	p := &pinDialog{pin: newDialogEntry(true), repeat: newDialogEntry(true), errLabel: widget.NewLabel("")}
 	u.settingsUI.security.pin = p
 	p.pin.SetPlaceHolder("New PIN (4 to 10 digits)")
 	p.repeat.SetPlaceHolder("Repeat the PIN")

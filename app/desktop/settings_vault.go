@@ -77,7 +77,7 @@ func keychainReason(err error) string {
 
 // passwordDialog changes the vault password.
 type passwordDialog struct {
-	current, next, repeat *widget.Entry
+	current, next, repeat *dialogEntry
 	errLabel, status      *widget.Label
 	progress              busyBar
 	change, cancel        *widget.Button
@@ -90,8 +90,8 @@ func (u *UI) showChangePassword() {
 	if u.v == nil || u.settingsUI == nil {
 		return
 	}
-	p := &passwordDialog{current: widget.NewPasswordEntry(), next: widget.NewPasswordEntry(),
-		repeat: widget.NewPasswordEntry(), errLabel: widget.NewLabel(""), status: widget.NewLabel(""),
+	p := &passwordDialog{current: newDialogEntry(true), next: newDialogEntry(true),
+		repeat: newDialogEntry(true), errLabel: widget.NewLabel(""), status: widget.NewLabel(""),
 		progress: newBusyBar()}
 	u.settingsUI.password = p
 	p.current.SetPlaceHolder("Current password")

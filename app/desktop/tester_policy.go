@@ -64,7 +64,9 @@ func (t *platformTester) showPolicy() {
 	hint := widget.NewLabel("Apply restarts the platform; accounts and the test clock stay. Scenarios read the policy from GET /api/policy.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
-	f.dlg = dialog.NewCustomWithoutButtons("Platform policy", container.NewVBox(form, f.err, hint), t.win)
+	content := container.NewVBox(form, f.err, hint)
+	f.dlg = dialog.NewCustomWithoutButtons("Platform policy", content, t.win)
+	dialogReleaseFocus(f.dlg, content)
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.apply})
 	f.dlg.Resize(fyne.NewSize(460, 0))
 	f.dlg.Show()

@@ -150,6 +150,7 @@ func (l *toastLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func newCustom(title string, content fyne.CanvasObject, buttons []fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
 	d := dialog.NewCustomWithoutButtons(title, content, w)
 	d.SetButtons(buttons)
+	dialogReleaseFocus(d, content)
 	return d
 }
 

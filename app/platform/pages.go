@@ -100,6 +100,7 @@ type pageData struct {
 	Issuer    string
 	CSRF      string
 	SignedIn  bool
+	HalfIn    string // the email of a half-signed-in session (password done, second factor not)
 	Admin     bool
 	TestClock bool
 	Now       string
@@ -171,6 +172,8 @@ func (p *pages) data(w http.ResponseWriter, r *http.Request, title string) (*pag
 			d.Profile = prof
 			d.Admin = prof.Role == "admin"
 		}
+	} else if u, err := p.s.svc.mfaUser(r.Context(), sess); err == nil {
+		d.HalfIn = u.email
 	}
 	if n := r.URL.Query().Get("n"); notices[n] != "" {
 		d.Notice = notices[n]
