@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"authdesk/vault/transfer"
 )
@@ -14,9 +15,6 @@ func init() {
 	register("export", "export every account, secrets included: otpauth URIs, Aegis, Google Authenticator (--format)", runExport)
 }
 
-// exportFormats are the formats export writes.
-var exportFormats = []transfer.Format{transfer.OTPAuth, transfer.Aegis, transfer.GoogleMig}
-
 // runExport writes the accounts to stdout, or to -o FILE created with mode
 // 0600. --format aegis with --export-password-file writes an encrypted
 // Aegis vault; --format ga-migration writes one migration line per batch of
@@ -24,7 +22,7 @@ var exportFormats = []transfer.Format{transfer.OTPAuth, transfer.Aegis, transfer
 // cannot carry on stderr.
 func runExport(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	format := fs.String("format", "", "`FORMAT`: "+formatList(exportFormats))
+	format := fs.String("format", "", "`FORMAT`: "+formatList(transfer.ExportFormats))
 	pwFile := fs.String("export-password-file", "", "encrypt the Aegis export with the password in `FILE` (its first line)")
 	qrDir := fs.String("qr", "", "with ga-migration: write one QR code PNG per batch into `DIR`")
 	out := fs.String("o", "", "write to `FILE` (mode 0600) instead of standard output")
@@ -32,14 +30,15 @@ func runExport(env *Env, g *Globals, args []string) error {
 		return err
 	}
 	const usage = "usage: authdesk-cli export --format otpauth|aegis|ga-migration [--export-password-file F] [--qr DIR] [-o FILE]"
+	f := transfer.Format(*format)
 	switch {
 	case *format == "":
 		return usagef("--format is required (%s)", usage)
-	case transfer.Format(*format) != transfer.OTPAuth && transfer.Format(*format) != transfer.Aegis && transfer.Format(*format) != transfer.GoogleMig:
-		return usagef("unknown format %q (want %s)", *format, formatList(exportFormats))
-	case *pwFile != "" && transfer.Format(*format) != transfer.Aegis:
+	case !slices.Contains(transfer.ExportFormats, f):
+		return usagef("unknown format %q (want %s)", *format, formatList(transfer.ExportFormats))
+	case *pwFile != "" && f != transfer.Aegis:
 		return usagef("--export-password-file goes with --format aegis only")
-	case *qrDir != "" && transfer.Format(*format) != transfer.GoogleMig:
+	case *qrDir != "" && f != transfer.GoogleMig:
 		return usagef("--qr goes with --format ga-migration only")
 	}
 	var password []byte
@@ -55,31 +54,17 @@ func runExport(env *Env, g *Globals, args []string) error {
 	}
 
 	var b bytes.Buffer
-	switch transfer.Format(*format) {
-	case transfer.OTPAuth:
-		err = transfer.WriteOTPAuth(&b, accts)
-	case transfer.Aegis:
-		err = transfer.WriteAegis(&b, accts, password)
-	case transfer.GoogleMig:
-		var lines, skipped []string
-		lines, skipped, err = transfer.Migration(accts, transfer.NewBatchID())
-		if err != nil {
-			break
-		}
-		for _, s := range skipped {
-			fmt.Fprintln(env.Stderr, s)
-		}
-		for _, l := range lines {
-			b.WriteString(l + "\n")
-		}
-		if *qrDir != "" {
-			if err = writeQRCodes(*qrDir, lines); err != nil {
-				return err
-			}
-		}
-	}
+	w, err := transfer.Write(&b, f, accts, transfer.WriteOptions{Password: password})
 	if err != nil {
 		return err
+	}
+	for _, s := range w.Skipped {
+		fmt.Fprintln(env.Stderr, s)
+	}
+	if *qrDir != "" {
+		if err := writeQRCodes(*qrDir, w.Lines); err != nil {
+			return err
+		}
 	}
 	if *out == "" {
 		_, err = env.Stdout.Write(b.Bytes())

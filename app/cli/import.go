@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -68,11 +67,7 @@ func runImport(env *Env, g *Globals, args []string) error {
 		res *transfer.Result
 	)
 	if name != "-" {
-		data, err := readImportFile(name)
-		if err != nil {
-			return err
-		}
-		if res, err = readPayload(data, opts); err != nil {
+		if res, err = importFile(name, opts); err != nil {
 			return err
 		}
 	}
@@ -81,11 +76,7 @@ func runImport(env *Env, g *Globals, args []string) error {
 	}
 	defer v.Close()
 	if res == nil {
-		data, err := io.ReadAll(io.LimitReader(env.stdin(), transfer.MaxSize+1))
-		if err != nil {
-			return fmt.Errorf("read standard input: %w", err)
-		}
-		if res, err = readPayload(data, opts); err != nil {
+		if res, err = importFrom(env.stdin(), opts); err != nil {
 			return err
 		}
 	}
@@ -109,34 +100,25 @@ func runImport(env *Env, g *Globals, args []string) error {
 	return nil
 }
 
-// readImportFile reads FILE, at most transfer.MaxSize bytes.
-func readImportFile(name string) ([]byte, error) {
+// importFile reads FILE with transfer.Import.
+func importFile(name string, opts transfer.Options) (*transfer.Result, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, transfer.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return data, nil
+	return importFrom(f, opts)
 }
 
-// readPayload reads an export with transfer.Read; an image is scanned for
-// its QR codes first. Bad input exits 2.
-func readPayload(data []byte, opts transfer.Options) (*transfer.Result, error) {
-	if opts.Format == "" && strings.HasPrefix(http.DetectContentType(data), "image/") {
-		payloads, err := scanner.Bytes(data)
-		if err != nil {
-			return nil, usagef("%s: %v", transfer.ErrUnknownFormat, err)
-		}
-		data = []byte(strings.Join(payloads, "\n"))
-	}
-	res, err := transfer.Read(data, opts)
+// importFrom reads an export or an image with transfer.Import, the one way
+// in that the desktop app shares: the same size limit, the same rule for
+// images. Bad input exits 2 with the reason's words first; a scanned code
+// that is not an authenticator payload is named on stdout with the notes.
+func importFrom(r io.Reader, opts transfer.Options) (*transfer.Result, error) {
+	opts.Scan = scanner.Bytes
+	res, err := transfer.Import(r, opts)
 	if err != nil {
-		for _, s := range []error{transfer.ErrWrongPassword, transfer.ErrDamaged, transfer.ErrUnsupportedVersion,
-			transfer.ErrMalformed, transfer.ErrUnknownFormat, transfer.ErrPasswordRequired} {
+		for _, s := range transfer.Sentinels() {
 			if errors.Is(err, s) {
 				msg := firstLine(err.Error())
 				if s == transfer.ErrPasswordRequired {
@@ -146,6 +128,12 @@ func readPayload(data []byte, opts transfer.Options) (*transfer.Result, error) {
 			}
 		}
 		return nil, err
+	}
+	if len(res.Accounts)+len(res.Duplicates) == 0 && len(res.Unread) > 0 {
+		return nil, usagef("%s", firstLine(res.Unread[0].Err.Error()))
+	}
+	for _, u := range res.Unread {
+		res.Skipped = append(res.Skipped, "skipped a QR code of the image: "+firstLine(u.Err.Error()))
 	}
 	return res, nil
 }

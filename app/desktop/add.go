@@ -3,7 +3,6 @@ package desktop
 import (
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ const screenSource = "your screen"
 
 // openImage asks for an image file and imports its QR codes.
 func (u *UI) openImage() {
-	d := u.fileOpen(u.scanReader)
+	d := u.fileOpen(u.importReader)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}))
 	d.Resize(fyne.NewSize(640, 480))
 	d.Show()
@@ -89,23 +88,6 @@ func (u *UI) dropped(uris []fyne.URI) {
 		}
 		u.importReader(uri.Name(), rc)
 	}
-}
-
-// scanReader reads an image off the UI goroutine and imports its codes.
-func (u *UI) scanReader(name string, rc io.ReadCloser) {
-	done := u.busy("Reading " + name + "…")
-	background(u, func() scanResult {
-		defer rc.Close()
-		b, err := scanner.Read(rc)
-		if err != nil {
-			return scanResult{err: fmt.Errorf("read %s: %w", name, err)}
-		}
-		p, err := u.cfg.scanner.Bytes(b)
-		return scanResult{p, err}
-	}, func(r scanResult) {
-		done()
-		u.imported(name, r)
-	})
 }
 
 // paste imports an otpauth link or a QR code image from the clipboard.
@@ -141,12 +123,6 @@ type candidate struct {
 	add  *widget.Check
 }
 
-// batchProgress remembers which parts of a multi-part export were seen.
-type batchProgress struct {
-	size int
-	seen map[int]bool
-}
-
 // imported turns scanned payloads into accounts and asks to add them.
 func (u *UI) imported(source string, r scanResult) {
 	if u.state != stateCodes {
@@ -161,30 +137,28 @@ func (u *UI) imported(source string, r scanResult) {
 		}
 		return
 	}
-	var found []candidate
-	var problems, notes []string
-	existing := u.v.Accounts()
-	for _, p := range r.payloads {
-		// Each payload goes in through transfer.Read, the one way in for
-		// every payload; one that fails leaves the others.
-		res, err := transfer.Read([]byte(p), transfer.Options{})
+	u.reviewCodes(source, transfer.ReadCodes(r.payloads, transfer.Options{}))
+}
+
+// reviewCodes shows what scanned QR codes hold (transfer.ReadCodes; one
+// that fails leaves the others) and asks to add it.
+func (u *UI) reviewCodes(source string, res *transfer.Result) {
+	found := candidates(res, u.v.Accounts())
+	var problems []string
+	for _, c := range res.Unread {
 		switch {
-		case errors.Is(err, transfer.ErrUnknownFormat):
-			problems = append(problems, fmt.Sprintf("Not an authenticator QR code: it holds %s.", describePayload(p)))
-			continue
-		case err != nil && migration.IsMigration(p):
-			problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", err))
-			continue
-		case err != nil:
-			problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", err))
-			continue
+		case errors.Is(c.Err, transfer.ErrUnknownFormat):
+			problems = append(problems, fmt.Sprintf("Not an authenticator QR code: it holds %s.", describePayload(c.Text)))
+		case migration.IsMigration(c.Text):
+			problems = append(problems, fmt.Sprintf("A Google Authenticator export could not be read: %v", c.Err))
+		default:
+			problems = append(problems, fmt.Sprintf("An authenticator code could not be read: %v", c.Err))
 		}
-		found = append(found, candidates(res, existing)...)
-		for _, s := range res.Skipped {
-			problems = append(problems, "Skipped: "+s)
-		}
-		notes = append(notes, u.trackBatches(res.Batches)...)
 	}
+	for _, s := range res.Skipped {
+		problems = append(problems, "Skipped: "+s)
+	}
+	notes := u.trackBatches(res.Batches)
 	if len(found) == 0 {
 		if len(problems) == 0 {
 			problems = []string{"Nothing to add."}
@@ -192,7 +166,7 @@ func (u *UI) imported(source string, r scanResult) {
 		u.showInfo("Nothing to add from "+source, strings.Join(problems, "\n"))
 		return
 	}
-	u.showReview(source, found, append(notes, problems...))
+	u.showReview(source, res.Format.Title()+", from QR codes", found, append(notes, problems...))
 }
 
 // candidates lists what Read found for the review: the accounts in file
@@ -216,38 +190,18 @@ func candidates(res *transfer.Result, existing []vault.Account) []candidate {
 	return out
 }
 
-// trackBatches remembers the Google export batches seen across scans and
-// says which are still missing.
+// trackBatches remembers the Google export batches seen across scans
+// (transfer.BatchTracker) and says which are still missing.
 func (u *UI) trackBatches(batches []transfer.Batch) []string {
 	var notes []string
-	for _, b := range batches {
-		if b.Size <= 1 {
-			continue
-		}
-		bp := u.batches[b.ID]
-		if bp == nil {
-			bp = &batchProgress{size: b.Size, seen: map[int]bool{}}
-			u.batches[b.ID] = bp
-		}
-		bp.seen[b.Index] = true
-		if missing := bp.missing(); len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("This export has %s; scan code %s next.", wording.Count(b.Size, "QR code", "QR codes"), joinAnd(missing)))
+	for _, p := range u.batches.Add(batches) {
+		if len(p.Missing) > 0 {
+			notes = append(notes, fmt.Sprintf("This export has %s; scan code %s next.", wording.Count(p.Size, "QR code", "QR codes"), joinAnd(p.Missing)))
 		} else {
-			notes = append(notes, fmt.Sprintf("All %s of this export are scanned.", wording.Count(b.Size, "QR code", "QR codes")))
+			notes = append(notes, fmt.Sprintf("All %s of this export are scanned.", wording.Count(p.Size, "QR code", "QR codes")))
 		}
 	}
 	return notes
-}
-
-// missing lists the export parts not yet seen, 1-based.
-func (b *batchProgress) missing() []int {
-	var m []int
-	for i := 0; i < b.size; i++ {
-		if !b.seen[i] {
-			m = append(m, i+1)
-		}
-	}
-	return m
 }
 
 func joinAnd(n []int) string {
@@ -282,18 +236,19 @@ func shorten(s string, n int) string {
 
 // reviewDialog lists what a scan found before adding it.
 type reviewDialog struct {
-	found []candidate
-	d     *dialog.CustomDialog
-	notes string
+	found  []candidate
+	d      *dialog.CustomDialog
+	notes  string
+	format string // what the payload was read as ("Aegis export, encrypted")
 }
 
-func (u *UI) showReview(source string, found []candidate, notes []string) {
-	rv := &reviewDialog{found: found, notes: strings.Join(notes, "\n")}
+func (u *UI) showReview(source, format string, found []candidate, notes []string) {
+	rv := &reviewDialog{found: found, notes: strings.Join(notes, "\n"), format: format}
 	u.review = rv
 	items := container.NewVBox()
 	for i := range found {
 		c := &found[i]
-		label := c.acct.Title()
+		label := c.acct.Title() + "  · " + reviewKind(c.acct)
 		if c.dup != nil {
 			label += "  — already in your vault"
 		}
@@ -301,7 +256,9 @@ func (u *UI) showReview(source string, found []candidate, notes []string) {
 		c.add.SetChecked(c.dup == nil)
 		items.Add(c.add)
 	}
-	objs := []fyne.CanvasObject{}
+	what := widget.NewLabel("Read as: " + format)
+	what.Wrapping = fyne.TextWrapWord
+	objs := []fyne.CanvasObject{what}
 	if rv.notes != "" {
 		n := widget.NewLabel(rv.notes)
 		n.Wrapping = fyne.TextWrapWord
@@ -336,6 +293,22 @@ func (u *UI) showReview(source string, found []candidate, notes []string) {
 		u.addAccounts(accts)
 	}
 	rv.d.Show()
+}
+
+// reviewKind says what codes an account makes, for the review: "TOTP, 6
+// digits, 30 s", "HOTP, 6 digits", "Steam".
+func reviewKind(a vault.Account) string {
+	switch a.Type {
+	case vault.Steam:
+		return "Steam"
+	case vault.HOTP:
+		return fmt.Sprintf("HOTP, %d digits", a.Digits)
+	}
+	s := fmt.Sprintf("TOTP, %d digits, %d s", a.Digits, a.Period)
+	if a.Algorithm != vault.SHA1 {
+		s += ", " + string(a.Algorithm)
+	}
+	return s
 }
 
 // addAccounts saves accts off the UI goroutine, then selects the first one

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/transfer"
 )
@@ -50,6 +51,9 @@ func (u *UI) showExportAll() {
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
+	warn := widget.NewLabel("")
+	warn.Wrapping = fyne.TextWrapWord
+	accts := u.v.Accounts()
 	choice.OnChanged = func(s string) {
 		if s == labels[0] {
 			pw.Enable()
@@ -58,9 +62,9 @@ func (u *UI) showExportAll() {
 			pw.Disable()
 			again.Disable()
 		}
+		warn.SetText(exportWarning(exportChoices[max(0, indexOf(labels, s))].format, accts))
 	}
-	warn := widget.NewLabel(fmt.Sprintf("The file will hold the secrets of all %d accounts: anyone who reads it can generate your codes. Keep it safe and delete it after the move.", len(u.v.Accounts())))
-	warn.Wrapping = fyne.TextWrapWord
+	warn.SetText(exportWarning(exportChoices[0].format, accts))
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	next := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
 	next.Importance = widget.HighImportance
@@ -160,18 +164,25 @@ func (u *UI) exportTo(path string, format transfer.Format, password []byte) {
 	})
 }
 
-// exportBytes writes accts in format.
+// exportWarning says what the file will hold in format, before the
+// export: how many accounts, and by name those the format cannot carry.
+func exportWarning(format transfer.Format, accts []vault.Account) string {
+	skips := transfer.Skips(format, accts)
+	n := len(accts) - len(skips)
+	held := "all " + wording.Count(n, "account", "accounts")
+	if len(skips) > 0 || n == 1 {
+		held = wording.Count(n, "account", "accounts")
+	}
+	msg := fmt.Sprintf("The file will hold the secrets of %s: anyone who reads it can generate your codes. Keep it safe and delete it after the move.", held)
+	if len(skips) > 0 {
+		msg += fmt.Sprintf("\n\n%s cannot carry %s, left out:\n%s", format.Title(), wording.Count(len(skips), "account", "accounts"), strings.Join(skips, "\n"))
+	}
+	return msg
+}
+
+// exportBytes writes accts in format with transfer.Write, the one way out.
 func exportBytes(accts []vault.Account, format transfer.Format, password []byte) ([]byte, []string, error) {
 	var b bytes.Buffer
-	switch format {
-	case transfer.Aegis:
-		err := transfer.WriteAegis(&b, accts, password)
-		return b.Bytes(), nil, err
-	case transfer.GoogleMig:
-		lines, skipped, err := transfer.Migration(accts, transfer.NewBatchID())
-		return []byte(strings.Join(lines, "\n") + "\n"), skipped, err
-	default:
-		err := transfer.WriteOTPAuth(&b, accts)
-		return b.Bytes(), nil, err
-	}
+	w, err := transfer.Write(&b, format, accts, transfer.WriteOptions{Password: password})
+	return b.Bytes(), w.Skipped, err
 }

@@ -1,10 +1,9 @@
 package desktop
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"net/http"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -45,46 +44,32 @@ func (u *UI) fileOpen(read func(name string, rc io.ReadCloser)) *dialog.FileDial
 	}, u.win)
 }
 
-// importReader reads a chosen or dropped file off the UI goroutine and
-// tells by its content what it is: an image is scanned for QR codes, an
-// export file is read with transfer.Read.
+// importReader reads a chosen or dropped file off the UI goroutine, at
+// most transfer.MaxSize bytes, and imports it: transfer.Import tells an
+// image (scanned for QR codes) from an export file.
 func (u *UI) importReader(name string, rc io.ReadCloser) {
 	done := u.busy("Reading " + name + "…")
 	type result struct {
 		data []byte
-		scan *scanResult
 		err  error
 	}
 	background(u, func() result {
 		defer rc.Close()
-		b, err := scanner.Read(rc)
-		if err != nil {
-			return result{err: fmt.Errorf("read %s: %w", name, err)}
-		}
-		if strings.HasPrefix(http.DetectContentType(b), "image/") || transfer.Detect(b) == "" {
-			p, err := u.cfg.scanner.Bytes(b)
-			if err != nil && !errors.Is(err, scanner.ErrNoQRCode) && !strings.HasPrefix(http.DetectContentType(b), "image/") {
-				err = fmt.Errorf("%s is not an export file Authdesk knows, nor an image (unsupported file): %w", name, transfer.ErrUnknownFormat)
-			}
-			return result{scan: &scanResult{p, err}}
-		}
-		return result{data: b}
+		b, err := transfer.ReadAll(rc)
+		return result{b, err}
 	}, func(r result) {
 		done()
-		switch {
-		case r.err != nil:
+		if r.err != nil {
 			u.showError("Could not read "+name, r.err)
-		case r.scan != nil:
-			u.imported(name, *r.scan)
-		default:
-			u.importData(name, r.data, nil)
+			return
 		}
+		u.importData(name, r.data, nil)
 	})
 }
 
-// importData reads an export file with transfer.Read off the UI goroutine
-// (the password, if any, makes it run the file's KDF), then shows what it
-// holds, duplicates marked, for confirmation.
+// importData reads a file with transfer.Import off the UI goroutine (the
+// password, if any, makes it run the file's KDF; an image is scanned),
+// then shows what it holds, duplicates marked, for confirmation.
 func (u *UI) importData(name string, data, password []byte) {
 	if u.state != stateCodes {
 		return
@@ -95,11 +80,11 @@ func (u *UI) importData(name string, data, password []byte) {
 	}
 	done := u.busy("Reading " + name + "…")
 	background(u, func() result {
-		opts := transfer.Options{}
+		opts := transfer.Options{Scan: u.cfg.scanner.Bytes}
 		if password != nil {
 			opts.Password = func() ([]byte, error) { return password, nil }
 		}
-		res, err := transfer.Read(data, opts)
+		res, err := transfer.Import(bytes.NewReader(data), opts)
 		return result{res, err}
 	}, func(r result) {
 		done()
@@ -111,17 +96,31 @@ func (u *UI) importData(name string, data, password []byte) {
 			u.askImportPassword(name, data, "")
 		case errors.Is(r.err, transfer.ErrWrongPassword):
 			u.askImportPassword(name, data, "Wrong password. Try again.")
+		case errors.Is(r.err, scanner.ErrNoQRCode):
+			u.imported(name, scanResult{err: scanner.ErrNoQRCode})
 		case r.err != nil:
 			u.showInfo("Could not import "+name, importProblem(r.err))
+		case r.res.Scanned:
+			u.reviewCodes(name, r.res)
 		default:
 			found := candidates(r.res, u.v.Accounts())
 			if len(found) == 0 {
 				u.showInfo("Nothing to add from "+name, strings.Join(append([]string{"The file holds no accounts Authdesk can use."}, r.res.Notes()...), "\n"))
 				return
 			}
-			u.showReview(name, found, r.res.Notes())
+			u.showReview(name, importFormat(r.res), found, r.res.Notes())
 		}
 	})
+}
+
+// importFormat says what a file was, for the review: "Aegis export,
+// encrypted".
+func importFormat(res *transfer.Result) string {
+	s := res.Format.Title()
+	if res.Encrypted {
+		s += ", encrypted"
+	}
+	return s
 }
 
 // importProblem says what went wrong with an import and what to do.

@@ -108,7 +108,7 @@ func TestImportBrokenFiles(t *testing.T) {
 		{transferFixture("aegis_version4.json"), "", "unsupported version"},
 		{transferFixture("bitwarden_encrypted.json"), "", ".json (Encrypted)"},
 		{transferFixture("aegis_encrypted_truncated.json"), "", "malformed"},
-		{storage.NewFileURI(junk), "", "not an export file Authdesk knows"},
+		{storage.NewFileURI(junk), "", "not a known export format"},
 	} {
 		h.u.closeOverlays()
 		h.u.dropped([]fyne.URI{tt.uri})

@@ -29,6 +29,7 @@ import (
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
+	"authdesk/vault/transfer"
 )
 
 // Title is the main window's title.
@@ -118,8 +119,8 @@ type UI struct {
 	tray     trayMenu // the system tray's quick-copy menu
 	list     *codeList
 	avatars  avatarCache
-	lastUsed time.Time // last user activity, for the idle auto-lock
-	batches  map[int32]*batchProgress
+	lastUsed time.Time             // last user activity, for the idle auto-lock
+	batches  transfer.BatchTracker // the Google export QR codes scanned so far
 	traced   bool
 	trimmed  bool
 	hidden   bool // the window is not on screen (see setShown)
@@ -169,7 +170,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		}
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
-		batches: map[int32]*batchProgress{}, avatars: avatarCache{}, quit: make(chan struct{}),
+		avatars: avatarCache{}, quit: make(chan struct{}),
 		pin: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}
 	u.applyTheme()
 	u.screen = container.NewStack()

@@ -67,9 +67,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -121,6 +122,20 @@ const (
 	Bitwarden Format = "bitwarden"    // Bitwarden unencrypted JSON export
 )
 
+// formatNames are the names a person knows the formats by.
+var formatNames = map[Format]string{
+	OTPAuth: "otpauth:// links", Aegis: "Aegis export", GoogleMig: "Google Authenticator export",
+	TwoFAS: "2FAS backup", AndOTP: "andOTP backup", Bitwarden: "Bitwarden export",
+}
+
+// Title is the name a person knows f by ("Aegis export"), for dialogs.
+func (f Format) Title() string {
+	if n, ok := formatNames[f]; ok {
+		return n
+	}
+	return string(f)
+}
+
 // Formats lists every format Read knows, for messages and flag help.
 var Formats = []Format{OTPAuth, GoogleMig, Aegis, TwoFAS, AndOTP, Bitwarden}
 
@@ -136,6 +151,10 @@ type Options struct {
 	// Existing are the accounts already in the vault: the ones the payload
 	// repeats are counted in Result.Duplicates, not returned.
 	Existing []vault.Account
+	// Scan returns the texts of the QR codes in an encoded image, for
+	// Import (the desktop app and authdesk-cli pass scanner.Bytes; this
+	// package does not decode images). nil refuses images.
+	Scan func(image []byte) ([]string, error)
 }
 
 // Result is what Read found in a payload.
@@ -147,6 +166,8 @@ type Result struct {
 	Skipped    []string        // entries that cannot be used, each naming the entry and why
 	Missing    []MissingBatch  // Google export batches not in the payload
 	Batches    []Batch         // the Google export batches in the payload, to track them across scans
+	Scanned    bool            // the payload was an image's QR codes (Import, ReadCodes)
+	Unread     []Unread        // scanned codes that are not authenticator payloads
 }
 
 // Duplicate is an account of the payload skipped because Of holds the same
@@ -172,7 +193,7 @@ func (r *Result) Notes() []string {
 // or a scanned QR code's text.
 func Read(data []byte, opts Options) (*Result, error) {
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%w: the file is larger than %d MiB", ErrMalformed, MaxSize>>20)
+		return nil, tooLarge()
 	}
 	format := opts.Format
 	if format == "" {
@@ -220,7 +241,11 @@ func Read(data []byte, opts Options) (*Result, error) {
 }
 
 // sentinels are the errors whose words lead Read's messages.
-var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired, ErrTooMany}
+var sentinels = []error{ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion, ErrMalformed, ErrUnknownFormat, ErrPasswordRequired, ErrTooMany, ErrTooLarge, ErrNoCodes}
+
+// Sentinels are the errors Read, Import and Write wrap, whose words lead
+// their messages: a caller that shows the first line shows the kind.
+func Sentinels() []error { return slices.Clone(sentinels) }
 
 // lead moves the sentinel's words to the front of err's message ("Aegis
 // slot 1: malformed: …" becomes "malformed: Aegis slot 1: …"), so that
@@ -250,15 +275,6 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// ReadFrom reads r whole (at most MaxSize bytes) and calls Read.
-func ReadFrom(r io.Reader, opts Options) (*Result, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	return Read(b, opts)
 }
 
 // password asks for the password once.
@@ -297,13 +313,37 @@ func Detect(data []byte) Format {
 	case t[0] == '{':
 		return detectJSONObject(t)
 	case t[0] == '[':
-		return AndOTP
+		return detectJSONArray(t)
 	case looksLikeURIList(t):
 		return OTPAuth
 	case isAndOTPEncrypted(data):
 		return AndOTP
 	}
 	return ""
+}
+
+// detectJSONArray names andOTP when the array's entries look like andOTP's
+// (a secret and a type or label), or when it is empty or not JSON (so that
+// andOTP's reader says what is wrong); another app's array (Duo's) is no
+// known format.
+func detectJSONArray(t []byte) Format {
+	var probe []map[string]jsonRaw
+	if err := json.Unmarshal(t, &probe); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return AndOTP
+		}
+		return ""
+	}
+	for _, e := range probe {
+		_, secret := e["secret"]
+		_, typ := e["type"]
+		_, label := e["label"]
+		if !secret || !typ && !label {
+			return ""
+		}
+	}
+	return AndOTP
 }
 
 // detectJSONObject tells the JSON object formats apart by their keys.
