@@ -419,7 +419,7 @@ func (r *codeRow) bind(a vault.Account, now time.Time) {
 		r.avatar.Hide()
 	} else {
 		px := int(math.Ceil(float64(avatarSize * r.u.win.Canvas().Scale())))
-		r.avatar.Image = r.u.avatars.get(initials(a), avatarColor(a), px)
+		r.avatar.Image = r.u.brandAvatar(a, px)
 		r.avatar.Show()
 		r.avatar.Refresh()
 	}

@@ -75,6 +75,7 @@ func (u *UI) showRowMenu(id string, b fyne.CanvasObject) {
 	}
 	items = append(items,
 		fyne.NewMenuItem("Edit…", func() { u.showEdit(id) }),
+		fyne.NewMenuItem("Change icon…", func() { u.showBrandPicker(id) }),
 		fyne.NewMenuItem("Show QR code…", func() { u.showExport(id) }))
 	if u.prefs.Sort() == sortManual && u.list.search.Text == "" {
 		items = append(items, fyne.NewMenuItemSeparator(),

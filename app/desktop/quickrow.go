@@ -66,7 +66,7 @@ func (r *quickRow) bind(a vault.Account, selected bool, now time.Time) {
 		r.avatar.Image = nil
 	} else {
 		px := int(math.Ceil(float64(quickAvatar * r.p.win.Canvas().Scale())))
-		r.avatar.Image = r.p.u.avatars.get(initials(a), avatarColor(a), px)
+		r.avatar.Image = r.p.u.brandAvatar(a, px)
 	}
 	if a.Type == vault.HOTP || a.ID == "" {
 		r.track.Hide()

@@ -29,6 +29,7 @@ import (
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
+	"authdesk/vault/icons"
 	"authdesk/vault/transfer"
 )
 
@@ -68,6 +69,9 @@ type Config struct {
 	// Requests brings what other authdesk processes ask for (show the
 	// window, open quick access); nil: none.
 	Requests <-chan instance.Action
+	// Icons is the built-in brand icon pack; nil: none, every account
+	// shows its initials (cmd/authdesk passes icons.Default()).
+	Icons *icons.Library
 
 	// The rest is for tests, which set it from inside the package; New
 	// fills in the real parts.

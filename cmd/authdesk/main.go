@@ -16,6 +16,7 @@ import (
 	"authdesk/app/desktop"
 	"authdesk/app/desktop/instance"
 	"authdesk/vault"
+	"authdesk/vault/icons"
 	"authdesk/vault/keychain"
 )
 
@@ -39,7 +40,8 @@ func main() {
 		return // the running Authdesk took it
 	}
 	defer srv.Close()
-	cfg := desktop.Config{VaultPath: req.Vault, Options: vault.Options{Keychain: keychain.System{}}, Settled: settled, Quick: *quick, Requests: srv.Actions()}
+	cfg := desktop.Config{VaultPath: req.Vault, Options: vault.Options{Keychain: keychain.System{}}, Settled: settled, Quick: *quick, Requests: srv.Actions(),
+		Icons: icons.Default()}
 	if os.Getenv("AUTHDESK_TRACE") != "" {
 		cfg.Trace = os.Stderr
 	}

@@ -41,7 +41,7 @@ func CheckImage(data []byte, mime string) error {
 		return fmt.Errorf("%w: the file is empty", ErrBadImage)
 	}
 	if len(data) > MaxImageBytes {
-		return fmt.Errorf("%w: %d KiB, the limit is %d KiB", ErrBadImage, (len(data)+1023)/1024, MaxImageBytes/1024)
+		return fmt.Errorf("%w: the file is larger than %d KiB", ErrBadImage, MaxImageBytes/1024)
 	}
 	if got := SniffMIME(data); got != mime {
 		return fmt.Errorf("%w: the file is not %s", ErrBadImage, describe(mime))
@@ -137,25 +137,32 @@ func checkSVG(data []byte) error {
 	}
 }
 
-// ReadImageFile reads the picture at path for an account's icon: at most
-// MaxImageBytes are read, the format comes from the content (not the
-// name), and the result has passed CheckImage.
+// ReadImageFile reads the picture at path for an account's icon (see
+// ReadImage).
 func ReadImageFile(path string) (data []byte, mime string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, "", err
 	}
 	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, MaxImageBytes+1))
+	return ReadImage(f, path)
+}
+
+// ReadImage is the one way in for a picture file a user picks as an
+// account's icon, named name in messages: at most MaxImageBytes are read,
+// the format comes from the content (not the name), and the result has
+// passed CheckImage.
+func ReadImage(r io.Reader, name string) (data []byte, mime string, err error) {
+	data, err = io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("reading %s: %w", path, err)
+		return nil, "", fmt.Errorf("reading %s: %w", name, err)
 	}
 	mime = SniffMIME(data)
 	if mime == "" {
-		return nil, "", fmt.Errorf("%w: %s is not a PNG, JPEG or SVG picture", ErrBadImage, path)
+		return nil, "", fmt.Errorf("%w: %s is not a PNG, JPEG or SVG picture", ErrBadImage, name)
 	}
 	if err := CheckImage(data, mime); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		return nil, "", fmt.Errorf("%s: %w", name, err)
 	}
 	return data, mime, nil
 }

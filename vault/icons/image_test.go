@@ -56,7 +56,7 @@ func TestCheckImage(t *testing.T) {
 		{"png called jpeg", JPEG, pngOf(t, 8, 8), "not a JPEG"},
 		{"svg called png", PNG, svg, "not a PNG"},
 		{"gif", "image/gif", []byte("GIF89a"), "not PNG, JPEG or SVG"},
-		{"over 64 KiB", SVG, append(svg, bytes.Repeat([]byte(" "), MaxImageBytes)...), "the limit is 64 KiB"},
+		{"over 64 KiB", SVG, append(svg, bytes.Repeat([]byte(" "), MaxImageBytes)...), "larger than 64 KiB"},
 		{"png claiming 60000×60000", PNG, hugePNG(60000, 60000), "60000×60000 pixels"},
 		{"10,000-element svg", SVG, manySVG, "more than 2000 elements"},
 		{"svg with entities", SVG, []byte(`<svg><!DOCTYPE x [<!ENTITY a "aaaa">]><text>&a;</text></svg>`), "DOCTYPE"},

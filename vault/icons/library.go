@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // EnvDir is the environment variable that points the app and the CLI at a
@@ -18,11 +19,13 @@ const EnvDir = "AUTHDESK_ICONS"
 // holds one, the first time it is needed. A missing pack is no error: every
 // account then shows its initials.
 type Library struct {
-	dirs []string
-	once sync.Once
-	set  *Set
-	dir  string
-	err  error
+	dirs    []string
+	once    sync.Once
+	started sync.Once
+	read    atomic.Bool
+	set     *Set
+	dir     string
+	err     error
 }
 
 // NewLibrary is a library that looks for PackFile in dirs, in order.
@@ -47,7 +50,25 @@ func (l *Library) Set() (s *Set, err error) {
 			return
 		}
 	})
+	l.read.Store(true)
 	return l.set, l.err
+}
+
+// Ready is the set if it has been read, without waiting. Otherwise it
+// starts reading it on the goroutine spawn makes (the first time only),
+// calls done there once it is read, and returns false. A UI calls it
+// when it draws a row, and draws initials meanwhile.
+func (l *Library) Ready(spawn func(func()), done func()) (*Set, bool) {
+	if l.read.Load() {
+		return l.set, true
+	}
+	l.started.Do(func() {
+		spawn(func() {
+			l.Set()
+			done()
+		})
+	})
+	return nil, false
 }
 
 // Dir is the folder the pack was read from, "" when none was.

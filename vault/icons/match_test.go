@@ -215,3 +215,28 @@ func TestDirs(t *testing.T) {
 		t.Errorf("with %s: %v", EnvDir, got)
 	}
 }
+
+// TestLibraryReady: the first call starts one read and reports not ready;
+// after done, the set is there without another read.
+func TestLibraryReady(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, PackFile), []byte("# authdesk icons v1 test\ngithub\tGitHub\t181717\tM0 0\n"), 0o644)
+	l := NewLibrary([]string{dir})
+	var spawned, done int
+	sync := func(f func()) { spawned++; f() }
+	deferred := []func(){}
+	later := func(f func()) { spawned++; deferred = append(deferred, f) }
+	if _, ok := l.Ready(later, func() { done++ }); ok {
+		t.Fatal("ready before reading")
+	}
+	if _, ok := l.Ready(later, func() { done++ }); ok || spawned != 1 {
+		t.Fatalf("second call: ready %v, %d reads started; want one", ok, spawned)
+	}
+	for _, f := range deferred {
+		f()
+	}
+	s, ok := l.Ready(sync, func() { done++ })
+	if !ok || done != 1 || spawned != 1 || s.Len() != 1 {
+		t.Fatalf("after the read: ok %v, done %d, spawned %d, %d icons", ok, done, spawned, s.Len())
+	}
+}

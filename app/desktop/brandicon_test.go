@@ -1,0 +1,201 @@
+package desktop
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"authdesk/vault"
+	"authdesk/vault/icons"
+	"authdesk/vault/keychain"
+)
+
+// testPack writes a small icon pack (our own shapes, not simple-icons')
+// and returns a library that reads it.
+func testPack(t *testing.T) *icons.Library {
+	t.Helper()
+	dir := t.TempDir()
+	pack := "# authdesk icons v1 test\n" +
+		"github\tGitHub\t181717\tM12 0a12 12 0 1 0 0 24a12 12 0 1 0 0-24z\n" +
+		"steam\tSteam\t000000\tM0 0h24v24H0z\n" +
+		"google\tGoogle\t4285F4\tM12 0L24 24H0z\n"
+	if err := os.WriteFile(filepath.Join(dir, icons.PackFile), []byte(pack), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return icons.NewLibrary([]string{dir})
+}
+
+// openWithIcons is openWith with the test pack.
+func openWithIcons(t *testing.T, accts ...vault.Account) *harness {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vault.age")
+	kc := &keychain.Memory{}
+	newVault(t, path, kc, accts...)
+	h := newHarness(t, path, kc, nil)
+	h.u.cfg.Icons = testPack(t)
+	h.u.start()
+	if got := h.u.stateName(); got != "codes" {
+		t.Fatalf("state after start = %q, want codes", got)
+	}
+	return h
+}
+
+func avatarPx(h *harness) int {
+	return int(math.Ceil(float64(avatarSize * h.w.Canvas().Scale())))
+}
+
+// TestRowsShowBrandIcons: a matched issuer shows its brand icon, a chosen
+// slug its icon, a chosen "initials" and an unmatched issuer their
+// initials; every one is drawn once, and ticking, refreshing and
+// re-binding draw none again.
+func TestRowsShowBrandIcons(t *testing.T) {
+	accts := sampleAccounts(t)
+	accts[1].Icon = &vault.Icon{Initials: true} // Google, which the pack has
+	accts[3].Icon = &vault.Icon{Slug: "steam"}  // Example Bank
+	before := brandRasters.Load()
+	h := openWithIcons(t, accts...)
+	px := avatarPx(h)
+	set, _ := h.u.cfg.Icons.Set()
+	brand := func(slug string) image.Image {
+		ic, ok := set.Lookup(slug)
+		if !ok {
+			t.Fatalf("no %s in the test pack", slug)
+		}
+		return h.u.avatars.brand(ic, px)
+	}
+	for _, c := range []struct {
+		issuer string
+		want   image.Image
+	}{
+		{"GitHub", brand("github")},
+		{"Steam", brand("steam")},
+		{"Example Bank", brand("steam")},
+		{"Google", h.u.avatars.get("G", avatarColor(accts[1]), px)},
+		{"AWS", h.u.avatars.get("A", avatarColor(accts[4]), px)},
+	} {
+		if got := h.rowFor(c.issuer).avatar.Image; got != c.want {
+			t.Errorf("%s shows the wrong avatar", c.issuer)
+		}
+	}
+	drawn := brandRasters.Load() - before
+	if drawn != 2 {
+		t.Errorf("drew %d brand icons, want 2 (github, steam)", drawn)
+	}
+	for range 5 {
+		h.advance(30 * time.Second)
+	}
+	h.u.list.list.Refresh()
+	h.u.list.reload("")
+	if n := brandRasters.Load() - before; n != drawn {
+		t.Errorf("ticks and refreshes drew %d more icons, want none", n-drawn)
+	}
+	// The logo is on a plate the size of the initials' disc, not a square.
+	img := h.rowFor("GitHub").avatar.Image.(*image.NRGBA)
+	if img.Bounds().Dx() != px || img.NRGBAAt(0, 0).A != 0 || img.NRGBAAt(px/2, px/2).A == 0 {
+		t.Errorf("GitHub's icon: %v, corner %v, centre %v", img.Bounds(), img.NRGBAAt(0, 0), img.NRGBAAt(px/2, px/2))
+	}
+}
+
+// TestBrandColoursLegible: a brand colour too close to the plate (GitHub's
+// near-black on the dark theme, white on the light one) becomes the
+// theme's foreground; a clear one stays.
+func TestBrandColoursLegible(t *testing.T) {
+	for _, c := range []struct {
+		variant string
+		hex     string
+		keep    bool
+	}{
+		{"dark", "181717", false},
+		{"light", "181717", true},
+		{"light", "FFFFFF", false},
+		{"dark", "FFFFFF", true},
+		{"light", "4285F4", true},
+		{"dark", "4285F4", true},
+	} {
+		h := newHarness(t, filepath.Join(t.TempDir(), "vault.age"), nil, nil)
+		h.u.prefs.SetTheme(c.variant)
+		h.u.applyTheme()
+		plate, glyph := brandColours(c.hex)
+		fg := toNRGBA(h.a.Settings().Theme().Color("foreground", h.a.Settings().ThemeVariant()))
+		if kept := glyph != fg; kept != c.keep {
+			t.Errorf("%s theme, #%s: glyph %v (foreground %v, plate %v), want kept %v", c.variant, c.hex, glyph, fg, plate, c.keep)
+		}
+		if contrast(glyph, plate) < 1.9 {
+			t.Errorf("%s theme, #%s: contrast %.2f", c.variant, c.hex, contrast(glyph, plate))
+		}
+	}
+}
+
+// TestBrandPicker: Change icon… searches the pack, and a choice, a
+// picture, initials and "Match the issuer" are saved; a hostile picture
+// is refused with the reason and nothing is stored.
+func TestBrandPicker(t *testing.T) {
+	h := openWithIcons(t, sampleAccounts(t)...)
+	id := h.rowFor("GitHub").acct.ID
+	stored := func() *vault.Icon {
+		a, _ := h.u.v.Account(id)
+		return a.Icon
+	}
+	h.u.showRowMenu(id, h.rowFor("GitHub").more)
+	h.tapMenuItem("Change icon…")
+	if !strings.Contains(h.overlayText(), "A picture is a PNG, JPEG or SVG file of up to 64 KiB.") {
+		t.Fatalf("the row menu's Change icon… shows %q", h.overlayText())
+	}
+	p := h.u.showBrandPicker(id)
+	if len(p.results) != 1 || p.results[0].Slug != "github" {
+		t.Fatalf("opened on %q with %v, want GitHub's icon", p.search.Text, p.results)
+	}
+	p.search.SetText("ste")
+	if len(p.results) != 1 || p.results[0].Slug != "steam" {
+		t.Fatalf("search ste: %v", p.results)
+	}
+	p.list.Select(0)
+	if ic := stored(); ic == nil || ic.Slug != "steam" {
+		t.Fatalf("after choosing Steam the vault holds %+v", ic)
+	}
+	if r := h.rowFor("GitHub"); r.avatar.Image != h.rowFor("Steam").avatar.Image {
+		t.Error("the row does not show the chosen icon")
+	}
+
+	p = h.u.showBrandPicker(id)
+	p.readPicture("huge.png", io.NopCloser(bytes.NewReader(pngHeader(60000, 60000))))
+	if ic := stored(); ic == nil || ic.Slug != "steam" {
+		t.Fatalf("a refused picture changed the icon to %+v", ic)
+	}
+	if !strings.Contains(h.overlayText(), "60000×60000 pixels") {
+		t.Error("no message about the oversized picture")
+	}
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#c00" d="M0 0h24v24H0z"/></svg>`)
+	p.readPicture("logo.svg", io.NopCloser(bytes.NewReader(svg)))
+	if ic := stored(); ic == nil || ic.MIME != icons.SVG || !bytes.Equal(ic.Data, svg) {
+		t.Fatalf("after a picture the vault holds %+v", ic)
+	}
+	if img := h.rowFor("GitHub").avatar.Image.(*image.NRGBA); img.NRGBAAt(avatarPx(h)/2, avatarPx(h)/2).R < 0xb0 {
+		t.Errorf("the row does not show the red picture: centre %v", img.NRGBAAt(avatarPx(h)/2, avatarPx(h)/2))
+	}
+	p.choose(&vault.Icon{Initials: true})
+	if ic := stored(); ic == nil || !ic.Initials {
+		t.Fatalf("after initials the vault holds %+v", ic)
+	}
+	p.choose(nil)
+	if ic := stored(); ic != nil {
+		t.Fatalf("after Match the issuer the vault holds %+v", ic)
+	}
+}
+
+// pngHeader is a PNG signature and header claiming w×h pixels.
+func pngHeader(w, h uint32) []byte {
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32([]byte("IHDR"), w), h)
+	ihdr = append(ihdr, 8, 6, 0, 0, 0)
+	b := append([]byte("\x89PNG\r\n\x1a\n"), 0, 0, 0, 13)
+	b = append(b, ihdr...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
+}
