@@ -34,6 +34,9 @@ func runSync(env *Env, g *Globals, args []string) error {
 	if *dir == "" {
 		return usagef("--folder DIR is needed: the folder your sync engine shares")
 	}
+	// Catch signals first, so that a SIGTERM early on still ends cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	path, err := vaultPath(env, g)
 	if err != nil {
 		return err
@@ -52,8 +55,6 @@ func runSync(env *Env, g *Globals, args []string) error {
 		printSync(env, res, err == nil)
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	fmt.Fprintf(env.Stderr, "syncing %s with %s until interrupted\n", path, *dir)
 	return f.Run(ctx, v, replica.RunOptions{}, func(res replica.Result, err error) {
 		if err != nil {

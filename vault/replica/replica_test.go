@@ -28,12 +28,12 @@ func account(name string) vault.Account {
 
 // computer is one machine: its own vault file, joined to the folder.
 type computer struct {
-	t   *testing.T
+	t   testing.TB
 	v   *vault.Vault
 	dir string
 }
 
-func newComputer(t *testing.T, folder string, names ...string) *computer {
+func newComputer(t testing.TB, folder string, names ...string) *computer {
 	t.Helper()
 	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.age"), password, opts())
 	if err != nil {
@@ -49,7 +49,7 @@ func newComputer(t *testing.T, folder string, names ...string) *computer {
 }
 
 // join makes a second computer from the replica in folder.
-func join(t *testing.T, folder string) *computer {
+func join(t testing.TB, folder string) *computer {
 	t.Helper()
 	found, err := Find(folder)
 	if err != nil || len(found) != 1 {

@@ -20,6 +20,8 @@ type RunOptions struct {
 	// Settle is how long Run waits after a change for more to follow
 	// before it merges; 0: 100 ms.
 	Settle time.Duration
+
+	noWatch bool // tests: poll only, as where fsnotify cannot watch
 }
 
 // Run syncs v with the folder now and again after every change to the
@@ -42,8 +44,10 @@ func (f Folder) Run(ctx context.Context, v *vault.Vault, o RunOptions, report fu
 	defer w.Close()
 	// A watch that fails (too many watches, a file system without events)
 	// leaves the polling.
-	_ = w.Add(f.Dir)
-	_ = w.Add(filepath.Dir(v.Path()))
+	if !o.noWatch {
+		_ = w.Add(f.Dir)
+		_ = w.Add(filepath.Dir(v.Path()))
+	}
 
 	last := ""
 	sync := func() error {
