@@ -107,9 +107,10 @@ deps-test:
 bench: bench-vault bench-scan bench-cli bench-gui bench-platform
 
 # Opening and saving a 1,000-account vault, password unlock (real keychain),
-# importing a 1,000-account Aegis export (plain, encrypted, the scrypt alone).
+# importing a 1,000-account Aegis export (plain, encrypted, the scrypt alone),
+# merging two 1,000-account vaults, a synced replica's arrival to its merge.
 bench-vault: deps deps-test
-	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/ ./vault/transfer/
+	.ci/desktop-session $(GO) test -run '^$$' -bench . -benchtime 20x ./vault/ ./vault/transfer/ ./vault/replica/
 
 # Our scanner vs zbarimg and ZXingReader over the screenshots
 # (scanner/testdata/corpus) and the photos (scanner/testdata/photos) in one

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -101,6 +103,27 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o600))
 			},
+			// mark PATH remembers the state of PATH (a file's content, a
+			// folder's names, sizes and times) for waitchange.
+			"mark": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 || neg {
+					ts.Fatalf("usage: mark PATH")
+				}
+				ts.Setenv("MARK_"+args[0], pathState(ts.MkAbs(args[0])))
+			},
+			// waitchange PATH waits (30 s at most) until PATH, which a
+			// background command writes, differs from its mark.
+			"waitchange": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 || neg {
+					ts.Fatalf("usage: waitchange PATH")
+				}
+				for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+					if pathState(ts.MkAbs(args[0])) != ts.Getenv("MARK_"+args[0]) {
+						return
+					}
+				}
+				ts.Fatalf("%s did not change within 30 s", args[0])
+			},
 			// mode PERM PATH: the file or directory has exactly mode PERM (octal).
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
@@ -116,4 +139,19 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// pathState is a digest of a file's content or a folder's entries.
+func pathState(p string) string {
+	h := sha256.New()
+	if ents, err := os.ReadDir(p); err == nil {
+		for _, e := range ents {
+			if fi, err := e.Info(); err == nil {
+				fmt.Fprintf(h, "%s %d %d\n", e.Name(), fi.Size(), fi.ModTime().UnixNano())
+			}
+		}
+	} else if b, err := os.ReadFile(p); err == nil {
+		h.Write(b)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
 }
