@@ -69,6 +69,21 @@ func TestQuickPopupOrderFilterCopy(t *testing.T) {
 	if got, want := quickShown(p), []string{"AWS", "Google", "GitHub", "Steam", "Example Bank"}; !slices.Equal(got, want) {
 		t.Fatalf("quick order = %v, want %v", got, want)
 	}
+	// The favourite's row wears the star, as in the main list.
+	stars := 0
+	for _, o := range test.LaidOutObjects(p.win.Canvas().Content()) {
+		if r, ok := o.(*quickRow); ok && r.acct.ID != "" {
+			if r.star.Visible() != r.acct.Favorite {
+				t.Errorf("%s's row: star shown %v, favourite %v", r.acct.Issuer, r.star.Visible(), r.acct.Favorite)
+			}
+			if r.star.Visible() {
+				stars++
+			}
+		}
+	}
+	if stars != 1 {
+		t.Errorf("%d rows show a star, want 1 (AWS)", stars)
+	}
 	// The main search's rule: every word in the issuer, name or a tag.
 	test.Type(p.search, "work")
 	if got := quickShown(p); !slices.Equal(got, []string{"AWS", "GitHub"}) {
