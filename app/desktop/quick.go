@@ -160,9 +160,12 @@ func newQuickPopup(u *UI) *quickPopup {
 	p.errMsg.Alignment = fyne.TextAlignCenter
 	p.errMsg.Hide()
 	lock := widget.NewIcon(lockIcon)
-	p.locked = container.New(layout.NewCustomPaddedLayout(24, 16, 28, 28), container.NewVBox(
-		container.NewCenter(container.New(&widthLayout{width: 40}, lock)),
-		heading("Authdesk is locked"), p.prompt, p.secret, p.errMsg))
+	// Centred in the popup's height, the lock as large as the avatars.
+	p.locked = container.New(layout.NewCustomPaddedLayout(16, 16, 28, 28), container.NewVBox(
+		layout.NewSpacer(),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(48, 48), lock)),
+		heading("Authdesk is locked"), p.prompt, p.secret, p.errMsg,
+		layout.NewSpacer()))
 	p.body = container.NewStack(p.find)
 	p.bg = canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	p.bg.StrokeWidth = 1
@@ -213,8 +216,8 @@ func (p *quickPopup) showLocked() {
 	p.accts, p.shown = nil, nil
 	p.wipeRows()
 	if p.u.pinEnabled() {
-		p.prompt.SetText("Enter your PIN to unlock.")
-		p.secret.SetPlaceHolder("PIN")
+		p.prompt.SetText("Enter your PIN (or your password) to unlock.")
+		p.secret.SetPlaceHolder("PIN or password")
 	} else {
 		p.prompt.SetText("Enter your password to unlock.")
 		p.secret.SetPlaceHolder("Password")

@@ -2,6 +2,9 @@ package desktop
 
 import (
 	"errors"
+	"fmt"
+	"image/png"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -9,11 +12,13 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/desktop/hotkey"
 	"authdesk/vault"
+	"authdesk/vault/keychain"
 )
 
 // quickAccounts are sampleAccounts with AWS starred and Google used.
@@ -63,6 +68,21 @@ func TestQuickPopupOrderFilterCopy(t *testing.T) {
 	// Nothing typed: favourites, then recent, then the rest in list order.
 	if got, want := quickShown(p), []string{"AWS", "Google", "GitHub", "Steam", "Example Bank"}; !slices.Equal(got, want) {
 		t.Fatalf("quick order = %v, want %v", got, want)
+	}
+	// The favourite's row wears the star, as in the main list.
+	stars := 0
+	for _, o := range test.LaidOutObjects(p.win.Canvas().Content()) {
+		if r, ok := o.(*quickRow); ok && r.acct.ID != "" {
+			if r.star.Visible() != r.acct.Favorite {
+				t.Errorf("%s's row: star shown %v, favourite %v", r.acct.Issuer, r.star.Visible(), r.acct.Favorite)
+			}
+			if r.star.Visible() {
+				stars++
+			}
+		}
+	}
+	if stars != 1 {
+		t.Errorf("%d rows show a star, want 1 (AWS)", stars)
 	}
 	// The main search's rule: every word in the issuer, name or a tag.
 	test.Type(p.search, "work")
@@ -294,7 +314,72 @@ func TestShortcutSettings(t *testing.T) {
 	}
 	q.wait.SetChecked(true)
 	q.waitSecs.SetSelected("8 s")
-	if h.u.prefs.CopyMinLeft() != 8 || !strings.Contains(q.wait.Text, "less than 8 s left") {
-		t.Fatalf("wait option: %d, %q", h.u.prefs.CopyMinLeft(), q.wait.Text)
+	if h.u.prefs.CopyMinLeft() != 8 || !strings.Contains(q.waitHint.Text, "less than 8 s left") {
+		t.Fatalf("wait option: %d, %q", h.u.prefs.CopyMinLeft(), q.waitHint.Text)
 	}
+}
+
+// TestQuickSettingsScreens renders Settings in the light and the dark theme
+// in a window tall enough for its Quick access and Security sections, with
+// the shortcut refused (so that the command to bind by hand shows), checks
+// what they say, and saves each as a PNG into $AUTHDESK_SCREENSHOTS when it
+// is set, to be looked at.
+func TestQuickSettingsScreens(t *testing.T) {
+	for _, variant := range []string{"light", "dark"} {
+		t.Run(variant, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			a.Preferences().SetString(prefTheme, variant)
+			path := filepath.Join(t.TempDir(), "vault.age")
+			kc := &keychain.Memory{}
+			newVault(t, path, kc, quickAccounts(t)...)
+			h := newHarness(t, path, kc, a)
+			h.u.cfg.registerKey = func(hotkey.Shortcut, func()) (hotkey.Listener, error) {
+				return nil, fmt.Errorf("no GlobalShortcuts portal: %w", hotkey.ErrUnsupported)
+			}
+			h.u.start()
+			h.u.startShortcut()
+			h.u.showSettings()
+			h.w.Resize(fyne.NewSize(560, 1400))
+			// Settings are a dialog 440 wide: wider content is cut off.
+			if w := h.u.settingsUI.quick.box.MinSize().Width; w > 440 {
+				t.Errorf("the Quick access section needs %v wide, more than the dialog's 440: it is cut off", w)
+			}
+			text := strings.Join(canvasTexts(h.w.Canvas().Overlays().Top()), "\n")
+			for _, want := range []string{"Quick access", "Ctrl+Alt+A", "authdesk --quick", "Security", "Set a PIN"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("Settings lack %q:\n%s", want, text)
+				}
+			}
+			if dir := os.Getenv("AUTHDESK_SCREENSHOTS"); dir != "" {
+				f, err := os.Create(filepath.Join(dir, "settings-quick-"+variant+".png"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if err := png.Encode(f, h.w.Canvas().Capture()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// canvasTexts lists the texts of the labels, entries and buttons in o.
+func canvasTexts(o fyne.CanvasObject) []string {
+	var out []string
+	for _, o := range test.LaidOutObjects(o) {
+		switch o := o.(type) {
+		case *widget.Label:
+			out = append(out, o.Text)
+		case *widget.Entry:
+			out = append(out, o.Text)
+		case *widget.Button:
+			out = append(out, o.Text)
+		case *canvas.Text:
+			out = append(out, o.Text)
+		case *widget.RichText:
+			out = append(out, o.String())
+		}
+	}
+	return out
 }

@@ -21,6 +21,7 @@ type quickRow struct {
 
 	sel    *canvas.Rectangle // the selection's highlight
 	avatar *canvas.Image
+	star   *canvas.Image // on the avatar's corner of a favourite, as in the main list
 	issuer *canvas.Text
 	name   *canvas.Text
 	code   *canvas.Text
@@ -36,6 +37,7 @@ func newQuickRow(p *quickPopup) *quickRow {
 	r := &quickRow{p: p,
 		sel:    canvas.NewRectangle(theme.Color(theme.ColorNameSelection)),
 		avatar: &canvas.Image{FillMode: canvas.ImageFillStretch},
+		star:   canvas.NewImageFromResource(starIcon),
 		issuer: canvas.NewText("", theme.Color(theme.ColorNameForeground)),
 		name:   canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
 		code:   canvas.NewText("", theme.Color(theme.ColorNameForeground)),
@@ -44,6 +46,7 @@ func newQuickRow(p *quickPopup) *quickRow {
 	}
 	r.sel.CornerRadius = 6
 	r.sel.Hide()
+	r.star.Hide()
 	r.issuer.TextStyle = fyne.TextStyle{Bold: true}
 	r.issuer.TextSize = 14
 	r.name.TextSize = 12
@@ -75,6 +78,7 @@ func (r *quickRow) bind(a vault.Account, selected bool, now time.Time) {
 		r.track.Show()
 		r.bar.Show()
 	}
+	r.star.Hidden = !a.Favorite
 	r.code.Text = ""
 	r.frac = -1
 	r.setSelected(selected)
@@ -136,7 +140,7 @@ func (r *quickRow) Tapped(*fyne.PointEvent) {
 
 // CreateRenderer lays the row out by hand, like codeRow.
 func (r *quickRow) CreateRenderer() fyne.WidgetRenderer {
-	return &quickRowRenderer{r: r, objects: []fyne.CanvasObject{r.sel, r.avatar, r.issuer, r.name, r.code, r.track, r.bar}}
+	return &quickRowRenderer{r: r, objects: []fyne.CanvasObject{r.sel, r.avatar, r.star, r.issuer, r.name, r.code, r.track, r.bar}}
 }
 
 type quickRowRenderer struct {
@@ -144,7 +148,10 @@ type quickRowRenderer struct {
 	objects []fyne.CanvasObject
 }
 
-const quickCodeW = 130
+const (
+	quickCodeW = 130
+	quickStar  = 15
+)
 
 func (rr *quickRowRenderer) Layout(size fyne.Size) {
 	r := rr.r
@@ -153,6 +160,8 @@ func (rr *quickRowRenderer) Layout(size fyne.Size) {
 	r.sel.Resize(fyne.NewSize(size.Width-12, h-4))
 	r.avatar.Move(fyne.NewPos(16, (h-quickAvatar)/2))
 	r.avatar.Resize(fyne.NewSize(quickAvatar, quickAvatar))
+	r.star.Resize(fyne.NewSize(quickStar, quickStar))
+	r.star.Move(fyne.NewPos(16+quickAvatar-quickStar+3, (h+quickAvatar)/2-quickStar+3))
 	right := size.Width - 18
 	cs := r.code.MinSize()
 	codeY := (h-cs.Height)/2 - 3

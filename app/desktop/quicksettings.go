@@ -54,6 +54,7 @@ type quickSettings struct {
 	command  *widget.Entry // the command to bind by hand, where needed
 	wait     *widget.Check
 	waitSecs *widget.Select
+	waitHint *widget.Label // what the option does, with its N: wrapped, so that Settings keep their width
 }
 
 // newQuickSettings builds the quick-access part of Settings: the global
@@ -86,14 +87,15 @@ func (u *UI) newQuickSettings() *quickSettings {
 	for i, n := range copyWaitChoices {
 		labels[i] = fmt.Sprintf("%d s", n)
 	}
-	q.wait = widget.NewCheck(waitLabel(secs), nil)
+	q.wait = widget.NewCheck("Wait for the next code", nil)
+	q.waitHint = widget.NewLabel(waitLabel(secs))
+	q.waitHint.Wrapping = fyne.TextWrapWord
 	q.wait.SetChecked(u.prefs.CopyMinLeft() > 0)
 	q.waitSecs = widget.NewSelect(labels, nil)
 	q.waitSecs.SetSelected(fmt.Sprintf("%d s", secs))
 	save := func() {
 		n := copyWaitChoices[max(q.waitSecs.SelectedIndex(), 0)]
-		q.wait.Text = waitLabel(n)
-		q.wait.Refresh()
+		q.waitHint.SetText(waitLabel(n))
 		u.prefs.SetCopyWait(q.wait.Checked, n)
 	}
 	q.wait.OnChanged = func(bool) { save() }
@@ -104,6 +106,7 @@ func (u *UI) newQuickSettings() *quickSettings {
 		widget.NewFormItem("", q.status),
 		widget.NewFormItem("", q.command),
 		widget.NewFormItem("Copy", container.NewBorder(nil, nil, nil, q.waitSecs, q.wait)),
+		widget.NewFormItem("", q.waitHint),
 	)
 	q.box = container.NewVBox(form)
 	q.refresh(u)

@@ -270,19 +270,21 @@ func clipboard(t testing.TB, old string) string {
 // screenshot saves the whole screen and the window under e.screenDir.
 func (e *env) screenshot(a *app, name string) {
 	e.t.Helper()
-	for _, shot := range []struct{ window, file string }{
-		{"root", name + "-screen.png"},
-		{a.wid, name + ".png"},
-	} {
-		p := filepath.Join(e.screenDir, shot.file)
-		if out, err := exec.Command("import", "-window", shot.window, p).CombinedOutput(); err != nil {
-			e.t.Fatalf("import -window %s: %v\n%s", shot.window, err, out)
-		}
-		if fi, err := os.Stat(p); err != nil || fi.Size() < 1000 {
-			e.t.Fatalf("screenshot %s not written: %v", p, err)
-		}
-		e.t.Logf("screenshot: %s", p)
+	e.shootWindow("root", name+"-screen")
+	e.shootWindow(a.wid, name)
+}
+
+// shootWindow saves X window wid (or "root") as name.png under e.screenDir.
+func (e *env) shootWindow(wid, name string) {
+	e.t.Helper()
+	p := filepath.Join(e.screenDir, name+".png")
+	if out, err := exec.Command("import", "-window", wid, p).CombinedOutput(); err != nil {
+		e.t.Fatalf("import -window %s: %v\n%s", wid, err, out)
 	}
+	if fi, err := os.Stat(p); err != nil || fi.Size() < 1000 {
+		e.t.Fatalf("screenshot %s not written: %v", p, err)
+	}
+	e.t.Logf("screenshot: %s", p)
 }
 
 // codeNow returns authdesk-cli's code for name, checked to be stable

@@ -14,7 +14,6 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"authdesk/app/desktop"
-	"authdesk/app/desktop/instance"
 	"authdesk/vault"
 	"authdesk/vault/icons"
 	"authdesk/vault/keychain"
@@ -24,15 +23,7 @@ func main() {
 	path := flag.String("vault", "", "vault file (default $AUTHDESK_VAULT, else the user config dir)")
 	quick := flag.Bool("quick", false, "open the quick-access popup (in the running Authdesk, or start it)")
 	flag.Parse()
-	action := instance.Activate
-	if *quick {
-		action = instance.Quick
-	}
-	req, err := instance.NewRequest(*path, action, os.Getenv)
-	srv, handed := (*instance.Server)(nil), false
-	if err == nil {
-		srv, handed, err = instance.Start(req)
-	}
+	req, srv, handed, err := claim(*path, *quick)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "authdesk:", err)
 		os.Exit(1)

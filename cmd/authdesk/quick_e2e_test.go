@@ -180,3 +180,35 @@ func TestQuickAccessCloses(t *testing.T) {
 		t.Errorf("closing the popup copied %q", now)
 	}
 }
+
+// TestQuickAccessScreens takes the screenshots of quick access in the light
+// and the dark theme (into $AUTHDESK_SCREENSHOTS): the main window with the
+// starred row, the popup with a favourite and a recent account, and the
+// popup asking for the PIN.
+func TestQuickAccessScreens(t *testing.T) {
+	for _, variant := range []string{"light", "dark"} {
+		t.Run(variant, func(t *testing.T) {
+			e := newEnv(t)
+			e.quickVault(quickPIN)
+			e.writePrefs(map[string]any{"theme": variant})
+			a := e.startIn("shown")
+			before, _ := readClipboard()
+			quickType(t, "fast") // Fastmail becomes recent
+			xdotool(t, "key", "--clearmodifiers", "Return")
+			clipboard(t, before)
+			xdotool(t, "key", "--clearmodifiers", "Escape")
+			time.Sleep(500 * time.Millisecond) // the next frame
+			e.screenshot(a, "quick-starred-"+variant)
+			popup := a.pressQuick(t)
+			time.Sleep(500 * time.Millisecond)
+			e.shootWindow(popup, "quick-popup-"+variant)
+			xdotool(t, "key", "--clearmodifiers", "Escape")
+			a.waitQuickClosed(t, "Esc")
+			xdotool(t, "windowfocus", "--sync", a.wid)
+			xdotool(t, "key", "--clearmodifiers", "ctrl+l")
+			popup = a.pressQuick(t)
+			time.Sleep(500 * time.Millisecond)
+			e.shootWindow(popup, "quick-pin-"+variant)
+		})
+	}
+}
