@@ -99,13 +99,14 @@ func (u *UI) newQuickSettings() *quickSettings {
 	q.wait.OnChanged = func(bool) { save() }
 	q.waitSecs.OnChanged = func(string) { save() }
 	u.shortcutRefresh(q)
+	// The status and the command share a row, so that the hidden command
+	// leaves no gap; the copy option's long label gets a line of its own,
+	// as beside the form's labels it would be wider than Settings.
 	form := widget.NewForm(
 		widget.NewFormItem("Quick access", container.NewBorder(nil, nil, nil, set, q.shortcut)),
-		widget.NewFormItem("", q.status),
-		widget.NewFormItem("", q.command),
-		widget.NewFormItem("Copy", container.NewBorder(nil, nil, nil, q.waitSecs, q.wait)),
+		widget.NewFormItem("", container.NewVBox(q.status, q.command)),
 	)
-	q.box = container.NewVBox(form)
+	q.box = container.NewVBox(form, q.wait, container.NewHBox(widget.NewLabel("Seconds left:"), q.waitSecs))
 	q.refresh(u)
 	return q
 }
