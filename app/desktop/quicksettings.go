@@ -101,10 +101,11 @@ func (u *UI) newQuickSettings() *quickSettings {
 	q.wait.OnChanged = func(bool) { save() }
 	q.waitSecs.OnChanged = func(string) { save() }
 	u.shortcutRefresh(q)
+	// The status and the command share a row, so that the hidden command
+	// leaves no gap; the copy option's rule is wrapped on a row below it.
 	form := widget.NewForm(
 		widget.NewFormItem("Quick access", container.NewBorder(nil, nil, nil, set, q.shortcut)),
-		widget.NewFormItem("", q.status),
-		widget.NewFormItem("", q.command),
+		widget.NewFormItem("", container.NewVBox(q.status, q.command)),
 		widget.NewFormItem("Copy", container.NewBorder(nil, nil, nil, q.waitSecs, q.wait)),
 		widget.NewFormItem("", q.waitHint),
 	)

@@ -21,6 +21,10 @@ import (
 const helperEnv = "AUTHDESK_INSTANCE_HELPER"
 
 func TestMain(m *testing.M) {
+	if arg := os.Getenv(socketHelperEnv); arg != "" {
+		socketHelper(arg)
+		os.Exit(0)
+	}
 	if arg := os.Getenv(helperEnv); arg != "" {
 		addr, name, _ := strings.Cut(arg, "|")
 		conn, err := dbus.Connect(addr)

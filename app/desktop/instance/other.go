@@ -1,8 +1,6 @@
-//go:build !(linux || freebsd || openbsd || netbsd)
+//go:build !(linux || freebsd || openbsd || netbsd || darwin || windows)
 
 package instance
 
-// Start claims nothing yet on this system (the named pipe on Windows and
-// the unix socket on macOS are still to come): every authdesk runs on its
-// own.
+// Start claims nothing on this system: every authdesk runs on its own.
 func Start(Request) (*Server, bool, error) { return nil, false, nil }

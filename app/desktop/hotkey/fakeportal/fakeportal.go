@@ -1,5 +1,3 @@
-//go:build linux || freebsd || openbsd || netbsd
-
 // Package fakeportal is an org.freedesktop.portal.GlobalShortcuts portal on
 // a private session bus, for tests: it answers CreateSession and
 // BindShortcuts through Request.Response signals as xdg-desktop-portal
@@ -193,7 +191,7 @@ func (s shortcutsIf) CreateSession(sender dbus.Sender, opts map[string]dbus.Vari
 	s.p.sess = sess
 	s.p.mu.Unlock()
 	s.p.record("CreateSession")
-	_ = s.p.conn.Export(session{s.p}, sess, "org.freedesktop.portal.Session")
+	_ = s.p.conn.Export(session(s), sess, "org.freedesktop.portal.Session")
 	return s.p.respond(sender, opts, 0, map[string]dbus.Variant{"session_handle": dbus.MakeVariant(string(sess))}), nil
 }
 
