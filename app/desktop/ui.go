@@ -25,6 +25,7 @@ import (
 
 	"authdesk/app/desktop/clockcheck"
 	"authdesk/app/desktop/hotkey"
+	"authdesk/app/desktop/trayhost"
 	"authdesk/app/desktop/instance"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
@@ -89,6 +90,8 @@ type Config struct {
 	clockCheck func(context.Context) clockcheck.Result
 	// registerKey registers the global shortcut; nil: hotkey.Register.
 	registerKey func(hotkey.Shortcut, func()) (hotkey.Listener, error)
+	// trayHost says whether the desktop shows tray icons; nil: trayhost.Check.
+	trayHost func() trayhost.Status
 }
 
 type state int
@@ -247,7 +250,7 @@ func (u *UI) ShowAndRun() {
 	u.start()
 	u.startShortcut()
 	u.serveRequests()
-	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
+	if _, tray := u.app.(fynedesktop.App); !(tray && u.tray.host.Available && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
 		u.setShown(false)
