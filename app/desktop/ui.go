@@ -25,8 +25,8 @@ import (
 
 	"authdesk/app/desktop/clockcheck"
 	"authdesk/app/desktop/hotkey"
-	"authdesk/app/desktop/trayhost"
 	"authdesk/app/desktop/instance"
+	"authdesk/app/desktop/trayhost"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
