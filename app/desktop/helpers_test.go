@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/trayhost"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
 )
@@ -56,7 +57,8 @@ func newHarness(t *testing.T, path string, kc vault.Keychain, a fyne.App) *harne
 			h.timers = append(h.timers, tm)
 			return func() { tm.stopped = true }
 		},
-		scanner: systemScanner{},
+		scanner:  systemScanner{},
+		trayHost: func() trayhost.Status { return trayhost.Status{Available: true} },
 	}
 	h.u = New(a, h.w, h.cfg)
 	t.Cleanup(func() {

@@ -105,8 +105,9 @@ type settingsDialog struct {
 	autoLock, clipboard *widget.Select
 	theme               *widget.RadioGroup
 	minimised           *widget.Check
-	sntp                *widget.Check // Check the clock against a time server
-	server              *widget.Entry // that server, host[:port]
+	noTray              *widget.RichText // why minimised is off, without a tray
+	sntp                *widget.Check    // Check the clock against a time server
+	server              *widget.Entry    // that server, host[:port]
 	vault               *vaultSection
 	security            *securitySection
 	password            *passwordDialog // Change password…, while shown
@@ -142,6 +143,13 @@ func (u *UI) showSettings() {
 		u.applyTheme()
 	}
 	s.minimised.SetChecked(u.prefs.StartMinimised())
+	var minimised fyne.CanvasObject = s.minimised
+	if !u.tray.host.Available {
+		s.minimised.SetChecked(false)
+		s.minimised.Disable()
+		s.noTray = dimText(u.tray.host.Reason+" Closing the window quits Authdesk.", true)
+		minimised = container.NewVBox(s.minimised, s.noTray)
+	}
 	u.clockSettings(s)
 	s.vault = u.newVaultSection()
 	s.security = u.newSecuritySection()
@@ -150,7 +158,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("Lock after idle", s.autoLock),
 		widget.NewFormItem("Clear clipboard", s.clipboard),
 		widget.NewFormItem("Theme", s.theme),
-		widget.NewFormItem("", s.minimised),
+		widget.NewFormItem("", minimised),
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)

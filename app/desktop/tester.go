@@ -42,24 +42,26 @@ type platformTester struct {
 	srv *platform.Server
 	url string
 
-	status    *widget.Label
-	clockL    *widget.Label // the shared platform's clock (tester_private.go)
-	clockStop func()        // cancels the next clock reading
-	clockGen  int           // numbers the clock readings, so that only the last goes on
-	shared    *widget.Check // "Run against the shared platform"
-	open      *widget.Button
-	policyB   *widget.Button  // "Platform policy…" (tester_policy.go)
-	policy    platform.Policy // the running platform's policy
-	policyDlg *policyForm     // the last "Platform policy…" dialog (for tests)
-	checks    []*widget.Check // one per scenario, in journey.Scenarios order
-	names     []string
-	runSel    *widget.Button
-	runAll    *widget.Button
-	save      *widget.Button
-	summary   *widget.Label
-	steps     *fyne.Container
-	rows      []stepRow
-	groups    map[string]*scenarioGroup // tester_results.go
+	status     *widget.Label
+	clockL     *widget.Label // the shared platform's clock (tester_private.go)
+	clockStop  func()        // cancels the next clock reading
+	clockGen   int           // numbers the clock readings, so that only the last goes on
+	shared     *widget.Check // "Run against the shared platform"
+	open       *widget.Button
+	openURL    func(*url.URL) error // nil: the system browser (tester_browser.go)
+	browserDlg *dialog.CustomDialog // "Could not open the browser", while shown; for tests
+	policyB    *widget.Button       // "Platform policy…" (tester_policy.go)
+	policy     platform.Policy      // the running platform's policy
+	policyDlg  *policyForm          // the last "Platform policy…" dialog (for tests)
+	checks     []*widget.Check      // one per scenario, in journey.Scenarios order
+	names      []string
+	runSel     *widget.Button
+	runAll     *widget.Button
+	save       *widget.Button
+	summary    *widget.Label
+	steps      *fyne.Container
+	rows       []stepRow
+	groups     map[string]*scenarioGroup // tester_results.go
 	// openedFailure: the run's first failed scenario has been opened.
 	openedFailure bool
 	qr            *canvas.Image
@@ -638,16 +640,6 @@ func (t *platformTester) refreshOutbox() {
 			t.outbox.Add(row)
 		}
 	})
-}
-
-// openPage opens a page of the platform in the system browser.
-func (t *platformTester) openPage(path string) {
-	if t.url == "" {
-		return
-	}
-	if u, err := url.Parse(t.url + path); err == nil {
-		_ = t.u.app.OpenURL(u)
-	}
 }
 
 // names0 lists the scenarios' names.

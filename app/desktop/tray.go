@@ -11,6 +11,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/systray"
 
+	"authdesk/app/desktop/trayhost"
 	"authdesk/app/wording"
 	"authdesk/vault"
 )
@@ -33,6 +34,7 @@ type trayMenu struct {
 	menu   *fyne.Menu
 	shown  string // the key of the menu the tray shows
 	builds int    // menus handed to the tray, for tests
+	host   trayhost.Status
 }
 
 // Labels of the tray menu's fixed items.
@@ -47,10 +49,16 @@ const (
 	trayRecent = "Recent"
 )
 
-// installTray adds the system tray menu where the desktop has one.
+// installTray adds the system tray menu where the desktop has one. Where
+// it has none, closing the window quits: hidden, it could not come back.
 func (u *UI) installTray() {
+	if u.cfg.trayHost == nil {
+		u.cfg.trayHost = trayhost.Check
+	}
+	u.tray.host = u.cfg.trayHost()
+	u.win.SetCloseIntercept(u.closeWindow)
 	desk, ok := u.app.(fynedesktop.App)
-	if !ok {
+	if !ok || !u.tray.host.Available {
 		return
 	}
 	u.tray.set = desk.SetSystemTrayMenu
@@ -58,6 +66,16 @@ func (u *UI) installTray() {
 	desk.SetSystemTrayIcon(Icon)
 	// A left click opens quick access; the menu stays on the right click.
 	systray.SetOnTapped(func() { onUI(u.openQuick) })
+}
+
+// closeWindow is the window's close button: the window goes and the tray
+// keeps Authdesk running, or, with no tray, Authdesk quits.
+func (u *UI) closeWindow() {
+	if !u.tray.host.Available {
+		u.quitApp()
+		return
+	}
+	u.win.Close()
 }
 
 // vaultChanged is called on the UI goroutine after v was saved or reloaded

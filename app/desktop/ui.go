@@ -26,6 +26,7 @@ import (
 	"authdesk/app/desktop/clockcheck"
 	"authdesk/app/desktop/hotkey"
 	"authdesk/app/desktop/instance"
+	"authdesk/app/desktop/trayhost"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -94,6 +95,8 @@ type Config struct {
 	clockCheck func(context.Context) clockcheck.Result
 	// registerKey registers the global shortcut; nil: hotkey.Register.
 	registerKey func(hotkey.Shortcut, func()) (hotkey.Listener, error)
+	// trayHost says whether the desktop shows tray icons; nil: trayhost.Check.
+	trayHost func() trayhost.Status
 }
 
 type state int
@@ -252,7 +255,7 @@ func (u *UI) ShowAndRun() {
 	u.start()
 	u.startShortcut()
 	u.serveRequests()
-	if _, tray := u.app.(fynedesktop.App); !(tray && u.prefs.StartMinimised()) {
+	if _, tray := u.app.(fynedesktop.App); !(tray && u.tray.host.Available && u.prefs.StartMinimised()) {
 		u.win.Show()
 	} else {
 		u.setShown(false)
