@@ -91,20 +91,18 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if int64(*minLeft) >= period {
 		return usagef("--min-left %d: a code lives %d s, so ask for less", *minLeft, period)
 	}
-	var state *codeState
-	key := stateKey(a, *uri != "")
-	if *nextUnused {
+	t := now()
+	switch {
+	case *nextUnused:
 		path, err := vaultPath(env, g)
 		if err != nil {
 			return err
 		}
-		if state, err = loadCodeState(path + codeStateSuffix); err != nil {
+		if t, err = nextUnusedTime(path+codeStateSuffix, stateKey(a, *uri != ""), period, int64(*minLeft), sleep, now); err != nil {
 			return err
 		}
-	}
-	t := now()
-	if a.Type != vault.HOTP {
-		t = vault.PickTime(t, period, int64(*minLeft), state.last(key), sleep, now)
+	case a.Type != vault.HOTP:
+		t = vault.PickTime(t, period, int64(*minLeft), -1, sleep, now)
 	}
 	if a.Type == vault.HOTP && v != nil {
 		// The counter as it is on disk now, under the lock: another
@@ -120,13 +118,37 @@ func runCode(env *Env, g *Globals, args []string) error {
 		}
 		return fmt.Errorf("%s: %w", a.Title(), err)
 	}
-	if state != nil {
-		if err := state.record(key, t.Unix()/period); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
+}
+
+// nextUnusedTime reserves the first time step after every one printed
+// before (and with minLeft seconds left) in the state file, under the
+// vault's lock so that runs at the same time never reserve the same step,
+// then waits for it outside the lock. Should the wait overshoot the step,
+// it reserves again.
+func nextUnusedTime(statePath, key string, period, minLeft int64, sleep func(time.Duration), now func() time.Time) (time.Time, error) {
+	vaultFile := strings.TrimSuffix(statePath, codeStateSuffix)
+	for {
+		t := now()
+		unlock, err := vault.Lock(vaultFile)
+		if err != nil {
+			return t, err
+		}
+		state, err := loadCodeState(statePath)
+		if err == nil {
+			t = t.Add(vault.CodeWait(t, period, minLeft, state.last(key)))
+			err = state.record(key, t.Unix()/period)
+		}
+		unlock()
+		if err != nil {
+			return t, err
+		}
+		step := t.Unix() / period
+		if t = vault.PickTime(now(), period, 0, step-1, sleep, now); t.Unix()/period == step {
+			return t, nil
+		}
+	}
 }
 
 // readURILine reads one otpauth URI line from stdin.
