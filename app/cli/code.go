@@ -55,30 +55,11 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if *minLeft < 0 {
 		return usagef("--min-left %d: want 0 or more seconds", *minLeft)
 	}
-	var a vault.Account
-	var v *vault.Vault
-	switch {
-	case *uri != "":
-		if len(pos) > 0 {
-			return usagef("give NAME or --uri, not both")
-		}
-		text := *uri
-		if text == "-" {
-			if text, err = readURILine(env); err != nil {
-				return err
-			}
-		}
-		if a, err = otpauth.Parse(text); err != nil {
-			return usagef("%v", err)
-		}
-	case len(pos) == 0:
-		return usagef("need an account NAME or --uri URI (%s)", codeUsage)
-	case len(pos) > 1:
-		return usagef("too many arguments: give one NAME (quote names with spaces)")
-	default:
-		if v, a, err = openAccount(env, g, pos[0]); err != nil {
-			return err
-		}
+	a, v, err := codeAccount(env, g, *uri, pos)
+	if err != nil {
+		return err
+	}
+	if v != nil {
 		defer v.Close()
 	}
 	if (*minLeft > 0 || *nextUnused) && a.Type == vault.HOTP {
@@ -120,6 +101,35 @@ func runCode(env *Env, g *Globals, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
+}
+
+// codeAccount is the account whose code to print: from --uri (no vault),
+// or named in pos (the vault stays open for an HOTP counter; close it).
+func codeAccount(env *Env, g *Globals, uri string, pos []string) (vault.Account, *vault.Vault, error) {
+	switch {
+	case uri != "":
+		if len(pos) > 0 {
+			return vault.Account{}, nil, usagef("give NAME or --uri, not both")
+		}
+		text := uri
+		if text == "-" {
+			var err error
+			if text, err = readURILine(env); err != nil {
+				return vault.Account{}, nil, err
+			}
+		}
+		a, err := otpauth.Parse(text)
+		if err != nil {
+			return a, nil, usagef("%v", err)
+		}
+		return a, nil, nil
+	case len(pos) == 0:
+		return vault.Account{}, nil, usagef("need an account NAME or --uri URI (%s)", codeUsage)
+	case len(pos) > 1:
+		return vault.Account{}, nil, usagef("too many arguments: give one NAME (quote names with spaces)")
+	}
+	v, a, err := openAccount(env, g, pos[0])
+	return a, v, err
 }
 
 // nextUnusedTime reserves the first time step after every one printed
