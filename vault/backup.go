@@ -13,6 +13,8 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+
+	"authdesk/internal/atomicfile"
 )
 
 // CorruptError says that a vault file is damaged and which backup, if any,
@@ -214,7 +216,7 @@ func keepAside(path, name string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return dst, syncDir(filepath.Dir(path))
+		return dst, atomicfile.SyncDir(filepath.Dir(path))
 	}
 	return "", fmt.Errorf("%s-2 to %s-1000 all exist", name, name)
 }

@@ -19,6 +19,8 @@ import (
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
+
+	"authdesk/internal/atomicfile"
 )
 
 // The vault file, in full:
@@ -282,46 +284,22 @@ const keepBackups = 10
 // the time now. hook, when not nil, runs just before the rename (see
 // Options.beforeRename).
 func writeAtomic(path string, b []byte, backup bool, now time.Time, hook func(tmp, dst string)) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	removeStaleTemps(dir, base)
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*") // mode 0600
+	removeStaleTemps(path)
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	}, atomicfile.Options{BeforeRename: func(tmp string) error {
+		if hook != nil {
+			hook(tmp, path)
+		}
+		if backup {
+			if err := linkBackup(path, now); err != nil {
+				return fmt.Errorf("back up the previous version: %w", err)
+			}
+		}
+		return nil
+	}})
 	if err != nil {
-		return fmt.Errorf("save vault: %w", err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("save vault: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save vault: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save vault: %w", err)
-	}
-	if hook != nil {
-		hook(tmp, path)
-	}
-	if backup {
-		if err := linkBackup(path, now); err != nil {
-			return fmt.Errorf("save vault: back up the previous version: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save vault: %w", err)
-	}
-	ok = true
-	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("save vault: %w", err)
 	}
 	return nil
@@ -330,20 +308,11 @@ func writeAtomic(path string, b []byte, backup bool, now time.Time, hook func(tm
 // removeStaleTemps deletes temporary files left by a save that was killed.
 // Only the holder of the vault lock writes temporary files, and it calls this
 // before writing its own, so every one found is stale.
-func removeStaleTemps(dir, base string) {
-	matches, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+func removeStaleTemps(path string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), atomicfile.TempPattern(path)))
 	for _, m := range matches {
 		os.Remove(m)
 	}
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // BackupDir returns the directory that holds the previous versions of the

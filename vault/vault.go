@@ -205,6 +205,18 @@ func newLock(path string) *flock.Flock {
 	return flock.New(path+".lock", flock.SetPermissions(0o600))
 }
 
+// Lock takes the file lock of the vault at path ("<path>.lock"), the one
+// every change to the vault takes, waiting up to 10 s (then ErrConflict),
+// for a program that keeps a file of its own beside the vault (authdesk-cli
+// code --next-unused's state). Call unlock when done; hold it briefly.
+func Lock(path string) (unlock func(), err error) {
+	v := &Vault{lock: newLock(path)}
+	if err := v.lockFile(); err != nil {
+		return nil, err
+	}
+	return func() { v.lock.Unlock() }, nil
+}
+
 // Open opens the vault at path with the key from opts.Keychain. It returns
 // ErrNoVault when there is no file, ErrCorrupt when the file is damaged, and
 // ErrNeedPassword (wrapping the reason) when the keychain cannot provide the

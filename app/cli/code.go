@@ -55,30 +55,11 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if *minLeft < 0 {
 		return usagef("--min-left %d: want 0 or more seconds", *minLeft)
 	}
-	var a vault.Account
-	var v *vault.Vault
-	switch {
-	case *uri != "":
-		if len(pos) > 0 {
-			return usagef("give NAME or --uri, not both")
-		}
-		text := *uri
-		if text == "-" {
-			if text, err = readURILine(env); err != nil {
-				return err
-			}
-		}
-		if a, err = otpauth.Parse(text); err != nil {
-			return usagef("%v", err)
-		}
-	case len(pos) == 0:
-		return usagef("need an account NAME or --uri URI (%s)", codeUsage)
-	case len(pos) > 1:
-		return usagef("too many arguments: give one NAME (quote names with spaces)")
-	default:
-		if v, a, err = openAccount(env, g, pos[0]); err != nil {
-			return err
-		}
+	a, v, err := codeAccount(env, g, *uri, pos)
+	if err != nil {
+		return err
+	}
+	if v != nil {
 		defer v.Close()
 	}
 	if (*minLeft > 0 || *nextUnused) && a.Type == vault.HOTP {
@@ -91,20 +72,18 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if int64(*minLeft) >= period {
 		return usagef("--min-left %d: a code lives %d s, so ask for less", *minLeft, period)
 	}
-	var state *codeState
-	key := stateKey(a, *uri != "")
-	if *nextUnused {
+	t := now()
+	switch {
+	case *nextUnused:
 		path, err := vaultPath(env, g)
 		if err != nil {
 			return err
 		}
-		if state, err = loadCodeState(path + codeStateSuffix); err != nil {
+		if t, err = nextUnusedTime(path+codeStateSuffix, stateKey(a, *uri != ""), period, int64(*minLeft), sleep, now); err != nil {
 			return err
 		}
-	}
-	t := now()
-	if a.Type != vault.HOTP {
-		t = vault.PickTime(t, period, int64(*minLeft), state.last(key), sleep, now)
+	case a.Type != vault.HOTP:
+		t = vault.PickTime(t, period, int64(*minLeft), -1, sleep, now)
 	}
 	if a.Type == vault.HOTP && v != nil {
 		// The counter as it is on disk now, under the lock: another
@@ -120,13 +99,66 @@ func runCode(env *Env, g *Globals, args []string) error {
 		}
 		return fmt.Errorf("%s: %w", a.Title(), err)
 	}
-	if state != nil {
-		if err := state.record(key, t.Unix()/period); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
+}
+
+// codeAccount is the account whose code to print: from --uri (no vault),
+// or named in pos (the vault stays open for an HOTP counter; close it).
+func codeAccount(env *Env, g *Globals, uri string, pos []string) (vault.Account, *vault.Vault, error) {
+	switch {
+	case uri != "":
+		if len(pos) > 0 {
+			return vault.Account{}, nil, usagef("give NAME or --uri, not both")
+		}
+		text := uri
+		if text == "-" {
+			var err error
+			if text, err = readURILine(env); err != nil {
+				return vault.Account{}, nil, err
+			}
+		}
+		a, err := otpauth.Parse(text)
+		if err != nil {
+			return a, nil, usagef("%v", err)
+		}
+		return a, nil, nil
+	case len(pos) == 0:
+		return vault.Account{}, nil, usagef("need an account NAME or --uri URI (%s)", codeUsage)
+	case len(pos) > 1:
+		return vault.Account{}, nil, usagef("too many arguments: give one NAME (quote names with spaces)")
+	}
+	v, a, err := openAccount(env, g, pos[0])
+	return a, v, err
+}
+
+// nextUnusedTime reserves the first time step after every one printed
+// before (and with minLeft seconds left) in the state file, under the
+// vault's lock so that runs at the same time never reserve the same step,
+// then waits for it outside the lock. Should the wait overshoot the step,
+// it reserves again.
+func nextUnusedTime(statePath, key string, period, minLeft int64, sleep func(time.Duration), now func() time.Time) (time.Time, error) {
+	vaultFile := strings.TrimSuffix(statePath, codeStateSuffix)
+	for {
+		t := now()
+		unlock, err := vault.Lock(vaultFile)
+		if err != nil {
+			return t, err
+		}
+		state, err := loadCodeState(statePath)
+		if err == nil {
+			t = t.Add(vault.CodeWait(t, period, minLeft, state.last(key)))
+			err = state.record(key, t.Unix()/period)
+		}
+		unlock()
+		if err != nil {
+			return t, err
+		}
+		step := t.Unix() / period
+		if t = vault.PickTime(now(), period, 0, step-1, sleep, now); t.Unix()/period == step {
+			return t, nil
+		}
+	}
 }
 
 // readURILine reads one otpauth URI line from stdin.

@@ -10,10 +10,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"authdesk/internal/atomicfile"
 )
 
 // randomBytes returns n bytes from crypto/rand.
@@ -105,31 +107,13 @@ func loadKeys(path string) (*keys, error) {
 
 // writeKeyFile creates the key file atomically with mode 0600.
 func writeKeyFile(path string, raw []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".platform-key-*")
+	// Keep: if another process created the key first, keep theirs.
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(raw)
+		return err
+	}, atomicfile.Options{Keep: true})
 	if err != nil {
 		return fmt.Errorf("create platform key: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("create platform key: %w", err)
-	}
-	if _, err := f.Write(raw); err != nil {
-		f.Close()
-		return fmt.Errorf("write platform key: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write platform key: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write platform key: %w", err)
-	}
-	// Link, not rename: if another process created the key first, keep theirs.
-	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("install platform key: %w", err)
 	}
 	return nil
 }

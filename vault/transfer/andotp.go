@@ -57,23 +57,33 @@ func readAndOTP(data []byte, pw *password) (*Result, error) {
 }
 
 func decryptAndOTP(data []byte, pw *password) ([]byte, error) {
-	if len(data) < andotpHeader+gcmTagLen {
-		return nil, fmt.Errorf("%w: an encrypted andOTP backup is at least %d bytes", ErrMalformed, andotpHeader+gcmTagLen)
+	if len(data) < gcmNonceLen+gcmTagLen {
+		return nil, fmt.Errorf("%w: an encrypted andOTP backup is at least %d bytes", ErrMalformed, gcmNonceLen+gcmTagLen)
 	}
-	iter := int64(binary.BigEndian.Uint32(data))
-	salt := data[andotpIterLen : andotpIterLen+andotpSaltLen]
-	if err := checkIterations(iter, salt); err != nil {
-		return nil, fmt.Errorf("andOTP backup: %w", err)
+	var key []byte
+	if isAndOTPEncrypted(data) {
+		iter := int64(binary.BigEndian.Uint32(data))
+		salt := data[andotpIterLen : andotpIterLen+andotpSaltLen]
+		password, err := pw.value()
+		if err != nil {
+			return nil, err
+		}
+		if key, err = pbkdf2Key(sha1New, password, salt, iter); err != nil {
+			return nil, err
+		}
+		if plain, err := openGCM(key, data[andotpIterLen+andotpSaltLen:andotpHeader], data[andotpHeader:]); err == nil {
+			return plain, nil
+		}
 	}
+	// andOTP's older format (before 0.6.3): IV ‖ ciphertext ‖ tag under
+	// SHA-256(password), no key derivation. Its first bytes are random, so
+	// a file is tried both ways.
 	password, err := pw.value()
 	if err != nil {
 		return nil, err
 	}
-	key, err := pbkdf2Key(sha1New, password, salt, iter)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := openGCM(key, data[andotpIterLen+andotpSaltLen:andotpHeader], data[andotpHeader:])
+	key = sha256Sum(password)
+	plain, err := openGCM(key, data[:gcmNonceLen], data[gcmNonceLen:])
 	if err != nil {
 		// The format has no password check apart from the data's own tag.
 		return nil, fmt.Errorf("%w for this andOTP backup (or the file is damaged)", ErrWrongPassword)

@@ -129,6 +129,12 @@ var (
 	sha256New = sha256.New
 )
 
+// sha256Sum is SHA-256(b), the key of andOTP's older encrypted backups.
+func sha256Sum(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
+}
+
 // jsonRaw is a JSON value kept undecoded.
 type jsonRaw = json.RawMessage
 

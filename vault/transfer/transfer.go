@@ -23,8 +23,13 @@
 // batches that were not (“missing batch 2 of 3”).
 //
 // Errors wrap one of ErrWrongPassword, ErrDamaged, ErrUnsupportedVersion,
-// ErrMalformed, ErrUnknownFormat and ErrPasswordRequired, and their text
+// ErrMalformed, ErrUnknownFormat, ErrPasswordRequired, ErrTooMany,
+// ErrTooLarge and ErrNoCodes (Sentinels lists them), and their text
 // starts with the sentinel's words so that a script can match the first line.
+//
+// A file comes in through Import (one size limit, MaxSize; an image is
+// scanned with the Scan function the caller passes, and its codes read with
+// ReadCodes); Read takes a payload already in memory.
 //
 // Files are untrusted: they are read up to MaxSize, decoded with
 // encoding/json into typed structs, and their key derivation parameters are
@@ -34,7 +39,9 @@
 //
 // # Export
 //
-// WriteOTPAuth writes one otpauth URI per line; WriteAegis writes an Aegis
+// Write is the one way out, for every format in ExportFormats; Skips names
+// beforehand what a format leaves out. WriteOTPAuth writes one otpauth URI
+// per line; WriteAegis writes an Aegis
 // vault, plain or encrypted with a password as Aegis does (scrypt N=2^15,
 // r=8, p=1); Migration splits accounts into Google Authenticator migration
 // lines of at most ten accounts, skipping (and naming) the accounts Google's
@@ -54,9 +61,14 @@
 // reference, a known text encrypted with the same key, to check the
 // password.
 //
-// andOTP: a JSON array of entries (base32 secrets with '=' padding); the
+// andOTP: a JSON array of entries (base32 secrets with '=' padding; an
+// array of other entries, such as Duo's, is no known format); the
 // encrypted .json.aes is iterations (4 bytes, big endian) ‖ salt (12) ‖ IV
-// (12) ‖ AES-256-GCM ciphertext and tag, keyed with PBKDF2-HMAC-SHA1.
+// (12) ‖ AES-256-GCM ciphertext and tag, keyed with PBKDF2-HMAC-SHA1. The
+// older encrypted format is IV (12) ‖ ciphertext ‖ tag keyed with
+// SHA-256(password); it starts with random bytes, so it is read when the
+// format is given (authdesk-cli import --from andotp) or its first bytes
+// look like the newer header.
 //
 // Bitwarden: the unencrypted JSON export {encrypted: false, items: [...]}
 // whose login.totp is an otpauth URI, a bare base32 key or steam://KEY.
