@@ -1,20 +1,16 @@
 package journey
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
 )
 
-// Response is one answer of the platform, kept whole so that a scenario can
+// response is one answer of the platform, kept whole so that a scenario can
 // check the body and headers, not only the status code.
-type Response struct {
+type response struct {
 	Method, Path string
 	Status       int
 	Header       http.Header
@@ -26,7 +22,7 @@ type Response struct {
 }
 
 // Str returns the body's field key as a string ("" when absent).
-func (r *Response) Str(key string) string {
+func (r *response) Str(key string) string {
 	if r == nil || r.Body == nil {
 		return ""
 	}
@@ -41,7 +37,7 @@ func (r *Response) Str(key string) string {
 }
 
 // Obj returns the body's field key as an object (nil when absent).
-func (r *Response) Obj(key string) map[string]any {
+func (r *response) Obj(key string) map[string]any {
 	if r == nil || r.Body == nil {
 		return nil
 	}
@@ -57,7 +53,7 @@ var secretFields = map[string]bool{
 
 // String summarises the answer for a report: the status and the body's
 // fields, with secrets and tokens left out.
-func (r *Response) String() string {
+func (r *response) String() string {
 	if r == nil {
 		return "no answer"
 	}
@@ -105,72 +101,4 @@ func summarise(v any, depth int) string {
 	default:
 		return fmt.Sprint(x)
 	}
-}
-
-// call sends one API request and returns the answer whatever its status;
-// the error is for transport failures only. Like do, it fetches a CSRF token
-// for state-changing requests, refetches once when the token was refused,
-// and keeps the token an answer hands out.
-func (c *Client) call(ctx context.Context, method, path string, in any) (*Response, error) {
-	if method != http.MethodGet && c.csrf == "" {
-		tok, err := c.exchange(ctx, http.MethodGet, "/api/csrf", nil)
-		if err != nil {
-			return nil, fmt.Errorf("get CSRF token: %w", err)
-		}
-		c.csrf = tok.Str("csrf_token")
-	}
-	r, err := c.exchange(ctx, method, path, in)
-	if err != nil {
-		return nil, err
-	}
-	if method != http.MethodGet && r.Status == http.StatusForbidden && strings.Contains(r.Str("error"), "CSRF") {
-		c.csrf = ""
-		return c.call(ctx, method, path, in)
-	}
-	if t := r.Str("csrf_token"); t != "" {
-		c.csrf = t
-	}
-	return r, nil
-}
-
-func (c *Client) exchange(ctx context.Context, method, path string, in any) (*Response, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.resolve(path), body)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if method != http.MethodGet {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	c.setClockToken(req, path)
-	out := &Response{Method: method, Path: path, Sent: time.Now()}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	out.Raw, err = io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	out.Received = time.Now()
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: read answer: %w", method, path, err)
-	}
-	out.Status, out.Header = resp.StatusCode, resp.Header
-	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-		out.Date = d
-	}
-	var m map[string]any
-	if json.Unmarshal(out.Raw, &m) == nil {
-		out.Body = m
-	}
-	return out, nil
 }
