@@ -89,7 +89,7 @@ func runJourney(env *Env, g *Globals, args []string) error {
 	}
 	printReport(env.Stdout, rep)
 	if *report != "" {
-		if err := journey.WriteReports(*report, rep); err != nil {
+		if err := rep.Save(*report); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "report written to %s\n", *report)

@@ -570,7 +570,7 @@ func (t *platformTester) confirmSave(dir string) {
 // saveReportTo writes the reports off the UI goroutine and says where.
 func (t *platformTester) saveReportTo(dir string) {
 	rep := t.report
-	background(t.u, func() error { return journey.WriteReports(dir, rep) }, func(err error) {
+	background(t.u, func() error { return rep.Save(dir) }, func(err error) {
 		if err != nil {
 			t.summary.SetText("The report could not be saved: " + err.Error())
 			return

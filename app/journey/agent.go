@@ -16,7 +16,7 @@ import (
 // agent is one person with one browser: their own cookie jar, identity and
 // authenticator entry.
 type agent struct {
-	t    *T
+	t    *scenarioRun
 	c    *Client
 	User User
 	acct vault.Account // the authenticator entry in use; zero until set up
@@ -31,7 +31,7 @@ type agent struct {
 }
 
 // newAgent makes a person with a unique identity and a fresh browser.
-func (t *T) newAgent(role string) *agent {
+func (t *scenarioRun) newAgent(role string) *agent {
 	c, err := NewClient(t.env.opt.URL)
 	if err != nil {
 		panic(err) // the URL was checked when the run began
@@ -56,13 +56,13 @@ func (a *agent) fresh() *agent {
 }
 
 // do calls the API and remembers the call for the step's report.
-func (a *agent) do(method, path string, in any) (*Response, error) {
+func (a *agent) do(method, path string, in any) (*response, error) {
 	a.t.reqs = append(a.t.reqs, method+" "+path)
 	return a.c.call(a.t.ctx, method, path, in)
 }
 
 // check calls the API and checks the answer with expect.
-func (a *agent) check(method, path string, in any, status int, fields ...string) (*Response, string, error) {
+func (a *agent) check(method, path string, in any, status int, fields ...string) (*response, string, error) {
 	r, err := a.do(method, path, in)
 	if err != nil {
 		return nil, "", err
@@ -82,10 +82,10 @@ func (a *agent) register() {
 
 // signIn does the password step and checks its status; it returns the
 // answer (with the setup on mfa_setup_required).
-func (a *agent) signIn(title, want string, fields ...string) *Response {
-	var out *Response
+func (a *agent) signIn(title, want string, fields ...string) *response {
+	var out *response
 	expected := fmt.Sprintf("HTTP 200, status %q", want)
-	if want == StatusSetupRequired {
+	if want == statusSetupRequired {
 		expected += " with a QR code and a manual key"
 	}
 	for _, f := range fields {
@@ -98,7 +98,7 @@ func (a *agent) signIn(title, want string, fields ...string) *Response {
 		if err != nil {
 			return obs, err
 		}
-		if want == StatusSetupRequired {
+		if want == statusSetupRequired {
 			if err := checkSetup(r.Obj("setup")); err != nil {
 				return obs, err
 			}
@@ -111,9 +111,9 @@ func (a *agent) signIn(title, want string, fields ...string) *Response {
 
 // Sign-in statuses of the platform's JSON API.
 const (
-	StatusSetupRequired = "mfa_setup_required"
-	StatusMFARequired   = "mfa_required"
-	StatusSignedIn      = "signed_in"
+	statusSetupRequired = "mfa_setup_required"
+	statusMFARequired   = "mfa_required"
+	statusSignedIn      = "signed_in"
 )
 
 func checkSetup(s map[string]any) error {
@@ -137,7 +137,7 @@ func (a *agent) signOut() {
 }
 
 // setupOf returns the setup object of a sign-in or verify answer.
-func setupOf(r *Response) (uri, secret, qr string) {
+func setupOf(r *response) (uri, secret, qr string) {
 	s := r.Obj("setup")
 	uri, _ = s["otpauth_uri"].(string)
 	secret, _ = s["secret"].(string)
@@ -148,7 +148,7 @@ func setupOf(r *Response) (uri, secret, qr string) {
 // scan fetches the setup's QR image, reads it as the scanner would, checks
 // it against the URI and the manual key the platform shows, and makes the
 // account the agent's authenticator entry.
-func (a *agent) scan(setup *Response) {
+func (a *agent) scan(setup *response) {
 	a.t.step("Scan the QR code", "a PNG whose QR code holds the platform's otpauth URI and the manual key's secret", func() (string, error) {
 		uri, secret, qr := setupOf(setup)
 		a.t.reqs = append(a.t.reqs, "GET "+qr)
@@ -207,20 +207,14 @@ func (a *agent) period() int64 {
 // nowStep is the authenticator's current time step.
 func (a *agent) nowStep() int64 { return a.t.env.codeNow().Unix() / a.period() }
 
-// waitStep lets the authenticator's clock reach the next time step: on a
-// platform whose codes follow its test clock, a clock scenario moves that
-// clock one period; otherwise it waits, as a person would.
+// waitStep waits, as a person would, until the authenticator's clock
+// reaches the time step after now (Options.Wait).
 func (a *agent) waitStep(now int64) error {
-	if a.t.env.codesFollow && a.t.clockMu {
-		_, err := a.t.advance(time.Duration(a.period()) * time.Second)
-		return err
-	}
-	select {
-	case <-a.t.ctx.Done():
+	d := time.Unix((now+1)*a.period(), 0).Sub(a.t.env.codeNow())
+	if d <= 0 {
 		return a.t.ctx.Err()
-	case <-time.After(time.Until(a.t.env.localTime((now + 1) * a.period()))):
-		return nil
 	}
+	return a.t.env.opt.Wait(a.t.ctx, d)
 }
 
 // codeAt is the entry's code for time step s.
@@ -308,7 +302,7 @@ func (a *agent) confirm(title string) {
 // enrol is the first sign-in of a fresh user: Secure Your Account, scan,
 // confirm.
 func (a *agent) enrol() {
-	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", StatusSetupRequired)
+	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", statusSetupRequired)
 	a.scan(setup)
 	a.confirm("Confirm with the code from Authdesk")
 }
@@ -319,12 +313,12 @@ func (a *agent) toCodePrompt() {
 	a.register()
 	a.enrol()
 	a.signOut()
-	a.signIn("Sign in again: the code prompt appears", StatusMFARequired)
+	a.signIn("Sign in again: the code prompt appears", statusMFARequired)
 }
 
 // verify answers the code prompt with a fresh code.
-func (a *agent) verify(title string, remember bool) *Response {
-	var out *Response
+func (a *agent) verify(title string, remember bool) *response {
+	var out *response
 	exp := "HTTP 200, status \"signed_in\""
 	fields := []string{"status=signed_in"}
 	if remember {

@@ -41,9 +41,9 @@ type breaker struct {
 
 // brokenPlatform puts a proxy in front of a real platform that breaks one
 // of its rules, and returns the proxy's URL.
-func brokenPlatform(t *testing.T, b breaker) string {
+func brokenPlatform(t *testing.T, clk *movableClock, b breaker) string {
 	t.Helper()
-	target := startServer(t, true)
+	target := startServer(t, true, clk)
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -210,7 +210,8 @@ func TestScenariosCatchBrokenRules(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.scenario, func(t *testing.T) {
 			t.Parallel()
-			rep := runScenarios(t, brokenPlatform(t, tc.broken), tc.scenario)
+			clk := newMovableClock()
+			rep := runScenarios(t, brokenPlatform(t, clk, tc.broken), clk, tc.scenario)
 			sc := rep.Scenarios[0]
 			if sc.Status != Failed {
 				logScenario(t, sc)

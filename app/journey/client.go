@@ -32,14 +32,14 @@ type Client struct {
 	csrf string
 }
 
-// APIError is a non-2xx answer of the platform.
-type APIError struct {
+// apiError is a non-2xx answer of the platform.
+type apiError struct {
 	Status     int           // HTTP status
 	Message    string        // the platform's "error" text
 	RetryAfter time.Duration // from Retry-After on 429
 }
 
-func (e *APIError) Error() string {
+func (e *apiError) Error() string {
 	if e.RetryAfter > 0 {
 		return fmt.Sprintf("%s (HTTP %d, retry after %s)", e.Message, e.Status, e.RetryAfter)
 	}
@@ -85,16 +85,6 @@ func (c *Client) setClockToken(req *http.Request, path string) {
 // BaseURL is the platform's address.
 func (c *Client) BaseURL() string { return c.base.String() }
 
-// SetupInfo is what "Secure Your Account" shows.
-type SetupInfo = api.Setup
-
-// SignInResult is the platform's answer to the password step, and to the
-// code step (Verify).
-type SignInResult = api.SignIn
-
-// Profile is the signed-in user as GET /api/me reports it.
-type Profile = api.Profile
-
 // Register creates a company with its administrator.
 func (c *Client) Register(ctx context.Context, company, name, email, password string) error {
 	return c.do(ctx, http.MethodPost, "/api/companies",
@@ -102,8 +92,8 @@ func (c *Client) Register(ctx context.Context, company, name, email, password st
 }
 
 // SignIn does the password step.
-func (c *Client) SignIn(ctx context.Context, email, password string) (SignInResult, error) {
-	var out SignInResult
+func (c *Client) SignIn(ctx context.Context, email, password string) (api.SignIn, error) {
+	var out api.SignIn
 	err := c.do(ctx, http.MethodPost, "/api/session", map[string]string{"email": email, "password": password}, &out)
 	return out, err
 }
@@ -121,35 +111,32 @@ func (c *Client) ConfirmSetup(ctx context.Context, code string) (string, error) 
 // Verify answers the code prompt of a later sign-in. Usually the answer is
 // signed_in; when the key is due for a refresh the code is the step-up
 // ("Confirm it's you") and the answer is mfa_setup_required with the new key.
-func (c *Client) Verify(ctx context.Context, code string, rememberDevice bool) (SignInResult, error) {
-	var out SignInResult
+func (c *Client) Verify(ctx context.Context, code string, rememberDevice bool) (api.SignIn, error) {
+	var out api.SignIn
 	err := c.do(ctx, http.MethodPost, "/api/mfa/verify", map[string]any{"code": code, "remember_device": rememberDevice}, &out)
 	return out, err
 }
 
 // PendingSetup fetches the Secure Your Account data of the current
 // half-signed-in session (GET /api/mfa/setup).
-func (c *Client) PendingSetup(ctx context.Context) (SetupInfo, error) {
+func (c *Client) PendingSetup(ctx context.Context) (api.Setup, error) {
 	var out struct {
-		Setup SetupInfo `json:"setup"`
+		Setup api.Setup `json:"setup"`
 	}
 	err := c.do(ctx, http.MethodGet, "/api/mfa/setup", nil, &out)
 	return out.Setup, err
 }
 
-// Policy is the platform's GET /api/policy: the rules scenarios expect.
-type Policy = api.Policy
-
 // Policy fetches the platform's policy.
-func (c *Client) Policy(ctx context.Context) (Policy, error) {
-	var p Policy
+func (c *Client) Policy(ctx context.Context) (api.Policy, error) {
+	var p api.Policy
 	err := c.do(ctx, http.MethodGet, "/api/policy", nil, &p)
 	return p, err
 }
 
 // Me returns the signed-in user.
-func (c *Client) Me(ctx context.Context) (Profile, error) {
-	var p Profile
+func (c *Client) Me(ctx context.Context) (api.Profile, error) {
+	var p api.Profile
 	err := c.do(ctx, http.MethodGet, "/api/me", nil, &p)
 	return p, err
 }
@@ -173,25 +160,16 @@ func (c *Client) Advance(ctx context.Context, d time.Duration) (time.Time, error
 	return out.Now, err
 }
 
-// QRCode downloads the PNG at path (SetupInfo.QRPath).
+// QRCode downloads the PNG at path (api.Setup.QRPath).
 func (c *Client) QRCode(ctx context.Context, path string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.resolve(path), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.hc.Do(req)
+	r, err := c.exchange(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("get QR code: %w", err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return nil, fmt.Errorf("get QR code: %w", err)
+	if r.Status != http.StatusOK {
+		return nil, &apiError{Status: r.Status, Message: strings.TrimSpace(string(r.Raw))}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &APIError{Status: resp.StatusCode, Message: strings.TrimSpace(string(body))}
-	}
-	return body, nil
+	return r.Raw, nil
 }
 
 func (c *Client) resolve(path string) string {
@@ -202,47 +180,73 @@ func (c *Client) resolve(path string) string {
 	return c.base.ResolveReference(ref).String()
 }
 
-// do sends one API request. State-changing requests carry the CSRF token,
-// fetched first when the client has none; a token in any answer replaces it,
-// since the platform issues a new session (and token) at each sign-in step.
-// A token refused because its session expired (the test clock moved on) is
-// fetched again once, as a browser would reload the form.
+// do sends one API request and decodes a 2xx answer into out (when not
+// nil); any other answer is an *apiError.
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
-	if method == http.MethodGet {
-		return c.send(ctx, method, path, in, out)
+	r, err := c.call(ctx, method, path, in)
+	if err != nil {
+		return err
 	}
+	if err := r.err(); err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Raw, out); err != nil {
+			return fmt.Errorf("%s %s: unexpected answer: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+// call sends one API request and returns the answer whatever its status;
+// the error is for transport failures only. State-changing requests carry
+// the CSRF token, fetched first when the client has none; a token in any
+// answer replaces it, since the platform issues a new session (and token)
+// at each sign-in step. A token refused because its session expired (the
+// test clock moved on) is fetched again once, as a browser would reload
+// the form.
+func (c *Client) call(ctx context.Context, method, path string, in any) (*response, error) {
 	for attempt := 0; ; attempt++ {
-		if c.csrf == "" {
+		if method != http.MethodGet && c.csrf == "" {
 			var tok struct {
 				Token string `json:"csrf_token"`
 			}
-			if err := c.send(ctx, http.MethodGet, "/api/csrf", nil, &tok); err != nil {
-				return fmt.Errorf("get CSRF token: %w", err)
+			if err := c.do(ctx, http.MethodGet, "/api/csrf", nil, &tok); err != nil {
+				return nil, fmt.Errorf("get CSRF token: %w", err)
 			}
 			c.csrf = tok.Token
 		}
-		err := c.send(ctx, method, path, in, out)
-		var apiErr *APIError
-		if attempt == 0 && errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden && strings.Contains(apiErr.Message, "CSRF") {
+		r, err := c.exchange(ctx, method, path, in)
+		if err != nil {
+			return nil, err
+		}
+		if attempt == 0 && method != http.MethodGet && r.Status == http.StatusForbidden && strings.Contains(r.Str("error"), "CSRF") {
 			c.csrf = ""
 			continue
 		}
-		return err
+		if t := r.Str("csrf_token"); t != "" {
+			c.csrf = t
+		}
+		return r, nil
 	}
 }
 
-func (c *Client) send(ctx context.Context, method, path string, in, out any) error {
+// exchange is the client's one HTTP transport: it sends one request (JSON
+// in, the CSRF token on state changes, the clock token to the test clock
+// only) and reads the answer, bounded by maxResponse. The http.Client
+// follows no redirect off the platform (sameHost).
+func (c *Client) exchange(ctx context.Context, method, path string, in any) (*response, error) {
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.resolve(path), body)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -251,46 +255,45 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
 	c.setClockToken(req, path)
+	out := &response{Method: method, Path: path, Sent: time.Now()}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	out.Raw, err = io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	out.Received = time.Now()
 	if err != nil {
-		return fmt.Errorf("%s %s: read answer: %w", method, path, err)
+		return nil, fmt.Errorf("%s %s: read answer: %w", method, path, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := &APIError{Status: resp.StatusCode}
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(raw, &e) == nil && e.Error != "" {
-			apiErr.Message = e.Error
-		} else {
-			apiErr.Message = http.StatusText(resp.StatusCode)
-		}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
-			apiErr.RetryAfter = time.Duration(s) * time.Second
-		}
-		return apiErr
+	out.Status, out.Header = resp.StatusCode, resp.Header
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		out.Date = d
 	}
-	var tok struct {
-		Token string `json:"csrf_token"`
+	var m map[string]any
+	if json.Unmarshal(out.Raw, &m) == nil {
+		out.Body = m
 	}
-	if json.Unmarshal(raw, &tok) == nil && tok.Token != "" {
-		c.csrf = tok.Token
-	}
-	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("%s %s: unexpected answer: %w", method, path, err)
-		}
-	}
-	return nil
+	return out, nil
 }
 
-// IsStatus reports whether err is an APIError with the given HTTP status.
-func IsStatus(err error, status int) bool {
-	var e *APIError
+// err is nil for a 2xx answer, else the *apiError it stands for.
+func (r *response) err() error {
+	if r.Status >= 200 && r.Status <= 299 {
+		return nil
+	}
+	e := &apiError{Status: r.Status, Message: r.Str("error")}
+	if e.Message == "" {
+		e.Message = http.StatusText(r.Status)
+	}
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err == nil {
+		e.RetryAfter = time.Duration(s) * time.Second
+	}
+	return e
+}
+
+// isStatus reports whether err is an apiError with the given HTTP status.
+func isStatus(err error, status int) bool {
+	var e *apiError
 	return errors.As(err, &e) && e.Status == status
 }

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// A platform that redirects the test clock to another host gets neither
-// the redirect followed nor the token sent there; Advance sends the token
-// to the platform itself.
+// A platform that redirects the test clock to another host (a second
+// loopback server) gets neither the redirect followed nor the token sent
+// there, whichever call carries the token; at home the token arrives.
 func TestClientClockTokenStaysHome(t *testing.T) {
 	var leaked, evilHits atomic.Int64
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,10 +23,16 @@ func TestClientClockTokenStaysHome(t *testing.T) {
 		w.Write([]byte(`{"now":"2030-01-01T00:00:00Z"}`))
 	}))
 	defer evil.Close()
+	advance := func(ctx context.Context, c *Client) error { _, err := c.Advance(ctx, time.Hour); return err }
+	now := func(ctx context.Context, c *Client) error { _, err := c.Now(ctx); return err }
 	for _, tc := range []struct {
 		name     string
+		call     func(context.Context, *Client) error
 		redirect bool
-	}{{"redirected", true}, {"at home", false}} {
+	}{
+		{"Advance redirected", advance, true}, {"Now redirected", now, true},
+		{"Advance at home", advance, false}, {"Now at home", now, false},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var gotToken atomic.Value
 			home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,15 +57,15 @@ func TestClientClockTokenStaysHome(t *testing.T) {
 			c.ClockToken = "clock-token-secret"
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			_, err = c.Advance(ctx, time.Hour)
+			err = tc.call(ctx, c)
 			if tc.redirect && err == nil {
-				t.Fatal("Advance followed a redirect to another host")
+				t.Fatal("the client followed a redirect to another host")
 			}
 			if !tc.redirect && err != nil {
 				t.Fatal(err)
 			}
 			if got, _ := gotToken.Load().(string); got != "clock-token-secret" {
-				t.Fatalf("Advance sent the token %q, want it", got)
+				t.Fatalf("the platform got the token %q, want it", got)
 			}
 		})
 	}

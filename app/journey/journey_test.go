@@ -63,17 +63,17 @@ func TestClientErrors(t *testing.T) {
 	c := startPlatform(t, true, newMovableClock())
 	ctx := context.Background()
 	_, err := c.SignIn(ctx, "nobody@acme.test", "wrong password 123")
-	var apiErr *APIError
+	var apiErr *apiError
 	if !errors.As(err, &apiErr) || apiErr.Status != 401 || !strings.Contains(apiErr.Message, "incorrect") {
 		t.Fatalf("sign-in with unknown user: %v", err)
 	}
 	if p, err := c.Policy(ctx); err != nil || p.Digits != 6 || p.Algorithm != "SHA1" || p.Period != 30 || p.MaxCodeFailures != 10 || !p.TestClock {
 		t.Errorf("Policy: %+v %v", p, err)
 	}
-	if _, err := c.Me(ctx); !IsStatus(err, 401) {
+	if _, err := c.Me(ctx); !isStatus(err, 401) {
 		t.Errorf("Me before sign-in: %v, want 401", err)
 	}
-	if err := c.Register(ctx, "Acme", "A", "a@acme.test", "short"); !IsStatus(err, 400) {
+	if err := c.Register(ctx, "Acme", "A", "a@acme.test", "short"); !isStatus(err, 400) {
 		t.Errorf("Register with a short password: %v, want 400", err)
 	}
 }

@@ -28,7 +28,8 @@ func TestScenariosFollowPolicy(t *testing.T) {
 			t.Parallel()
 			pol := platform.DefaultPolicy()
 			c.edit(&pol)
-			srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: true, Policy: &pol})
+			clk := newMovableClock()
+			srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: true, Policy: &pol, Clock: clk.Now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -37,7 +38,7 @@ func TestScenariosFollowPolicy(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { srv.Close() })
-			rep := runScenarios(t, url)
+			rep := runScenarios(t, url, clk)
 			if len(rep.Scenarios) != 10 {
 				t.Fatalf("%d scenarios ran, want 10", len(rep.Scenarios))
 			}

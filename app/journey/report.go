@@ -13,10 +13,10 @@ import (
 	"authdesk/internal/atomicfile"
 )
 
-// WriteReports writes report.json, report.md and junit.xml into dir
+// Save writes report.json, report.md and junit.xml into dir
 // (created 0700 if missing). Each file is written to a temporary file in
 // dir and renamed, so a reader never sees half a report.
-func WriteReports(dir string, r *Report) error {
+func (r *Report) Save(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("report folder: %w", err)
 	}
@@ -24,9 +24,9 @@ func WriteReports(dir string, r *Report) error {
 		name  string
 		write func(io.Writer, *Report) error
 	}{
-		{ReportFiles[0], WriteJSON},
-		{ReportFiles[1], WriteMarkdown},
-		{ReportFiles[2], WriteJUnit},
+		{reportFiles[0], writeJSON},
+		{reportFiles[1], writeMarkdown},
+		{reportFiles[2], writeJUnit},
 	} {
 		if err := writeFile(filepath.Join(dir, f.name), func(w io.Writer) error { return f.write(w, r) }); err != nil {
 			return err
@@ -39,16 +39,16 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return atomicfile.Write(path, write, atomicfile.Options{})
 }
 
-// WriteJSON writes the report as report.json holds it.
-func WriteJSON(w io.Writer, r *Report) error {
+// writeJSON writes the report as report.json holds it.
+func writeJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
 }
 
-// WriteMarkdown writes the report for a ticket: a summary, then each
+// writeMarkdown writes the report for a ticket: a summary, then each
 // scenario's steps as a table.
-func WriteMarkdown(w io.Writer, r *Report) error {
+func writeMarkdown(w io.Writer, r *Report) error {
 	p, f, s := r.Counts()
 	var b strings.Builder
 	fmt.Fprintf(&b, "# MFA journey report\n\n")
@@ -153,9 +153,9 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes one testcase per scenario; a failed one carries a
+// writeJUnit writes one testcase per scenario; a failed one carries a
 // failure element naming the failed step.
-func WriteJUnit(w io.Writer, r *Report) error {
+func writeJUnit(w io.Writer, r *Report) error {
 	_, f, s := r.Counts()
 	suite := junitSuite{Name: "authdesk journey", Tests: len(r.Scenarios), Failures: f, Skipped: s,
 		Time: secs(r.MS), Timestamp: r.Started.Format("2006-01-02T15:04:05")}
@@ -169,7 +169,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 					Text: fmt.Sprintf("expected: %s\nobserved: %s", st.Expected, st.Observed)}
 			}
 		}
-		if sc.Status == Skipped {
+		if sc.Status == skipped {
 			c.Skipped = &junitMessage{Message: sc.Reason}
 		}
 		c.SystemOut = out.String()
@@ -189,14 +189,14 @@ func WriteJUnit(w io.Writer, r *Report) error {
 
 func secs(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
 
-// ReportFiles are the files WriteReports writes into its folder.
-var ReportFiles = []string{"report.json", "report.md", "junit.xml"}
+// reportFiles are the files Save writes into its folder.
+var reportFiles = []string{"report.json", "report.md", "junit.xml"}
 
-// ExistingReports lists the ReportFiles already in dir, which WriteReports
+// ExistingReports lists the reportFiles already in dir, which Save
 // would replace.
 func ExistingReports(dir string) []string {
 	var out []string
-	for _, n := range ReportFiles {
+	for _, n := range reportFiles {
 		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
 			out = append(out, n)
 		}

@@ -7,8 +7,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"authdesk/app/platform/api"
 
 	"authdesk/scanner"
 	"authdesk/vault"
@@ -25,18 +26,18 @@ type Scenario struct {
 	// sessions and setups), and are skipped when the platform has no test
 	// clock.
 	Clock bool
-	run   func(t *T)
+	run   func(t *scenarioRun)
 }
 
 // Step statuses, and scenario statuses.
 const (
 	Passed  = "passed"
 	Failed  = "failed"
-	Skipped = "skipped"
+	skipped = "skipped"
 )
 
-// StepResult is one finished step of a scenario.
-type StepResult struct {
+// stepResult is one finished step of a scenario.
+type stepResult struct {
 	Title    string `json:"title"`             // what the step does
 	Request  string `json:"request,omitempty"` // the API calls it made, e.g. "POST /api/session"
 	Expected string `json:"expected"`          // what the platform should answer
@@ -53,7 +54,7 @@ type ScenarioResult struct {
 	Status string       `json:"status"`           // passed, failed or skipped
 	Reason string       `json:"reason,omitempty"` // why it was skipped, or which step failed
 	MS     int64        `json:"ms"`
-	Steps  []StepResult `json:"steps"`
+	Steps  []stepResult `json:"steps"`
 }
 
 // FailedStep returns the failed step's title ("" when none failed).
@@ -71,7 +72,7 @@ func (s ScenarioResult) FailedStep() string {
 type Event struct {
 	Scenario string
 	Start    bool
-	Step     *StepResult
+	Step     *stepResult
 	Done     *ScenarioResult
 }
 
@@ -91,6 +92,11 @@ type Options struct {
 	Events func(Event)
 	// Now is the authenticator's clock for codes; nil: time.Now.
 	Now func() time.Time
+	// Wait lets d pass on Now's clock, or returns ctx's error when ctx
+	// ends first: a scenario waits for the next time step when it has used
+	// every code the platform would accept now. nil: a timer on the real
+	// clock (right only when Now is nil).
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Scenarios returns every scenario, in the order of the issue that asked
@@ -110,8 +116,8 @@ func Scenarios() []Scenario {
 	}
 }
 
-// ErrUnknownScenario is returned for a name that is not a scenario.
-var ErrUnknownScenario = errors.New("unknown scenario")
+// errUnknownScenario is returned for a name that is not a scenario.
+var errUnknownScenario = errors.New("unknown scenario")
 
 // Select returns the named scenarios in their usual order; no names: all.
 func Select(names []string) ([]Scenario, error) {
@@ -128,7 +134,7 @@ func Select(names []string) ([]Scenario, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%w %q (known: %s)", ErrUnknownScenario, n, strings.Join(names0(all), ", "))
+			return nil, fmt.Errorf("%w %q (known: %s)", errUnknownScenario, n, strings.Join(names0(all), ", "))
 		}
 		want[n] = true
 	}
@@ -158,7 +164,7 @@ type Report struct {
 	// (to the second the header allows); a large one explains refused codes.
 	ClockOffsetMS int64            `json:"clock_offset_ms"`
 	TestClock     bool             `json:"test_clock"`
-	Policy        Policy           `json:"policy"`
+	Policy        api.Policy       `json:"policy"`
 	PolicySource  string           `json:"policy_source"` // "platform" (GET /api/policy) or "defaults" (404)
 	Scenarios     []ScenarioResult `json:"scenarios"`
 }
@@ -191,27 +197,17 @@ func (r *Report) Counts() (passed, failed, skipped int) {
 // env is what the scenarios of one run share.
 type env struct {
 	opt       Options
-	policy    Policy
+	policy    api.Policy
 	testClock bool
 	// clockMu: scenarios that only read the clock hold it shared; one that
 	// moves the clock holds it alone.
 	clockMu sync.RWMutex
-	// codesFollow: the platform checks codes against its test clock (it
-	// says "codes_follow": true in GET /api/test/clock), so codes are made
-	// for the platform's time: local time plus shift.
-	codesFollow bool
-	shift       atomic.Int64 // nanoseconds
 }
 
-// codeNow is the time the authenticator makes codes for.
-func (e *env) codeNow() time.Time {
-	return e.opt.Now().Add(time.Duration(e.shift.Load()))
-}
-
-// localTime is the local time at which the code clock reaches Unix second s.
-func (e *env) localTime(s int64) time.Time {
-	return time.Unix(s, 0).Add(-time.Duration(e.shift.Load()))
-}
+// codeNow is the time the authenticator makes codes for. The platform
+// checks codes against its real clock, not its test clock, so moving the
+// test clock never changes which code is valid.
+func (e *env) codeNow() time.Time { return e.opt.Now() }
 
 // Run runs scenarios (nil: all) against the platform at opt.URL,
 // concurrently, and returns the report. The error is for a platform that
@@ -222,6 +218,9 @@ func Run(ctx context.Context, opt Options, scenarios []Scenario) (*Report, error
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Wait == nil {
+		opt.Wait = sleep
 	}
 	if scenarios == nil {
 		scenarios = Scenarios()
@@ -252,14 +251,6 @@ func Run(ctx context.Context, opt Options, scenarios []Scenario) (*Report, error
 	}
 	e.testClock = clk.Status == http.StatusOK
 	rep.TestClock = e.testClock
-	if e.testClock && clk.Str("codes_follow") == "true" {
-		now, err := time.Parse(time.RFC3339Nano, clk.Str("now"))
-		if err != nil {
-			return nil, fmt.Errorf("GET /api/test/clock: unreadable time %q", clk.Str("now"))
-		}
-		e.codesFollow = true
-		e.shift.Store(int64(now.Sub(opt.Now())))
-	}
 
 	results := make([]ScenarioResult, len(scenarios))
 	var wg sync.WaitGroup
@@ -279,8 +270,8 @@ func Run(ctx context.Context, opt Options, scenarios []Scenario) (*Report, error
 // abort unwinds a scenario after a failed step or a skip.
 type abort struct{}
 
-// T is a running scenario, handed to its steps.
-type T struct {
+// scenarioRun is a running scenario, handed to its steps.
+type scenarioRun struct {
 	ctx     context.Context
 	env     *env
 	sc      Scenario
@@ -291,9 +282,9 @@ type T struct {
 }
 
 func (e *env) runOne(ctx context.Context, sc Scenario) (res ScenarioResult) {
-	res = ScenarioResult{Name: sc.Name, Status: Passed, Steps: []StepResult{}}
+	res = ScenarioResult{Name: sc.Name, Status: Passed, Steps: []stepResult{}}
 	start := time.Now()
-	t := &T{ctx: ctx, env: e, sc: sc, res: &res}
+	t := &scenarioRun{ctx: ctx, env: e, sc: sc, res: &res}
 	defer func() {
 		if t.clockMu {
 			e.clockMu.Unlock()
@@ -307,7 +298,7 @@ func (e *env) runOne(ctx context.Context, sc Scenario) (res ScenarioResult) {
 		e.emit(Event{Scenario: sc.Name, Done: &res})
 	}()
 	if sc.Clock && !e.testClock {
-		res.Status, res.Reason = Skipped, "the platform has no test clock (start it with --test-clock)"
+		res.Status, res.Reason = skipped, "the platform has no test clock (start it with --test-clock)"
 		return res
 	}
 	if sc.Clock {
@@ -330,7 +321,7 @@ func (e *env) emit(ev Event) {
 
 // step runs one step: fn returns what the platform answered, and an error
 // when that was not what expected says. A failed step ends the scenario.
-func (t *T) step(title, expected string, fn func() (string, error)) {
+func (t *scenarioRun) step(title, expected string, fn func() (string, error)) {
 	if err := t.ctx.Err(); err != nil {
 		t.record(title, expected, "not run: "+err.Error(), Failed, 0)
 		panic(abort{})
@@ -353,8 +344,8 @@ func (t *T) step(title, expected string, fn func() (string, error)) {
 	}
 }
 
-func (t *T) record(title, expected, observed, status string, took time.Duration) {
-	st := StepResult{Title: title, Request: strings.Join(t.reqs, ", "), Expected: expected,
+func (t *scenarioRun) record(title, expected, observed, status string, took time.Duration) {
+	st := stepResult{Title: title, Request: strings.Join(t.reqs, ", "), Expected: expected,
 		Observed: observed, Status: status, MS: took.Milliseconds(), QRPNG: t.qr}
 	t.res.Steps = append(t.res.Steps, st)
 	if status == Failed {
@@ -365,7 +356,7 @@ func (t *T) record(title, expected, observed, status string, took time.Duration)
 }
 
 // advance moves the platform's test clock; only clock scenarios call it.
-func (t *T) advance(d time.Duration) (*Response, error) {
+func (t *scenarioRun) advance(d time.Duration) (*response, error) {
 	if !t.clockMu {
 		return nil, errors.New("internal error: a scenario moved the clock without holding it")
 	}
@@ -379,19 +370,13 @@ func (t *T) advance(d time.Duration) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := expect(r, http.StatusOK, "now=*"); err != nil {
-		return r, err
-	}
-	if t.env.codesFollow {
-		t.env.shift.Add(int64(d))
-	}
-	return r, nil
+	return r, expect(r, http.StatusOK, "now=*")
 }
 
 // expect checks an answer's status and body fields. Each field is
 // "key=value" (the body's key must equal value), "key=*" (present and not
 // empty) or "!key" (absent or empty).
-func expect(r *Response, status int, fields ...string) error {
+func expect(r *response, status int, fields ...string) error {
 	var bad []string
 	if r.Status != status {
 		bad = append(bad, fmt.Sprintf("HTTP %d, want %d", r.Status, status))
@@ -416,4 +401,16 @@ func expect(r *Response, status int, fields ...string) error {
 		return errors.New(strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// sleep is Options.Wait on the real clock.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

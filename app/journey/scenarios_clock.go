@@ -15,12 +15,12 @@ import (
 // skips, day 30 asks again; a password change and "sign out everywhere"
 // forget the device. Each rule gets its own user, so that no one needs a
 // third code within a time step.
-func rememberDevice(t *T) {
+func rememberDevice(t *scenarioRun) {
 	remembered := func(a *agent) {
 		a.toCodePrompt()
 		a.verify("Enter the code and tick \"Remember this device\"", true)
 		a.signOut()
-		a.signIn("Sign in on the remembered device: no code asked", StatusSignedIn)
+		a.signIn("Sign in on the remembered device: no code asked", statusSignedIn)
 	}
 	pw := t.newAgent("pwchange")
 	remembered(pw)
@@ -34,7 +34,7 @@ func rememberDevice(t *T) {
 		return obs, err
 	})
 	pw.signOut()
-	pw.signIn("After the password change the device is forgotten: the code is asked", StatusMFARequired)
+	pw.signIn("After the password change the device is forgotten: the code is asked", statusMFARequired)
 
 	all := t.newAgent("signoutall")
 	remembered(all)
@@ -42,7 +42,7 @@ func rememberDevice(t *T) {
 		_, obs, err := all.check(http.MethodDelete, "/api/sessions", nil, http.StatusOK, "status=signed_out")
 		return obs, err
 	})
-	all.signIn("After signing out everywhere the device is forgotten: the code is asked", StatusMFARequired)
+	all.signIn("After signing out everywhere the device is forgotten: the code is asked", statusMFARequired)
 
 	a := t.newAgent("remember")
 	remembered(a)
@@ -58,17 +58,17 @@ func rememberDevice(t *T) {
 		r, err := t.advance(before)
 		return r.String(), err
 	})
-	a.signIn(at(before)+": the device is still remembered", StatusSignedIn)
+	a.signIn(at(before)+": the device is still remembered", statusSignedIn)
 	a.signOut()
 	t.step("The test clock moves "+span(limit-before)+" more", "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(limit - before)
 		return r.String(), err
 	})
 	if keep <= reenrol {
-		a.signIn(at(limit)+": the device is forgotten, the code is asked", StatusMFARequired)
+		a.signIn(at(limit)+": the device is forgotten, the code is asked", statusMFARequired)
 		return
 	}
-	a.signIn(at(limit)+": the key is due for a refresh, and the remembered device does not skip the code", StatusMFARequired, "reenrol=true")
+	a.signIn(at(limit)+": the key is due for a refresh, and the remembered device does not skip the code", statusMFARequired, "reenrol=true")
 }
 
 // span writes a clock move: "29 days", "1 day", or "12h" when it is not
@@ -93,7 +93,7 @@ func at(d time.Duration) string {
 
 // reenrolDay30: at day 30 the current code first (a step-up), then Secure
 // Your Account with a new secret, confirmed; the old secret is refused.
-func reenrolDay30(t *T) {
+func reenrolDay30(t *scenarioRun) {
 	a := t.newAgent("user")
 	a.register()
 	// The old secret will need three codes within one time step (setup,
@@ -109,18 +109,18 @@ func reenrolDay30(t *T) {
 		r, err := t.advance(after)
 		return r.String(), err
 	})
-	a.signIn(at(after)+": sign in asks for the current code first", StatusMFARequired, "reenrol=true", "!setup")
+	a.signIn(at(after)+": sign in asks for the current code first", statusMFARequired, "reenrol=true", "!setup")
 	t.step("No new secret exists before the current code", "GET /api/mfa/setup: HTTP 403", func() (string, error) {
 		_, obs, err := a.check(http.MethodGet, "/api/mfa/setup", nil, http.StatusForbidden, "error=*", "!setup")
 		return obs, err
 	})
-	var setup *Response
+	var setup *response
 	t.step("Enter the current code: \"Secure Your Account\" with a new secret", "HTTP 200, status \"mfa_setup_required\", setup.reenrol true, a secret other than the old one", func() (string, error) {
 		code, err := a.freshCode()
 		if err != nil {
 			return "", err
 		}
-		r, obs, err := a.check(http.MethodPost, "/api/mfa/verify", map[string]any{"code": code}, http.StatusOK, "status="+StatusSetupRequired)
+		r, obs, err := a.check(http.MethodPost, "/api/mfa/verify", map[string]any{"code": code}, http.StatusOK, "status="+statusSetupRequired)
 		if err != nil {
 			return obs, err
 		}
@@ -140,7 +140,7 @@ func reenrolDay30(t *T) {
 	a.scan(setup)
 	a.confirm("Confirm the new secret with its code")
 	a.signOut()
-	a.signIn("Sign in again: an ordinary code prompt", StatusMFARequired)
+	a.signIn("Sign in again: an ordinary code prompt", statusMFARequired)
 	t.step("The old secret is refused", "a code of the old secret for a step it never used: HTTP 401", func() (string, error) {
 		s, err := a.unusedStep(old)
 		if err != nil {
@@ -173,10 +173,10 @@ func sameSecret(base32 string, raw []byte) bool {
 
 // setupExpiry: a QR code older than 10 minutes is refused, and the next
 // sign-in shows a new one.
-func setupExpiry(t *T) {
+func setupExpiry(t *scenarioRun) {
 	a := t.newAgent("user")
 	a.register()
-	first := a.signIn("First sign-in: \"Secure Your Account\" appears", StatusSetupRequired)
+	first := a.signIn("First sign-in: \"Secure Your Account\" appears", statusSetupRequired)
 	t.step("The setup says when it expires", "setup.expires_at set", func() (string, error) {
 		exp, _ := first.Obj("setup")["expires_at"].(string)
 		if exp == "" {
@@ -201,7 +201,7 @@ func setupExpiry(t *T) {
 		return err.Error(), nil
 	})
 	a.refused("A code of the expired secret is refused", "/api/mfa/setup", a.codeAt(stale, a.nowStep()))
-	second := a.signIn("The next sign-in shows \"Secure Your Account\" again", StatusSetupRequired)
+	second := a.signIn("The next sign-in shows \"Secure Your Account\" again", statusSetupRequired)
 	t.step("The new QR code holds a new secret", "a secret other than the expired one", func() (string, error) {
 		if _, secret, _ := setupOf(second); sameSecret(secret, stale.Secret) {
 			return "", errors.New("the platform offered the expired secret again")

@@ -10,7 +10,7 @@ import (
 
 // wrongAndReplayed: a wrong code, a replayed code and a code two steps
 // ahead are refused; the next step's code is accepted.
-func wrongAndReplayed(t *T) {
+func wrongAndReplayed(t *scenarioRun) {
 	a := t.newAgent("user")
 	a.toCodePrompt()
 	// Each user takes fewer wrong codes than the policy locks at: with a
@@ -38,7 +38,7 @@ func wrongAndReplayed(t *T) {
 
 // lockout: max_code_failures wrong codes → 429 with Retry-After; the lock
 // holds in a new session; a recovery code still gets in; +15 min lifts it.
-func lockout(t *T) {
+func lockout(t *scenarioRun) {
 	a := t.newAgent("user")
 	a.toCodePrompt()
 	n := t.env.policy.MaxCodeFailures
@@ -66,7 +66,7 @@ func lockout(t *T) {
 		return "", nil
 	})
 	b := a.fresh()
-	b.signIn("In a new session: sign in again", StatusMFARequired)
+	b.signIn("In a new session: sign in again", statusMFARequired)
 	t.step("The lock holds in the new session, even for a correct code", "HTTP 429 with Retry-After", func() (string, error) {
 		code := b.codeAt(b.acct, b.nowStep()) // not marked used: a locked check must not consume it
 		_, obs, err := b.check(http.MethodPost, "/api/mfa/verify", map[string]any{"code": code}, http.StatusTooManyRequests, "error=*")
@@ -82,18 +82,18 @@ func lockout(t *T) {
 	})
 	b.signOut()
 	c := a.fresh()
-	c.signIn("Sign in once more: the code prompt appears", StatusMFARequired)
+	c.signIn("Sign in once more: the code prompt appears", statusMFARequired)
 	lock := firstLock(t.env.policy)
 	t.step(fmt.Sprintf("The test clock moves %s", lock), "HTTP 200 with the platform's new time", func() (string, error) {
 		r, err := t.advance(lock + time.Second)
 		return r.String(), err
 	})
-	c.signIn("Sign in after the lock ran out", StatusMFARequired)
+	c.signIn("Sign in after the lock ran out", statusMFARequired)
 	c.verify("A correct code is accepted again", false)
 }
 
 // recoveryCode: a recovery code signs in once, and the count goes down.
-func recoveryCode(t *T) {
+func recoveryCode(t *scenarioRun) {
 	a := t.newAgent("user")
 	a.toCodePrompt()
 	left := len(a.recovery)
@@ -111,13 +111,13 @@ func recoveryCode(t *T) {
 		return obs, err
 	})
 	a.signOut()
-	a.signIn("Sign in again", StatusMFARequired)
+	a.signIn("Sign in again", statusMFARequired)
 	a.refused("The same recovery code is refused the second time", "/api/mfa/verify", rc)
 }
 
 // adminReset: the admin resets a user's MFA → the old secret no longer
 // works → the next sign-in shows Secure Your Account.
-func adminReset(t *T) {
+func adminReset(t *scenarioRun) {
 	admin := t.newAgent("admin")
 	admin.register()
 	admin.enrol()
@@ -158,7 +158,7 @@ func adminReset(t *T) {
 		}
 		return obs + "; mfa_status not_set_up", nil
 	})
-	setup := user.signIn("The next sign-in shows \"Secure Your Account\"", StatusSetupRequired)
+	setup := user.signIn("The next sign-in shows \"Secure Your Account\"", statusSetupRequired)
 	t.step("The new QR code holds a new secret", "a secret other than the old one", func() (string, error) {
 		_, secret, _ := setupOf(setup)
 		if sameSecret(secret, old.Secret) {

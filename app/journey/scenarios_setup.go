@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -17,10 +16,10 @@ import (
 
 // firstSetup: register → first sign-in → Secure Your Account → scan →
 // confirm → "MFA setup is complete" → recovery codes.
-func firstSetup(t *T) {
+func firstSetup(t *scenarioRun) {
 	a := t.newAgent("admin")
 	a.register()
-	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", StatusSetupRequired)
+	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", statusSetupRequired)
 	t.step("The page shows \"Secure Your Account\"", "GET /mfa/setup: HTTP 200, the heading \"Secure Your Account\" and the manual key", func() (string, error) {
 		body, err := a.page("/mfa/setup")
 		if err != nil {
@@ -54,30 +53,21 @@ func firstSetup(t *T) {
 // page fetches one of the platform's HTML pages with the agent's cookies.
 func (a *agent) page(p string) (string, error) {
 	a.t.reqs = append(a.t.reqs, "GET "+p)
-	req, err := http.NewRequestWithContext(a.t.ctx, http.MethodGet, a.c.resolve(p), nil)
+	r, err := a.c.exchange(a.t.ctx, http.MethodGet, p, nil)
 	if err != nil {
 		return "", err
 	}
-	resp, err := a.c.hc.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("GET %s: %w", p, err)
+	if r.Status != http.StatusOK {
+		return "", fmt.Errorf("GET %s: HTTP %d", p, r.Status)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
-	if err != nil {
-		return "", fmt.Errorf("GET %s: %w", p, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("GET %s: HTTP %d", p, resp.StatusCode)
-	}
-	return string(b), nil
+	return string(r.Raw), nil
 }
 
 // manualKey: the same setup through "Trouble scanning?".
-func manualKey(t *T) {
+func manualKey(t *scenarioRun) {
 	a := t.newAgent("admin")
 	a.register()
-	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", StatusSetupRequired)
+	setup := a.signIn("First sign-in: \"Secure Your Account\" appears", statusSetupRequired)
 	var fromQR vault.Account
 	t.step("Type the manual key as a person would (lower case, in groups)", "the typed key gives the same codes as the QR code, now and for the next steps", func() (string, error) {
 		uri, secret, _ := setupOf(setup)
@@ -116,7 +106,7 @@ func manualKey(t *T) {
 
 // invitedUser: invite → outbox → accept → first sign-in requires setup →
 // setup → the admin's list shows them enrolled.
-func invitedUser(t *T) {
+func invitedUser(t *scenarioRun) {
 	admin := t.newAgent("admin")
 	admin.register()
 	admin.enrol()

@@ -10,11 +10,11 @@ import (
 	"authdesk/app/platform"
 )
 
-// startServer runs a real platform on loopback with a fresh database and
-// returns its URL.
-func startServer(t *testing.T, testClock bool) string {
+// startServer runs a real platform on loopback with a fresh database, on
+// clk's time, and returns its URL.
+func startServer(t *testing.T, testClock bool, clk *movableClock) string {
 	t.Helper()
-	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock})
+	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,9 @@ func startServer(t *testing.T, testClock bool) string {
 	return url
 }
 
-func runScenarios(t *testing.T, url string, names ...string) *Report {
+// runScenarios runs the named scenarios (none: all) with clk as the
+// authenticator's clock: waiting for the next code moves it.
+func runScenarios(t *testing.T, url string, clk *movableClock, names ...string) *Report {
 	t.Helper()
 	scs, err := Select(names)
 	if err != nil {
@@ -36,7 +38,7 @@ func runScenarios(t *testing.T, url string, names ...string) *Report {
 	// sign-in takes seconds, and the clock scenarios run one at a time.
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	rep, err := Run(ctx, Options{URL: url}, scs)
+	rep, err := Run(ctx, Options{URL: url, Now: clk.Now, Wait: clk.Wait}, scs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,8 @@ func logScenario(t *testing.T, sc ScenarioResult) {
 // platform with its test clock: all pass.
 func TestScenariosPass(t *testing.T) {
 	t.Parallel()
-	rep := runScenarios(t, startServer(t, true))
+	clk := newMovableClock()
+	rep := runScenarios(t, startServer(t, true, clk), clk)
 	if len(rep.Scenarios) != 10 {
 		t.Fatalf("%d scenarios ran, want 10", len(rep.Scenarios))
 	}
@@ -80,14 +83,15 @@ func TestScenariosPass(t *testing.T) {
 // others run, and the run counts as passed.
 func TestClockScenariosSkipWithoutTestClock(t *testing.T) {
 	t.Parallel()
-	rep := runScenarios(t, startServer(t, false), "first-setup", "lockout", "setup-expiry")
-	want := map[string]string{"first-setup": Passed, "lockout": Skipped, "setup-expiry": Skipped}
+	clk := newMovableClock()
+	rep := runScenarios(t, startServer(t, false, clk), clk, "first-setup", "lockout", "setup-expiry")
+	want := map[string]string{"first-setup": Passed, "lockout": skipped, "setup-expiry": skipped}
 	for _, sc := range rep.Scenarios {
 		if sc.Status != want[sc.Name] {
 			logScenario(t, sc)
 			t.Errorf("%s: %s, want %s", sc.Name, sc.Status, want[sc.Name])
 		}
-		if sc.Status == Skipped && (!strings.Contains(sc.Reason, "--test-clock") || len(sc.Steps) != 0) {
+		if sc.Status == skipped && (!strings.Contains(sc.Reason, "--test-clock") || len(sc.Steps) != 0) {
 			t.Errorf("%s skipped with reason %q after %d steps", sc.Name, sc.Reason, len(sc.Steps))
 		}
 	}

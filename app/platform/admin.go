@@ -3,7 +3,6 @@ package platform
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,22 +18,22 @@ func (s *service) users(ctx context.Context, sess session) ([]api.UserSummary, e
 		return nil, err
 	}
 	now := s.now()
-	list, err := selectCompanyUsers(ctx, s.db, admin.companyID)
+	list, err := s.store.selectCompanyUsers(ctx, admin.companyID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]api.UserSummary, 0, len(list))
 	for _, u := range list {
 		us := api.UserSummary{ID: u.id, Email: u.email, Name: u.name, Role: u.role, MFAStatus: "not_set_up"}
-		if u.enrolled.Valid && u.totpCred.Valid {
-			t := time.Unix(0, u.enrolled.Int64).UTC()
+		if !needsFirstSetup(u) {
+			t := u.enrolled
 			us.MFAEnrolledAt = &t
 			us.MFAStatus = "enabled"
 			if s.setupDue(u, now) {
 				us.MFAStatus = "reenrolment_due"
 			}
 		}
-		until, err := selectLockPrefix(ctx, s.db, codePrefix(u.id))
+		until, err := s.store.selectLockPrefix(ctx, codePrefix(u.id))
 		if err != nil {
 			return nil, err
 		}
@@ -47,14 +46,14 @@ func (s *service) users(ctx context.Context, sess session) ([]api.UserSummary, e
 // onCompanyUser runs fn in a transaction for an administrator acting on
 // userID, a user of the administrator's company, with that user's email;
 // what names the action in a wrapped lookup error.
-func (s *service) onCompanyUser(ctx context.Context, sess session, userID int64, what string, fn func(tx *sql.Tx, admin *user, email string) error) error {
+func (s *service) onCompanyUser(ctx context.Context, sess session, userID int64, what string, fn func(tx store, admin *user, email string) error) error {
 	admin, err := s.adminUser(ctx, sess)
 	if err != nil {
 		return err
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		email, err := selectCompanyUserEmail(ctx, tx, userID, admin.companyID)
-		if errors.Is(err, sql.ErrNoRows) {
+	return s.store.withTx(ctx, func(tx store) error {
+		email, err := tx.selectCompanyUserEmail(ctx, userID, admin.companyID)
+		if errors.Is(err, errNotFound) {
 			return errorf(kindNotFound, "no such user in your company")
 		}
 		if err != nil {
@@ -67,17 +66,17 @@ func (s *service) onCompanyUser(ctx context.Context, sess session, userID int64,
 // resetMFA removes a user's MFA: secret, recovery codes, remembered devices,
 // sessions and code lockout. The user sets up MFA again at the next sign-in.
 func (s *service) resetMFA(ctx context.Context, sess session, userID int64) error {
-	return s.onCompanyUser(ctx, sess, userID, "reset MFA", func(tx *sql.Tx, admin *user, email string) error {
-		if err := clearCredential(ctx, tx, userID); err != nil {
+	return s.onCompanyUser(ctx, sess, userID, "reset MFA", func(tx store, admin *user, email string) error {
+		if err := tx.clearCredential(ctx, userID); err != nil {
 			return err
 		}
-		if err := replaceRecoveryCodes(ctx, tx, userID, nil); err != nil {
+		if err := tx.replaceRecoveryCodes(ctx, userID, nil); err != nil {
 			return err
 		}
-		if err := deleteUserDevices(ctx, tx, userID); err != nil {
+		if err := tx.deleteUserDevices(ctx, userID); err != nil {
 			return err
 		}
-		if err := deleteUserSessions(ctx, tx, userID); err != nil {
+		if err := tx.deleteUserSessions(ctx, userID); err != nil {
 			return err
 		}
 		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
@@ -91,7 +90,7 @@ func (s *service) resetMFA(ctx context.Context, sess session, userID int64) erro
 // unlockCodes lifts a user's code and recovery-code lockouts without
 // touching their MFA, for an owner locked out by someone else's guesses.
 func (s *service) unlockCodes(ctx context.Context, sess session, userID int64) error {
-	return s.onCompanyUser(ctx, sess, userID, "unlock code entry", func(tx *sql.Tx, admin *user, email string) error {
+	return s.onCompanyUser(ctx, sess, userID, "unlock code entry", func(tx store, admin *user, email string) error {
 		if err := clearUserCodeLocks(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -131,8 +130,8 @@ func (s *service) register(ctx context.Context, in registerInput) error {
 		return err
 	}
 	now := s.now().UnixNano()
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, cid, err := selectUserCompany(ctx, tx, email)
+	return s.store.withTx(ctx, func(tx store) error {
+		_, cid, err := tx.selectUserCompany(ctx, email)
 		if err == nil {
 			sent, err := failuresOf(ctx, tx, registerMailKey(email), s.now(), registerMailOnce)
 			if err != nil || sent > 0 {
@@ -145,14 +144,14 @@ func (s *service) register(ctx context.Context, in registerInput) error {
 				fmt.Sprintf("Someone tried to create a new company account on %s with your email address. Your account is unchanged.\n\n"+
 					"If it was you, sign in instead. If it was not, you need not do anything.\n", s.issuer), "")
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if !errors.Is(err, errNotFound) {
 			return fmt.Errorf("register: %w", err)
 		}
-		cid, err = insertCompany(ctx, tx, company, now)
+		cid, err = tx.insertCompany(ctx, company, now)
 		if err != nil {
 			return err
 		}
-		return insertUser(ctx, tx, cid, email, name, "admin", ph, now)
+		return tx.insertUser(ctx, cid, email, name, "admin", ph, now)
 	})
 }
 
@@ -173,11 +172,11 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 	tok := randomToken(32)
 	inv := api.Invite{Token: tok, URL: strings.TrimRight(baseURL, "/") + "/invite/" + tok}
 	now := s.now()
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.store.withTx(ctx, func(tx store) error {
 		if err := countWindow(ctx, tx, inviteKey(admin.companyID), invitesPerHour, time.Hour, now); err != nil {
 			return txAbort(err)
 		}
-		_, cid, err := selectUserCompany(ctx, tx, email)
+		_, cid, err := tx.selectUserCompany(ctx, email)
 		inert := err == nil
 		switch {
 		case err == nil && cid == admin.companyID:
@@ -194,10 +193,10 @@ func (s *service) createInvite(ctx context.Context, sess session, email, baseURL
 					admin.name, admin.company, s.issuer, admin.company), ""); err != nil {
 				return err
 			}
-		case !errors.Is(err, sql.ErrNoRows):
+		case !errors.Is(err, errNotFound):
 			return fmt.Errorf("create invite: %w", err)
 		}
-		if err := insertInvite(ctx, tx, s.keys.hashToken("invite", tok), admin.companyID, email, admin.id, now.UnixNano(), now.Add(inviteLifetime).UnixNano(), inert); err != nil {
+		if err := tx.insertInvite(ctx, s.keys.hashToken("invite", tok), admin.companyID, email, admin.id, now.UnixNano(), now.Add(inviteLifetime).UnixNano(), inert); err != nil {
 			return err
 		}
 		body := fmt.Sprintf("%s invited you to join %s on %s.\n\nOpen this link within 7 days to choose your name and password:\n%s\n",
@@ -220,35 +219,34 @@ type inviteInfo struct {
 // errInviteGone answers an unknown, used, expired or inert invitation.
 var errInviteGone = errorf(kindNotFound, "this invitation link is not valid, was already used or has expired; ask your administrator for a new one")
 
-func (s *service) loadInvite(ctx context.Context, q querier, token string) (companyID int64, info inviteInfo, err error) {
+func (s *service) loadInvite(ctx context.Context, q store, token string) (companyID int64, info inviteInfo, err error) {
 	bad := errInviteGone
 	if token == "" || len(token) > 100 {
 		return 0, info, bad
 	}
-	var exp int64
-	var accepted sql.NullInt64
-	companyID, info.Email, info.Company, exp, accepted, info.inert, err = selectInvite(ctx, q, s.keys.hashToken("invite", token))
-	if errors.Is(err, sql.ErrNoRows) {
+	in, err := q.selectInvite(ctx, s.keys.hashToken("invite", token))
+	if errors.Is(err, errNotFound) {
 		return 0, info, bad
 	}
 	if err != nil {
 		return 0, info, fmt.Errorf("load invite: %w", err)
 	}
-	if accepted.Valid || !s.now().Before(time.Unix(0, exp)) {
+	info = inviteInfo{Email: in.email, Company: in.company, inert: in.inert}
+	if in.accepted || !s.now().Before(in.expires) {
 		return 0, info, bad
 	}
-	return companyID, info, nil
+	return in.companyID, info, nil
 }
 
 // lookupInvite returns the invitation behind token.
 func (s *service) lookupInvite(ctx context.Context, token string) (inviteInfo, error) {
-	_, info, err := s.loadInvite(ctx, s.db, token)
+	_, info, err := s.loadInvite(ctx, s.store, token)
 	return info, err
 }
 
 // acceptInvite creates the invitee's account.
 func (s *service) acceptInvite(ctx context.Context, token, name, password string) (email string, err error) {
-	if _, info, err := s.loadInvite(ctx, s.db, token); err != nil || info.inert {
+	if _, info, err := s.loadInvite(ctx, s.store, token); err != nil || info.inert {
 		return "", cmp.Or(err, error(errInviteGone))
 	}
 	name, err = checkName("name", name)
@@ -263,7 +261,7 @@ func (s *service) acceptInvite(ctx context.Context, token, name, password string
 		return "", err
 	}
 	now := s.now().UnixNano()
-	return email, s.withTx(ctx, func(tx *sql.Tx) error {
+	return email, s.store.withTx(ctx, func(tx store) error {
 		cid, info, err := s.loadInvite(ctx, tx, token)
 		email = info.Email
 		if err != nil {
@@ -272,10 +270,10 @@ func (s *service) acceptInvite(ctx context.Context, token, name, password string
 		if info.inert {
 			return errInviteGone
 		}
-		if err := markInviteAccepted(ctx, tx, s.keys.hashToken("invite", token), now); err != nil {
+		if err := tx.markInviteAccepted(ctx, s.keys.hashToken("invite", token), now); err != nil {
 			return err
 		}
-		if err := insertUser(ctx, tx, cid, info.Email, name, "member", ph, now); err != nil {
+		if err := tx.insertUser(ctx, cid, info.Email, name, "member", ph, now); err != nil {
 			return txAbort(err)
 		}
 		return nil
@@ -284,14 +282,14 @@ func (s *service) acceptInvite(ctx context.Context, token, name, password string
 
 // send stores a message to a user of company companyID in the Outbox,
 // its body and link sealed with the platform key.
-func (s *service) send(ctx context.Context, q querier, companyID int64, to, subject, body, link string) error {
+func (s *service) send(ctx context.Context, q store, companyID int64, to, subject, body, link string) error {
 	sent := s.now().UnixNano()
-	return insertMessage(ctx, q, companyID, to, subject, s.keys.sealMail("body", to, sent, body), s.keys.sealMail("link", to, sent, link), sent)
+	return q.insertMessage(ctx, companyID, to, subject, s.keys.sealMail("body", to, sent, body), s.keys.sealMail("link", to, sent, link), sent)
 }
 
 // outbox lists every message the platform has "sent", newest first.
 func (s *service) outbox(ctx context.Context) ([]api.Message, error) {
-	return s.openMessages(selectMessages(ctx, s.db, 0, ""))
+	return s.openMessages(s.store.selectMessages(ctx, 0, ""))
 }
 
 // openMessages opens the sealed bodies and links of msgs.
@@ -321,15 +319,15 @@ func (s *service) outboxFor(ctx context.Context, sess session) ([]api.Message, e
 		return nil, errorf(kindUnauthorized, "sign in to read the Outbox")
 	}
 	if u.role == "admin" {
-		return s.openMessages(selectMessages(ctx, s.db, u.companyID, ""))
+		return s.openMessages(s.store.selectMessages(ctx, u.companyID, ""))
 	}
-	return s.openMessages(selectMessages(ctx, s.db, u.companyID, u.email))
+	return s.openMessages(s.store.selectMessages(ctx, u.companyID, u.email))
 }
 
 // clearUserCodeLocks lifts userID's code locks from every address and
 // starts the user's count of wrong codes in a row again.
-func clearUserCodeLocks(ctx context.Context, tx *sql.Tx, userID int64) error {
-	if err := deleteThrottlePrefix(ctx, tx, codePrefix(userID)); err != nil {
+func clearUserCodeLocks(ctx context.Context, tx store, userID int64) error {
+	if err := tx.deleteThrottlePrefix(ctx, codePrefix(userID)); err != nil {
 		return err
 	}
 	return resetCodeCount(ctx, tx, userID)

@@ -373,7 +373,7 @@ func TestAttackLoopbackKeepsConvenience(t *testing.T) {
 // dbBytes is the size of the database and its WAL after a checkpoint.
 func dbBytes(t *testing.T, f *fixture) int64 {
 	t.Helper()
-	if _, err := f.svc.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := f.svc.store.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
 	}
 	var n int64
@@ -1381,26 +1381,26 @@ func TestAttackSweepDeletesThrottleRows(t *testing.T) {
 	now := f.clk.Now()
 	old := now.Add(-throttleKeep - time.Minute).UnixNano()
 	for _, k := range []string{anonKey("192.0.2.1"), seenKey("192.0.2.1"), addrKey("192.0.2.1"), codeKey(1, "192.0.2.1"), registerMailKey("a@example.com")} {
-		if err := saveFailures(f.ctx, f.svc.db, k, 10, old+1, old); err != nil {
+		if err := f.svc.store.saveFailures(f.ctx, k, 10, old+1, old); err != nil {
 			t.Fatal(err)
 		}
 	}
 	keep := []string{userCodeKey(1), anonKey("192.0.2.2")}
-	if err := saveFailures(f.ctx, f.svc.db, keep[0], 99, 0, old); err != nil {
+	if err := f.svc.store.saveFailures(f.ctx, keep[0], 99, 0, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := saveFailures(f.ctx, f.svc.db, keep[1], 3, 0, now.UnixNano()); err != nil {
+	if err := f.svc.store.saveFailures(f.ctx, keep[1], 3, 0, now.UnixNano()); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.svc.sweep(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 	var n int
-	if err := f.svc.db.QueryRow(`SELECT COUNT(*) FROM throttle`).Scan(&n); err != nil || n != len(keep) {
+	if err := f.svc.store.db.QueryRow(`SELECT COUNT(*) FROM throttle`).Scan(&n); err != nil || n != len(keep) {
 		t.Fatalf("%d throttle rows after the sweep (%v), want %d", n, err, len(keep))
 	}
 	for _, k := range keep {
-		if _, _, err := selectFailures(f.ctx, f.svc.db, k); err != nil {
+		if _, _, err := f.svc.store.selectFailures(f.ctx, k); err != nil {
 			t.Fatalf("the sweep deleted %s: %v", k, err)
 		}
 	}
@@ -1433,7 +1433,7 @@ func TestAttackOutboxSealed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := f.svc.db.Query(`SELECT body || link FROM outbox`)
+	rows, err := f.svc.store.db.Query(`SELECT body || link FROM outbox`)
 	if err != nil {
 		t.Fatal(err)
 	}

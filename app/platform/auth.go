@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"crypto/subtle"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -38,7 +37,7 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	// A locked address is refused before it can wait in any line: a flood
 	// from it costs one read each and never takes the owner's turn.
-	if err := checkLocks(ctx, s.db, s.now(), accountKey(email, in.Addr), addrKey(in.Addr)); err != nil {
+	if err := checkLocks(ctx, s.store, s.now(), accountKey(email, in.Addr), addrKey(in.Addr)); err != nil {
 		return signInResult{}, err
 	}
 	// Past the account's ceiling (wrong passwords from every address
@@ -79,7 +78,7 @@ func (s *service) signIn(ctx context.Context, in signInInput) (signInResult, err
 // checkPassword runs the throttled password check. The caller holds a hashing slot.
 func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*user, bool, error) {
 	now := s.now()
-	if err := checkLocks(ctx, s.db, now, accountKey(email, addr), addrKey(addr)); err != nil {
+	if err := checkLocks(ctx, s.store, now, accountKey(email, addr), addrKey(addr)); err != nil {
 		return nil, false, err
 	}
 	u, err := s.userByEmail(ctx, email)
@@ -95,11 +94,11 @@ func (s *service) checkPassword(ctx context.Context, email, pw, addr string) (*u
 		return nil, false, fmt.Errorf("check password: %w", err)
 	}
 	if ok {
-		return u, true, clearThrottle(ctx, s.db, accountKey(email, addr))
+		return u, true, clearThrottle(ctx, s.store, accountKey(email, addr))
 	}
 	bad := errorf(kindUnauthorized, msgBadCredentials)
 	var out error
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.store.withTx(ctx, func(tx store) error {
 		if err := countFailure(ctx, tx, accountTotalKey(email), now, accountForget); err != nil {
 			return err
 		}
@@ -151,7 +150,7 @@ func (s *service) afterPassword(ctx context.Context, u *user, deviceToken, oldSe
 	if res.Status == StatusSignedIn {
 		state = stateFull
 	}
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.store.withTx(ctx, func(tx store) error {
 		if err := s.deleteSession(ctx, tx, oldSession); err != nil {
 			return err
 		}
@@ -181,14 +180,14 @@ func (s *service) deviceValid(ctx context.Context, userID int64, token string) (
 	if len(token) > 100 {
 		return false, nil
 	}
-	uid, exp, err := selectDevice(ctx, s.db, s.keys.hashToken("device", token))
-	if errors.Is(err, sql.ErrNoRows) {
+	uid, exp, err := s.store.selectDevice(ctx, s.keys.hashToken("device", token))
+	if errors.Is(err, errNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("check remembered device: %w", err)
 	}
-	return uid == userID && s.now().Before(time.Unix(0, exp)), nil
+	return uid == userID && s.now().Before(exp), nil
 }
 
 // mfaUser returns the half-signed-in user of sess.
@@ -196,7 +195,7 @@ func (s *service) mfaUser(ctx context.Context, sess session) (*user, error) {
 	if sess.State != stateMFA || sess.UserID == 0 {
 		return nil, errorf(kindUnauthorized, "sign in with your email and password first")
 	}
-	return s.userByID(ctx, s.db, sess.UserID)
+	return s.userByID(ctx, s.store, sess.UserID)
 }
 
 // me returns the signed-in user's profile.
@@ -206,12 +205,12 @@ func (s *service) me(ctx context.Context, sess session) (api.Profile, error) {
 		return api.Profile{}, err
 	}
 	p := api.Profile{ID: u.id, Email: u.email, Name: u.name, Company: u.company, Role: u.role}
-	if u.enrolled.Valid {
-		t := time.Unix(0, u.enrolled.Int64).UTC()
+	if !u.enrolled.IsZero() {
+		t := u.enrolled
 		r := t.Add(s.policy.ReenrolAfter)
 		p.MFAEnrolledAt, p.ReenrolAt = &t, &r
 	}
-	if p.RecoveryLeft, err = countRecoveryCodes(ctx, s.db, u.id); err != nil {
+	if p.RecoveryLeft, err = s.store.countRecoveryCodes(ctx, u.id); err != nil {
 		return api.Profile{}, err
 	}
 	return p, nil
@@ -246,15 +245,15 @@ func (s *service) changePassword(ctx context.Context, sess session, current, nex
 		return session{}, errorf(kindUnauthorized, "the current password is incorrect")
 	}
 	var out session
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.store.withTx(ctx, func(tx store) error {
 		now := s.now().UnixNano()
-		if err := setPassword(ctx, tx, u.id, ph, now); err != nil {
+		if err := tx.setPassword(ctx, u.id, ph, now); err != nil {
 			return err
 		}
-		if err := deleteUserDevices(ctx, tx, u.id); err != nil {
+		if err := tx.deleteUserDevices(ctx, u.id); err != nil {
 			return err
 		}
-		if err := deleteUserSessions(ctx, tx, u.id); err != nil {
+		if err := tx.deleteUserSessions(ctx, u.id); err != nil {
 			return err
 		}
 		if err := s.send(ctx, tx, u.companyID, u.email, "Your password was changed",
@@ -436,15 +435,11 @@ type signInResult struct {
 	GraceUntil time.Time  // Reenrol: "Not now" is possible until then
 }
 
-func (s *service) createSession(ctx context.Context, q querier, userID int64, state string) (session, error) {
+func (s *service) createSession(ctx context.Context, q store, userID int64, state string) (session, error) {
 	now := s.now()
 	life := map[string]time.Duration{stateMFA: halfLifetime, stateFull: fullLifetime}[state]
 	sess := session{ID: randomToken(32), UserID: userID, State: state, CSRF: randomToken(32), Expires: now.Add(life)}
-	var uid any
-	if userID != 0 {
-		uid = userID
-	}
-	if err := insertSession(ctx, q, s.keys.hashToken("session", sess.ID), uid, state, sess.CSRF, now.UnixNano(), sess.Expires.UnixNano()); err != nil {
+	if err := q.insertSession(ctx, s.keys.hashToken("session", sess.ID), userID, state, sess.CSRF, now.UnixNano(), sess.Expires.UnixNano()); err != nil {
 		return session{}, err
 	}
 	return sess, nil
@@ -457,18 +452,16 @@ func (s *service) loadSession(ctx context.Context, id string) (session, error) {
 		return session{}, errorf(kindUnauthorized, msgNotSignedIn)
 	}
 	h := s.keys.hashToken("session", id)
-	var sess session
-	uid, state, csrf, exp, stepUp, err := selectSession(ctx, s.db, h)
-	sess.State, sess.CSRF, sess.stepUp = state, csrf, stepUp
-	if errors.Is(err, sql.ErrNoRows) {
+	sess, err := s.store.selectSession(ctx, h)
+	if errors.Is(err, errNotFound) {
 		return session{}, errorf(kindUnauthorized, msgNotSignedIn)
 	}
 	if err != nil {
 		return session{}, fmt.Errorf("load session: %w", err)
 	}
-	sess.ID, sess.UserID, sess.Expires = id, uid.Int64, time.Unix(0, exp)
+	sess.ID = id
 	if !s.now().Before(sess.Expires) {
-		if err := deleteSessionRow(ctx, s.db, h); err != nil {
+		if err := s.store.deleteSessionRow(ctx, h); err != nil {
 			return session{}, err
 		}
 		return session{}, errorf(kindUnauthorized, "your session has expired; sign in again")
@@ -476,16 +469,16 @@ func (s *service) loadSession(ctx context.Context, id string) (session, error) {
 	return sess, nil
 }
 
-func (s *service) deleteSession(ctx context.Context, q querier, id string) error {
+func (s *service) deleteSession(ctx context.Context, q store, id string) error {
 	if id == "" {
 		return nil
 	}
-	return deleteSessionRow(ctx, q, s.keys.hashToken("session", id))
+	return q.deleteSessionRow(ctx, s.keys.hashToken("session", id))
 }
 
 // signOut ends the session.
 func (s *service) signOut(ctx context.Context, sess session) error {
-	return s.deleteSession(ctx, s.db, sess.ID)
+	return s.deleteSession(ctx, s.store, sess.ID)
 }
 
 // signOutEverywhere ends every session of the signed-in user and forgets
@@ -494,21 +487,21 @@ func (s *service) signOutEverywhere(ctx context.Context, sess session) error {
 	if sess.State != stateFull {
 		return errorf(kindUnauthorized, msgNotSignedIn)
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if err := deleteUserSessions(ctx, tx, sess.UserID); err != nil {
+	return s.store.withTx(ctx, func(tx store) error {
+		if err := tx.deleteUserSessions(ctx, sess.UserID); err != nil {
 			return err
 		}
-		return deleteUserDevices(ctx, tx, sess.UserID)
+		return tx.deleteUserDevices(ctx, sess.UserID)
 	})
 }
 
 // sweep deletes expired sessions, devices and throttle counters.
 func (s *service) sweep(ctx context.Context) error {
 	now := s.now()
-	if err := deleteExpired(ctx, s.db, now.UnixNano()); err != nil {
+	if err := s.store.deleteExpired(ctx, now.UnixNano()); err != nil {
 		return err
 	}
-	return deleteStaleThrottles(ctx, s.db, now.Add(-throttleKeep).UnixNano(), now.UnixNano())
+	return s.store.deleteStaleThrottles(ctx, now.Add(-throttleKeep).UnixNano(), now.UnixNano())
 }
 
 func (s *service) hashPassword(ctx context.Context, pw string) (string, error) {
@@ -524,7 +517,7 @@ func (s *service) fullUser(ctx context.Context, sess session) (*user, error) {
 	if sess.State != stateFull || sess.UserID == 0 {
 		return nil, errorf(kindUnauthorized, msgNotSignedIn)
 	}
-	return s.userByID(ctx, s.db, sess.UserID)
+	return s.userByID(ctx, s.store, sess.UserID)
 }
 
 func (s *service) adminUser(ctx context.Context, sess session) (*user, error) {

@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,23 +9,23 @@ import (
 
 // resetCodeCount starts userID's count of wrong codes in a row again and
 // voids the unlock links mailed for it.
-func resetCodeCount(ctx context.Context, q querier, userID int64) error {
+func resetCodeCount(ctx context.Context, q store, userID int64) error {
 	if err := clearThrottle(ctx, q, userCodeKey(userID)); err != nil {
 		return err
 	}
-	return deleteUnlockLinks(ctx, q, userID)
+	return q.deleteUnlockLinks(ctx, userID)
 }
 
 // mailCodeWarning tells u and the company's administrators that someone
 // entered userCodeWarn wrong codes in a row for u.
-func (s *service) mailCodeWarning(ctx context.Context, q querier, u *user) error {
+func (s *service) mailCodeWarning(ctx context.Context, q store, u *user) error {
 	subject := "Wrong codes are being entered for your account"
 	body := fmt.Sprintf("Someone entered %d wrong codes in a row for your %s account. If it was not you, someone who knows your password is trying codes: change your password.\n",
 		userCodeWarn, s.issuer)
 	if err := s.send(ctx, q, u.companyID, u.email, subject, body, ""); err != nil {
 		return err
 	}
-	admins, err := selectCompanyAdmins(ctx, q, u.companyID)
+	admins, err := q.selectCompanyAdmins(ctx, u.companyID)
 	if err != nil {
 		return err
 	}
@@ -45,9 +44,9 @@ func (s *service) mailCodeWarning(ctx context.Context, q querier, u *user) error
 
 // mailCeiling mails u, at the ceiling, a single-use link that lifts it.
 // base is the platform's address as the request named it.
-func (s *service) mailCeiling(ctx context.Context, q querier, u *user, base string) error {
+func (s *service) mailCeiling(ctx context.Context, q store, u *user, base string) error {
 	tok := randomToken(32)
-	if err := insertUnlockLink(ctx, q, s.keys.hashToken("unlock", tok), u.id, s.now().UnixNano()); err != nil {
+	if err := q.insertUnlockLink(ctx, s.keys.hashToken("unlock", tok), u.id, s.now().UnixNano()); err != nil {
 		return err
 	}
 	link := strings.TrimRight(base, "/") + "/unlock/" + tok
@@ -67,9 +66,9 @@ func (s *service) unlockByLink(ctx context.Context, token string) error {
 	if token == "" || len(token) > 100 {
 		return errBadUnlockLink
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		uid, err := selectUnlockLink(ctx, tx, s.keys.hashToken("unlock", token))
-		if errors.Is(err, sql.ErrNoRows) {
+	return s.store.withTx(ctx, func(tx store) error {
+		uid, err := tx.selectUnlockLink(ctx, s.keys.hashToken("unlock", token))
+		if errors.Is(err, errNotFound) {
 			return errBadUnlockLink
 		}
 		if err != nil {

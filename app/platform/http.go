@@ -98,29 +98,67 @@ func isSafeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// middleware adds security headers, checks Host, Origin, content type and
-// CSRF token, limits bodies and loads the session.
+// middleware wraps the routes in the checks every request passes, each
+// its own small wrapper, outermost first.
 func (s *Server) middleware(next http.Handler) http.Handler {
+	return withSecurityHeaders(s.checkHost(s.hideTestClock(limitBody(s.loadState(s.checkCSRF(next))))))
+}
+
+// fail answers a request the middleware refuses: JSON for the API, an
+// error page for the rest.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if isAPI(r) {
+		writeError(w, code, msg)
+		return
+	}
+	s.pages.renderError(w, r, code, msg)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// withSecurityHeaders sets securityHeaders on every response.
+func withSecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
-		isAPI := strings.HasPrefix(r.URL.Path, "/api/")
-		fail := func(code int, msg string) {
-			if isAPI {
-				writeError(w, code, msg)
-			} else {
-				s.pages.renderError(w, r, code, msg)
-			}
-		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkHost refuses a Host header the platform does not answer to (DNS rebinding).
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !hostAllowed(s.hosts, r.Host) {
-			fail(http.StatusMisdirectedRequest, "unexpected Host header")
+			s.fail(w, r, http.StatusMisdirectedRequest, "unexpected Host header")
 			return
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hideTestClock answers 404 for the test clock's routes without
+// --test-clock, whatever the method or token.
+func (s *Server) hideTestClock(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.cfg.TestClock && (r.URL.Path == "/api/test/clock" || r.URL.Path == "/test/clock") {
-			// Absent without --test-clock, whatever the method or token.
-			fail(http.StatusNotFound, "the test clock is off (start the platform with --test-clock)")
+			s.fail(w, r, http.StatusNotFound, "the test clock is off (start the platform with --test-clock)")
 			return
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps every request body at maxBodyBytes.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loadState loads the request's session, or else notes its visitor cookie,
+// into the request's reqState.
+func (s *Server) loadState(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &reqState{}
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			if sess, err := s.svc.loadSession(r.Context(), c.Value); err == nil {
@@ -131,53 +169,69 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if c, err := r.Cookie(visitorCookie); err == nil && st.sess == nil && len(c.Value) >= 40 && len(c.Value) <= 100 {
 			st.visitor = c.Value
 		}
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
-		if !isSafeMethod(r.Method) {
-			if st.sess == nil && isSignOut(r) {
-				// Nothing to sign out of (expired or no session): just clear the cookie.
-				next.ServeHTTP(w, r)
-				return
-			}
-			if msg := checkOrigin(r, s.scheme(r)); msg != "" {
-				fail(http.StatusForbidden, msg)
-				return
-			}
-			var token string
-			if isAPI {
-				if r.ContentLength != 0 && !isJSON(r) {
-					fail(http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
-					return
-				}
-				token = r.Header.Get(csrfHeader)
-			} else {
-				if err := r.ParseForm(); err != nil {
-					var mbe *http.MaxBytesError
-					if errors.As(err, &mbe) {
-						fail(http.StatusRequestEntityTooLarge, "the form is too large")
-						return
-					}
-					fail(http.StatusBadRequest, "the form could not be read")
-					return
-				}
-				token = r.PostForm.Get(csrfField)
-			}
-			want := ""
-			if st.sess != nil {
-				want = st.sess.CSRF
-			} else if st.visitor != "" {
-				want = s.svc.keys.visitorToken(st.visitor)
-			}
-			if want == "" || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
-				if isAPI {
-					fail(http.StatusForbidden, "missing or wrong CSRF token: send the token from GET /api/csrf in the X-CSRF-Token header, with the session cookie")
-				} else {
-					fail(http.StatusForbidden, "this form has expired; go back, reload the page and try again")
-				}
-				return
-			}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)))
+	})
+}
+
+// checkCSRF lets a state change through only from the platform's own
+// origin with the session's (or visitor's) CSRF token. Signing out without
+// a session needs neither: it only clears the cookie.
+func (s *Server) checkCSRF(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		if isSafeMethod(r.Method) || (st.sess == nil && isSignOut(r)) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if msg := checkOrigin(r, s.scheme(r)); msg != "" {
+			s.fail(w, r, http.StatusForbidden, msg)
+			return
+		}
+		token, code, msg := sentCSRF(r)
+		if code != 0 {
+			s.fail(w, r, code, msg)
+			return
+		}
+		want := st.visitor
+		if st.sess != nil {
+			want = st.sess.CSRF
+		} else if want != "" {
+			want = s.svc.visitorToken(want)
+		}
+		if want == "" || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
+			s.fail(w, r, http.StatusForbidden, csrfRefusal(r))
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sentCSRF is the CSRF token a state change carries: the API's header (the
+// body must be JSON) or the form's field. A non-zero code refuses the
+// request with msg.
+func sentCSRF(r *http.Request) (token string, code int, msg string) {
+	if isAPI(r) {
+		if r.ContentLength != 0 && !isJSON(r) {
+			return "", http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json"
+		}
+		return r.Header.Get(csrfHeader), 0, ""
+	}
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return "", http.StatusRequestEntityTooLarge, "the form is too large"
+		}
+		return "", http.StatusBadRequest, "the form could not be read"
+	}
+	return r.PostForm.Get(csrfField), 0, ""
+}
+
+// csrfRefusal tells the client how to get a valid token.
+func csrfRefusal(r *http.Request) string {
+	if isAPI(r) {
+		return "missing or wrong CSRF token: send the token from GET /api/csrf in the X-CSRF-Token header, with the session cookie"
+	}
+	return "this form has expired; go back, reload the page and try again"
 }
 
 // checkOrigin refuses cross-origin state changes. Browsers send Origin on
@@ -348,7 +402,7 @@ func (s *Server) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		http.SetCookie(w, &http.Cookie{Name: visitorCookie, Value: st.visitor, Path: "/", HttpOnly: true,
 			Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	}
-	return s.svc.keys.visitorToken(st.visitor)
+	return s.svc.visitorToken(st.visitor)
 }
 
 // session returns the request's session or an anonymous placeholder.

@@ -516,7 +516,7 @@ func TestHTTPSQLMetacharacters(t *testing.T) {
 		c.init()
 	}
 	var n int
-	if err := f.svc.db.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&n); err != nil || n != 2*len(evil) {
+	if err := f.svc.store.db.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&n); err != nil || n != 2*len(evil) {
 		t.Fatalf("users table has %d rows (%v), want %d", n, err, 2*len(evil))
 	}
 }

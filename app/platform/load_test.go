@@ -17,7 +17,7 @@ func seedUsers(t testing.TB, f *fixture, n int, hash string) map[string][]byte {
 	t.Helper()
 	ctx := context.Background()
 	now := f.svc.now().UnixNano()
-	res, err := f.svc.db.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES ('Load Inc', ?)`, now)
+	res, err := f.svc.store.db.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES ('Load Inc', ?)`, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func seedUsers(t testing.TB, f *fixture, n int, hash string) map[string][]byte {
 	keys := map[string][]byte{}
 	for i := range n {
 		email := fmt.Sprintf("load%03d@example.com", i)
-		r, err := f.svc.db.ExecContext(ctx, `INSERT INTO users (company_id, email, name, role, password_hash, password_changed_ns, created_ns) VALUES (?, ?, ?, 'member', ?, ?, ?)`,
+		r, err := f.svc.store.db.ExecContext(ctx, `INSERT INTO users (company_id, email, name, role, password_hash, password_changed_ns, created_ns) VALUES (?, ?, ?, 'member', ?, ?, ?)`,
 			cid, email, email, hash, now, now)
 		if err != nil {
 			t.Fatal(err)
@@ -33,7 +33,7 @@ func seedUsers(t testing.TB, f *fixture, n int, hash string) map[string][]byte {
 		uid, _ := r.LastInsertId()
 		key := randomBytes(20)
 		cred := randomToken(12)
-		if _, err := f.svc.db.ExecContext(ctx, `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ? WHERE id = ?`,
+		if _, err := f.svc.store.db.ExecContext(ctx, `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ? WHERE id = ?`,
 			cred, f.svc.keys.sealSecret(uid, cred, key), now, uid); err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -53,7 +52,7 @@ func (s *service) pendingSetup(ctx context.Context, sess session) (api.Setup, er
 	if err := s.setupAllowed(u, sess, now); err != nil {
 		return api.Setup{}, err
 	}
-	p, err := s.loadPending(ctx, s.db, sess.ID, u.id, now)
+	p, err := s.loadPending(ctx, s.store, sess.ID, u.id, now)
 	if err != nil {
 		return api.Setup{}, err
 	}
@@ -97,7 +96,7 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 	if err := s.setupAllowed(u, sess, now); err != nil {
 		return mfaResult{}, err
 	}
-	return s.codeAttempt(ctx, u, sess, codeKey(u.id, sess.addr), false, func(tx *sql.Tx, res *mfaResult) error {
+	return s.codeAttempt(ctx, u, sess, codeKey(u.id, sess.addr), false, func(tx store, res *mfaResult) error {
 		key := codeKey(u.id, sess.addr)
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
@@ -123,7 +122,7 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 		if !ok {
 			return s.codeFailure(ctx, tx, key, cur, sess, now, errorf(kindUnauthorized, msgBadCode))
 		}
-		if err := setCredential(ctx, tx, cur.id, p.cred, p.sealed, now.UnixNano(), step); err != nil {
+		if err := tx.setCredential(ctx, cur.id, p.cred, p.sealed, now.UnixNano(), step); err != nil {
 			return err
 		}
 		if err := clearThrottle(ctx, tx, key); err != nil {
@@ -132,7 +131,7 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 		if err := resetCodeCount(ctx, tx, cur.id); err != nil {
 			return err
 		}
-		if err := deleteUserDevices(ctx, tx, cur.id); err != nil {
+		if err := tx.deleteUserDevices(ctx, cur.id); err != nil {
 			return err
 		}
 		var hashes [][]byte
@@ -141,12 +140,12 @@ func (s *service) confirmSetup(ctx context.Context, sess session, code string) (
 			hashes = append(hashes, s.keys.hashToken(recoveryHashKind(cur.id), rc))
 			res.RecoveryCodes = append(res.RecoveryCodes, rc)
 		}
-		if err := replaceRecoveryCodes(ctx, tx, cur.id, hashes); err != nil {
+		if err := tx.replaceRecoveryCodes(ctx, cur.id, hashes); err != nil {
 			return err
 		}
 		// Every session of this user ends, the other half-signed-in ones
 		// with their pending secrets: the account's second factor changed.
-		if err := deleteUserSessions(ctx, tx, cur.id); err != nil {
+		if err := tx.deleteUserSessions(ctx, cur.id); err != nil {
 			return err
 		}
 		res.session, err = s.createSession(ctx, tx, cur.id, stateFull)
@@ -172,7 +171,7 @@ func (s *service) skipReenrol(ctx context.Context, sess session) (session, error
 			s.graceEnd(u).UTC().Format("2 Jan 2006 15:04 UTC"))
 	}
 	var out session
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.store.withTx(ctx, func(tx store) error {
 		if err := s.deleteSession(ctx, tx, sess.ID); err != nil {
 			return err
 		}
@@ -187,8 +186,8 @@ func (s *service) skipReenrol(ctx context.Context, sess session) (session, error
 // recovery code or comes from a remembered device, while the user is past
 // the ceiling; held back while the user's wrong codes in a row are past
 // userCodeSlowFrom; then attempt in one transaction, filling in the result.
-func (s *service) codeAttempt(ctx context.Context, u *user, sess session, lockKey string, recovery bool, attempt func(tx *sql.Tx, res *mfaResult) error) (mfaResult, error) {
-	if err := checkLock(ctx, s.db, lockKey, s.now()); err != nil {
+func (s *service) codeAttempt(ctx context.Context, u *user, sess session, lockKey string, recovery bool, attempt func(tx store, res *mfaResult) error) (mfaResult, error) {
+	if err := checkLock(ctx, s.store, lockKey, s.now()); err != nil {
 		return mfaResult{}, err
 	}
 	gated := !recovery
@@ -200,7 +199,7 @@ func (s *service) codeAttempt(ctx context.Context, u *user, sess session, lockKe
 		gated = !onDevice
 	}
 	if gated {
-		if err := checkCeiling(ctx, s.db, u.id); err != nil {
+		if err := checkCeiling(ctx, s.store, u.id); err != nil {
 			return mfaResult{}, err
 		}
 	}
@@ -210,7 +209,7 @@ func (s *service) codeAttempt(ctx context.Context, u *user, sess session, lockKe
 	}
 	defer release()
 	var res mfaResult
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.store.withTx(ctx, func(tx store) error {
 		if gated {
 			if err := checkCeiling(ctx, tx, u.id); err != nil {
 				return err
@@ -229,7 +228,7 @@ var errCeiling = errorf(kindThrottled, "code entry for this account is locked af
 	"use a recovery code, open the link mailed to you, or ask an administrator to unlock it", userCodeCeiling)
 
 // checkCeiling returns errCeiling when userID is past the ceiling.
-func checkCeiling(ctx context.Context, q querier, userID int64) error {
+func checkCeiling(ctx context.Context, q store, userID int64) error {
 	n, err := failuresOf(ctx, q, userCodeKey(userID), time.Time{}, 0)
 	if err != nil {
 		return err
@@ -252,7 +251,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 	if err != nil {
 		return mfaResult{}, err
 	}
-	if !u.totpCred.Valid {
+	if u.totpCred == "" {
 		return mfaResult{}, errorf(kindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
 	}
 	if sess.stepUp {
@@ -265,12 +264,12 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 	if recovery {
 		lockKey = recoveryKey(sess.addr)
 	}
-	return s.codeAttempt(ctx, u, sess, lockKey, recovery, func(tx *sql.Tx, res *mfaResult) error {
+	return s.codeAttempt(ctx, u, sess, lockKey, recovery, func(tx store, res *mfaResult) error {
 		cur, err := s.userByID(ctx, tx, u.id)
 		if err != nil {
 			return err
 		}
-		if !cur.totpCred.Valid {
+		if cur.totpCred == "" {
 			return errorf(kindConflict, "set up MFA first: scan the QR code on the Secure Your Account page")
 		}
 		ok := false
@@ -279,13 +278,13 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
-			secret, err := s.keys.openSecret(cur.id, cur.totpCred.String, cur.totpSecret)
+			secret, err := s.keys.openSecret(cur.id, cur.totpCred, cur.totpSecret)
 			if err != nil {
 				return err
 			}
 			step, match := s.totp.match(secret, code, codeNow.Unix(), cur.lastStep)
 			if match {
-				if ok, err = casStep(ctx, tx, cur.id, step); err != nil {
+				if ok, err = tx.casStep(ctx, cur.id, step); err != nil {
 					return err
 				}
 			}
@@ -295,7 +294,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 			if err := checkLock(ctx, tx, key, now); err != nil {
 				return err
 			}
-			used, err := useRecoveryCode(ctx, tx, cur.id, s.keys.hashToken(recoveryHashKind(cur.id), rc), now.UnixNano())
+			used, err := tx.useRecoveryCode(ctx, cur.id, s.keys.hashToken(recoveryHashKind(cur.id), rc), now.UnixNano())
 			if err != nil {
 				return err
 			}
@@ -336,7 +335,7 @@ func (s *service) verifyCode(ctx context.Context, sess session, code string, rem
 		if remember {
 			res.DeviceToken = randomToken(32)
 			res.DeviceExpires = now.Add(s.policy.RememberFor)
-			if err := insertDevice(ctx, tx, s.keys.hashToken("device", res.DeviceToken), cur.id, now.UnixNano(), res.DeviceExpires.UnixNano()); err != nil {
+			if err := tx.insertDevice(ctx, s.keys.hashToken("device", res.DeviceToken), cur.id, now.UnixNano(), res.DeviceExpires.UnixNano()); err != nil {
 				return err
 			}
 		}
@@ -354,7 +353,7 @@ func (s *service) countCodeFailure(ctx context.Context, sess session) error {
 	}
 	now := s.now()
 	key := codeKey(u.id, sess.addr)
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.store.withTx(ctx, func(tx store) error {
 		if err := checkLock(ctx, tx, key, now); err != nil {
 			return err
 		}
@@ -366,13 +365,13 @@ func (s *service) countCodeFailure(ctx context.Context, sess session) error {
 // maxFailures), against the address and against the user's wrong codes in
 // a row, which mail a warning at userCodeWarn and lock code entry at
 // userCodeCeiling.
-func (s *service) codeFailure(ctx context.Context, tx *sql.Tx, key string, u *user, sess session, now time.Time, base error) error {
+func (s *service) codeFailure(ctx context.Context, tx store, key string, u *user, sess session, now time.Time, base error) error {
 	n, err := failuresOf(ctx, tx, userCodeKey(u.id), now, 0)
 	if err != nil {
 		return err
 	}
 	n++
-	if err := saveFailures(ctx, tx, userCodeKey(u.id), n, 0, now.UnixNano()); err != nil {
+	if err := tx.saveFailures(ctx, userCodeKey(u.id), n, 0, now.UnixNano()); err != nil {
 		return err
 	}
 	if err := countFailure(ctx, tx, seenKey(sess.addr), now, cleanAfter); err != nil {
@@ -443,16 +442,16 @@ type mfaResult struct {
 }
 
 // needsFirstSetup reports whether u has no confirmed TOTP secret.
-func needsFirstSetup(u *user) bool { return !u.totpCred.Valid || !u.enrolled.Valid }
+func needsFirstSetup(u *user) bool { return u.totpCred == "" || u.enrolled.IsZero() }
 
 // reenrolDue reports whether u's confirmed secret is due for a refresh.
 func (s *service) reenrolDue(u *user, now time.Time) bool {
-	return !needsFirstSetup(u) && !now.Before(time.Unix(0, u.enrolled.Int64).Add(s.policy.ReenrolAfter))
+	return !needsFirstSetup(u) && !now.Before(u.enrolled.Add(s.policy.ReenrolAfter))
 }
 
 // graceEnd is when "Not now" stops being offered at re-enrolment.
 func (s *service) graceEnd(u *user) time.Time {
-	return time.Unix(0, u.enrolled.Int64).Add(s.policy.ReenrolAfter + s.grace)
+	return u.enrolled.Add(s.policy.ReenrolAfter + s.grace)
 }
 
 // setupDue reports whether u must (re)do Secure Your Account at now.
@@ -464,11 +463,11 @@ func (s *service) setupDue(u *user, now time.Time) bool {
 // secret (and marks it stepped up when stepUp is set). The secret belongs to
 // that session alone: a second sign-in gets its own, and confirming one
 // ends every other session of the user.
-func (s *service) storePending(ctx context.Context, q querier, sessID string, userID int64, now time.Time, stepUp bool) ([]byte, time.Time, error) {
+func (s *service) storePending(ctx context.Context, q store, sessID string, userID int64, now time.Time, stepUp bool) ([]byte, time.Time, error) {
 	secret := randomBytes(20)
 	cred := randomToken(12)
 	exp := now.Add(pendingLifetime)
-	if err := setPending(ctx, q, s.keys.hashToken("session", sessID), cred, s.keys.sealSecret(userID, cred, secret), exp.UnixNano(), stepUp); err != nil {
+	if err := q.setPending(ctx, s.keys.hashToken("session", sessID), cred, s.keys.sealSecret(userID, cred, secret), exp.UnixNano(), stepUp); err != nil {
 		return nil, time.Time{}, err
 	}
 	return secret, exp, nil
@@ -484,20 +483,17 @@ type pendingOf struct {
 
 var errSetupExpired = errorf(kindConflict, "the setup has expired; sign in again to get a new QR code")
 
-func (s *service) loadPending(ctx context.Context, q querier, sessID string, userID int64, now time.Time) (pendingOf, error) {
-	var p pendingOf
-	cred, sealed, exp, err := selectPending(ctx, q, s.keys.hashToken("session", sessID), userID)
-	p.sealed = sealed
-	if errors.Is(err, sql.ErrNoRows) {
+func (s *service) loadPending(ctx context.Context, q store, sessID string, userID int64, now time.Time) (pendingOf, error) {
+	p, err := q.selectPending(ctx, s.keys.hashToken("session", sessID), userID)
+	if errors.Is(err, errNotFound) {
 		return p, errSetupExpired
 	}
 	if err != nil {
 		return p, fmt.Errorf("load pending secret: %w", err)
 	}
-	if !cred.Valid || !exp.Valid || !now.Before(time.Unix(0, exp.Int64)) {
+	if p.cred == "" || !now.Before(p.expires) {
 		return p, errSetupExpired
 	}
-	p.cred, p.expires = cred.String, time.Unix(0, exp.Int64)
 	if p.secret, err = s.keys.openSecret(userID, p.cred, p.sealed); err != nil {
 		return p, err
 	}

@@ -201,7 +201,7 @@ func (p *pages) renderError(w http.ResponseWriter, r *http.Request, code int, ms
 		d.CSRF = st.sess.CSRF
 		d.SignedIn = st.sess.State == stateFull
 	} else if st.visitor != "" {
-		d.CSRF = p.s.svc.keys.visitorToken(st.visitor)
+		d.CSRF = p.s.svc.visitorToken(st.visitor)
 	}
 	p.render(w, r, code, "error", d)
 }

@@ -202,39 +202,39 @@ func newServer(cfg Config, opt options) (*Server, error) {
 		opt.hashWorkers = runtime.NumCPU()
 	}
 	ctx := context.Background()
-	db, err := openDB(ctx, cfg.DBPath)
+	db, err := openStore(ctx, cfg.DBPath)
 	if err != nil {
 		return nil, err
 	}
 	k, err := loadKeys(cfg.DBPath + ".key")
 	if err != nil {
-		db.Close()
+		db.close()
 		return nil, err
 	}
 	c := &clock{base: cfg.Clock}
 	if cfg.TestClock {
-		v, err := loadSetting(ctx, db, "test_clock_offset_ns")
+		v, err := db.loadSetting(ctx, "test_clock_offset_ns")
 		if err != nil {
-			db.Close()
+			db.close()
 			return nil, err
 		}
 		if v != "" {
 			off, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || off < 0 || time.Duration(off) > maxAdvance {
-				db.Close()
+				db.close()
 				return nil, fmt.Errorf("database holds a bad test clock offset %q", v)
 			}
 			c.offset = time.Duration(off)
 		}
 		c.save = func(d time.Duration) error {
-			return saveSetting(context.Background(), db, "test_clock_offset_ns", strconv.FormatInt(int64(d), 10))
+			return db.saveSetting(context.Background(), "test_clock_offset_ns", strconv.FormatInt(int64(d), 10))
 		}
 	}
 	s := &Server{
 		cfg:   cfg,
 		log:   cfg.Logger,
 		clock: c,
-		svc: &service{db: db, keys: k, hash: newHasher(ap, opt.hashWorkers, opt.hashQueue), issuer: cfg.Issuer,
+		svc: &service{store: db, keys: k, hash: newHasher(ap, opt.hashWorkers, opt.hashQueue), issuer: cfg.Issuer,
 			now: c.Now, codeNow: cfg.Clock, grace: grace, policy: pol, maxFailures: int64(pol.MaxCodeFailures), sleep: sleepCtx,
 			totp: totpParams{alg: pol.Algorithm, digits: pol.Digits, period: int64(pol.Period), skew: int64(pol.Skew)}},
 		done:    make(chan struct{}),
@@ -245,7 +245,7 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	}
 	p, err := newPages(s)
 	if err != nil {
-		db.Close()
+		db.close()
 		return nil, err
 	}
 	s.pages = p
@@ -339,7 +339,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			srv.Close()
 		}
 	}
-	if e := s.svc.db.Close(); e != nil && err == nil {
+	if e := s.svc.close(); e != nil && err == nil {
 		err = fmt.Errorf("close platform database: %w", e)
 	}
 	return err

@@ -2,7 +2,7 @@ package platform
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -39,7 +39,7 @@ const (
 // service is the platform's business logic, shared by the JSON API and the
 // HTML pages. Every method takes the time from the injected clocks.
 type service struct {
-	db      *sql.DB
+	store   store
 	keys    *keys
 	hash    *hasher
 	issuer  string
@@ -54,6 +54,29 @@ type service struct {
 	gate  slowGate                                         // attempts on accounts past their ceiling
 	sleep func(ctx context.Context, d time.Duration) error // slowGate's wait; tests record instead
 }
+
+// userByID loads the user with id; kindUnauthorized when there is none
+// (the user was deleted under a live session).
+func (s *service) userByID(ctx context.Context, q store, id int64) (*user, error) {
+	u, err := q.userByID(ctx, id)
+	if errors.Is(err, errNotFound) {
+		return nil, errorf(kindUnauthorized, msgNotSignedIn)
+	}
+	return u, err
+}
+
+// userByEmail loads the user with email; nil when there is none.
+func (s *service) userByEmail(ctx context.Context, email string) (*user, error) {
+	u, err := s.store.userByEmail(ctx, email)
+	if errors.Is(err, errNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// visitorToken is the CSRF token of a visitor without a session, an HMAC
+// of the visitor cookie.
+func (s *service) visitorToken(visitor string) string { return s.keys.visitorToken(visitor) }
 
 // codeShape tells what a code must look like.
 func (s *service) codeShape() string {
@@ -97,3 +120,6 @@ func checkName(field, s string) (string, error) {
 	}
 	return s, nil
 }
+
+// close closes the service's store.
+func (s *service) close() error { return s.store.close() }

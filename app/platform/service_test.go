@@ -805,7 +805,7 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	if _, err := f.svc.confirmSetup(f.ctx, r.session, codeAt(key, f.clk.Now())); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	if _, err := f.svc.store.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
 	}
 	for name, raw := range map[string][]byte{"pending": pending, "confirmed": dumpDB(t, f)} {
@@ -821,7 +821,7 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	// The ciphertext is bound to its user: moving it to another user fails.
 	var blob []byte
 	var cred string
-	if err := f.svc.db.QueryRow(`SELECT totp_secret, totp_cred FROM users WHERE email = ?`, "sec@example.com").Scan(&blob, &cred); err != nil {
+	if err := f.svc.store.db.QueryRow(`SELECT totp_secret, totp_cred FROM users WHERE email = ?`, "sec@example.com").Scan(&blob, &cred); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := f.svc.keys.openSecret(r.session.UserID, cred, blob); err != nil || !bytes.Equal(got, key) {

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -17,36 +16,17 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
-// user is a users row.
-type user struct {
-	id, companyID   int64
-	email, name     string
-	role            string
-	passwordHash    string
-	totpCred        sql.NullString
-	totpSecret      []byte
-	enrolled        sql.NullInt64
-	pendingCred     sql.NullString
-	pendingSecret   []byte
-	pendingExpires  sql.NullInt64
-	lastStep        int64
-	company         string
-	passwordChanged int64
-}
+// errNotFound is the store's answer when the row asked for does not exist.
+var errNotFound = errors.New("not found")
 
-const userCols = `u.id, u.company_id, u.email, u.name, u.role, u.password_hash, u.totp_cred, u.totp_secret,
-	u.mfa_enrolled_ns, u.pending_cred, u.pending_secret, u.pending_expires_ns, u.last_step, c.name, u.password_changed_ns`
-
-type rowScanner interface{ Scan(dest ...any) error }
-
-func scanUser(r rowScanner) (*user, error) {
-	var u user
-	err := r.Scan(&u.id, &u.companyID, &u.email, &u.name, &u.role, &u.passwordHash, &u.totpCred, &u.totpSecret,
-		&u.enrolled, &u.pendingCred, &u.pendingSecret, &u.pendingExpires, &u.lastStep, &u.company, &u.passwordChanged)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+// store is the only door to the platform's SQLite database: every
+// statement the platform runs is a method of it, and each returns domain
+// values and errNotFound, never a database/sql type. A store runs its
+// statements straight on the database, or, inside withTx, in one
+// transaction. Token values arrive already hashed.
+type store struct {
+	db *sql.DB // nil inside a transaction
+	q  querier // the database, or the transaction
 }
 
 type querier interface {
@@ -55,37 +35,30 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func (s *service) userByID(ctx context.Context, q querier, id int64) (*user, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(kindUnauthorized, msgNotSignedIn)
-	}
+// openStore opens the database at path (see openDB).
+func openStore(ctx context.Context, path string) (store, error) {
+	db, err := openDB(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("load user: %w", err)
+		return store{}, err
 	}
-	return u, nil
+	return store{db: db, q: db}, nil
 }
 
-func (s *service) userByEmail(ctx context.Context, email string) (*user, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.email = ?`, email))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load user: %w", err)
-	}
-	return u, nil
-}
+// close closes the database.
+func (st store) close() error { return st.db.Close() }
 
 // withTx runs fn in a transaction (BEGIN IMMEDIATE) and commits when it
 // returns nil. A returned *serviceError still commits, because failure counters must
 // stick; wrap it with txAbort to roll back instead.
-func (s *service) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (st store) withTx(ctx context.Context, fn func(tx store) error) error {
+	if st.db == nil {
+		return errors.New("nested transaction")
+	}
+	tx, err := st.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	ferr := fn(tx)
+	ferr := fn(store{q: tx})
 	var ab abortError
 	if errors.As(ferr, &ab) {
 		tx.Rollback()
@@ -111,24 +84,75 @@ func (e abortError) Unwrap() error { return e.err }
 
 func txAbort(err error) error { return abortError{err} }
 
-// DefaultDBPath is where the platform keeps its database unless --db says
-// otherwise: $XDG_DATA_HOME/authdesk/platform.db (~/.local/share/... on
-// Linux), or the user config dir on systems without XDG.
-func DefaultDBPath(getenv func(string) string) (string, error) {
-	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "authdesk", "platform.db"), nil
+// noRows turns sql.ErrNoRows into errNotFound.
+func noRows(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound
 	}
-	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
-		home, err := os.UserHomeDir()
-		if err == nil {
-			return filepath.Join(home, ".local", "share", "authdesk", "platform.db"), nil
-		}
-	}
-	dir, err := os.UserConfigDir()
+	return err
+}
+
+// user is a users row.
+type user struct {
+	id, companyID   int64
+	email, name     string
+	role            string
+	passwordHash    string
+	totpCred        string    // "" without a confirmed TOTP secret
+	totpSecret      []byte    // sealed
+	enrolled        time.Time // zero without a confirmed TOTP secret
+	lastStep        int64
+	company         string
+	passwordChanged int64
+}
+
+const userCols = `u.id, u.company_id, u.email, u.name, u.role, u.password_hash, u.totp_cred, u.totp_secret,
+	u.mfa_enrolled_ns, u.last_step, c.name, u.password_changed_ns`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanUser(r rowScanner) (*user, error) {
+	var u user
+	var cred sql.NullString
+	var enrolled sql.NullInt64
+	err := r.Scan(&u.id, &u.companyID, &u.email, &u.name, &u.role, &u.passwordHash, &cred, &u.totpSecret,
+		&enrolled, &u.lastStep, &u.company, &u.passwordChanged)
 	if err != nil {
-		return "", fmt.Errorf("find the user data directory (use --db PATH): %w", err)
+		return nil, noRows(err)
 	}
-	return filepath.Join(dir, "authdesk", "platform.db"), nil
+	u.totpCred = cred.String
+	if enrolled.Valid {
+		u.enrolled = time.Unix(0, enrolled.Int64).UTC()
+	}
+	return &u, nil
+}
+
+// userByID loads a user; errNotFound when there is none.
+func (st store) userByID(ctx context.Context, id int64) (*user, error) {
+	u, err := scanUser(st.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = ?`, id))
+	if err != nil && err != errNotFound {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	return u, err
+}
+
+// userByEmail loads a user; errNotFound when there is none.
+func (st store) userByEmail(ctx context.Context, email string) (*user, error) {
+	u, err := scanUser(st.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.email = ?`, email))
+	if err != nil && err != errNotFound {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	return u, err
+}
+
+// pendingSetups counts the sessions of userID holding a shown, unconfirmed
+// setup secret.
+func (st store) pendingSetups(ctx context.Context, userID int64) (int, error) {
+	var n int
+	if err := st.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = ? AND pending_cred IS NOT NULL`, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending setups: %w", err)
+	}
+	return n, nil
 }
 
 // openDB opens (creating if needed, 0600 in a 0700 dir) the SQLite database
@@ -173,105 +197,6 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 	return db, nil
 }
 
-// migrations are applied in order; entry i brings the schema to version i+1.
-// Never edit an entry that has shipped: append a new one.
-var migrations = []string{
-	`CREATE TABLE companies (
-		id INTEGER PRIMARY KEY,
-		name TEXT NOT NULL,
-		created_ns INTEGER NOT NULL
-	);
-	CREATE TABLE users (
-		id INTEGER PRIMARY KEY,
-		company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-		email TEXT NOT NULL UNIQUE,
-		name TEXT NOT NULL,
-		role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
-		password_hash TEXT NOT NULL,
-		password_changed_ns INTEGER NOT NULL,
-		created_ns INTEGER NOT NULL,
-		totp_cred TEXT,
-		totp_secret BLOB,
-		mfa_enrolled_ns INTEGER,
-		pending_cred TEXT,
-		pending_secret BLOB,
-		pending_expires_ns INTEGER,
-		last_step INTEGER NOT NULL DEFAULT -1
-	);
-	CREATE INDEX users_company ON users(company_id);
-	CREATE TABLE recovery_codes (
-		user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-		code_hash BLOB NOT NULL,
-		used_ns INTEGER,
-		PRIMARY KEY (user_id, code_hash)
-	);
-	CREATE TABLE devices (
-		token_hash BLOB PRIMARY KEY,
-		user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-		created_ns INTEGER NOT NULL,
-		expires_ns INTEGER NOT NULL
-	);
-	CREATE INDEX devices_user ON devices(user_id);
-	CREATE TABLE sessions (
-		id_hash BLOB PRIMARY KEY,
-		user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
-		state TEXT NOT NULL CHECK (state IN ('anon', 'mfa', 'full')),
-		csrf TEXT NOT NULL,
-		created_ns INTEGER NOT NULL,
-		expires_ns INTEGER NOT NULL
-	);
-	CREATE INDEX sessions_user ON sessions(user_id);
-	CREATE INDEX sessions_expires ON sessions(expires_ns);
-	CREATE TABLE invites (
-		token_hash BLOB PRIMARY KEY,
-		company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-		email TEXT NOT NULL,
-		invited_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
-		created_ns INTEGER NOT NULL,
-		expires_ns INTEGER NOT NULL,
-		accepted_ns INTEGER
-	);
-	CREATE TABLE outbox (
-		id INTEGER PRIMARY KEY,
-		to_addr TEXT NOT NULL,
-		subject TEXT NOT NULL,
-		body TEXT NOT NULL,
-		link TEXT NOT NULL DEFAULT '',
-		sent_ns INTEGER NOT NULL
-	);
-	CREATE TABLE throttle (
-		key TEXT PRIMARY KEY,
-		failures INTEGER NOT NULL,
-		locked_until_ns INTEGER NOT NULL DEFAULT 0,
-		permanent INTEGER NOT NULL DEFAULT 0,
-		last_failure_ns INTEGER NOT NULL
-	);
-	CREATE TABLE settings (
-		key TEXT PRIMARY KEY,
-		value TEXT NOT NULL
-	);`,
-	// Version 2 (issue 8): pending secrets belong to a session, visitors
-	// have no session rows, mail knows its company, no permanent locks.
-	`ALTER TABLE sessions ADD COLUMN step_up INTEGER NOT NULL DEFAULT 0;
-	ALTER TABLE sessions ADD COLUMN pending_cred TEXT;
-	ALTER TABLE sessions ADD COLUMN pending_secret BLOB;
-	ALTER TABLE sessions ADD COLUMN pending_expires_ns INTEGER;
-	ALTER TABLE outbox ADD COLUMN company_id INTEGER REFERENCES companies(id) ON DELETE CASCADE;
-	CREATE INDEX outbox_company ON outbox(company_id);
-	UPDATE users SET pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL;
-	DELETE FROM sessions WHERE state = 'anon';
-	UPDATE throttle SET locked_until_ns = MAX(locked_until_ns, last_failure_ns + 86400000000000), permanent = 0 WHERE permanent != 0;`,
-	// Version 3 (issue 16): single-use links that lift the per-user code
-	// ceiling; the per-user count no longer fades with time.
-	`CREATE TABLE unlock_links (
-		token_hash BLOB PRIMARY KEY,
-		user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-		created_ns INTEGER NOT NULL
-	);
-	CREATE INDEX unlock_links_user ON unlock_links(user_id);
-	ALTER TABLE invites ADD COLUMN inert INTEGER NOT NULL DEFAULT 0;`,
-}
-
 // migrate brings the schema to the newest version, one transaction per step.
 func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
@@ -310,9 +235,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // loadSetting reads a value from the settings table ("" when absent).
-func loadSetting(ctx context.Context, db *sql.DB, key string) (string, error) {
+func (st store) loadSetting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := st.q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -322,8 +247,8 @@ func loadSetting(ctx context.Context, db *sql.DB, key string) (string, error) {
 	return v, nil
 }
 
-func saveSetting(ctx context.Context, db *sql.DB, key, value string) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+func (st store) saveSetting(ctx context.Context, key, value string) error {
+	_, err := st.q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("save setting %s: %w", key, err)
@@ -331,32 +256,40 @@ func saveSetting(ctx context.Context, db *sql.DB, key, value string) error {
 	return nil
 }
 
-// The statements below are every query the platform runs; the service
-// layer calls them inside its transactions (q is the *sql.Tx or the
-// *sql.DB). Token values arrive already hashed.
-
 // ---- sessions ----
 
-func insertSession(ctx context.Context, q querier, idHash []byte, userID any, state, csrf string, created, expires int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, state, csrf, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
-		idHash, userID, state, csrf, created, expires)
+func (st store) insertSession(ctx context.Context, idHash []byte, userID int64, state, csrf string, created, expires int64) error {
+	var uid any // NULL for no user
+	if userID != 0 {
+		uid = userID
+	}
+	_, err := st.q.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, state, csrf, created_ns, expires_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+		idHash, uid, state, csrf, created, expires)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return nil
 }
 
-// selectSession loads a session row; sql.ErrNoRows when there is none.
-func selectSession(ctx context.Context, q querier, idHash []byte) (userID sql.NullInt64, state, csrf string, expires int64, stepUp bool, err error) {
-	err = q.QueryRowContext(ctx, `SELECT user_id, state, csrf, expires_ns, step_up FROM sessions WHERE id_hash = ? AND state != 'anon'`, idHash).
-		Scan(&userID, &state, &csrf, &expires, &stepUp)
-	return
+// selectSession loads a session row (all but its ID); errNotFound when
+// there is none.
+func (st store) selectSession(ctx context.Context, idHash []byte) (session, error) {
+	var s session
+	var uid sql.NullInt64
+	var exp int64
+	err := st.q.QueryRowContext(ctx, `SELECT user_id, state, csrf, expires_ns, step_up FROM sessions WHERE id_hash = ? AND state != 'anon'`, idHash).
+		Scan(&uid, &s.State, &s.CSRF, &exp, &s.stepUp)
+	if err != nil {
+		return session{}, noRows(err)
+	}
+	s.UserID, s.Expires = uid.Int64, time.Unix(0, exp)
+	return s, nil
 }
 
 // execStmt runs one statement that returns no rows; its error says what
 // the statement was for.
-func execStmt(ctx context.Context, q querier, what, query string, args ...any) error {
-	if _, err := q.ExecContext(ctx, query, args...); err != nil {
+func (st store) execStmt(ctx context.Context, what, query string, args ...any) error {
+	if _, err := st.q.ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
@@ -364,8 +297,8 @@ func execStmt(ctx context.Context, q querier, what, query string, args ...any) e
 
 // execOne is execStmt for a statement meant to change one row: it reports
 // whether it did (a conditional update that lost a race changes none).
-func execOne(ctx context.Context, q querier, what, query string, args ...any) (bool, error) {
-	r, err := q.ExecContext(ctx, query, args...)
+func (st store) execOne(ctx context.Context, what, query string, args ...any) (bool, error) {
+	r, err := st.q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", what, err)
 	}
@@ -376,33 +309,33 @@ func execOne(ctx context.Context, q querier, what, query string, args ...any) (b
 	return n == 1, nil
 }
 
-func deleteSessionRow(ctx context.Context, q querier, idHash []byte) error {
-	return execStmt(ctx, q, "delete session", `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+func (st store) deleteSessionRow(ctx context.Context, idHash []byte) error {
+	return st.execStmt(ctx, "delete session", `DELETE FROM sessions WHERE id_hash = ?`, idHash)
 }
 
 // deleteUserSessions ends every session of a user, with their pending secrets.
-func deleteUserSessions(ctx context.Context, q querier, userID int64) error {
-	return execStmt(ctx, q, "end sessions", `DELETE FROM sessions WHERE user_id = ?`, userID)
+func (st store) deleteUserSessions(ctx context.Context, userID int64) error {
+	return st.execStmt(ctx, "end sessions", `DELETE FROM sessions WHERE user_id = ?`, userID)
 }
 
 // deleteExpired removes sessions and remembered devices expired at now.
-func deleteExpired(ctx context.Context, q querier, now int64) error {
-	if err := execStmt(ctx, q, "sweep sessions", `DELETE FROM sessions WHERE expires_ns <= ?`, now); err != nil {
+func (st store) deleteExpired(ctx context.Context, now int64) error {
+	if err := st.execStmt(ctx, "sweep sessions", `DELETE FROM sessions WHERE expires_ns <= ?`, now); err != nil {
 		return err
 	}
-	return execStmt(ctx, q, "sweep devices", `DELETE FROM devices WHERE expires_ns <= ?`, now)
+	return st.execStmt(ctx, "sweep devices", `DELETE FROM devices WHERE expires_ns <= ?`, now)
 }
 
 // deleteStaleThrottles removes throttle counters whose lock ended by now
 // and whose last failure is older than before: none of them counts any
 // more. The per-user counts of wrong codes in a row stay: they fade with
 // no time.
-func deleteStaleThrottles(ctx context.Context, q querier, before, now int64) error {
-	return execStmt(ctx, q, "sweep throttles", `DELETE FROM throttle WHERE last_failure_ns < ? AND locked_until_ns <= ? AND substr(key, 1, 9) != 'usercode:'`, before, now)
+func (st store) deleteStaleThrottles(ctx context.Context, before, now int64) error {
+	return st.execStmt(ctx, "sweep throttles", `DELETE FROM throttle WHERE last_failure_ns < ? AND locked_until_ns <= ? AND substr(key, 1, 9) != 'usercode:'`, before, now)
 }
 
-func setPending(ctx context.Context, q querier, idHash []byte, cred string, sealed []byte, expires int64, stepUp bool) error {
-	_, err := q.ExecContext(ctx, `UPDATE sessions SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ?, step_up = MAX(step_up, ?) WHERE id_hash = ?`,
+func (st store) setPending(ctx context.Context, idHash []byte, cred string, sealed []byte, expires int64, stepUp bool) error {
+	_, err := st.q.ExecContext(ctx, `UPDATE sessions SET pending_cred = ?, pending_secret = ?, pending_expires_ns = ?, step_up = MAX(step_up, ?) WHERE id_hash = ?`,
 		cred, sealed, expires, stepUp, idHash)
 	if err != nil {
 		return fmt.Errorf("store pending secret: %w", err)
@@ -410,35 +343,47 @@ func setPending(ctx context.Context, q querier, idHash []byte, cred string, seal
 	return nil
 }
 
-// selectPending loads a session's pending secret; sql.ErrNoRows when the
-// session is gone.
-func selectPending(ctx context.Context, q querier, idHash []byte, userID int64) (cred sql.NullString, sealed []byte, expires sql.NullInt64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT pending_cred, pending_secret, pending_expires_ns FROM sessions WHERE id_hash = ? AND user_id = ?`,
-		idHash, userID).Scan(&cred, &sealed, &expires)
-	return
+// selectPending loads a session's pending secret (cred "" when it has
+// none); errNotFound when the session is gone.
+func (st store) selectPending(ctx context.Context, idHash []byte, userID int64) (pendingOf, error) {
+	var p pendingOf
+	var cred sql.NullString
+	var exp sql.NullInt64
+	err := st.q.QueryRowContext(ctx, `SELECT pending_cred, pending_secret, pending_expires_ns FROM sessions WHERE id_hash = ? AND user_id = ?`,
+		idHash, userID).Scan(&cred, &p.sealed, &exp)
+	if err != nil {
+		return pendingOf{}, noRows(err)
+	}
+	if cred.Valid && exp.Valid {
+		p.cred, p.expires = cred.String, time.Unix(0, exp.Int64)
+	}
+	return p, nil
 }
 
 // ---- remembered devices ----
 
-// selectDevice loads a remembered device; sql.ErrNoRows when unknown.
-func selectDevice(ctx context.Context, q querier, tokenHash []byte) (userID, expires int64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT user_id, expires_ns FROM devices WHERE token_hash = ?`, tokenHash).Scan(&userID, &expires)
-	return
+// selectDevice loads a remembered device; errNotFound when unknown.
+func (st store) selectDevice(ctx context.Context, tokenHash []byte) (userID int64, expires time.Time, err error) {
+	var exp int64
+	if err := st.q.QueryRowContext(ctx, `SELECT user_id, expires_ns FROM devices WHERE token_hash = ?`, tokenHash).Scan(&userID, &exp); err != nil {
+		return 0, time.Time{}, noRows(err)
+	}
+	return userID, time.Unix(0, exp), nil
 }
 
-func insertDevice(ctx context.Context, q querier, tokenHash []byte, userID, created, expires int64) error {
-	return execStmt(ctx, q, "remember device", `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
+func (st store) insertDevice(ctx context.Context, tokenHash []byte, userID, created, expires int64) error {
+	return st.execStmt(ctx, "remember device", `INSERT INTO devices (token_hash, user_id, created_ns, expires_ns) VALUES (?, ?, ?, ?)`,
 		tokenHash, userID, created, expires)
 }
 
-func deleteUserDevices(ctx context.Context, q querier, userID int64) error {
-	return execStmt(ctx, q, "forget remembered devices", `DELETE FROM devices WHERE user_id = ?`, userID)
+func (st store) deleteUserDevices(ctx context.Context, userID int64) error {
+	return st.execStmt(ctx, "forget remembered devices", `DELETE FROM devices WHERE user_id = ?`, userID)
 }
 
 // ---- companies and users ----
 
-func insertCompany(ctx context.Context, q querier, name string, now int64) (int64, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES (?, ?)`, name, now)
+func (st store) insertCompany(ctx context.Context, name string, now int64) (int64, error) {
+	res, err := st.q.ExecContext(ctx, `INSERT INTO companies (name, created_ns) VALUES (?, ?)`, name, now)
 	if err != nil {
 		return 0, fmt.Errorf("create company: %w", err)
 	}
@@ -450,14 +395,14 @@ func insertCompany(ctx context.Context, q querier, name string, now int64) (int6
 }
 
 // insertUser adds a user; KindConflict when the email is taken.
-func insertUser(ctx context.Context, q querier, companyID int64, email, name, role, hash string, now int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO users (company_id, email, name, role, password_hash, password_changed_ns, created_ns)
+func (st store) insertUser(ctx context.Context, companyID int64, email, name, role, hash string, now int64) error {
+	_, err := st.q.ExecContext(ctx, `INSERT INTO users (company_id, email, name, role, password_hash, password_changed_ns, created_ns)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(email) DO NOTHING`, companyID, email, name, role, hash, now, now)
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT changes()`).Scan(&n); err != nil {
+	if err := st.q.QueryRowContext(ctx, `SELECT changes()`).Scan(&n); err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
 	if n == 0 {
@@ -466,22 +411,22 @@ func insertUser(ctx context.Context, q querier, companyID int64, email, name, ro
 	return nil
 }
 
-// selectUserCompany finds the user with email; sql.ErrNoRows when none.
-func selectUserCompany(ctx context.Context, q querier, email string) (userID, companyID int64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, company_id FROM users WHERE email = ?`, email).Scan(&userID, &companyID)
-	return
+// selectUserCompany finds the user with email; errNotFound when none.
+func (st store) selectUserCompany(ctx context.Context, email string) (userID, companyID int64, err error) {
+	err = st.q.QueryRowContext(ctx, `SELECT id, company_id FROM users WHERE email = ?`, email).Scan(&userID, &companyID)
+	return userID, companyID, noRows(err)
 }
 
 // selectCompanyUserEmail is the email of userID if it belongs to companyID;
-// sql.ErrNoRows otherwise.
-func selectCompanyUserEmail(ctx context.Context, q querier, userID, companyID int64) (string, error) {
+// errNotFound otherwise.
+func (st store) selectCompanyUserEmail(ctx context.Context, userID, companyID int64) (string, error) {
 	var email string
-	err := q.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ? AND company_id = ?`, userID, companyID).Scan(&email)
-	return email, err
+	err := st.q.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ? AND company_id = ?`, userID, companyID).Scan(&email)
+	return email, noRows(err)
 }
 
-func selectCompanyUsers(ctx context.Context, q querier, companyID int64) ([]*user, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.company_id = ? ORDER BY u.id`, companyID)
+func (st store) selectCompanyUsers(ctx context.Context, companyID int64) ([]*user, error) {
+	rows, err := st.q.QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN companies c ON c.id = u.company_id WHERE u.company_id = ? ORDER BY u.id`, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -500,38 +445,38 @@ func selectCompanyUsers(ctx context.Context, q querier, companyID int64) ([]*use
 	return list, nil
 }
 
-func setPassword(ctx context.Context, q querier, userID int64, hash string, changed int64) error {
-	return execStmt(ctx, q, "change password", `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, hash, changed, userID)
+func (st store) setPassword(ctx context.Context, userID int64, hash string, changed int64) error {
+	return st.execStmt(ctx, "change password", `UPDATE users SET password_hash = ?, password_changed_ns = ? WHERE id = ?`, hash, changed, userID)
 }
 
 // setCredential makes a confirmed TOTP secret the user's credential, with
 // step as its last accepted time step.
-func setCredential(ctx context.Context, q querier, userID int64, cred string, sealed []byte, enrolled, step int64) error {
-	return execStmt(ctx, q, "confirm MFA setup", `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
+func (st store) setCredential(ctx context.Context, userID int64, cred string, sealed []byte, enrolled, step int64) error {
+	return st.execStmt(ctx, "confirm MFA setup", `UPDATE users SET totp_cred = ?, totp_secret = ?, mfa_enrolled_ns = ?, last_step = ?,
 		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, cred, sealed, enrolled, step, userID)
 }
 
-func clearCredential(ctx context.Context, q querier, userID int64) error {
-	return execStmt(ctx, q, "reset MFA", `UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL,
+func (st store) clearCredential(ctx context.Context, userID int64) error {
+	return st.execStmt(ctx, "reset MFA", `UPDATE users SET totp_cred = NULL, totp_secret = NULL, mfa_enrolled_ns = NULL,
 		pending_cred = NULL, pending_secret = NULL, pending_expires_ns = NULL WHERE id = ?`, userID)
 }
 
 // casStep records step as the user's credential's last accepted time step
 // if it is later than the stored one. Only one of two parallel submissions
 // of a code wins.
-func casStep(ctx context.Context, q querier, userID, step int64) (bool, error) {
-	return execOne(ctx, q, "record code use", `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
+func (st store) casStep(ctx context.Context, userID, step int64) (bool, error) {
+	return st.execOne(ctx, "record code use", `UPDATE users SET last_step = ? WHERE id = ? AND last_step < ?`, step, userID, step)
 }
 
 // ---- recovery codes ----
 
 // replaceRecoveryCodes deletes a user's recovery codes and stores hashes.
-func replaceRecoveryCodes(ctx context.Context, q querier, userID int64, hashes [][]byte) error {
-	if err := execStmt(ctx, q, "replace recovery codes", `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
+func (st store) replaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error {
+	if err := st.execStmt(ctx, "replace recovery codes", `DELETE FROM recovery_codes WHERE user_id = ?`, userID); err != nil {
 		return err
 	}
 	for _, h := range hashes {
-		if err := execStmt(ctx, q, "store recovery codes", `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
+		if err := st.execStmt(ctx, "store recovery codes", `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, h); err != nil {
 			return err
 		}
 	}
@@ -539,13 +484,13 @@ func replaceRecoveryCodes(ctx context.Context, q querier, userID int64, hashes [
 }
 
 // useRecoveryCode marks an unused code used and reports whether there was one.
-func useRecoveryCode(ctx context.Context, q querier, userID int64, hash []byte, now int64) (bool, error) {
-	return execOne(ctx, q, "use recovery code", `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`, now, userID, hash)
+func (st store) useRecoveryCode(ctx context.Context, userID int64, hash []byte, now int64) (bool, error) {
+	return st.execOne(ctx, "use recovery code", `UPDATE recovery_codes SET used_ns = ? WHERE user_id = ? AND code_hash = ? AND used_ns IS NULL`, now, userID, hash)
 }
 
-func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, error) {
+func (st store) countRecoveryCodes(ctx context.Context, userID int64) (int, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_ns IS NULL`, userID).Scan(&n); err != nil {
+	if err := st.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_ns IS NULL`, userID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count recovery codes: %w", err)
 	}
 	return n, nil
@@ -555,32 +500,48 @@ func countRecoveryCodes(ctx context.Context, q querier, userID int64) (int, erro
 
 // insertInvite stores an invitation; an inert one (for an address that has
 // an account elsewhere) looks the same but can never be accepted.
-func insertInvite(ctx context.Context, q querier, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64, inert bool) error {
-	return execStmt(ctx, q, "create invite", `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns, inert) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+func (st store) insertInvite(ctx context.Context, tokenHash []byte, companyID int64, email string, invitedBy, created, expires int64, inert bool) error {
+	return st.execStmt(ctx, "create invite", `INSERT INTO invites (token_hash, company_id, email, invited_by, created_ns, expires_ns, inert) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		tokenHash, companyID, email, invitedBy, created, expires, inert)
 }
 
-// selectInvite loads an invitation; sql.ErrNoRows when unknown.
-func selectInvite(ctx context.Context, q querier, tokenHash []byte) (companyID int64, email, company string, expires int64, accepted sql.NullInt64, inert bool, err error) {
-	err = q.QueryRowContext(ctx, `SELECT i.company_id, i.email, c.name, i.expires_ns, i.accepted_ns, i.inert FROM invites i JOIN companies c ON c.id = i.company_id WHERE i.token_hash = ?`,
-		tokenHash).Scan(&companyID, &email, &company, &expires, &accepted, &inert)
-	return
+// invite is an invitation row.
+type invite struct {
+	companyID      int64
+	email, company string
+	expires        time.Time
+	accepted       bool
+	inert          bool
 }
 
-func markInviteAccepted(ctx context.Context, q querier, tokenHash []byte, now int64) error {
-	return execStmt(ctx, q, "accept invite", `UPDATE invites SET accepted_ns = ? WHERE token_hash = ? AND accepted_ns IS NULL`, now, tokenHash)
+// selectInvite loads an invitation; errNotFound when unknown.
+func (st store) selectInvite(ctx context.Context, tokenHash []byte) (invite, error) {
+	var in invite
+	var exp int64
+	var accepted sql.NullInt64
+	err := st.q.QueryRowContext(ctx, `SELECT i.company_id, i.email, c.name, i.expires_ns, i.accepted_ns, i.inert FROM invites i JOIN companies c ON c.id = i.company_id WHERE i.token_hash = ?`,
+		tokenHash).Scan(&in.companyID, &in.email, &in.company, &exp, &accepted, &in.inert)
+	if err != nil {
+		return invite{}, noRows(err)
+	}
+	in.expires, in.accepted = time.Unix(0, exp), accepted.Valid
+	return in, nil
+}
+
+func (st store) markInviteAccepted(ctx context.Context, tokenHash []byte, now int64) error {
+	return st.execStmt(ctx, "accept invite", `UPDATE invites SET accepted_ns = ? WHERE token_hash = ? AND accepted_ns IS NULL`, now, tokenHash)
 }
 
 // ---- outbox ----
 
-func insertMessage(ctx context.Context, q querier, companyID int64, to, subject, body, link string, sent int64) error {
-	return execStmt(ctx, q, "send message", `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
+func (st store) insertMessage(ctx context.Context, companyID int64, to, subject, body, link string, sent int64) error {
+	return st.execStmt(ctx, "send message", `INSERT INTO outbox (company_id, to_addr, subject, body, link, sent_ns) VALUES (?, ?, ?, ?, ?, ?)`,
 		companyID, to, subject, body, link, sent)
 }
 
 // selectMessages lists the newest 500 messages: all of them (companyID 0),
 // a company's, or (to set) one address's in a company.
-func selectMessages(ctx context.Context, q querier, companyID int64, to string) ([]api.Message, error) {
+func (st store) selectMessages(ctx context.Context, companyID int64, to string) ([]api.Message, error) {
 	query, args := `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox ORDER BY id DESC LIMIT 500`, []any(nil)
 	switch {
 	case companyID != 0 && to != "":
@@ -588,7 +549,7 @@ func selectMessages(ctx context.Context, q querier, companyID int64, to string) 
 	case companyID != 0:
 		query, args = `SELECT id, to_addr, subject, body, link, sent_ns FROM outbox WHERE company_id = ? ORDER BY id DESC LIMIT 500`, []any{companyID}
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := st.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -611,22 +572,22 @@ func selectMessages(ctx context.Context, q querier, companyID int64, to string) 
 
 // ---- throttle ----
 
-// selectLock is a counter's lock end; sql.ErrNoRows when it has none.
-func selectLock(ctx context.Context, q querier, key string) (int64, error) {
+// selectLock is a counter's lock end; errNotFound when it has none.
+func (st store) selectLock(ctx context.Context, key string) (int64, error) {
 	var until int64
-	err := q.QueryRowContext(ctx, `SELECT locked_until_ns FROM throttle WHERE key = ?`, key).Scan(&until)
-	return until, err
+	err := st.q.QueryRowContext(ctx, `SELECT locked_until_ns FROM throttle WHERE key = ?`, key).Scan(&until)
+	return until, noRows(err)
 }
 
-// selectFailures is a counter's failures; sql.ErrNoRows when it has none.
-func selectFailures(ctx context.Context, q querier, key string) (failures, last int64, err error) {
-	err = q.QueryRowContext(ctx, `SELECT failures, last_failure_ns FROM throttle WHERE key = ?`, key).Scan(&failures, &last)
-	return
+// selectFailures is a counter's failures; errNotFound when it has none.
+func (st store) selectFailures(ctx context.Context, key string) (failures, last int64, err error) {
+	err = st.q.QueryRowContext(ctx, `SELECT failures, last_failure_ns FROM throttle WHERE key = ?`, key).Scan(&failures, &last)
+	return failures, last, noRows(err)
 }
 
 // saveFailures stores a counter; until 0 keeps the current lock end.
-func saveFailures(ctx context.Context, q querier, key string, failures, until, now int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO throttle (key, failures, locked_until_ns, last_failure_ns) VALUES (?, ?, ?, ?)
+func (st store) saveFailures(ctx context.Context, key string, failures, until, now int64) error {
+	_, err := st.q.ExecContext(ctx, `INSERT INTO throttle (key, failures, locked_until_ns, last_failure_ns) VALUES (?, ?, ?, ?)
 		ON CONFLICT(key) DO UPDATE SET failures = excluded.failures,
 			locked_until_ns = CASE WHEN excluded.locked_until_ns > 0 THEN excluded.locked_until_ns ELSE throttle.locked_until_ns END,
 			last_failure_ns = excluded.last_failure_ns`, key, failures, until, now)
@@ -636,20 +597,20 @@ func saveFailures(ctx context.Context, q querier, key string, failures, until, n
 	return nil
 }
 
-func deleteThrottle(ctx context.Context, q querier, key string) error {
-	return execStmt(ctx, q, "reset throttle", `DELETE FROM throttle WHERE key = ?`, key)
+func (st store) deleteThrottle(ctx context.Context, key string) error {
+	return st.execStmt(ctx, "reset throttle", `DELETE FROM throttle WHERE key = ?`, key)
 }
 
 // deleteThrottlePrefix removes every counter whose key starts with prefix.
-func deleteThrottlePrefix(ctx context.Context, q querier, prefix string) error {
-	return execStmt(ctx, q, "reset throttle", `DELETE FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix)
+func (st store) deleteThrottlePrefix(ctx context.Context, prefix string) error {
+	return st.execStmt(ctx, "reset throttle", `DELETE FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix)
 }
 
 // selectLockPrefix is the latest lock end of the counters whose key starts
 // with prefix; 0 when none.
-func selectLockPrefix(ctx context.Context, q querier, prefix string) (int64, error) {
+func (st store) selectLockPrefix(ctx context.Context, prefix string) (int64, error) {
 	var until sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT MAX(locked_until_ns) FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix).Scan(&until)
+	err := st.q.QueryRowContext(ctx, `SELECT MAX(locked_until_ns) FROM throttle WHERE substr(key, 1, ?) = ?`, len(prefix), prefix).Scan(&until)
 	if err != nil {
 		return 0, fmt.Errorf("read throttle: %w", err)
 	}
@@ -658,25 +619,25 @@ func selectLockPrefix(ctx context.Context, q querier, prefix string) (int64, err
 
 // ---- unlock links ----
 
-func insertUnlockLink(ctx context.Context, q querier, tokenHash []byte, userID, created int64) error {
-	return execStmt(ctx, q, "store unlock link", `INSERT INTO unlock_links (token_hash, user_id, created_ns) VALUES (?, ?, ?)`,
+func (st store) insertUnlockLink(ctx context.Context, tokenHash []byte, userID, created int64) error {
+	return st.execStmt(ctx, "store unlock link", `INSERT INTO unlock_links (token_hash, user_id, created_ns) VALUES (?, ?, ?)`,
 		tokenHash, userID, created)
 }
 
-// selectUnlockLink is the user an unlock link belongs to; sql.ErrNoRows when unknown.
-func selectUnlockLink(ctx context.Context, q querier, tokenHash []byte) (int64, error) {
+// selectUnlockLink is the user an unlock link belongs to; errNotFound when unknown.
+func (st store) selectUnlockLink(ctx context.Context, tokenHash []byte) (int64, error) {
 	var uid int64
-	err := q.QueryRowContext(ctx, `SELECT user_id FROM unlock_links WHERE token_hash = ?`, tokenHash).Scan(&uid)
-	return uid, err
+	err := st.q.QueryRowContext(ctx, `SELECT user_id FROM unlock_links WHERE token_hash = ?`, tokenHash).Scan(&uid)
+	return uid, noRows(err)
 }
 
-func deleteUnlockLinks(ctx context.Context, q querier, userID int64) error {
-	return execStmt(ctx, q, "delete unlock links", `DELETE FROM unlock_links WHERE user_id = ?`, userID)
+func (st store) deleteUnlockLinks(ctx context.Context, userID int64) error {
+	return st.execStmt(ctx, "delete unlock links", `DELETE FROM unlock_links WHERE user_id = ?`, userID)
 }
 
 // selectCompanyAdmins lists the emails of a company's administrators.
-func selectCompanyAdmins(ctx context.Context, q querier, companyID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT email FROM users WHERE company_id = ? AND role = 'admin' ORDER BY id`, companyID)
+func (st store) selectCompanyAdmins(ctx context.Context, companyID int64) ([]string, error) {
+	rows, err := st.q.QueryContext(ctx, `SELECT email FROM users WHERE company_id = ? AND role = 'admin' ORDER BY id`, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("list administrators: %w", err)
 	}
@@ -696,14 +657,14 @@ func selectCompanyAdmins(ctx context.Context, q querier, companyID int64) ([]str
 }
 
 // selectLockMax is the latest lock end of keys; 0 when none is locked.
-func selectLockMax(ctx context.Context, q querier, keys []string) (int64, error) {
+func (st store) selectLockMax(ctx context.Context, keys []string) (int64, error) {
 	args := make([]any, len(keys))
 	for i, k := range keys {
 		args[i] = k
 	}
 	var until sql.NullInt64
 	query := `SELECT MAX(locked_until_ns) FROM throttle WHERE key IN (?` + strings.Repeat(", ?", max(len(keys)-1, 0)) + `)`
-	if err := q.QueryRowContext(ctx, query, args...).Scan(&until); err != nil {
+	if err := st.q.QueryRowContext(ctx, query, args...).Scan(&until); err != nil {
 		return 0, fmt.Errorf("read throttle: %w", err)
 	}
 	return until.Int64, nil

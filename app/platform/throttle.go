@@ -2,7 +2,6 @@ package platform
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -72,26 +71,26 @@ const invitesPerHour = 50
 // addr made anonWrites in the last anonWindow. It runs before any hashing.
 func (s *service) countAnonWrite(ctx context.Context, addr string) error {
 	now := s.now()
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.store.withTx(ctx, func(tx store) error {
 		return countWindow(ctx, tx, anonKey(addr), anonWrites, anonWindow, now)
 	})
 }
 
 // countWindow counts one more event against key, or refuses it (without
 // counting) when key counted limit events, each within window of the next.
-func countWindow(ctx context.Context, q querier, key string, limit int64, window time.Duration, now time.Time) error {
+func countWindow(ctx context.Context, q store, key string, limit int64, window time.Duration, now time.Time) error {
 	n, err := failuresOf(ctx, q, key, now, window)
 	if err != nil {
 		return err
 	}
 	if n >= limit {
-		_, last, err := selectFailures(ctx, q, key)
+		_, last, err := q.selectFailures(ctx, key)
 		if err != nil {
 			return fmt.Errorf("read throttle: %w", err)
 		}
 		return throttled(time.Unix(0, last).Add(window), now)
 	}
-	return saveFailures(ctx, q, key, n+1, 0, now.UnixNano())
+	return q.saveFailures(ctx, key, n+1, 0, now.UnixNano())
 }
 
 // The per-user ceiling on code guessing (NIST SP 800-63B §5.2.2): wrong
@@ -131,9 +130,9 @@ func lockLength(n int64, grow bool) time.Duration {
 }
 
 // checkLock returns a kindThrottled error when key is locked at now.
-func checkLock(ctx context.Context, q querier, key string, now time.Time) error {
-	until, err := selectLock(ctx, q, key)
-	if errors.Is(err, sql.ErrNoRows) {
+func checkLock(ctx context.Context, q store, key string, now time.Time) error {
+	until, err := q.selectLock(ctx, key)
+	if errors.Is(err, errNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -150,9 +149,9 @@ func checkLock(ctx context.Context, q querier, key string, now time.Time) error 
 // counter (codeEvery > 0) locks every codeEvery failures, each lock longer
 // than the last; a password counter (codeEvery 0) every lockStep failures,
 // for lockDuration.
-func recordFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration, codeEvery int64, base error) error {
-	failures, last, err := selectFailures(ctx, q, key)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+func recordFailure(ctx context.Context, q store, key string, now time.Time, forgetAfter time.Duration, codeEvery int64, base error) error {
+	failures, last, err := q.selectFailures(ctx, key)
+	if err != nil && !errors.Is(err, errNotFound) {
 		return fmt.Errorf("read throttle: %w", err)
 	}
 	if forgetAfter > 0 && err == nil && now.Sub(time.Unix(0, last)) > forgetAfter {
@@ -170,7 +169,7 @@ func recordFailure(ctx context.Context, q querier, key string, now time.Time, fo
 		until = t.UnixNano()
 		out = throttled(t, now)
 	}
-	if err := saveFailures(ctx, q, key, failures, until, now.UnixNano()); err != nil {
+	if err := q.saveFailures(ctx, key, failures, until, now.UnixNano()); err != nil {
 		return err
 	}
 	return out
@@ -178,9 +177,9 @@ func recordFailure(ctx context.Context, q querier, key string, now time.Time, fo
 
 // failuresOf is key's failure count at now, 0 when forgotten (quiet for
 // longer than forgetAfter; never when forgetAfter is 0).
-func failuresOf(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration) (int64, error) {
-	failures, last, err := selectFailures(ctx, q, key)
-	if errors.Is(err, sql.ErrNoRows) {
+func failuresOf(ctx context.Context, q store, key string, now time.Time, forgetAfter time.Duration) (int64, error) {
+	failures, last, err := q.selectFailures(ctx, key)
+	if errors.Is(err, errNotFound) {
 		return 0, nil
 	}
 	if err != nil {
@@ -193,12 +192,12 @@ func failuresOf(ctx context.Context, q querier, key string, now time.Time, forge
 }
 
 // countFailure counts a failure against key without ever locking it.
-func countFailure(ctx context.Context, q querier, key string, now time.Time, forgetAfter time.Duration) error {
+func countFailure(ctx context.Context, q store, key string, now time.Time, forgetAfter time.Duration) error {
 	n, err := failuresOf(ctx, q, key, now, forgetAfter)
 	if err != nil {
 		return err
 	}
-	return saveFailures(ctx, q, key, n+1, 0, now.UnixNano())
+	return q.saveFailures(ctx, key, n+1, 0, now.UnixNano())
 }
 
 // slowGate serialises the attempts on an account that passed its ceiling
@@ -332,7 +331,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forget time.Duration, userID int64, device, addr string) (func(), error) {
 	none := func() {}
 	now := s.now()
-	n, err := failuresOf(ctx, s.db, key, now, forget)
+	n, err := failuresOf(ctx, s.store, key, now, forget)
 	if err != nil || n < ceiling {
 		return none, err
 	}
@@ -342,7 +341,7 @@ func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forge
 			return none, err
 		}
 	}
-	recent, err := failuresOf(ctx, s.db, seenKey(addr), now, cleanAfter)
+	recent, err := failuresOf(ctx, s.store, seenKey(addr), now, cleanAfter)
 	if err != nil {
 		return none, err
 	}
@@ -351,8 +350,8 @@ func (s *service) slowDown(ctx context.Context, key string, ceiling int64, forge
 
 // checkLocks returns a kindThrottled error when any of keys is locked at
 // now, with one query.
-func checkLocks(ctx context.Context, q querier, now time.Time, keys ...string) error {
-	until, err := selectLockMax(ctx, q, keys)
+func checkLocks(ctx context.Context, q store, now time.Time, keys ...string) error {
+	until, err := q.selectLockMax(ctx, keys)
 	if err != nil {
 		return err
 	}
@@ -362,9 +361,9 @@ func checkLocks(ctx context.Context, q querier, now time.Time, keys ...string) e
 	return nil
 }
 
-func clearThrottle(ctx context.Context, q querier, keys ...string) error {
+func clearThrottle(ctx context.Context, q store, keys ...string) error {
 	for _, key := range keys {
-		if err := deleteThrottle(ctx, q, key); err != nil {
+		if err := q.deleteThrottle(ctx, key); err != nil {
 			return err
 		}
 	}

@@ -21,22 +21,28 @@ type UserState struct {
 // UserState reports the state of the user with email. It only reads: it
 // neither signs in nor counts as an attempt.
 func (s *Server) UserState(ctx context.Context, email string) (UserState, error) {
-	u, err := s.svc.userByEmail(ctx, email)
+	st, err := s.svc.userState(ctx, email)
 	if err != nil {
 		return UserState{}, fmt.Errorf("user state: %w", err)
 	}
-	if u == nil {
-		return UserState{}, nil
+	return st, nil
+}
+
+// userState is UserState, from the store.
+func (s *service) userState(ctx context.Context, email string) (UserState, error) {
+	u, err := s.userByEmail(ctx, email)
+	if err != nil || u == nil {
+		return UserState{}, err
 	}
-	st := UserState{Exists: true, Enrolled: u.totpCred.Valid && len(u.totpSecret) > 0}
+	st := UserState{Exists: true, Enrolled: u.totpCred != "" && len(u.totpSecret) > 0}
 	// A shown setup secret waits in the session it was shown to.
-	var pending int
-	if err := s.svc.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = ? AND pending_cred IS NOT NULL`, u.id).Scan(&pending); err != nil {
-		return UserState{}, fmt.Errorf("user state: %w", err)
+	pending, err := s.store.pendingSetups(ctx, u.id)
+	if err != nil {
+		return UserState{}, err
 	}
 	st.SetupShown = pending > 0
-	if st.Enrolled && u.enrolled.Valid {
-		st.EnrolledAt = time.Unix(0, u.enrolled.Int64).UTC()
+	if st.Enrolled {
+		st.EnrolledAt = u.enrolled
 	}
 	return st, nil
 }
