@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"authdesk/vault"
 	"authdesk/vault/icons"
 	"authdesk/vault/keychain"
@@ -198,4 +200,53 @@ func pngHeader(w, h uint32) []byte {
 	b := append([]byte("\x89PNG\r\n\x1a\n"), 0, 0, 0, 13)
 	b = append(b, ihdr...)
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
+}
+
+// TestEveryBrandIconDraws draws every icon of the real pack (make icons):
+// each must put ink on its plate. A path the rasteriser misreads (the
+// minified arc flags of simple-icons) draws nothing.
+func TestEveryBrandIconDraws(t *testing.T) {
+	dir := os.Getenv(icons.EnvDir)
+	if dir == "" {
+		dir = filepath.Join("..", "..", ".cache", "icons")
+	}
+	lib := icons.NewLibrary([]string{dir})
+	set, err := lib.Set()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Len() == 0 {
+		if os.Getenv("AUTHDESK_REQUIRE_ICONS") == "1" {
+			t.Fatalf("no icon pack in %s", dir)
+		}
+		t.Skipf("no icon pack in %s: run make icons", dir)
+	}
+	test.NewTempApp(t)
+	cache := avatarCache{}
+	blank := 0
+	for _, ic := range set.Search("", set.Len()) {
+		img, ok := cache.brand(ic, 42).(*image.NRGBA)
+		if !ok {
+			t.Errorf("%s: not drawn", ic.Slug)
+			continue
+		}
+		plate := img.NRGBAAt(21, 0)
+		ink := 0
+		for y := 8; y < 34; y++ {
+			for x := 8; x < 34; x++ {
+				if img.NRGBAAt(x, y) != plate {
+					ink++
+				}
+			}
+		}
+		if ink < 4 {
+			blank++
+			if blank <= 20 {
+				t.Errorf("%s (%s): %d pixels of ink", ic.Slug, ic.Title, ink)
+			}
+		}
+	}
+	if blank > 0 {
+		t.Errorf("%d of %d icons draw nothing", blank, set.Len())
+	}
 }
