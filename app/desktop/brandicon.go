@@ -60,6 +60,8 @@ func (u *UI) brandImage(a vault.Account, px int) image.Image {
 	var b icons.Icon
 	if ic != nil && ic.Slug != "" {
 		b, ok = set.Lookup(ic.Slug)
+	} else if pic, user := u.cfg.Icons.UserMatch(a.Issuer); user {
+		return u.avatars.picture(&vault.Icon{MIME: pic.MIME, Data: pic.Data}, px)
 	} else {
 		b, ok = set.Match(a.Issuer)
 	}

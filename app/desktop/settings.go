@@ -154,7 +154,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box)), u.win).Show()
+	dialog.NewCustom("Settings", "Close", container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)), u.win).Show()
 }
 
 // clockSettings builds the SNTP check box and server entry: each change is
