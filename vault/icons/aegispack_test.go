@@ -118,3 +118,15 @@ func TestAddAegisPack(t *testing.T) {
 		t.Errorf("Match(Example) = %v %v", pic.MIME, ok)
 	}
 }
+
+func BenchmarkReadAegisPack(b *testing.B) {
+	data := makeZip(b, map[string][]byte{
+		"pack.json": packJSON(`{"filename":"e.svg","name":"Example","issuer":["example"]}`),
+		"e.svg":     []byte(packSVG),
+	})
+	for b.Loop() {
+		if _, err := ReadAegisPack(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
