@@ -60,6 +60,8 @@ func (u *UI) brandImage(a vault.Account, px int) image.Image {
 	var b icons.Icon
 	if ic != nil && ic.Slug != "" {
 		b, ok = set.Lookup(ic.Slug)
+	} else if pic, user := u.cfg.Icons.UserMatch(a.Issuer); user {
+		return u.avatars.picture(&vault.Icon{MIME: pic.MIME, Data: pic.Data}, px)
 	} else {
 		b, ok = set.Match(a.Issuer)
 	}
@@ -129,11 +131,24 @@ func (c avatarCache) brand(b icons.Icon, px int) image.Image {
 	size := math.Round(float64(px) * brandGlyph)
 	off := (float64(px) - size) / 2
 	fill := fmt.Sprintf("#%02x%02x%02x", glyph.R, glyph.G, glyph.B)
-	if err := drawSVG(img, b.SVG(fill), off, size); err != nil {
-		return nil
+	if err := drawSVG(img, b.SVG(fill), off, size); err != nil || !inked(img, plate) {
+		return nil // initials rather than an empty plate
 	}
 	c.put(k, img)
 	return img
+}
+
+// inked tells whether anything was drawn on the plate.
+func inked(img *image.NRGBA, plate color.NRGBA) bool {
+	px := img.Bounds().Dx()
+	for y := px / 5; y < px-px/5; y++ {
+		for x := px / 5; x < px-px/5; x++ {
+			if img.NRGBAAt(x, y) != plate {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // picture is a picture chosen for an account, fitted into px square.

@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"authdesk/vault"
 	"authdesk/vault/icons"
@@ -198,4 +201,102 @@ func pngHeader(w, h uint32) []byte {
 	b := append([]byte("\x89PNG\r\n\x1a\n"), 0, 0, 0, 13)
 	b = append(b, ihdr...)
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
+}
+
+// TestEveryBrandIconDraws draws every icon of the real pack (make icons):
+// each must put ink on its plate. A path the rasteriser misreads (the
+// minified arc flags of simple-icons) draws nothing.
+func TestEveryBrandIconDraws(t *testing.T) {
+	dir := os.Getenv(icons.EnvDir)
+	if dir == "" {
+		dir = filepath.Join("..", "..", ".cache", "icons")
+	}
+	lib := icons.NewLibrary([]string{dir})
+	set, err := lib.Set()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Len() == 0 {
+		if os.Getenv("AUTHDESK_REQUIRE_ICONS") == "1" {
+			t.Fatalf("no icon pack in %s", dir)
+		}
+		t.Skipf("no icon pack in %s: run make icons", dir)
+	}
+	test.NewTempApp(t)
+	cache := avatarCache{}
+	blank := 0
+	for _, ic := range set.Search("", set.Len()) {
+		img, ok := cache.brand(ic, 42).(*image.NRGBA)
+		if !ok {
+			t.Errorf("%s: not drawn", ic.Slug)
+			continue
+		}
+		plate := img.NRGBAAt(21, 0)
+		ink := 0
+		for y := 8; y < 34; y++ {
+			for x := 8; x < 34; x++ {
+				if img.NRGBAAt(x, y) != plate {
+					ink++
+				}
+			}
+		}
+		if ink < 4 {
+			blank++
+			if blank <= 20 {
+				t.Errorf("%s (%s): %d pixels of ink", ic.Slug, ic.Title, ink)
+			}
+		}
+	}
+	if blank > 0 {
+		t.Errorf("%d of %d icons draw nothing", blank, set.Len())
+	}
+}
+
+// TestAddIconPack: Settings → Icons → Add icon pack… keeps an Aegis pack in
+// the data directory, and its icons are matched before the built-in ones;
+// a ZIP bomb is refused with the reason and nothing is kept.
+func TestAddIconPack(t *testing.T) {
+	userDir := filepath.Join(t.TempDir(), "iconpacks")
+	h := openWithIcons(t, sampleAccounts(t)...)
+	h.u.cfg.Icons.WithUserPacks(userDir)
+	s := h.u.newBrandPackSection()
+	zipOf := func(files map[string][]byte) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for n, d := range files {
+			w, _ := zw.Create(n)
+			w.Write(d)
+		}
+		zw.Close()
+		return b.Bytes()
+	}
+	const uuid = "0b5c2f6e-3a4d-4e8f-9a1b-2c3d4e5f6a7b"
+	bomb := zipOf(map[string][]byte{
+		"pack.json": []byte(`{"uuid":"` + uuid + `","name":"Bomb","version":1,"icons":[{"filename":"b.svg","name":"GitHub","issuer":["github"]}]}`),
+		"b.svg":     make([]byte, 32<<20),
+	})
+	s.read("bomb.zip", io.NopCloser(bytes.NewReader(bomb)))
+	if !strings.Contains(h.overlayText(), "none of its 1 icons") {
+		t.Errorf("a ZIP bomb: the dialog says %q", h.overlayText())
+	}
+	if entries, _ := os.ReadDir(userDir); len(entries) != 0 {
+		t.Fatalf("a refused pack left %d files", len(entries))
+	}
+	red := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#d00" d="M0 0h24v24H0z"/></svg>`)
+	pack := zipOf(map[string][]byte{
+		"pack.json":           []byte(`{"uuid":"` + uuid + `","name":"Mine","version":1,"icons":[{"filename":"Services/GitHub.svg","name":"GitHub","issuer":["github"]}]}`),
+		"Services/GitHub.svg": red,
+	})
+	s.read("mine.zip", io.NopCloser(bytes.NewReader(pack)))
+	if !strings.Contains(h.overlayText(), "Mine: 1 icon added.") || !strings.Contains(s.status.Text, "Mine (1 icon)") {
+		t.Errorf("after adding: dialog %q, section %q", h.overlayText(), s.status.Text)
+	}
+	if _, err := os.Stat(filepath.Join(userDir, uuid+".zip")); err != nil {
+		t.Fatal(err)
+	}
+	px := avatarPx(h)
+	img := h.rowFor("GitHub").avatar.Image.(*image.NRGBA)
+	if c := img.NRGBAAt(px/2, px/2); c.R < 0xb0 || c.G > 0x40 {
+		t.Errorf("GitHub's row does not show the pack's red icon: centre %v", c)
+	}
 }

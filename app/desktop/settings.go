@@ -162,7 +162,7 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	content := container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box))
+	content := container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
 	dialogReleaseFocus(d, content)
 	d.Show()

@@ -20,6 +20,9 @@ const EnvDir = "AUTHDESK_ICONS"
 // account then shows its initials.
 type Library struct {
 	dirs    []string
+	userDir string // the user's Aegis icon packs; "" for none
+	mu      sync.Mutex
+	user    *UserPacks
 	once    sync.Once
 	started sync.Once
 	read    atomic.Bool
@@ -31,11 +34,62 @@ type Library struct {
 // NewLibrary is a library that looks for PackFile in dirs, in order.
 func NewLibrary(dirs []string) *Library { return &Library{dirs: dirs} }
 
+// WithUserPacks makes l also read the Aegis icon packs kept in dir (see
+// AddPack), matched before the built-in set; it returns l.
+func (l *Library) WithUserPacks(dir string) *Library {
+	l.userDir = dir
+	return l
+}
+
+// UserMatch is the icon the user's packs have for issuer. The packs are
+// read with the built-in set (Set, Ready).
+func (l *Library) UserMatch(issuer string) (Picture, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.user.Match(issuer)
+}
+
+// UserPacks lists the user's packs as read.
+func (l *Library) UserPacks() []*UserPack {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.user == nil {
+		return nil
+	}
+	return l.user.Packs
+}
+
+// AddPack checks an Aegis icon pack, keeps it (AddAegisPack) and reads the
+// user's packs again.
+func (l *Library) AddPack(data []byte) (*UserPack, error) {
+	if l.userDir == "" {
+		return nil, errors.New("no data directory to keep icon packs in")
+	}
+	p, err := AddAegisPack(l.userDir, data)
+	if err != nil {
+		return nil, err
+	}
+	l.loadUser()
+	return p, nil
+}
+
+// loadUser reads the user's packs; one that no longer reads is left out.
+func (l *Library) loadUser() {
+	if l.userDir == "" {
+		return
+	}
+	ps, _ := LoadUserPacks(l.userDir)
+	l.mu.Lock()
+	l.user = ps
+	l.mu.Unlock()
+}
+
 // Set is the pack, read on the first call; it is an empty set when no
 // folder holds a pack, and err says why a pack that exists could not be
 // read.
 func (l *Library) Set() (s *Set, err error) {
 	l.once.Do(func() {
+		l.loadUser()
 		l.set = NewSet(nil)
 		for _, d := range l.dirs {
 			s, err := readPackFile(filepath.Join(d, PackFile))
@@ -146,5 +200,5 @@ func nonEmpty(ss ...string) []string {
 // executable.
 func Default() *Library {
 	exe, _ := os.Executable()
-	return NewLibrary(Dirs(os.Getenv, exe))
+	return NewLibrary(Dirs(os.Getenv, exe)).WithUserPacks(UserPacksDir(os.Getenv))
 }

@@ -170,6 +170,9 @@ func write(dir string, p *pkg, keep []kept, excluded []entry) error {
 			return fmt.Errorf("icon %s (%s): no icons/%s.svg in the package", k.icon.Slug, k.icon.Title, k.icon.Slug)
 		}
 		path, err := svgPath(svg)
+		if err == nil {
+			path, err = icons.ExpandPath(path)
+		}
 		if err != nil {
 			return fmt.Errorf("icons/%s.svg: %w", k.icon.Slug, err)
 		}

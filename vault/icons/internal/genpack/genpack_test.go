@@ -74,7 +74,7 @@ func TestLicenceFilter(t *testing.T) {
 		t.Errorf("kept %d, excluded %d; want 4 and 3", set.Len(), len(excluded))
 	}
 	sq, _ := set.Lookup("squareco")
-	if sq.Path != "M0 0h24v24H0z" || sq.Hex != "112233" || strings.Join(sq.Aliases, ",") != "SqCo,スクエア" {
+	if sq.Path != "M0 0 h24 v24 H0 z" || sq.Hex != "112233" || strings.Join(sq.Aliases, ",") != "SqCo,スクエア" {
 		t.Errorf("squareco = %+v", sq)
 	}
 	if c, _ := set.Lookup("circlemit"); c.Hex != "AB00CD" {
