@@ -145,6 +145,9 @@ func (f Folder) Sync(v *vault.Vault) (Result, error) {
 			if err != nil {
 				return err
 			}
+			if to == "" {
+				continue
+			}
 			res.Moved = append(res.Moved, Moved{From: c, To: to})
 		}
 		return nil
@@ -225,6 +228,9 @@ func (f Folder) moveAside(c, dir string) (string, error) {
 		f.BeforeRename(c, to)
 	}
 	err := os.Rename(c, to)
+	if _, serr := os.Lstat(c); err != nil && errors.Is(serr, os.ErrNotExist) {
+		return "", nil // the engine removed it meanwhile (another computer moved it aside)
+	}
 	if err != nil {
 		// Another file system: copy, then remove the original.
 		if err = copyFile(c, to); err == nil {
