@@ -87,7 +87,8 @@ type Moved struct{ From, To string }
 
 // ErrOtherKey means the replica does not open with the local vault's key:
 // the password was changed on another computer (or the folder holds
-// another vault's file under this vault's name).
+// another vault's file under this vault's name). Adopt the replica's key
+// with the new password (vault.Vault.AdoptKey), then sync again.
 var ErrOtherKey = errors.New("the replica in the synced folder is sealed with another key")
 
 // CheckDir refuses a synced folder that would put the vault, or its
@@ -161,6 +162,11 @@ func (f Folder) read(k vault.Key, replica string) (snaps []vault.Snapshot, curre
 	s, err := open(k, replica)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, vault.ErrOtherKey) && retired(k, replica):
+		// Sealed with the key a password change here retired: older than
+		// the vault, and written over with the new key below. Its edits
+		// that this vault lacks are still in the vaults of the computers
+		// that made them, which merge them once they adopt the new key.
 	case errors.Is(err, vault.ErrOtherKey):
 		return nil, nil, nil, nil, fmt.Errorf("%w (%s): the vault password was probably changed on another computer; nothing was written", ErrOtherKey, replica)
 	case err != nil:
@@ -189,6 +195,11 @@ func (f Folder) read(k vault.Key, replica string) (snaps []vault.Snapshot, curre
 		snaps, conflicts = append(snaps, s), append(conflicts, p)
 	}
 	return snaps, current, conflicts, skipped, nil
+}
+
+func retired(k vault.Key, path string) bool {
+	b, err := vault.ReadFile(path)
+	return err == nil && k.Retired(b)
 }
 
 // open reads and decodes one copy of the vault k belongs to.
