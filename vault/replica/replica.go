@@ -219,7 +219,8 @@ func open(k vault.Key, path string) (vault.Snapshot, error) {
 }
 
 // moveAside moves the conflict copy c into the backups folder dir, named
-// "conflict-<time>-<its name>", and returns where it went.
+// "conflict-<time>-<its name>" (a name vault.Vault.ChangePassword
+// re-encrypts with the backups), and returns where it went.
 func (f Folder) moveAside(c, dir string) (string, error) {
 	now := time.Now
 	if f.Now != nil {
@@ -251,6 +252,7 @@ func (f Folder) moveAside(c, dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("move the conflict copy %s aside: %w", c, err)
 	}
+	_ = os.Chmod(to, 0o600) // the engine may have made it readable by others
 	return to, nil
 }
 

@@ -193,6 +193,17 @@ func TestConflictCopies(t *testing.T) {
 			if filepath.Dir(res.Moved[0].To) != vault.BackupDir(a.v.Path()) || !bytes.Equal(mustRead(t, res.Moved[0].To), content) {
 				t.Errorf("the conflict copy went to %s, changed or not", res.Moved[0].To)
 			}
+			// A password change retires the password in it too.
+			newPW := []byte("another password")
+			if _, err := a.v.ChangePassword(password, newPW, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := vault.OpenSnapshot(res.Moved[0].To, password, vault.Options{}); err == nil {
+				t.Error("after passwd the conflict copy moved aside still opens with the old password")
+			}
+			if _, err := vault.OpenSnapshot(res.Moved[0].To, newPW, vault.Options{}); err != nil {
+				t.Errorf("after passwd the conflict copy moved aside does not open with the new password: %v", err)
+			}
 		})
 	}
 }
