@@ -19,7 +19,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 # Test: a virtual display, a session bus with a real keychain, the tools the
 # tests drive and cross-check against, and a headless browser.
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
-              oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
+              oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time syncthing
 
 .PHONY: run test build icons cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
 

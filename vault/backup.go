@@ -246,13 +246,17 @@ func copyExclusive(src, dst string) error {
 	return err
 }
 
-// setAside returns the files RestoreBackup kept beside the vault at path.
+// setAside returns the files RestoreBackup kept beside the vault at path,
+// and the conflict copies a sync moved into its backups folder.
 func setAside(path string) []string {
 	var out []string
 	for _, kind := range []string{".damaged-", ".replaced-"} {
 		m, _ := filepath.Glob(globEscape(path) + kind + "*")
 		out = append(out, m...)
 	}
+	// The sync engines' conflict copies, moved aside by vault/replica.
+	m, _ := filepath.Glob(filepath.Join(globEscape(BackupDir(path)), "conflict-*"))
+	out = append(out, m...)
 	slices.Sort(out)
 	return out
 }

@@ -66,6 +66,10 @@ type payload struct {
 	// Device is this machine's clock ID (v2). Like the PIN and LastUsed
 	// it is local: a replica leaves it out.
 	Device string `json:"device,omitempty"`
+	// Retired lists the SHA-256 of the key blocks a password change on
+	// this computer retired (local, capped): a replica still sealed with
+	// one is older than this vault's key (adopt.go).
+	Retired []string `json:"retired,omitempty"`
 }
 
 func (p fileParts) bytes() []byte {
@@ -285,6 +289,12 @@ const keepBackups = 10
 // Options.beforeRename).
 func writeAtomic(path string, b []byte, backup bool, now time.Time, hook func(tmp, dst string)) error {
 	removeStaleTemps(path)
+	return replaceFile(path, b, backup, now, hook)
+}
+
+// replaceFile is writeAtomic without the clean-up of temporary files, for
+// a folder that others write too (a synced folder).
+func replaceFile(path string, b []byte, backup bool, now time.Time, hook func(tmp, dst string)) error {
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err

@@ -25,6 +25,7 @@ type Key struct {
 	identity *age.X25519Identity
 	keyBlock []byte
 	hook     func(tmp, dst string) // Options.beforeRename
+	retired  []string              // Vault.retired
 }
 
 // VaultID is the ID of the vault the key belongs to.
@@ -70,13 +71,22 @@ func (k Key) Encode(s Snapshot) ([]byte, error) {
 }
 
 // WriteFile writes s to path as Encode makes it, atomically (a temporary
-// file beside it, fsync, rename), with mode 0600 and no backup.
+// file beside it, fsync, rename), with mode 0600 and no backup. Other
+// programs may write the same folder (a network share, the same folder
+// synced by two vaults): only temporary files left for over an hour are
+// removed.
 func (k Key) WriteFile(path string, s Snapshot) error {
 	b, err := k.Encode(s)
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, b, false, time.Time{}, k.hook)
+	matches, _ := filepath.Glob(filepath.Join(globEscape(filepath.Dir(path)), "."+globEscape(filepath.Base(path))+".tmp-*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > time.Hour {
+			os.Remove(m)
+		}
+	}
+	return replaceFile(path, b, false, time.Time{}, k.hook)
 }
 
 // ReadFile reads a vault file (a replica, a conflict copy, another vault)
@@ -137,7 +147,7 @@ func (v *Vault) snapshot() Snapshot {
 func (v *Vault) Exchange(fetch func(k Key) ([]Snapshot, error), publish func(k Key, merged Snapshot) error) (MergeReport, error) {
 	var rep MergeReport
 	err := v.locked(func() error {
-		k := Key{vaultID: v.id, identity: v.identity, keyBlock: v.keyBlock, hook: v.opts.beforeRename}
+		k := Key{vaultID: v.id, identity: v.identity, keyBlock: v.keyBlock, hook: v.opts.beforeRename, retired: slices.Clone(v.retired)}
 		others, err := fetch(k)
 		if err != nil {
 			return err

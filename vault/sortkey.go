@@ -1,9 +1,6 @@
 package vault
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // The manual order is a sort key per account, a fractional index: a string
 // of base-36 digits read as the fraction 0.d1d2d3…, compared byte by byte.
@@ -21,7 +18,7 @@ const maxSortKeyLen = 24
 
 func digitValue(c byte) int { return strings.IndexByte(sortDigits, c) }
 
-// validSortKey reports whether k is a key SortKeyBetween could make.
+// validSortKey reports whether k is a key midpoint could make.
 func validSortKey(k string) bool {
 	if k == "" || k[len(k)-1] == '0' || len(k) > 256 {
 		return false
@@ -34,17 +31,8 @@ func validSortKey(k string) bool {
 	return true
 }
 
-// SortKeyBetween returns a key that sorts after a and before b; a == ""
-// means the start of the list and b == "" its end. It fails when a does not
-// sort before b.
-func SortKeyBetween(a, b string) (string, error) {
-	if b != "" && a >= b {
-		return "", fmt.Errorf("sort key %q does not come before %q", a, b)
-	}
-	return midpoint(a, b), nil
-}
-
-// midpoint is a key between a and b (b == "" standing for 1), a < b.
+// midpoint is a key after a and before b; a == "" stands for the start of
+// the list and b == "" for its end. The caller makes sure a < b.
 func midpoint(a, b string) string {
 	if b != "" {
 		n := 0

@@ -12,7 +12,7 @@ import (
 
 // load takes in the content of a freshly read file. The caller holds v.mu.
 func (v *Vault) load(p payload) {
-	v.accounts, v.pin, v.tombs, v.format = p.Accounts, p.PIN, p.Tombstones, p.Version
+	v.accounts, v.pin, v.tombs, v.format, v.retired = p.Accounts, p.PIN, p.Tombstones, p.Version, p.Retired
 	switch {
 	case p.Device != "":
 		v.clock.device = p.Device
@@ -33,7 +33,7 @@ func (v *Vault) load(p payload) {
 
 // payload is what the vault file holds for accts.
 func (v *Vault) payload(accts []Account) payload {
-	return payload{Accounts: accts, Tombstones: v.tombs, PIN: v.pin, Device: v.clock.device}
+	return payload{Accounts: accts, Tombstones: v.tombs, PIN: v.pin, Device: v.clock.device, Retired: v.retired}
 }
 
 // stampEdit returns the stamps of next, an edit of old: a new stamp for

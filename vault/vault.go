@@ -114,6 +114,7 @@ type Vault struct {
 	tombs       []Tombstone
 	clock       clock    // stamps this machine's edits (format2.go)
 	format      int      // the format version of the file as last read
+	retired     []string // see payload.Retired
 	sum         [32]byte // SHA-256 of the file as last read or written
 	keychainErr error
 	lock        *flock.Flock
@@ -759,6 +760,7 @@ func (v *Vault) ChangePassword(current, newPassword []byte, progress func(step s
 	}
 
 	say("Saving the vault with the new key")
+	v.retire(checked)
 	data, err := encryptPayload(v.payload(v.accounts), id.Recipient())
 	if err != nil {
 		return res, fmt.Errorf("change password: %w", err)

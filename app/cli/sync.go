@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/replica"
 )
@@ -52,19 +53,59 @@ func runSync(env *Env, g *Globals, args []string) error {
 	f := replica.Folder{Dir: *dir}
 	if *once {
 		res, err := f.Sync(v)
+		if errors.Is(err, replica.ErrOtherKey) {
+			if err = adoptKey(env, g, v, *dir); err == nil {
+				res, err = f.Sync(v)
+			}
+		}
 		printSync(env, res, err == nil)
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "syncing %s with %s until interrupted\n", path, *dir)
-	return f.Run(ctx, v, replica.RunOptions{}, func(res replica.Result, err error) {
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "authdesk-cli sync: %v\n", err)
-			return
+	for {
+		err := f.Run(ctx, v, replica.RunOptions{}, func(res replica.Result, err error) {
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "authdesk-cli sync: %v\n", err)
+				return
+			}
+			if !res.Report.Empty() || res.ReplicaWritten || len(res.Moved) > 0 {
+				printSync(env, res, true)
+			}
+		})
+		if !errors.Is(err, replica.ErrOtherKey) {
+			return err
 		}
-		if !res.Report.Empty() || res.ReplicaWritten || len(res.Moved) > 0 {
-			printSync(env, res, true)
+		if err := adoptKey(env, g, v, *dir); err != nil {
+			return err
 		}
-	})
+	}
+}
+
+// adoptKey takes over the key of the replica in dir, sealed with a new
+// password on another computer: the new password is the next line of stdin
+// (after the vault's with --password-stdin), or asked on a terminal.
+func adoptKey(env *Env, g *Globals, v *vault.Vault, dir string) error {
+	fmt.Fprintln(env.Stderr, "the vault password was changed on another computer: the new password opens the replica")
+	pw, err := readPassword(env, g, "New vault password: ", false)
+	if errors.Is(err, errNoTerminal) {
+		pw, err = readPassword(env, &Globals{PasswordStdin: true}, "", false)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return usagef("the replica in %s is sealed with a new password, which is needed: give it on the next line of standard input (after the vault's with --password-stdin), or run sync on a terminal", dir)
+	}
+	if err != nil {
+		return err
+	}
+	res, err := v.AdoptKey(filepath.Join(dir, replica.Name(v.ID())), pw)
+	if errors.Is(err, vault.ErrWrongPassword) {
+		return fmt.Errorf("that is not the new password of the replica in %s; nothing was changed", dir)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "took over the new password and key; re-encrypted %d %s\n", len(res.Reencrypted), wording.Plural(len(res.Reencrypted), "backup", "backups"))
+	return nil
 }
 
 // printSync prints the result of one sync: the merge report and whether the

@@ -87,7 +87,8 @@ type Moved struct{ From, To string }
 
 // ErrOtherKey means the replica does not open with the local vault's key:
 // the password was changed on another computer (or the folder holds
-// another vault's file under this vault's name).
+// another vault's file under this vault's name). Adopt the replica's key
+// with the new password (vault.Vault.AdoptKey), then sync again.
 var ErrOtherKey = errors.New("the replica in the synced folder is sealed with another key")
 
 // CheckDir refuses a synced folder that would put the vault, or its
@@ -145,6 +146,9 @@ func (f Folder) Sync(v *vault.Vault) (Result, error) {
 			if err != nil {
 				return err
 			}
+			if to == "" {
+				continue
+			}
 			res.Moved = append(res.Moved, Moved{From: c, To: to})
 		}
 		return nil
@@ -158,6 +162,11 @@ func (f Folder) read(k vault.Key, replica string) (snaps []vault.Snapshot, curre
 	s, err := open(k, replica)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, vault.ErrOtherKey) && retired(k, replica):
+		// Sealed with the key a password change here retired: older than
+		// the vault, and written over with the new key below. Its edits
+		// that this vault lacks are still in the vaults of the computers
+		// that made them, which merge them once they adopt the new key.
 	case errors.Is(err, vault.ErrOtherKey):
 		return nil, nil, nil, nil, fmt.Errorf("%w (%s): the vault password was probably changed on another computer; nothing was written", ErrOtherKey, replica)
 	case err != nil:
@@ -188,6 +197,11 @@ func (f Folder) read(k vault.Key, replica string) (snaps []vault.Snapshot, curre
 	return snaps, current, conflicts, skipped, nil
 }
 
+func retired(k vault.Key, path string) bool {
+	b, err := vault.ReadFile(path)
+	return err == nil && k.Retired(b)
+}
+
 // open reads and decodes one copy of the vault k belongs to.
 func open(k vault.Key, path string) (vault.Snapshot, error) {
 	b, err := vault.ReadFile(path)
@@ -205,7 +219,8 @@ func open(k vault.Key, path string) (vault.Snapshot, error) {
 }
 
 // moveAside moves the conflict copy c into the backups folder dir, named
-// "conflict-<time>-<its name>", and returns where it went.
+// "conflict-<time>-<its name>" (a name vault.Vault.ChangePassword
+// re-encrypts with the backups), and returns where it went.
 func (f Folder) moveAside(c, dir string) (string, error) {
 	now := time.Now
 	if f.Now != nil {
@@ -225,6 +240,9 @@ func (f Folder) moveAside(c, dir string) (string, error) {
 		f.BeforeRename(c, to)
 	}
 	err := os.Rename(c, to)
+	if _, serr := os.Lstat(c); err != nil && errors.Is(serr, os.ErrNotExist) {
+		return "", nil // the engine removed it meanwhile (another computer moved it aside)
+	}
 	if err != nil {
 		// Another file system: copy, then remove the original.
 		if err = copyFile(c, to); err == nil {
@@ -234,6 +252,7 @@ func (f Folder) moveAside(c, dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("move the conflict copy %s aside: %w", c, err)
 	}
+	_ = os.Chmod(to, 0o600) // the engine may have made it readable by others
 	return to, nil
 }
 

@@ -193,6 +193,17 @@ func TestConflictCopies(t *testing.T) {
 			if filepath.Dir(res.Moved[0].To) != vault.BackupDir(a.v.Path()) || !bytes.Equal(mustRead(t, res.Moved[0].To), content) {
 				t.Errorf("the conflict copy went to %s, changed or not", res.Moved[0].To)
 			}
+			// A password change retires the password in it too.
+			newPW := []byte("another password")
+			if _, err := a.v.ChangePassword(password, newPW, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := vault.OpenSnapshot(res.Moved[0].To, password, vault.Options{}); err == nil {
+				t.Error("after passwd the conflict copy moved aside still opens with the old password")
+			}
+			if _, err := vault.OpenSnapshot(res.Moved[0].To, newPW, vault.Options{}); err != nil {
+				t.Errorf("after passwd the conflict copy moved aside does not open with the new password: %v", err)
+			}
 		})
 	}
 }
@@ -284,4 +295,61 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPasswordChangeElsewhere: B changes the password. B's next sync
+// writes the replica over with the new key (the old one is B's retired
+// key); A's sync stops with ErrOtherKey, A adopts the key with the new
+// password, and both converge, A's edits made meanwhile included. The old
+// password then opens nothing in A's vault folder.
+func TestPasswordChangeElsewhere(t *testing.T) {
+	folder := t.TempDir()
+	a := newComputer(t, folder, "one")
+	a.sync()
+	b := join(t, folder)
+	newPW := []byte("a new password")
+	if _, err := b.v.ChangePassword(password, newPW, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.v.Add(account("from b")); err != nil {
+		t.Fatal(err)
+	}
+	if res := b.sync(); !res.ReplicaWritten {
+		t.Fatalf("B did not write the replica with the new key: %+v", res)
+	}
+	if _, err := a.v.Add(account("from a")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Folder{Dir: folder}.Sync(a.v)
+	if !errors.Is(err, ErrOtherKey) {
+		t.Fatalf("A's sync: %v, want ErrOtherKey", err)
+	}
+	replicaPath := filepath.Join(folder, Name(a.v.ID()))
+	if _, err := a.v.AdoptKey(replicaPath, password); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Fatalf("adopt with the old password: %v, want ErrWrongPassword", err)
+	}
+	if _, err := a.v.AdoptKey(replicaPath, newPW); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	b.sync()
+	want := "[Example (from a) Example (from b) Example (one)]"
+	for n, c := range map[string]*computer{"A": a, "B": b} {
+		if got := fmt.Sprint(names(c.v)); got != want {
+			t.Errorf("%s has %s, want %s", n, got, want)
+		}
+	}
+	files, _ := vault.Backups(a.v.Path())
+	for _, f := range append(files, a.v.Path(), replicaPath) {
+		if v, err := vault.Unlock(f, password, vault.Options{}); err == nil {
+			v.Close()
+			t.Errorf("%s still opens with the old password", f)
+		}
+		v, err := vault.Unlock(f, newPW, vault.Options{})
+		if err != nil {
+			t.Errorf("%s does not open with the new password: %v", f, err)
+			continue
+		}
+		v.Close()
+	}
 }
