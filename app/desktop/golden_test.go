@@ -1,6 +1,8 @@
 package desktop
 
 import (
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -105,7 +107,26 @@ func TestScreensMatchGoldens(t *testing.T) {
 					c = sc.show(t, h)
 				}
 				test.AssertRendersToMarkup(t, "screens/"+sc.name+"-"+variant+".xml", c)
+				saveScreenshot(t, sc.name+"-"+variant+".png", c)
 			})
 		}
+	}
+}
+
+// saveScreenshot writes what c shows as a PNG named name into
+// $AUTHDESK_SCREENSHOTS, when set, for a person to look at.
+func saveScreenshot(t *testing.T, name string, c fyne.Canvas) {
+	t.Helper()
+	dir := os.Getenv("AUTHDESK_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/desktop/clockcheck"
@@ -21,6 +22,10 @@ const (
 	prefStartMinimised = "startMinimised"
 	prefSort           = "sort"
 )
+
+// settingsHeight is the height of Settings' scrolled content: with the
+// dialog's title and Close button it fits the default 560×720 window.
+const settingsHeight = 540
 
 // Defaults for the settings.
 const (
@@ -162,7 +167,10 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	content := container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box))
+	// Five sections are taller than the window: Settings scrolls instead of
+	// growing the window past a laptop's screen.
+	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
+	content.SetMinSize(fyne.NewSize(440+theme.ScrollBarSize(), settingsHeight))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
 	dialogReleaseFocus(d, content)
 	d.Show()
