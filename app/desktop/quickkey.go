@@ -117,9 +117,25 @@ func shortcutStatus(s hotkey.Shortcut, l hotkey.Listener, err error) (keyState, 
 	case errors.Is(err, hotkey.ErrRefused):
 		return keyByHand, "The desktop's GlobalShortcuts portal refused the shortcut, or it was cancelled in the desktop's dialog. " + bind
 	case errors.Is(err, hotkey.ErrUnsupported):
-		return keyByHand, fmt.Sprintf("This desktop does not let Authdesk set a global shortcut (%v). %s", err, bind)
+		if r := unsupportedReason(err); r != "" {
+			return keyByHand, fmt.Sprintf("This desktop does not let Authdesk set a global shortcut (%s). %s", r, bind)
+		}
+		return keyByHand, "This desktop does not let Authdesk set a global shortcut. " + bind
 	}
 	return keyByHand, fmt.Sprintf("Could not set %s: %v. %s", s, err, bind)
+}
+
+// unsupportedReason is why err is hotkey.ErrUnsupported ("no X display,
+// DISPLAY is unset"), without the sentinel's own words; "" if it says none.
+func unsupportedReason(err error) string {
+	r := err.Error()
+	for _, sep := range []string{": ", "\n"} {
+		r = strings.TrimSuffix(r, sep+hotkey.ErrUnsupported.Error())
+	}
+	if r == hotkey.ErrUnsupported.Error() {
+		return ""
+	}
+	return r
 }
 
 // sameKeys reports whether the keys a desktop bound, as it describes them

@@ -64,6 +64,7 @@ func TestShortcutStates(t *testing.T) {
 		{name: "portal refused", portal: &fakeportal.Config{BindResponse: 2}, status: "The desktop's GlobalShortcuts portal refused the shortcut, or it was cancelled in the desktop's dialog." + bind},
 		{name: "portal cancelled", portal: &fakeportal.Config{BindResponse: 1}, status: "The desktop's GlobalShortcuts portal refused the shortcut, or it was cancelled in the desktop's dialog." + bind},
 		{name: "portal without shortcuts", portal: &fakeportal.Config{NoShortcuts: true}, status: "The desktop's GlobalShortcuts portal is unavailable, so Authdesk cannot set a global shortcut." + bind},
+		{name: "no display, no bus", status: "This desktop does not let Authdesk set a global shortcut (no X display, DISPLAY is unset)." + bind},
 		{name: "no portal", status: "The desktop's GlobalShortcuts portal is unavailable, so Authdesk cannot set a global shortcut." + bind},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,6 +77,11 @@ func TestShortcutStates(t *testing.T) {
 					}
 					return fakeListener{tc.trigger}, nil
 				}
+			case tc.name == "no display, no bus": // the real registration
+				t.Setenv("DISPLAY", "")
+				t.Setenv("WAYLAND_DISPLAY", "")
+				t.Setenv("XDG_SESSION_TYPE", "")
+				t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 			default: // the real registration, on Wayland
 				addr := fakeportal.StartBus(t)
 				if tc.portal != nil {

@@ -42,7 +42,7 @@ type x11Grab struct {
 // registerX11 grabs s on the X display named by $DISPLAY.
 func registerX11(s Shortcut, fire func()) (Listener, error) {
 	if os.Getenv("DISPLAY") == "" {
-		return nil, fmt.Errorf("no X display (DISPLAY is unset): %w", ErrUnsupported)
+		return nil, fmt.Errorf("no X display, DISPLAY is unset: %w", ErrUnsupported)
 	}
 	xgb.Logger = log.New(io.Discard, "", 0)
 	c, err := xgb.NewConn()

@@ -6,11 +6,14 @@
 // The channel is per system: on Linux the session bus, where the process
 // of each vault owns io.authdesk.app.v<ID> and the default vault's also the
 // well-known io.authdesk.app, each exporting org.freedesktop.Application at
-// /io/authdesk/app; a named pipe on Windows; a user-only unix socket on
-// macOS. Every channel admits only processes of the same user: the session
-// bus and the socket's folder are the user's, and the server checks the
-// caller's user ID (GetConnectionUnixUser, the socket's peer credentials,
-// the pipe's owner-only DACL) before it acts.
+// /io/authdesk/app. On macOS unix sockets (v<ID>.sock, default.sock) in a
+// 0700 folder of the user's cache dir, and on Windows named pipes carrying
+// the user's SID, both speaking one line each way (stream.go). Every
+// channel admits only processes of the same user: the session bus and the
+// sockets' folder are the user's, the pipes' DACL grants only the user's
+// SID, and the server checks the caller's user (GetConnectionUnixUser, the
+// socket's peer credentials, the pipe client's process token) before it
+// acts; a socket or pipe client checks the server's user too.
 package instance
 
 import (
