@@ -21,7 +21,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
               oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time syncthing
 
-.PHONY: run test build icons cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
+.PHONY: run test build icons cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean screenshots
 
 # Fyne with the idle event loop: .ci/fyne/idle-loop.patch applied to a copy
 # of the pinned Fyne in .cache/fyne, and a module file that uses the copy.
@@ -129,6 +129,10 @@ bench-cli: deps deps-test
 # window measured at the same time.
 bench-gui: deps deps-test $(FYNE_MOD)
 	$(PATCHED) cmd/authdesk/bench-gui.sh
+
+# README's pictures of the platform simulator, regenerated (.ci/screenshots).
+screenshots: deps deps-test $(FYNE_MOD)
+	GO=$(GO) .ci/screenshots
 
 # 200 concurrent users through sign-in and MFA verify, then the per-request benchmark.
 bench-platform:

@@ -3,13 +3,9 @@ package desktop
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"image/png"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -23,7 +19,6 @@ import (
 
 	"authdesk/app/journey"
 	"authdesk/app/platform"
-	"authdesk/app/platform/duration"
 	"authdesk/app/wording"
 	"authdesk/vault"
 )
@@ -231,13 +226,6 @@ func (t *platformTester) build() {
 	})
 }
 
-// parseAdvance reads a custom clock move in duration.Parse's syntax ("7d",
-// "36h", "90m"); ok is false for anything else or a move that is not forward.
-func parseAdvance(s string) (d time.Duration, ok bool) {
-	d, err := duration.Parse(s)
-	return d, err == nil && d > 0
-}
-
 // start runs the embedded platform off the UI goroutine with t.policy.
 func (t *platformTester) start() {
 	t.launch(t.policy, nil, "127.0.0.1:0")
@@ -400,106 +388,6 @@ func (t *platformTester) runScenarios(names []string) {
 	})
 }
 
-// simulatorFile is the name of the "Simulator" vault, beside the user's.
-const simulatorFile = "simulator.age"
-
-// keeper returns where enrolled accounts go: the "Simulator" vault, or the
-// user's own vault when the tester chose so. It runs on the scenarios'
-// goroutines.
-func (t *platformTester) keeper() func(vault.Account) error {
-	if t.toMine.Checked && t.u.v != nil {
-		v := t.u.v
-		return func(a vault.Account) error {
-			_, err := v.Add(a)
-			return err
-		}
-	}
-	return func(a vault.Account) error {
-		t.simMu.Lock()
-		defer t.simMu.Unlock()
-		if v := t.simulatorVault(); v != nil {
-			_, err := v.Add(a)
-			return err
-		}
-		t.sim = append(t.sim, a)
-		return nil
-	}
-}
-
-// simulatorVault opens the "Simulator" vault, creating it on first use, and
-// returns it, or nil (with simErr set) when it cannot be used. The caller
-// holds simMu; this is slow (a key derivation on creation): never on the UI
-// goroutine.
-func (t *platformTester) simulatorVault() *vault.Vault {
-	if t.simV != nil || t.simErr != nil {
-		return t.simV
-	}
-	if t.simPath == "" {
-		t.simErr = errors.New("there is no vault path to put it beside")
-		return nil
-	}
-	v, err := openSimulatorVault(t.simPath, t.u.cfg.Options)
-	t.simV, t.simErr = v, err
-	return v
-}
-
-// openSimulatorVault opens the vault at path with the key in opts.Keychain,
-// or creates it there. It is sealed with a random password that is kept
-// nowhere: the keychain is its only key, so a new vault that the keychain
-// did not take is removed again rather than left unopenable.
-func openSimulatorVault(path string, opts vault.Options) (*vault.Vault, error) {
-	v, err := vault.Open(path, opts)
-	if !errors.Is(err, vault.ErrNoVault) {
-		if err != nil {
-			return nil, fmt.Errorf("open the Simulator vault: %w", err)
-		}
-		return v, nil
-	}
-	pw := make([]byte, 32)
-	if _, err := rand.Read(pw); err != nil {
-		return nil, fmt.Errorf("create the Simulator vault: %w", err)
-	}
-	v, err = vault.Create(path, []byte(base64.RawStdEncoding.EncodeToString(pw)), opts)
-	if err != nil {
-		return nil, fmt.Errorf("create the Simulator vault: %w", err)
-	}
-	if kerr := v.KeychainError(); kerr != nil {
-		_ = v.Close()
-		_ = os.Remove(path)
-		return nil, fmt.Errorf("create the Simulator vault: the keychain did not take its key: %w", kerr)
-	}
-	return v, nil
-}
-
-// closeSimulator closes the "Simulator" vault if it is open.
-func (t *platformTester) closeSimulator() {
-	t.simMu.Lock()
-	defer t.simMu.Unlock()
-	if t.simV != nil {
-		_ = t.simV.Close()
-		t.simV = nil
-	}
-}
-
-// showSimulator says where enrolled accounts are.
-func (t *platformTester) showSimulator() {
-	if t.toMine.Checked {
-		t.simLabel.SetText("Enrolled accounts went to your own vault.")
-		return
-	}
-	t.simMu.Lock()
-	defer t.simMu.Unlock()
-	switch {
-	case t.simV != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s in %s (not your vault; authdesk-cli --vault %s list)",
-			wording.Count(len(t.simV.Accounts()), "account", "accounts"), t.simPath, t.simPath))
-	case t.simErr != nil:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, kept while this window is open (%v)", wording.Count(len(t.sim), "account", "accounts"), t.simErr))
-	default:
-		t.simLabel.SetText(fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", t.simPath))
-	}
-}
-
 // showEvent adds one finished step, or a scenario's outcome, to the list.
 func (t *platformTester) showEvent(ev journey.Event) {
 	switch {
@@ -532,114 +420,6 @@ func (t *platformTester) showEvent(ev journey.Event) {
 		t.addRow(stepRow{scenario: ev.Scenario, title: "Scenario " + d.Status, status: d.Status, detail: detail})
 		t.finishGroup(ev.Scenario, d)
 	}
-}
-
-// saveReport asks for a folder and writes report.json, report.md and
-// junit.xml into it.
-func (t *platformTester) saveReport() {
-	if t.report == nil {
-		return
-	}
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil || dir == nil {
-			return
-		}
-		t.confirmSave(dir.Path())
-	}, t.win)
-	d.Show()
-}
-
-// confirmSave saves into dir, asking first when that replaces a report.
-func (t *platformTester) confirmSave(dir string) {
-	old := journey.ExistingReports(dir)
-	if len(old) == 0 {
-		t.saveReportTo(dir)
-		return
-	}
-	msg := widget.NewLabel(fmt.Sprintf("%s already in %s. Replace %s with this run's report?",
-		wording.And(old)+wording.Plural(len(old), " is", " are"), dir, wording.Plural(len(old), "it", "them")))
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Replace the saved report?", "Replace", "Cancel", container.New(&widthLayout{width: 380}, msg), func(ok bool) {
-		if ok {
-			t.saveReportTo(dir)
-		}
-	}, t.win)
-	d.Show()
-}
-
-// saveReportTo writes the reports off the UI goroutine and says where.
-func (t *platformTester) saveReportTo(dir string) {
-	rep := t.report
-	background(t.u, func() error { return rep.Save(dir) }, func(err error) {
-		if err != nil {
-			t.summary.SetText("The report could not be saved: " + err.Error())
-			return
-		}
-		t.summary.SetText("Report saved in " + dir + " (report.json, report.md, junit.xml).")
-	})
-}
-
-// advance moves the platform's test clock.
-func (t *platformTester) advance(d time.Duration) {
-	if t.url == "" || t.running {
-		return
-	}
-	client, err := journey.NewClient(t.url)
-	if err != nil {
-		return
-	}
-	background(t.u, func() string {
-		now, err := client.Advance(context.Background(), d)
-		if err != nil {
-			return "clock: " + err.Error()
-		}
-		return "platform date " + now.Format("2 Jan 2006 15:04")
-	}, func(s string) {
-		t.date.SetText(s)
-		t.restartClock()
-	})
-}
-
-// refreshOutbox lists the platform's outgoing mail, newest first.
-func (t *platformTester) refreshOutbox() {
-	if t.url == "" {
-		return
-	}
-	base := t.url
-	type mail struct{ to, subject, link string }
-	type result struct {
-		msgs []mail
-		err  error
-	}
-	background(t.u, func() result {
-		msgs, err := journey.ReadOutbox(context.Background(), base)
-		if err != nil {
-			return result{err: err}
-		}
-		out := make([]mail, len(msgs))
-		for i, m := range msgs {
-			out[i] = mail{m.To, m.Subject, m.Link}
-		}
-		return result{msgs: out}
-	}, func(r result) {
-		t.outbox.RemoveAll()
-		if r.err != nil {
-			t.outbox.Add(widget.NewLabel("The outbox could not be read: " + r.err.Error()))
-			return
-		}
-		if len(r.msgs) == 0 {
-			t.outbox.Add(widget.NewLabel("No mail yet."))
-			return
-		}
-		for _, m := range r.msgs {
-			row := container.NewVBox(widget.NewLabelWithStyle(m.subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-				widget.NewLabel("To "+m.to))
-			if u, err := url.Parse(m.link); err == nil && m.link != "" {
-				row.Add(widget.NewHyperlink(m.link, u))
-			}
-			t.outbox.Add(row)
-		}
-	})
 }
 
 // names0 lists the scenarios' names.

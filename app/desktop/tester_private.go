@@ -110,3 +110,31 @@ func clockText(platformNow, local time.Time) string {
 	}
 	return fmt.Sprintf("Shared platform clock: %s (%s)", platformNow.Local().Format("Mon 2 Jan 2006 15:04"), rel)
 }
+
+// parseAdvance reads a custom clock move in duration.Parse's syntax ("7d",
+// "36h", "90m"); ok is false for anything else or a move that is not forward.
+func parseAdvance(s string) (d time.Duration, ok bool) {
+	d, err := duration.Parse(s)
+	return d, err == nil && d > 0
+}
+
+// advance moves the platform's test clock.
+func (t *platformTester) advance(d time.Duration) {
+	if t.url == "" || t.running {
+		return
+	}
+	client, err := journey.NewClient(t.url)
+	if err != nil {
+		return
+	}
+	background(t.u, func() string {
+		now, err := client.Advance(context.Background(), d)
+		if err != nil {
+			return "clock: " + err.Error()
+		}
+		return "platform date " + now.Format("2 Jan 2006 15:04")
+	}, func(s string) {
+		t.date.SetText(s)
+		t.restartClock()
+	})
+}

@@ -136,3 +136,78 @@ func TestSettingsIdleAfterPasswordChange(t *testing.T) {
 		t.Errorf("after the change the keychain does not open the vault: %q", got)
 	}
 }
+
+// setClipboard puts s on the CLIPBOARD selection.
+func setClipboard(t *testing.T, s string) {
+	t.Helper()
+	// No pipes for stdout and stderr: xclip forks a child that serves the
+	// selection and keeps them open, so waiting on them would hang.
+	cmd := exec.Command("xclip", "-selection", "clipboard", "-i")
+	cmd.Stdin = strings.NewReader(s)
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("xclip -i: %v", err)
+	}
+}
+
+// clipboardNow is the CLIPBOARD selection's text ("" if none).
+func clipboardNow() string {
+	out, _ := exec.Command("xclip", "-selection", "clipboard", "-o").Output()
+	return strings.TrimSpace(string(out))
+}
+
+// A dialog keeps the keyboard (issue #17 item 2): Enter presses its default
+// button and Escape its way out, and neither reaches the list below, whose
+// Enter would copy a code. A toast with a long message wraps inside the
+// window and never widens it (item 4).
+func TestDialogKeysAndToastInRealWindow(t *testing.T) {
+	e := newEnv(t)
+	e.runCLI("e2e password\n", "--password-stdin", "init")
+	e.runCLI("", "add", "--issuer", "GitHub", "--account", "alice@example.com", "--secret", "JBSWY3DPEHPK3PXP")
+	a := e.start()
+	a.waitReady(t)
+	time.Sleep(300 * time.Millisecond)
+	xdotool(t, "windowfocus", "--sync", a.wid)
+	size := windowSize(t, a.wid)
+
+	const sentinel = "not a code"
+	// Add account (Ctrl+N) has one button, Cancel: Enter and Escape close it.
+	for _, k := range []string{"Return", "Escape"} {
+		setClipboard(t, sentinel)
+		xdotool(t, "key", "--clearmodifiers", "ctrl+n")
+		time.Sleep(400 * time.Millisecond)
+		xdotool(t, "key", "--clearmodifiers", k)
+		time.Sleep(time.Second) // a leaked Enter would have copied by now
+		if got := clipboardNow(); got != sentinel {
+			t.Fatalf("%s on the Add account dialog reached the list: the clipboard holds %q", k, got)
+		}
+	}
+	// Settings (its one button is Close): Enter closes it, nothing copied.
+	clickAt(t, a, menuX, menuY)
+	clickAt(t, a, settingsX, settingsY)
+	xdotool(t, "key", "--clearmodifiers", "Return")
+	time.Sleep(time.Second)
+	if got := clipboardNow(); got != sentinel {
+		t.Fatalf("Enter on Settings reached the list: the clipboard holds %q", got)
+	}
+	// With every dialog closed, Enter copies again.
+	xdotool(t, "key", "--clearmodifiers", "Return")
+	if got := clipboard(t, sentinel); !e.matchesCode("GitHub", got) {
+		t.Fatalf("Enter on the list copied %q, want GitHub's code", got)
+	}
+
+	// A pasted link opens the review; Enter there adds (its default
+	// button), and the toast naming the long account wraps in the window.
+	long := "A Very Long Issuer Name For Testing Toasts Inc"
+	setClipboard(t, "otpauth://totp/"+strings.ReplaceAll(long, " ", "%20")+":someone.with.a.long.address@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer="+strings.ReplaceAll(long, " ", "%20"))
+	xdotool(t, "key", "--clearmodifiers", "ctrl+v")
+	time.Sleep(500 * time.Millisecond)
+	xdotool(t, "key", "--clearmodifiers", "Return")
+	time.Sleep(700 * time.Millisecond)
+	e.screenshot(a, "e2e-long-toast")
+	if got := e.runCLI("", "list"); !strings.Contains(got, long) {
+		t.Fatalf("Enter on the review added nothing: %q", got)
+	}
+	if got := windowSize(t, a.wid); got != size {
+		t.Errorf("the toast changed the window from %s to %s", size, got)
+	}
+}
