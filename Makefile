@@ -18,7 +18,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
               oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time
 
-.PHONY: run test build cross deps deps-test deps-cross check bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
+.PHONY: run test build cross deps deps-test deps-cross check complexity vulncheck bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean
 
 # Fyne with the idle event loop: .ci/fyne/idle-loop.patch applied to a copy
 # of the pinned Fyne in .cache/fyne, and a module file that uses the copy.
@@ -57,6 +57,21 @@ check: deps-cross
 	GOOS=darwin $(GO) vet $$($(GO) list ./... | grep -v -e '/app/desktop$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
 	$(GO) run ./cmd/authdesk/internal/vetdarwin ./app/desktop ./cmd/authdesk/...
 	$(GO) tool staticcheck ./...
+	@$(MAKE) --no-print-directory complexity vulncheck
+
+# No non-test function over a cyclomatic complexity of 25 (STYLE.md 17),
+# counted as gocyclo does by a small go/ast checker.
+complexity:
+	$(GO) run ./cmd/internal/complexity -over 25 .
+
+# Known vulnerabilities in the code we call: govulncheck (pinned in go.mod
+# as a tool) against the Go vulnerability database of the pinned
+# golang.org/x/vulndb module, read from the module cache (no network
+# besides the module proxy).
+VULNDB := golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
+vulncheck:
+	db=$$($(GO) mod download -json $(VULNDB) | sed -n 's/.*"Dir": "\(.*\)",/\1/p') && [ -n "$$db" ] && \
+	  $(GO) tool govulncheck -db file://$$db/data/osv ./...
 
 # authdesk-cli for the other platforms (pure Go), and the Windows desktop
 # app with MinGW (cgo), into bin/cross. macOS desktop builds need Apple's SDK.

@@ -41,44 +41,18 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	clk := realClock{}
-	var now func() time.Time = time.Now
-	var sleep = clk.sleep
-	if *at != "" {
-		n, err := strconv.ParseInt(*at, 10, 64)
-		if err != nil || n < 0 {
-			return usagef("--at %q: want a Unix time in seconds, 0 or more", *at)
-		}
-		v := &virtualClock{t: time.Unix(n, 0)}
-		now, sleep = v.now, v.sleep
+	now, sleep, err := codeClock(*at)
+	if err != nil {
+		return err
 	}
 	if *minLeft < 0 {
 		return usagef("--min-left %d: want 0 or more seconds", *minLeft)
 	}
-	var a vault.Account
-	var v *vault.Vault
-	switch {
-	case *uri != "":
-		if len(pos) > 0 {
-			return usagef("give NAME or --uri, not both")
-		}
-		text := *uri
-		if text == "-" {
-			if text, err = readURILine(env); err != nil {
-				return err
-			}
-		}
-		if a, err = otpauth.Parse(text); err != nil {
-			return usagef("%v", err)
-		}
-	case len(pos) == 0:
-		return usagef("need an account NAME or --uri URI (%s)", codeUsage)
-	case len(pos) > 1:
-		return usagef("too many arguments: give one NAME (quote names with spaces)")
-	default:
-		if v, a, err = openAccount(env, g, pos[0]); err != nil {
-			return err
-		}
+	a, v, err := codeAccount(env, g, *uri, pos)
+	if err != nil {
+		return err
+	}
+	if v != nil {
 		defer v.Close()
 	}
 	if (*minLeft > 0 || *nextUnused) && a.Type == vault.HOTP {
@@ -127,6 +101,47 @@ func runCode(env *Env, g *Globals, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
+}
+
+// codeClock is the clock code waits on: the real one, or with --at a
+// virtual one starting at that Unix time.
+func codeClock(at string) (now func() time.Time, sleep func(time.Duration), err error) {
+	if at == "" {
+		return time.Now, realClock{}.sleep, nil
+	}
+	n, err := strconv.ParseInt(at, 10, 64)
+	if err != nil || n < 0 {
+		return nil, nil, usagef("--at %q: want a Unix time in seconds, 0 or more", at)
+	}
+	v := &virtualClock{t: time.Unix(n, 0)}
+	return v.now, v.sleep, nil
+}
+
+// codeAccount is the account code prints: the one --uri gives (v nil),
+// or the vault's account NAME, with the open vault the caller closes.
+func codeAccount(env *Env, g *Globals, uri string, pos []string) (a vault.Account, v *vault.Vault, err error) {
+	switch {
+	case uri != "":
+		if len(pos) > 0 {
+			return a, nil, usagef("give NAME or --uri, not both")
+		}
+		text := uri
+		if text == "-" {
+			if text, err = readURILine(env); err != nil {
+				return a, nil, err
+			}
+		}
+		if a, err = otpauth.Parse(text); err != nil {
+			return a, nil, usagef("%v", err)
+		}
+		return a, nil, nil
+	case len(pos) == 0:
+		return a, nil, usagef("need an account NAME or --uri URI (%s)", codeUsage)
+	case len(pos) > 1:
+		return a, nil, usagef("too many arguments: give one NAME (quote names with spaces)")
+	}
+	v, a, err = openAccount(env, g, pos[0])
+	return a, v, err
 }
 
 // readURILine reads one otpauth URI line from stdin.
