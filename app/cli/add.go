@@ -35,19 +35,8 @@ func runAdd(env *Env, g *Globals, args []string) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["uri"] {
-		for _, n := range []string{"issuer", "account", "secret", "type", "algorithm", "digits", "period", "counter"} {
-			if set[n] {
-				return usagef("--%s cannot be combined with --uri", n)
-			}
-		}
-	} else {
-		if !set["secret"] {
-			return usagef("need --uri URI, or --secret KEY with --issuer and/or --account")
-		}
-		if *issuer == "" && *account == "" {
-			return usagef("need --issuer or --account to name the account")
-		}
+	if err := checkAddFlags(set, *issuer, *account); err != nil {
+		return err
 	}
 
 	// A value on stdin comes after the password line.
@@ -109,6 +98,26 @@ func runAdd(env *Env, g *Globals, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "added %s\n", added[0].Title())
+	return nil
+}
+
+// checkAddFlags refuses flag combinations add cannot use: set holds the
+// flags given.
+func checkAddFlags(set map[string]bool, issuer, account string) error {
+	if set["uri"] {
+		for _, n := range []string{"issuer", "account", "secret", "type", "algorithm", "digits", "period", "counter"} {
+			if set[n] {
+				return usagef("--%s cannot be combined with --uri", n)
+			}
+		}
+		return nil
+	}
+	if !set["secret"] {
+		return usagef("need --uri URI, or --secret KEY with --issuer and/or --account")
+	}
+	if issuer == "" && account == "" {
+		return usagef("need --issuer or --account to name the account")
+	}
 	return nil
 }
 
