@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"authdesk/internal/atomicfile"
 )
 
 // Limits on an Aegis icon pack a user adds.
@@ -196,20 +198,7 @@ func AddAegisPack(dir string, data []byte) (*UserPack, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(dir, ".pack-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, p.UUID+".zip"))
-	}
+	err = atomicfile.WriteFile(filepath.Join(dir, p.UUID+".zip"), data)
 	if err != nil {
 		return nil, fmt.Errorf("keeping the icon pack: %w", err)
 	}

@@ -3,7 +3,6 @@
 package instance
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"authdesk/internal/testbus"
 )
 
 // helperEnv, set, makes the test binary a client of another user: it calls
@@ -42,10 +43,6 @@ func TestMain(m *testing.M) {
 // would), so that only Authdesk's own check stands in the way.
 func startBus(t *testing.T, anyUser bool) string {
 	t.Helper()
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Skip("dbus-daemon not installed")
-	}
 	dir, err := os.MkdirTemp("", "authdesk-bus")
 	if err != nil {
 		t.Fatal(err)
@@ -58,31 +55,11 @@ func startBus(t *testing.T, anyUser bool) string {
 	if anyUser {
 		allow = `<allow user="*"/>`
 	}
-	cfg := filepath.Join(dir, "bus.conf")
-	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:path=%s/bus</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>%s</policy></busconfig>`, dir, allow)
-	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(daemon, "--config-file="+cfg, "--nofork", "--print-address")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon gave no address: %v", err)
-	}
+	addr := testbus.Start(t, testbus.Options{Dir: dir, Policy: allow})
 	if err := os.Chmod(filepath.Join(dir, "bus"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	return strings.TrimSpace(line)
+	return addr
 }
 
 func connect(t *testing.T, addr string) *dbus.Conn {

@@ -6,16 +6,13 @@
 package fakeportal
 
 import (
-	"bufio"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
+
+	"authdesk/internal/testbus"
 )
 
 const (
@@ -31,40 +28,7 @@ const (
 // AUTHDESK_REQUIRE_DESKTOP=1 makes it fail.
 func StartBus(t testing.TB) string {
 	t.Helper()
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		if os.Getenv("AUTHDESK_REQUIRE_DESKTOP") == "1" {
-			t.Fatal("dbus-daemon is not installed and AUTHDESK_REQUIRE_DESKTOP=1")
-		}
-		t.Skip("dbus-daemon is not installed")
-	}
-	dir, err := os.MkdirTemp("", "authdesk-portal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	cfg := filepath.Join(dir, "bus.conf")
-	conf := fmt.Sprintf(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig><type>session</type><listen>unix:path=%s/bus</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`, dir)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(daemon, "--config-file="+cfg, "--nofork", "--print-address")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon gave no address: %v", err)
-	}
-	return strings.TrimSpace(line)
+	return testbus.Start(t, testbus.Options{})
 }
 
 // Config is how the portal answers.
