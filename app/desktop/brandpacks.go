@@ -26,7 +26,7 @@ func (u *UI) newBrandPackSection() *brandPackSection {
 	s := &brandPackSection{u: u, status: widget.NewLabel("")}
 	s.status.Wrapping = fyne.TextWrapWord
 	s.add = widget.NewButton("Add icon pack…", s.pick)
-	s.box = container.NewVBox(heading("Icons"), container.NewBorder(nil, nil, nil, container.NewCenter(s.add), s.status))
+	s.box = container.NewVBox(sectionHeading("Icons"), container.NewBorder(nil, nil, nil, container.NewCenter(s.add), s.status))
 	s.show()
 	return s
 }

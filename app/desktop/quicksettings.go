@@ -51,7 +51,7 @@ type quickSettings struct {
 	box      *fyne.Container
 	shortcut *widget.Entry
 	status   *widget.Label
-	command  *widget.Entry // the command to bind by hand, where needed
+	command  *widget.Label // the command to bind by hand, where needed
 	wait     *widget.Check
 	waitSecs *widget.Select
 	waitHint *widget.Label // what the option does, with its N: wrapped, so that Settings keep their width
@@ -61,7 +61,7 @@ type quickSettings struct {
 // shortcut (saved and registered at Return), what became of it, and the
 // "wait for the next one" option.
 func (u *UI) newQuickSettings() *quickSettings {
-	q := &quickSettings{shortcut: widget.NewEntry(), status: widget.NewLabel("")}
+	q := &quickSettings{shortcut: wheelThrough(widget.NewEntry()), status: widget.NewLabel("")}
 	q.status.Wrapping = fyne.TextWrapWord
 	q.shortcut.SetText(u.prefs.QuickShortcut())
 	q.shortcut.Validator = func(v string) error { _, err := hotkey.Parse(v); return err }
@@ -77,11 +77,11 @@ func (u *UI) newQuickSettings() *quickSettings {
 		q.refresh(u)
 	}
 	set := widget.NewButton("Set", func() { q.shortcut.OnSubmitted(q.shortcut.Text) })
-	q.command = widget.NewEntry()
-	cmd := u.quickCommand()
-	q.command.SetText(cmd)
-	q.command.OnChanged = func(string) { q.command.SetText(cmd) } // read-only, yet selectable
-	q.command.TextStyle = fyne.TextStyle{Monospace: true}
+	// The command is a selectable label, wrapped to the pane: an entry
+	// would scroll it sideways and take the pane's mouse wheel.
+	q.command = widget.NewLabelWithStyle(u.quickCommand(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	q.command.Selectable = true
+	q.command.Wrapping = fyne.TextWrapBreak
 	secs := u.prefs.CopyWaitSeconds()
 	labels := make([]string, len(copyWaitChoices))
 	for i, n := range copyWaitChoices {
@@ -104,12 +104,12 @@ func (u *UI) newQuickSettings() *quickSettings {
 	// The status and the command share a row, so that the hidden command
 	// leaves no gap; the copy option's rule is wrapped on a row below it.
 	form := widget.NewForm(
-		widget.NewFormItem("Quick access", container.NewBorder(nil, nil, nil, set, q.shortcut)),
+		widget.NewFormItem("Shortcut", container.NewBorder(nil, nil, nil, set, q.shortcut)),
 		widget.NewFormItem("", container.NewVBox(q.status, q.command)),
 		widget.NewFormItem("Copy", container.NewBorder(nil, nil, nil, q.waitSecs, q.wait)),
 		widget.NewFormItem("", q.waitHint),
 	)
-	q.box = container.NewVBox(form)
+	q.box = container.NewVBox(sectionHeading("Quick access"), form)
 	q.refresh(u)
 	return q
 }

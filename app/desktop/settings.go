@@ -169,11 +169,12 @@ func (u *UI) showSettings() {
 	)
 	// Five sections are taller than the window: Settings scrolls instead of
 	// growing the window past a laptop's screen.
-	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
+	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
 	content.SetMinSize(fyne.NewSize(440+theme.ScrollBarSize(), settingsHeight))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
 	dialogReleaseFocus(d, content)
 	d.Show()
+
 }
 
 // clockSettings builds the SNTP check box and server entry: each change is
@@ -188,7 +189,7 @@ func (u *UI) clockSettings(s *settingsDialog) {
 		u.prefs.SetClockSNTP(b)
 		u.checkClock(false)
 	}
-	s.server = widget.NewEntry()
+	s.server = wheelThrough(widget.NewEntry())
 	s.server.SetPlaceHolder(clockcheck.DefaultServer)
 	s.server.SetText(u.prefs.ClockServer())
 	s.server.Validator = func(v string) error { return clockcheck.ValidServer(strings.TrimSpace(v)) }

@@ -34,7 +34,7 @@ func (u *UI) newSecuritySection() *securitySection {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.set = widget.NewButtonWithIcon("Set PIN…", theme.LoginIcon(), u.showSetPIN)
 	s.remove = widget.NewButtonWithIcon("Remove PIN", theme.DeleteIcon(), u.removePIN)
-	s.box = container.NewVBox(heading("Security"), s.status, container.NewGridWithColumns(2, s.set, s.remove))
+	s.box = container.NewVBox(sectionHeading("Security"), s.status, container.NewGridWithColumns(2, s.set, s.remove))
 	s.update(u.v)
 	return s
 }

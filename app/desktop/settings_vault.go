@@ -40,7 +40,7 @@ func (u *UI) newVaultSection() *vaultSection {
 	s.details = widget.NewAccordion(widget.NewAccordionItem("Details", s.reason))
 	s.password = widget.NewButtonWithIcon("Change password…", theme.AccountIcon(), u.showChangePassword)
 	s.backup = widget.NewButtonWithIcon("Backups…", theme.HistoryIcon(), u.showBackups)
-	s.box = container.NewVBox(heading("Vault"), s.keychain, s.details,
+	s.box = container.NewVBox(sectionHeading("Vault"), s.keychain, s.details,
 		container.NewGridWithColumns(2, s.password, s.backup))
 	s.update(u.v)
 	return s

@@ -52,6 +52,24 @@ func heading(s string) fyne.CanvasObject {
 	return t
 }
 
+// wheelThrough makes a one-line entry leave the mouse wheel to the pane
+// around it. Fyne's entries scroll their own text by default and take the
+// wheel, so a scrolled pane such as Settings stopped whenever an entry passed
+// under the pointer.
+func wheelThrough(e *widget.Entry) *widget.Entry {
+	e.Wrapping = fyne.TextWrapOff
+	e.Scroll = container.ScrollNone
+	return e
+}
+
+// sectionHeading titles one section of a long pane such as Settings: bold,
+// at the theme's sub-heading size, aligned with the fields below it.
+func sectionHeading(s string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
 func logo() fyne.CanvasObject {
 	img := canvas.NewImageFromResource(Icon)
 	img.FillMode = canvas.ImageFillContain

@@ -39,11 +39,9 @@ func closeButton(t *testing.T, wid string) {
 // exited waits up to d for authdesk to exit and reports whether it did,
 // with its exit error.
 func (a *app) exited(d time.Duration) (bool, error) {
-	done := make(chan error, 1)
-	go func() { done <- a.cmd.Wait() }()
 	select {
-	case err := <-done:
-		return true, err
+	case <-a.done:
+		return true, a.err
 	case <-time.After(d):
 		return false, nil
 	}

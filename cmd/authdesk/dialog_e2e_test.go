@@ -16,11 +16,11 @@ import (
 
 // The window's fixed points, in window coordinates, at the default size
 // (560×720): the header menu button, its Settings… item, and Settings'
-// Change password… button.
+// Change password… button once the pane is scrolled to its end.
 const (
 	menuX, menuY         = "533", "26"
 	settingsX, settingsY = "400", "385"
-	changePwX, changePwY = "170", "546"
+	changePwX, changePwY = "160", "354"
 )
 
 // wakes counts the idle loop's wakes so far (FYNE_IDLE_LOOP_TRACE=1).
@@ -70,6 +70,15 @@ func clickAt(t *testing.T, a *app, x, y string) {
 	time.Sleep(400 * time.Millisecond) // the dialog's first frame
 }
 
+// scrollSettingsDown scrolls Settings' pane to its end, where the Vault
+// section's buttons are: the wheel, over the pane, well past its length.
+func scrollSettingsDown(t *testing.T, a *app) {
+	t.Helper()
+	xdotool(t, "mousemove", "--window", a.wid, "280", "300")
+	xdotool(t, "click", "--repeat", "150", "--delay", "5", "5")
+	time.Sleep(400 * time.Millisecond)
+}
+
 // waitFileChange waits (up to 60 s, a hang guard) for path to differ from
 // old, and reports whether it did.
 func waitFileChange(path string, old []byte) bool {
@@ -99,6 +108,8 @@ func TestSettingsIdleAfterPasswordChange(t *testing.T) {
 
 	clickAt(t, a, menuX, menuY)
 	clickAt(t, a, settingsX, settingsY)
+	scrollSettingsDown(t, a)
+	e.screenshot(a, "settings-scrolled")
 	floor := a.wakesOver(5 * time.Second) // Settings open: the 1 s countdown tick
 	clickAt(t, a, changePwX, changePwY)
 	old, err := os.ReadFile(e.vault)

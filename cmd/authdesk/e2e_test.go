@@ -158,6 +158,8 @@ type app struct {
 	ready   chan time.Time // when the "codes shown" line appeared
 	stderr  *bytes.Buffer
 	mu      sync.Mutex
+	done    chan struct{} // closed once the process exited and was waited for
+	err     error         // the exit error, once done is closed
 }
 
 // start runs authdesk on the test vault and waits for its window.
@@ -176,12 +178,12 @@ func (e *env) startHidden() *app {
 // stop kills authdesk and waits for it to exit.
 func (a *app) stop() {
 	a.cmd.Process.Kill()
-	a.cmd.Wait()
+	<-a.done
 }
 
 func (e *env) launch(hidden bool) *app {
 	e.t.Helper()
-	a := &app{ready: make(chan time.Time, 1), stderr: &bytes.Buffer{}}
+	a := &app{ready: make(chan time.Time, 1), stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	a.cmd = e.command(e.gui, "--vault", e.vault)
 	a.cmd.Env = append(a.cmd.Env, "AUTHDESK_TRACE=1")
 	pipe, err := a.cmd.StderrPipe()
@@ -193,12 +195,13 @@ func (e *env) launch(hidden bool) *app {
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() {
-		a.cmd.Process.Kill()
-		a.cmd.Wait()
+		a.stop()
 		if e.t.Failed() {
 			e.t.Logf("authdesk stderr:\n%s", a.log())
 		}
 	})
+	// The one waiter: it reads stderr to its end (Wait would close the
+	// pipe under the reader), then reaps the process.
 	go func() {
 		s := bufio.NewScanner(pipe)
 		for s.Scan() {
@@ -212,6 +215,8 @@ func (e *env) launch(hidden bool) *app {
 				}
 			}
 		}
+		a.err = a.cmd.Wait()
+		close(a.done)
 	}()
 	if hidden {
 		return a
