@@ -207,13 +207,24 @@ func (h *harness) reopenedPIN() bool {
 }
 
 // TestUnlockWithSecret is the quick popup's contract: done gets nil once
-// the codes show, or an error to show as it is; the PIN counts the same
-// tries as the lock screen.
+// the vault is open, before the codes screen is built (so that the popup's
+// copy does not wait for it), or an error to show as it is; the PIN counts
+// the same tries as the lock screen.
 func TestUnlockWithSecret(t *testing.T) {
 	h, _ := pinHarness(t, "1357")
 	h.lockIdle()
 	var got []error
-	done := func(err error) { got = append(got, err) }
+	done := func(err error) {
+		got = append(got, err)
+		if err == nil && len(got) == 2 {
+			if h.u.v == nil || h.u.stateName() != "codes" {
+				t.Errorf("done: the vault is not open (state %q)", h.u.stateName())
+			}
+			if h.u.list != nil {
+				t.Errorf("done: the codes screen was built before the caller's work")
+			}
+		}
+	}
 	h.u.unlockWithSecret("9999", done)
 	h.u.unlockWithSecret("1357", done)
 	h.u.unlockWithSecret("1357", done) // already open: nil at once

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +191,12 @@ func quickBench(b *testing.B, state string) {
 		p50, p90 := percentiles(m.d)
 		b.ReportMetric(p50, "ms-p50-"+m.unit)
 		b.ReportMetric(p90, "ms-p90-"+m.unit)
+	}
+	// Where an unlock's time went, run by run (AUTHDESK_TRACE's lines).
+	for _, l := range strings.Split(a.log(), "\n") {
+		if strings.Contains(l, "authdesk: unlock:") {
+			b.Log(l)
+		}
 	}
 }
 
