@@ -143,7 +143,7 @@ bench-cli: deps deps-test
 # Start-up to codes (500 accounts), then idle CPU and memory shown (500
 # accounts), hidden in the tray and locked, each beside an empty stock-Fyne
 # window measured at the same time.
-bench-gui: deps deps-test $(FYNE_MOD)
+bench-gui: deps deps-test icons $(FYNE_MOD)
 	$(PATCHED) cmd/authdesk/bench-gui.sh
 
 # README's pictures of the platform simulator, regenerated (.ci/screenshots).

@@ -29,6 +29,10 @@ import (
 // benchmarks read it to show that scrolling and ticking draw none.
 var brandRasters atomic.Int64
 
+// BrandRasters is how many brand icons and pictures were drawn since start:
+// each is drawn once per brand, size and theme, never per frame.
+func BrandRasters() int64 { return brandRasters.Load() }
+
 // brandGlyph is the share of the disc a brand logo covers.
 const brandGlyph = 0.58
 

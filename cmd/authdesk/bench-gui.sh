@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export AUTHDESK_SCREENSHOTS=${AUTHDESK_SCREENSHOTS:-$(mktemp -d /tmp/authdesk-bench.XXXXXX)}
+# The brand icons `make icons` built: the 500 accounts wear their logos.
+export AUTHDESK_ICONS=${AUTHDESK_ICONS:-$PWD/.cache/icons}
+[ -d "$AUTHDESK_ICONS" ] && echo "icons: $AUTHDESK_ICONS" || echo "icons: none (run make icons)"
 case "${GOFLAGS:-}" in *-modfile=*) echo "Fyne: idle-loop patch ($GOFLAGS)" ;; *) echo "Fyne: stock" ;; esac
 echo "before: $(uptime)"
 AUTHDESK_SCREEN=1600x1000x24 .ci/desktop-session env AUTHDESK_REQUIRE_DESKTOP=1 \

@@ -64,6 +64,7 @@ func idle(b *testing.B, state string) {
 	e.runCLI("e2e password\n", "--password-stdin", "init")
 	e.importAccounts(500)
 	if state == "hidden" {
+		fakeDesktop(b) // a tray to hide in: without one, Authdesk shows its window
 		e.writePrefs(map[string]any{"startMinimised": true})
 	}
 	stock := startStockWindow(b)
@@ -96,6 +97,7 @@ func idle(b *testing.B, state string) {
 	if state != "hidden" && state != "in-use" {
 		e.screenshot(a, "bench-"+state)
 	}
+	drawn := a.brandRasters(b)
 	pids := []int{a.cmd.Process.Pid, stock.Process.Pid}
 	var cpu0 [2]time.Duration
 	for i, pid := range pids {
@@ -107,9 +109,36 @@ func idle(b *testing.B, state string) {
 		b.ReportMetric(100*float64(cpu-cpu0[i])/float64(window), unit+"cpu-%")
 		b.ReportMetric(float64(rss)/(1<<20), unit+"rss-MiB")
 	}
+	// Icons drawn before the window (rows and the tray menu's), and again
+	// during it: each icon is drawn once and kept, never per frame.
+	b.ReportMetric(float64(drawn), "icons-drawn")
+	b.ReportMetric(float64(a.brandRasters(b)-drawn), "icons-redrawn")
 	if state == "in-use" { // after measuring: the measurement is within activeFor
 		e.screenshot(a, "bench-"+state)
 	}
+}
+
+// brandRasters asks authdesk (SIGUSR1) how many brand icons it has drawn.
+func (a *app) brandRasters(b *testing.B) int64 {
+	b.Helper()
+	const prefix = "authdesk: brand rasters: "
+	before := strings.Count(a.log(), prefix)
+	if err := a.cmd.Process.Signal(traceSignal); err != nil {
+		b.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		log := a.log()
+		if strings.Count(log, prefix) > before {
+			line := log[strings.LastIndex(log, prefix)+len(prefix):]
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.SplitN(line, "\n", 2)[0]), 10, 64)
+			if err != nil {
+				b.Fatalf("brand rasters line: %v", err)
+			}
+			return n
+		}
+	}
+	b.Fatal("authdesk did not answer SIGUSR1 within 30 s")
+	return 0
 }
 
 // startStockWindow runs an empty 560×720 window built with stock Fyne.

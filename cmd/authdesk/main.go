@@ -3,7 +3,8 @@
 // system keychain. "authdesk --vault PATH" opens that vault (default:
 // $AUTHDESK_VAULT, else the user config dir); one process runs per vault, and
 // a second one raises it. "authdesk --quick" opens the quick-access popup.
-// With AUTHDESK_TRACE=1 it prints a line to stderr once the codes are on screen.
+// With AUTHDESK_TRACE=1 it prints a line to stderr once the codes are on
+// screen, and its brand-icon drawing count at each SIGUSR1.
 package main
 
 import (
@@ -35,6 +36,7 @@ func main() {
 		Icons: icons.Default()}
 	if os.Getenv("AUTHDESK_TRACE") != "" {
 		cfg.Trace = os.Stderr
+		traceCounters(os.Stderr)
 	}
 	a := fyneapp.NewWithID("io.authdesk.app")
 	a.SetIcon(desktop.Icon)

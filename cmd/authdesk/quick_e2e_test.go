@@ -60,6 +60,7 @@ func (e *env) setPIN(pin string) {
 func (e *env) startIn(state string) *app {
 	e.t.Helper()
 	if state == "hidden" {
+		fakeDesktop(e.t) // a tray to hide in: without one, Authdesk shows its window
 		e.writePrefs(map[string]any{"startMinimised": true})
 		a := e.startHidden()
 		a.waitReady(e.t)

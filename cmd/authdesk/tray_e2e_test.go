@@ -69,7 +69,7 @@ func (n *notifications) all() []string {
 
 // ownName takes a well-known name on conn, waiting (up to 30 s) while
 // another test holds it.
-func ownName(t *testing.T, conn *dbus.Conn, name string) {
+func ownName(t testing.TB, conn *dbus.Conn, name string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -86,7 +86,7 @@ func ownName(t *testing.T, conn *dbus.Conn, name string) {
 
 // fakeDesktop serves the watcher and the notifications on a private
 // connection to the session bus.
-func fakeDesktop(t *testing.T) (*sniWatcher, *notifications, *dbus.Conn) {
+func fakeDesktop(t testing.TB) (*sniWatcher, *notifications, *dbus.Conn) {
 	t.Helper()
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
