@@ -267,10 +267,19 @@ func TestQuickCopyWaitsForTheNextCode(t *testing.T) {
 	}
 }
 
-type fakeListener struct{ trigger string }
+type fakeListener struct {
+	trigger string
+	closed  *bool
+}
 
 func (f fakeListener) Trigger() string { return f.trigger }
-func (f fakeListener) Close() error    { return nil }
+func (f fakeListener) Close() error {
+	if f.closed != nil {
+		*f.closed = true
+	}
+	return nil
+}
+func (f fakeListener) open() bool { return f.closed != nil && !*f.closed }
 
 func TestShortcutSettings(t *testing.T) {
 	h := openWith(t, quickAccounts(t)...)
@@ -284,7 +293,7 @@ func TestShortcutSettings(t *testing.T) {
 		if err := results[s.String()]; err != nil {
 			return nil, err
 		}
-		return fakeListener{s.String()}, nil
+		return fakeListener{s.String(), new(bool)}, nil
 	}
 	h.u.startShortcut()
 	h.u.showSettings()
@@ -311,6 +320,26 @@ func TestShortcutSettings(t *testing.T) {
 	q.shortcut.OnSubmitted(q.shortcut.Text)
 	if !strings.Contains(q.status.Text, "add Ctrl, Alt or Super") || len(got) != 3 {
 		t.Fatalf("Shift+A: status %q, registrations %v", q.status.Text, got)
+	}
+	q.shortcut.SetText("Ctrl+Alt+K")
+	q.shortcut.OnSubmitted(q.shortcut.Text)
+	if len(got) != 4 || !h.u.shortcut.l.(fakeListener).open() {
+		t.Fatalf("Ctrl+Alt+K again: registrations %v", got)
+	}
+	bound := h.u.shortcut.l.(fakeListener)
+	// An empty entry is no global shortcut: the key is released, nothing
+	// new is registered, and the command to bind by hand shows.
+	q.shortcut.SetText("  ")
+	q.shortcut.OnSubmitted(q.shortcut.Text)
+	if h.u.prefs.QuickShortcut() != "" || len(got) != 4 || bound.open() || h.u.shortcut.l != nil {
+		t.Fatalf("cleared: saved %q, registrations %v, old key still held %v", h.u.prefs.QuickShortcut(), got, bound.open())
+	}
+	if !strings.HasPrefix(q.status.Text, "No global shortcut") || !q.command.Visible() || q.shortcut.Validate() != nil {
+		t.Fatalf("cleared: status %q, command shown %v, entry error %v", q.status.Text, q.command.Visible(), q.shortcut.Validate())
+	}
+	h.u.startShortcut() // as at the next start
+	if len(got) != 4 || h.u.shortcut.state != keyOff {
+		t.Fatalf("restart without a shortcut registered %v (state %v)", got, h.u.shortcut.state)
 	}
 	q.wait.SetChecked(true)
 	q.waitSecs.SetSelected("8 s")

@@ -29,6 +29,7 @@ const (
 	keyBound                   // the shortcut opens quick access
 	keyTaken                   // another program holds the keys (X11 BadAccess, Windows)
 	keyByHand                  // no portal, or it refused: the user binds the command
+	keyOff                     // the user chose no global shortcut
 )
 
 // startShortcut registers the saved shortcut (default Ctrl+Alt+A) off the
@@ -49,6 +50,13 @@ func (u *UI) startShortcut() {
 	}
 	k.gen++
 	gen := k.gen
+	if u.prefs.QuickShortcut() == "" {
+		k.state, k.status = keyOff, "No global shortcut: quick access opens from the tray, or with this command bound to a key in your desktop's keyboard settings:"
+		if k.onDone != nil {
+			k.onDone()
+		}
+		return
+	}
 	s, err := hotkey.Parse(u.prefs.QuickShortcut())
 	if err != nil {
 		s = hotkey.Default

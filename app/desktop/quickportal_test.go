@@ -75,7 +75,7 @@ func TestShortcutStates(t *testing.T) {
 					if tc.x11Err != nil {
 						return nil, tc.x11Err
 					}
-					return fakeListener{tc.trigger}, nil
+					return fakeListener{trigger: tc.trigger}, nil
 				}
 			case tc.name == "no display, no bus": // the real registration
 				t.Setenv("DISPLAY", "")

@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,7 +24,8 @@ const defaultCopyWait = 5
 
 var copyWaitChoices = []int{3, 5, 8, 10, 15}
 
-// QuickShortcut is the global shortcut, as hotkey.Parse reads it.
+// QuickShortcut is the global shortcut, as hotkey.Parse reads it; "" is
+// none (the user cleared it in Settings).
 func (s settings) QuickShortcut() string {
 	return s.p.StringWithFallback(prefQuickShortcut, hotkey.Default.String())
 }
@@ -64,8 +66,22 @@ func (u *UI) newQuickSettings() *quickSettings {
 	q := &quickSettings{shortcut: wheelThrough(widget.NewEntry()), status: widget.NewLabel("")}
 	q.status.Wrapping = fyne.TextWrapWord
 	q.shortcut.SetText(u.prefs.QuickShortcut())
-	q.shortcut.Validator = func(v string) error { _, err := hotkey.Parse(v); return err }
+	q.shortcut.SetPlaceHolder("None")
+	q.shortcut.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return nil // no global shortcut
+		}
+		_, err := hotkey.Parse(v)
+		return err
+	}
 	q.shortcut.OnSubmitted = func(v string) {
+		if strings.TrimSpace(v) == "" {
+			q.shortcut.SetText("")
+			u.prefs.SetQuickShortcut("")
+			u.startShortcut()
+			q.refresh(u)
+			return
+		}
 		s, err := hotkey.Parse(v)
 		if err != nil {
 			q.status.SetText(err.Error())
@@ -136,9 +152,10 @@ func (q *quickSettings) refresh(u *UI) {
 		keyBound:   widget.SuccessImportance,
 		keyTaken:   widget.WarningImportance,
 		keyByHand:  widget.WarningImportance,
+		keyOff:     widget.MediumImportance,
 	}[k.state]
 	q.status.SetText(k.status)
-	if k.state == keyByHand {
+	if k.state == keyByHand || k.state == keyOff {
 		q.command.Show()
 	} else {
 		q.command.Hide()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench-gui: start-up with 500 accounts, then idle CPU (over 30 s; 25 s
 # in use) and resident memory with 500 accounts: shown behind another window,
-# focused and left alone, hidden in the tray, locked, and in use (see
+# focused and left alone, hidden in the tray, locked, and in use, and shown
+# and hidden with no global shortcut, so nothing listens for one (see
 # BenchmarkIdle in bench_gui_test.go), each beside an empty stock-Fyne
 # window measured at the same time, on a 1600x1000 X screen. Run through
 # make, which builds Authdesk with the idle loop (GOFLAGS=-modfile=...); the

@@ -49,7 +49,9 @@ func BenchmarkStartup500(b *testing.B) {
 // with the focus within 30 s of the user's last touch, when the countdown
 // moves every second: measured over 25 s from the focus coming to it.
 func BenchmarkIdle(b *testing.B) {
-	for _, state := range []string{"shown", "focused", "hidden", "locked", "in-use"} {
+	// The -no-key states clear the global shortcut: beside their plain
+	// twins they show what the waiting listener costs.
+	for _, state := range []string{"shown", "shown-no-key", "focused", "hidden", "hidden-no-key", "locked", "in-use"} {
 		b.Run(state, func(b *testing.B) {
 			for range b.N {
 				idle(b, state)
@@ -63,9 +65,17 @@ func idle(b *testing.B, state string) {
 	e := newEnv(b)
 	e.runCLI("e2e password\n", "--password-stdin", "init")
 	e.importAccounts(500)
+	state, noKey := strings.CutSuffix(state, "-no-key")
+	prefs := map[string]any{}
+	if noKey {
+		prefs["quickShortcut"] = "" // no global shortcut: nothing listens
+	}
 	if state == "hidden" {
 		fakeDesktop(b) // a tray to hide in: without one, Authdesk shows its window
-		e.writePrefs(map[string]any{"startMinimised": true})
+		prefs["startMinimised"] = true
+	}
+	if len(prefs) > 0 {
+		e.writePrefs(prefs)
 	}
 	stock := startStockWindow(b)
 	var a *app
