@@ -154,6 +154,8 @@ type UI struct {
 
 	quick    *quickPopup // the quick-access popup, once opened
 	shortcut *globalKey  // the global shortcut that opens it
+
+	synced *syncFolder // the vault's synced folder (syncfolder.go)
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -374,6 +376,7 @@ func (u *UI) lock() {
 		u.list.clear()
 		u.list = nil
 	}
+	u.syncStop() // before the vault closes: the watcher holds it
 	if u.v != nil {
 		u.pin.opened(u.v)
 		_ = u.v.Close()
