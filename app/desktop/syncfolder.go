@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -146,8 +147,15 @@ func (u *UI) syncReported(gen int, v *vault.Vault, res replica.Result, err error
 	s.last = syncOutcome{at: u.cfg.now(), res: res, err: err, paused: errors.Is(err, replica.ErrOtherKey)}
 	s.update(u)
 	if err != nil {
+		if u.cfg.Trace != nil {
+			fmt.Fprintf(u.cfg.Trace, "authdesk: sync failed: %v\n", err)
+		}
 		if !s.last.paused && (prev == nil || prev.Error() != err.Error()) {
-			u.toast.show("Could not sync: "+err.Error(), u)
+			msg := err.Error()
+			if res.Replica != "" { // the file's name is enough in a toast; Settings names the folder
+				msg = strings.ReplaceAll(msg, res.Replica, filepath.Base(res.Replica))
+			}
+			u.toast.show("Could not sync: "+msg, u)
 		}
 		return
 	}
@@ -155,6 +163,11 @@ func (u *UI) syncReported(gen int, v *vault.Vault, res replica.Result, err error
 		sel, _ := u.list.Selected()
 		u.list.reload(sel.ID)
 		u.toast.show(syncChangedText(n), u)
+		if u.cfg.Trace != nil {
+			// For the end-to-end tests and the sync benchmark: when the
+			// list shows the merge.
+			fmt.Fprintf(u.cfg.Trace, "authdesk: sync merged: %s\n", wording.Count(n, "account", "accounts"))
+		}
 	}
 }
 

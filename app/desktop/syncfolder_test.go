@@ -209,7 +209,7 @@ func TestSyncFolderHostileFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			writeHostile(t, p, b[:len(b)/2])
-		}, "read the replica"},
+		}, "damaged (file is truncated"},
 		{"another vault", func(t *testing.T, h *syncHarness, p string) {
 			path := filepath.Join(t.TempDir(), "other.age")
 			newVault(t, path, nil)
@@ -241,7 +241,7 @@ func TestSyncFolderHostileFiles(t *testing.T) {
 			if err := os.Rename(p+".tmp", p); err != nil {
 				t.Fatal(err)
 			}
-		}, "larger than"},
+		}, "damaged (file is larger than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newSyncHarness(t)
@@ -260,7 +260,7 @@ func TestSyncFolderHostileFiles(t *testing.T) {
 			if !strings.Contains(s.last.err.Error(), tc.want) {
 				t.Errorf("error %q, want it to say %q", s.last.err, tc.want)
 			}
-			if msg := h.u.toast.Message(); !strings.HasPrefix(msg, "Could not sync: ") || !strings.Contains(msg, "nothing was written") {
+			if msg := h.u.toast.Message(); !strings.HasPrefix(msg, "Could not sync: read the replica "+filepath.Base(p)+": ") || !strings.Contains(msg, "nothing was written") {
 				t.Errorf("toast %q", msg)
 			}
 			if st := s.section.status.Text; !strings.Contains(st, "failed") || !strings.Contains(st, tc.want) {

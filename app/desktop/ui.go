@@ -58,7 +58,9 @@ type Config struct {
 	VaultPath string        // the vault file
 	Options   vault.Options // keychain and KDF work factor; Options.Now defaults to the UI's clock
 	// Trace, if set, receives one line when codes are first on screen
-	// ("authdesk: codes shown: N accounts"), for startup measurements.
+	// ("authdesk: codes shown: N accounts"), for startup measurements, and
+	// one per sync with the synced folder that changed the list or failed
+	// ("authdesk: sync merged: N accounts", "authdesk: sync failed: …").
 	Trace io.Writer
 	// Settled, if set, is called once on some goroutine two seconds after
 	// codes are first on screen, when start-up garbage (font tables, the
