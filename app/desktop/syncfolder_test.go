@@ -243,42 +243,46 @@ func TestSyncFolderHostileFiles(t *testing.T) {
 			}
 		}, "damaged (file is larger than"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newSyncHarness(t)
-			h.u.showSettings()
-			h.u.syncChooseFolder(h.folder)
-			s := h.u.syncer()
-			h.runUntil("the first sync", func() bool { return !s.last.at.IsZero() })
-			before := h.u.v.Snapshot()
-			p := h.replicaPath()
-			tc.make(t, h, p)
-			fi, err := os.Stat(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h.runUntil("the failed sync", func() bool { return s.last.err != nil })
-			if !strings.Contains(s.last.err.Error(), tc.want) {
-				t.Errorf("error %q, want it to say %q", s.last.err, tc.want)
-			}
-			if msg := h.u.toast.Message(); !strings.HasPrefix(msg, "Could not sync: read the replica "+filepath.Base(p)+": ") || !strings.Contains(msg, "nothing was written") {
-				t.Errorf("toast %q", msg)
-			}
-			if st := s.section.status.Text; !strings.Contains(st, "failed") || !strings.Contains(st, tc.want) {
-				t.Errorf("Settings says %q", st)
-			}
-			if s.asking != nil {
-				t.Error("a hostile file asked for a new password")
-			}
-			if !vault.SameReplica(before, h.u.v.Snapshot()) {
-				t.Error("the vault changed")
-			}
-			if fi2, err := os.Stat(p); err != nil || fi2.Size() != fi.Size() || !fi2.ModTime().Equal(fi.ModTime()) {
-				t.Errorf("the hostile file was touched: %v", err)
-			}
-			if h.u.stateName() != "codes" || len(h.u.list.accounts) != len(sampleAccounts(t)) {
-				t.Errorf("after the hostile file: %s, %d accounts", h.u.stateName(), len(h.u.list.accounts))
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { syncHostile(t, tc.make, tc.want) })
+	}
+}
+
+// syncHostile puts a hostile file where the replica is (plant) and checks
+// that the open window says why (want) and loses nothing.
+func syncHostile(t *testing.T, plant func(t *testing.T, h *syncHarness, p string), want string) {
+	h := newSyncHarness(t)
+	h.u.showSettings()
+	h.u.syncChooseFolder(h.folder)
+	s := h.u.syncer()
+	h.runUntil("the first sync", func() bool { return !s.last.at.IsZero() })
+	before := h.u.v.Snapshot()
+	p := h.replicaPath()
+	plant(t, h, p)
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.runUntil("the failed sync", func() bool { return s.last.err != nil })
+	if !strings.Contains(s.last.err.Error(), want) {
+		t.Errorf("error %q, want it to say %q", s.last.err, want)
+	}
+	if msg := h.u.toast.Message(); !strings.HasPrefix(msg, "Could not sync: read the replica "+filepath.Base(p)+": ") || !strings.Contains(msg, "nothing was written") {
+		t.Errorf("toast %q", msg)
+	}
+	if st := s.section.status.Text; !strings.Contains(st, "failed") || !strings.Contains(st, want) {
+		t.Errorf("Settings says %q", st)
+	}
+	if s.asking != nil {
+		t.Error("a hostile file asked for a new password")
+	}
+	if !vault.SameReplica(before, h.u.v.Snapshot()) {
+		t.Error("the vault changed")
+	}
+	if fi2, err := os.Stat(p); err != nil || fi2.Size() != fi.Size() || !fi2.ModTime().Equal(fi.ModTime()) {
+		t.Errorf("the hostile file was touched: %v", err)
+	}
+	if h.u.stateName() != "codes" || len(h.u.list.accounts) != len(sampleAccounts(t)) {
+		t.Errorf("after the hostile file: %s, %d accounts", h.u.stateName(), len(h.u.list.accounts))
 	}
 }
 
