@@ -21,7 +21,7 @@ PKGS_CROSS := gcc-mingw-w64-x86-64
 PKGS_TEST  := xvfb x11-utils xdotool xclip imagemagick dbus gnome-keyring libsecret-tools \
               oathtool age zbar-tools zxing-cpp-tools chromium fonts-dejavu-core time syncthing
 
-.PHONY: run test build icons cross deps deps-test deps-cross check complexity vulncheck bench bench-vault bench-scan bench-cli bench-gui bench-platform fuzz package clean screenshots
+.PHONY: run test build icons cross deps deps-test deps-cross check complexity vulncheck bench bench-vault bench-scan bench-cli bench-gui bench-sync bench-platform fuzz package clean screenshots
 
 # Fyne with the idle event loop: .ci/fyne/idle-loop.patch applied to a copy
 # of the pinned Fyne in .cache/fyne, and a module file that uses the copy.
@@ -120,7 +120,7 @@ deps:
 deps-test:
 	@.ci/apt-install $(PKGS_TEST)
 
-bench: bench-vault bench-scan bench-cli bench-gui bench-platform
+bench: bench-vault bench-scan bench-cli bench-gui bench-sync bench-platform
 
 # Opening and saving a 1,000-account vault, password unlock (real keychain),
 # importing a 1,000-account Aegis export (plain, encrypted, the scrypt alone),
@@ -145,6 +145,13 @@ bench-cli: deps deps-test
 # window measured at the same time.
 bench-gui: deps deps-test icons $(FYNE_MOD)
 	$(PATCHED) cmd/authdesk/bench-gui.sh
+
+# An account added on computer A shown in B's open window through two real
+# Syncthing instances on loopback: end to end, and A's, Syncthing's and B's
+# parts, with Syncthing's default watch delay (10 s) and its smallest (1 s).
+bench-sync: deps deps-test $(FYNE_MOD)
+	$(PATCHED) .ci/desktop-session env AUTHDESK_REQUIRE_DESKTOP=1 \
+	  $(GO) test -count=1 -run '^$$' -bench SyncthingToWindow -benchtime 3x -timeout 10m ./cmd/authdesk/
 
 # README's pictures of the platform simulator, regenerated (.ci/screenshots).
 screenshots: deps deps-test $(FYNE_MOD)

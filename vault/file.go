@@ -260,13 +260,23 @@ func newVaultID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// readFile reads the vault file, refusing absurd sizes.
+// readFile reads the vault file, refusing absurd sizes and anything but a
+// regular file: a FIFO planted in a synced folder would block the read (and
+// the vault's lock) forever, a device would never end. It opens without
+// blocking (openNonblock), then checks what it opened.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a regular file", path, modeName(fi.Mode()))
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, err
@@ -275,6 +285,21 @@ func readFile(path string) ([]byte, error) {
 		return nil, corruptf("file is larger than %d bytes", maxFileSize)
 	}
 	return b, nil
+}
+
+// modeName says what kind of file a non-regular file is.
+func modeName(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // keepBackups is how many previous versions of the vault are kept.

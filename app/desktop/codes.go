@@ -90,6 +90,7 @@ func (u *UI) showCodes(v *vault.Vault) {
 	c.body = container.NewStack(c.list, c.empty, container.NewVBox(c.noMatch))
 	u.setScreen(container.NewBorder(container.NewPadded(header), nil, nil, nil, c.body))
 	c.reload("")
+	u.syncStart(v)
 	// Nothing is focused at rest: a focused entry blinks its cursor at 60 fps.
 	// Typing anywhere focuses the search field (see installShortcuts).
 	u.win.Canvas().Unfocus()

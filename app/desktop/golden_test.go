@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/vault"
 	"authdesk/vault/keychain"
+	"authdesk/vault/replica"
 )
 
 // TestScreensMatchGoldens renders the main screens in the light and the dark
@@ -60,6 +62,15 @@ func TestScreensMatchGoldens(t *testing.T) {
 		}},
 		{"settings", true, true, func(t *testing.T, h *harness) fyne.Canvas {
 			h.u.showSettings()
+			return h.w.Canvas()
+		}},
+		{"settings-sync", true, true, func(t *testing.T, h *harness) fyne.Canvas {
+			// A folder chosen and synced once, shown without a watcher.
+			h.u.prefs.SetSyncFolder(h.u.v.ID(), "/home/alice/Sync/authdesk")
+			h.u.syncer().last = syncOutcome{at: t0, res: replica.Result{
+				Report: vault.MergeReport{Added: []string{"a", "b"}, Changed: []string{"c"}}, ReplicaWritten: true}}
+			h.u.showSettings()
+			scrollTo(t, h, h.u.syncer().section.box)
 			return h.w.Canvas()
 		}},
 		{"simulator", true, true, func(t *testing.T, h *harness) fyne.Canvas {
@@ -129,4 +140,16 @@ func saveScreenshot(t *testing.T, name string, c fyne.Canvas) {
 	if err := png.Encode(f, c.Capture()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// scrollTo scrolls the pane in the top overlay so that o is at its top.
+func scrollTo(t *testing.T, h *harness, o fyne.CanvasObject) {
+	t.Helper()
+	for _, x := range test.LaidOutObjects(h.w.Canvas().Overlays().Top()) {
+		if sc, ok := x.(*container.Scroll); ok {
+			sc.ScrollToOffset(fyne.NewPos(0, o.Position().Y))
+			return
+		}
+	}
+	t.Fatal("no scrolled pane in the top overlay")
 }

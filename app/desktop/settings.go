@@ -169,7 +169,7 @@ func (u *UI) showSettings() {
 	)
 	// Five sections are taller than the window: Settings scrolls instead of
 	// growing the window past a laptop's screen.
-	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
+	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), u.newSyncSection().box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
 	content.SetMinSize(fyne.NewSize(440+theme.ScrollBarSize(), settingsHeight))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
 	dialogReleaseFocus(d, content)

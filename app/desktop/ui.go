@@ -58,7 +58,9 @@ type Config struct {
 	VaultPath string        // the vault file
 	Options   vault.Options // keychain and KDF work factor; Options.Now defaults to the UI's clock
 	// Trace, if set, receives one line when codes are first on screen
-	// ("authdesk: codes shown: N accounts"), for startup measurements.
+	// ("authdesk: codes shown: N accounts"), for startup measurements, and
+	// one per sync with the synced folder that changed the list or failed
+	// ("authdesk: sync merged: N accounts", "authdesk: sync failed: …").
 	Trace io.Writer
 	// Settled, if set, is called once on some goroutine two seconds after
 	// codes are first on screen, when start-up garbage (font tables, the
@@ -154,6 +156,8 @@ type UI struct {
 
 	quick    *quickPopup // the quick-access popup, once opened
 	shortcut *globalKey  // the global shortcut that opens it
+
+	synced *syncFolder // the vault's synced folder (syncfolder.go)
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -374,6 +378,7 @@ func (u *UI) lock() {
 		u.list.clear()
 		u.list = nil
 	}
+	u.syncStop() // before the vault closes: the watcher holds it
 	if u.v != nil {
 		u.pin.opened(u.v)
 		_ = u.v.Close()

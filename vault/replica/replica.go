@@ -209,11 +209,13 @@ func open(k vault.Key, path string) (vault.Snapshot, error) {
 		return vault.Snapshot{}, err
 	}
 	s, id, err := k.Decode(b)
+	// Another vault's file (which its own key seals) put under this vault's
+	// name is no password change: say what it is before the key mismatch.
+	if id != "" && id != k.VaultID() {
+		return vault.Snapshot{}, fmt.Errorf("it is a copy of vault %s, not of this vault", id)
+	}
 	if err != nil {
 		return vault.Snapshot{}, err
-	}
-	if id != k.VaultID() {
-		return vault.Snapshot{}, fmt.Errorf("it is a copy of vault %s, not of this vault", id)
 	}
 	return s, nil
 }

@@ -353,3 +353,25 @@ func TestPasswordChangeElsewhere(t *testing.T) {
 		v.Close()
 	}
 }
+
+// TestAnotherVaultUnderThisName: another vault's replica put under this
+// vault's name is said to be another vault's (not a password change, which
+// would ask for a password), and nothing is written or merged.
+func TestAnotherVaultUnderThisName(t *testing.T) {
+	folder := t.TempDir()
+	a := newComputer(t, folder, "one")
+	res := a.sync()
+	other := newComputer(t, t.TempDir(), "intruder")
+	planted := mustRead(t, other.sync().Replica)
+	if err := os.WriteFile(res.Replica, planted, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := a.v.Snapshot()
+	_, err := Folder{Dir: folder}.Sync(a.v)
+	if err == nil || errors.Is(err, ErrOtherKey) || !strings.Contains(err.Error(), "a copy of vault "+other.v.ID()) {
+		t.Fatalf("sync with another vault's replica under this name: %v", err)
+	}
+	if !bytes.Equal(planted, mustRead(t, res.Replica)) || !vault.SameReplica(before, a.v.Snapshot()) {
+		t.Error("the planted file or the vault changed")
+	}
+}
