@@ -79,8 +79,12 @@ func Compare(st State, dir string, b *Backup, accts []vault.Account) Diff {
 // added, and notes say so.
 func (d Diff) Changes(accts []vault.Account) (c vault.Changes, notes []string) {
 	byID := make(map[string]bool, len(accts))
+	var kept []vault.Account // what stays: a new entry may repeat one being removed (the phone switched apps)
 	for _, a := range accts {
 		byID[a.ID] = true
+		if !slices.Contains(d.removeIDs, a.ID) {
+			kept = append(kept, a)
+		}
 	}
 	for _, e := range d.Changed {
 		if byID[e.Account.ID] {
@@ -92,8 +96,8 @@ func (d Diff) Changes(accts []vault.Account) (c vault.Changes, notes []string) {
 			c.Update = append(c.Update, e.Account)
 			continue
 		}
-		if i := slices.IndexFunc(accts, func(a vault.Account) bool { return transfer.Same(a, e.Account) }); i >= 0 {
-			notes = append(notes, fmt.Sprintf("not added %s: the vault has it already as %s", printable(e.Account.Title()), printable(accts[i].Title())))
+		if i := slices.IndexFunc(kept, func(a vault.Account) bool { return transfer.Same(a, e.Account) }); i >= 0 {
+			notes = append(notes, fmt.Sprintf("not added %s: the vault has it already as %s", printable(e.Account.Title()), printable(kept[i].Title())))
 			continue
 		}
 		c.Add = append(c.Add, e.Account)

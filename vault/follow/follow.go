@@ -129,7 +129,7 @@ func ReadBackup(dir, name string, password func() ([]byte, error)) (*Backup, err
 	}
 	data, err := transfer.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("backup %s: %w", name, err)
+		return nil, fmt.Errorf("%w (the backup %s)", err, name)
 	}
 	return Parse(name, data, password)
 }
@@ -139,11 +139,12 @@ func ReadBackup(dir, name string, password func() ([]byte, error)) (*Backup, err
 func Parse(name string, data []byte, password func() ([]byte, error)) (*Backup, error) {
 	format := transfer.Detect(data)
 	if format != transfer.Aegis && format != transfer.TwoFAS {
-		return nil, fmt.Errorf("backup %s: %w: not an Aegis or 2FAS backup", name, transfer.ErrUnknownFormat)
+		return nil, fmt.Errorf("%w: %s is not an Aegis or 2FAS backup", transfer.ErrUnknownFormat, name)
 	}
 	res, err := transfer.Read(data, transfer.Options{Format: format, Password: password, EntryIDs: true})
 	if err != nil {
-		return nil, fmt.Errorf("backup %s: %w", name, err)
+		// The reason's words first, as transfer puts them.
+		return nil, fmt.Errorf("%w (the backup %s)", err, name)
 	}
 	b := &Backup{Name: name, Format: format, Notes: res.Notes()}
 	accts := res.Accounts

@@ -409,3 +409,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSwitchingApps: entries that leave one app's backups and come back
+// in another's (other keys, the same secrets) are replaced, not lost as
+// duplicates of the accounts being removed.
+func TestSwitchingApps(t *testing.T) {
+	f := newFollower(t)
+	f.apply(mustParse(t, "a", readFixture(t, "aegis-backup-20261202-080000.json"), nil))
+	d, rep := f.apply(mustParse(t, "f", readFixture(t, "second-encrypted.2fas"), pass("phone pass")))
+	if d.Summary() != "new 3, changed 0, removed 3" || len(rep.Added) != 3 || len(rep.Removed) != 3 {
+		t.Fatalf("%s, %+v", d.Summary(), rep)
+	}
+	if got := titlesOf(f.v.Accounts()); !slices.Equal(got, []string{"Chat (ana)", "Forge (ana@example.org)", "Mailbox (ana.b)"}) {
+		t.Errorf("accounts %v", got)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"authdesk/internal/atomicfile"
 	"authdesk/vault"
@@ -98,4 +100,33 @@ func (s State) idDigest(id string) string { return s.digest([]byte("id"), []byte
 func (s State) contentDigest(a vault.Account) string {
 	b, _ := json.Marshal([]any{a.Issuer, a.Name, a.Type, a.Algorithm, a.Digits, a.Period, a.Counter, a.Tags, a.Note, a.Favorite, a.Icon})
 	return s.digest([]byte("content"), b, a.Secret)
+}
+
+// PasswordKey is the keychain entry that holds the backup password of the
+// vault vaultID, when the user chose to keep it there.
+func PasswordKey(vaultID string) string { return vaultID + "-follow-backup" }
+
+// CheckFolder checks that dir can be followed for the vault at vaultPath:
+// a folder that holds neither the vault nor its state, which stay out of
+// what a sync engine shares.
+func CheckFolder(dir, vaultPath string) error {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("followed folder: %w", err)
+	}
+	fi, err := os.Stat(d)
+	if err != nil {
+		return fmt.Errorf("followed folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("the followed folder %s is not a folder", dir)
+	}
+	vp, err := filepath.Abs(vaultPath)
+	if err != nil {
+		return fmt.Errorf("followed folder: %w", err)
+	}
+	if rel, err := filepath.Rel(d, vp); err == nil && !strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("the followed folder %s holds the vault %s: keep the vault outside the folder the phone's backups are synced to", dir, vaultPath)
+	}
+	return nil
 }
