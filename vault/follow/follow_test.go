@@ -151,7 +151,7 @@ func TestReadBackupTooLarge(t *testing.T) {
 }
 
 // newVault is a vault in a temporary folder, its key in a memory keychain.
-func newVault(t *testing.T) *vault.Vault {
+func newVault(t testing.TB) *vault.Vault {
 	t.Helper()
 	v, err := vault.Create(filepath.Join(t.TempDir(), "vault.age"), []byte("correct horse"), vault.Options{WorkFactor: 10, Keychain: &keychain.Memory{}})
 	if err != nil {
@@ -163,13 +163,13 @@ func newVault(t *testing.T) *vault.Vault {
 
 // follower applies backups to a vault, as authdesk-cli follow --apply.
 type follower struct {
-	t     *testing.T
+	t     testing.TB
 	v     *vault.Vault
 	dir   string
 	state string
 }
 
-func newFollower(t *testing.T) *follower {
+func newFollower(t testing.TB) *follower {
 	v := newVault(t)
 	return &follower{t: t, v: v, dir: t.TempDir(), state: StatePath(v.Path())}
 }
@@ -194,7 +194,7 @@ func (f *follower) apply(b *Backup) (Diff, vault.MergeReport) {
 	return d, rep
 }
 
-func mustParse(t *testing.T, name string, data []byte, pw func() ([]byte, error)) *Backup {
+func mustParse(t testing.TB, name string, data []byte, pw func() ([]byte, error)) *Backup {
 	t.Helper()
 	b, err := Parse(name, data, pw)
 	if err != nil {
