@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"authdesk/vault"
@@ -206,14 +205,4 @@ func printable(s string) string {
 		s = string(r[:64]) + "…"
 	}
 	return s
-}
-
-// titles are the printable titles of accounts, sorted.
-func titles(accts []vault.Account) []string {
-	t := make([]string, len(accts))
-	for i, a := range accts {
-		t[i] = printable(a.Title())
-	}
-	slices.Sort(t)
-	return t
 }
