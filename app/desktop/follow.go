@@ -30,6 +30,9 @@ type phoneFollow struct {
 	askedPW  string      // the backup whose password was last asked
 	failed   string      // the backup whose error was last shown
 	dialogUp bool
+	// watch watches a folder until ctx ends, calling check on changes:
+	// follow.Watch; tests replace it.
+	watch func(ctx context.Context, dir string, check func())
 }
 
 // followStart starts watching the followed folder, if any, off the UI
@@ -42,16 +45,22 @@ func (u *UI) followStart() {
 	ctx, cancel := context.WithCancel(context.Background())
 	f.stop = cancel
 	statePath := follow.StatePath(u.cfg.VaultPath)
-	u.cfg.spawn(func() {
+	watch := f.watch
+	if watch == nil {
+		watch = func(ctx context.Context, dir string, check func()) {
+			go u.followRetry(ctx)
+			_ = follow.Watch(ctx, dir, follow.WatchOptions{}, check)
+		}
+	}
+	go func() { // for as long as the folder is followed
 		st, err := follow.LoadState(statePath)
 		if err != nil || st.Folder == "" {
 			return
 		}
-		go u.followRetry(ctx)
-		_ = follow.Watch(ctx, st.Folder, follow.WatchOptions{}, func() {
+		watch(ctx, st.Folder, func() {
 			onUI(func() { u.followCheck(st.Folder, nil) })
 		})
-	})
+	}()
 }
 
 // followRetry asks about a backup that came while the vault was locked,

@@ -1,10 +1,12 @@
 package desktop
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -127,4 +129,40 @@ func findIssuer(accts []vault.Account, issuer string) (vault.Account, bool) {
 		}
 	}
 	return vault.Account{}, false
+}
+
+// TestFollowSettings: Settings' Phone backups entry records the folder
+// beside the vault and starts watching it; Stop following forgets it.
+func TestFollowSettings(t *testing.T) {
+	h := openWith(t, sampleAccounts(t)...)
+	watched := make(chan string, 4)
+	h.u.follow.watch = func(_ context.Context, dir string, _ func()) { watched <- dir }
+	s := h.u.newFollowSection()
+	if s.stop.Disabled() == false || !strings.Contains(s.folder.Text, "Point Aegis") {
+		t.Fatalf("not following yet: %q", s.folder.Text)
+	}
+	dir := t.TempDir()
+	h.u.followSetFolder(s, dir)
+	st, err := follow.LoadState(follow.StatePath(h.cfg.VaultPath))
+	if err != nil || st.Folder != dir || s.folder.Text != "Following "+dir || s.stop.Disabled() {
+		t.Fatalf("state %+v, %v; label %q", st, err, s.folder.Text)
+	}
+	select {
+	case got := <-watched:
+		if got != dir {
+			t.Errorf("watching %q", got)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the folder is not watched")
+	}
+	// The vault's own folder cannot be followed.
+	h.u.followSetFolder(s, filepath.Dir(h.cfg.VaultPath))
+	if got := h.overlayText(); !strings.Contains(got, "holds the vault") {
+		t.Errorf("following the vault's folder:\n%s", got)
+	}
+	h.u.closeOverlays()
+	h.u.followSetFolder(s, "")
+	if _, err := os.Stat(follow.StatePath(h.cfg.VaultPath)); !os.IsNotExist(err) {
+		t.Errorf("state after Stop following: %v", err)
+	}
 }

@@ -130,3 +130,29 @@ func CheckFolder(dir, vaultPath string) error {
 	}
 	return nil
 }
+
+// SetFolder makes dir the folder followed by the vault at vaultPath,
+// recorded in its state: a folder other than the one followed so far
+// starts afresh (its first backup shows every entry as new, and applying
+// it adds nothing twice). dir "" stops following: the state is removed.
+func SetFolder(vaultPath, dir string) error {
+	path := StatePath(vaultPath)
+	if dir == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("stop following: %w", err)
+		}
+		return nil
+	}
+	if err := CheckFolder(dir, vaultPath); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("followed folder: %w", err)
+	}
+	st, err := LoadState(path)
+	if err != nil {
+		st = State{} // damaged: start afresh
+	}
+	return st.forFolder(abs).Save(path)
+}
