@@ -56,6 +56,10 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	followFixtures, err := filepath.Abs(filepath.Join("..", "..", "vault", "follow", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
@@ -66,6 +70,8 @@ func TestScripts(t *testing.T) {
 			// The export files of other authenticators, written by
 			// vault/transfer/internal/cmd/genfixtures.
 			e.Setenv("FIXTURES", fixtures)
+			// Phone backups, written by vault/follow's fixture generators.
+			e.Setenv("FOLLOW_FIXTURES", followFixtures)
 			// A race-enabled binary sleeps a second at exit by default;
 			// the scripts start it hundreds of times.
 			e.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))

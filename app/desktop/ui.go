@@ -152,6 +152,7 @@ type UI struct {
 	exported   string // the last account whose QR code was shown
 
 	tester *platformTester // the platform simulator's window, while open
+	follow phoneFollow     // a followed phone's backups (follow.go)
 	clock  *clockBanner    // "your clock is off" above every screen
 
 	quick    *quickPopup // the quick-access popup, once opened
@@ -257,6 +258,7 @@ func (u *UI) start() {
 // "start minimised" set and a system tray available, the window starts hidden.
 func (u *UI) ShowAndRun() {
 	u.start()
+	u.followStart()
 	u.startShortcut()
 	u.serveRequests()
 	if _, tray := u.app.(fynedesktop.App); !(tray && u.tray.host.Available && u.prefs.StartMinimised()) {

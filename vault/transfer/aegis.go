@@ -135,6 +135,7 @@ func readAegis(data []byte, pw *password) (*Result, error) {
 		if a.Icon, why = e.icon(); why != "" {
 			res.Skipped = append(res.Skipped, fmt.Sprintf("entry %d, %s: imported without its icon: %s", i+1, printable(a.Title()), why))
 		}
+		a.ID = e.UUID // kept with Options.EntryIDs only
 		res.Accounts = append(res.Accounts, a)
 	}
 	return res, nil

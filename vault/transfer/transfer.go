@@ -167,13 +167,17 @@ type Options struct {
 	// Import (the desktop app and authdesk-cli pass scanner.Bytes; this
 	// package does not decode images). nil refuses images.
 	Scan func(image []byte) ([]string, error)
+	// EntryIDs keeps in each account's ID the app's own ID of its entry
+	// (Aegis's uuid), for following a phone's backups; formats without
+	// one (2FAS) leave it empty. Without EntryIDs, accounts have no ID.
+	EntryIDs bool
 }
 
 // Result is what Read found in a payload.
 type Result struct {
 	Format     Format          // the format detected (or given)
 	Encrypted  bool            // the file was encrypted
-	Accounts   []vault.Account // the new accounts, valid, in file order, without IDs
+	Accounts   []vault.Account // the new accounts, valid, in file order, without IDs (see Options.EntryIDs)
 	Duplicates []Duplicate     // accounts skipped as already in the vault or earlier in the payload
 	Skipped    []string        // entries that cannot be used, each naming the entry and why
 	Missing    []MissingBatch  // Google export batches not in the payload
@@ -240,6 +244,11 @@ func Read(data []byte, opts Options) (*Result, error) {
 		res.Format = format
 	}
 	res.Encrypted = pw.asked
+	if !opts.EntryIDs {
+		for i := range res.Accounts {
+			res.Accounts[i].ID = ""
+		}
+	}
 	if n := len(res.Accounts); n > MaxAccounts {
 		return nil, fmt.Errorf("%w: %s; at most %s", ErrTooMany, thousands(n), thousands(MaxAccounts))
 	}
