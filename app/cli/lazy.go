@@ -26,18 +26,7 @@ const (
 	syncSummary     = "keep the vault in step with its replica in a synced folder: --folder DIR [--once]; joins from the replica when there is no vault yet"
 )
 
-// helperCommands are the commands the lean build runs in HelperName, with
-// their summaries.
-var helperCommands = [...]struct{ name, summary string }{
-	{"platform", platformSummary},
-	{"journey", journeySummary},
-	{"scan", scanSummary},
-	{"import", importSummary},
-	{"export", exportSummary},
-	{"sync", syncSummary},
-}
-
 // HelperName is the program the lean build runs for the commands in
-// helperCommands: a full authdesk-cli build under that name, beside
+// helperCommands (lazy_lean.go): a full authdesk-cli build under that name, beside
 // authdesk-cli.
 const HelperName = "authdesk-cli-platform"

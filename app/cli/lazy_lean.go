@@ -12,6 +12,17 @@ import (
 	"syscall"
 )
 
+// helperCommands are the commands the lean build runs in HelperName, with
+// their summaries.
+var helperCommands = [...]struct{ name, summary string }{
+	{"platform", platformSummary},
+	{"journey", journeySummary},
+	{"scan", scanSummary},
+	{"import", importSummary},
+	{"export", exportSummary},
+	{"sync", syncSummary},
+}
+
 func init() {
 	for _, c := range helperCommands {
 		register(c.name, c.summary, helperCommand(c.name))
