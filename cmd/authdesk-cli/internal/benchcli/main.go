@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"authdesk/app/cli"
@@ -36,7 +37,10 @@ type bench struct {
 	stdin string
 }
 
-type sample struct{ wall, cpu time.Duration }
+type sample struct {
+	wall, cpu time.Duration
+	faults    int64 // minor page faults: what start-up costs here, steady under load
+}
 
 func main() {
 	runs := flag.Int("runs", 50, "runs per command")
@@ -74,17 +78,18 @@ func main() {
 	}
 	fmt.Printf("load average after:  %s\n", loadavg())
 	fmt.Printf("%d runs each, interleaved; %s\n\n", *runs, *photo)
-	fmt.Printf("| %-28s | %-12s | %-12s | %-12s | %-9s |\n", "command", "median wall", "p90 wall", "median CPU", "max RSS")
-	fmt.Printf("|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 30), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 11))
+	fmt.Printf("| %-28s | %-12s | %-12s | %-12s | %-11s | %-9s |\n", "command", "median wall", "p90 wall", "median CPU", "page faults", "max RSS")
+	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 30), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 13), strings.Repeat("-", 11))
 	for i, b := range benches {
-		walls, cpus := make([]time.Duration, 0, *runs), make([]time.Duration, 0, *runs)
+		walls, cpus, faults := make([]time.Duration, 0, *runs), make([]time.Duration, 0, *runs), make([]int64, 0, *runs)
 		for _, s := range res[i] {
-			walls, cpus = append(walls, s.wall), append(cpus, s.cpu)
+			walls, cpus, faults = append(walls, s.wall), append(cpus, s.cpu), append(faults, s.faults)
 		}
 		slices.Sort(walls)
 		slices.Sort(cpus)
-		fmt.Printf("| %-28s | %9.2f ms | %9.2f ms | %9.2f ms | %6.1f MB |\n", b.name,
-			ms(walls[len(walls)/2]), ms(walls[len(walls)*9/10]), ms(cpus[len(cpus)/2]), maxRSS(b))
+		slices.Sort(faults)
+		fmt.Printf("| %-28s | %9.2f ms | %9.2f ms | %9.2f ms | %11d | %6.1f MB |\n", b.name,
+			ms(walls[len(walls)/2]), ms(walls[len(walls)*9/10]), ms(cpus[len(cpus)/2]), faults[len(faults)/2], maxRSS(b))
 	}
 }
 
@@ -181,7 +186,11 @@ func run(b bench) sample {
 		log.Fatalf("%s: %v\n%s", b.name, err, out.Bytes())
 	}
 	ps := cmd.ProcessState
-	return sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime()}
+	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime()}
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		s.faults = ru.Minflt
+	}
+	return s
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
