@@ -59,8 +59,8 @@ run: deps build
 
 build: $(FYNE_MOD) icons
 	$(PATCHED) $(GO) build -tags $(TAGS) -trimpath -o $(BIN)/authdesk ./cmd/authdesk
-	$(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
-	$(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
+	CGO_ENABLED=0 $(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
 
 test: deps deps-test check cross icons
 	AUTHDESK_REQUIRE_ICONS=1 AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \

@@ -28,6 +28,37 @@ func toGrey(img image.Image) *grey {
 	return g
 }
 
+// sharedGrey is the luminance of an image this package decoded, without
+// a copy when it already is an unpadded 8-bit luma plane: a JPEG's Y plane
+// (every colour JPEG), a grey JPEG or PNG. The grey shares the plane;
+// nothing writes to either afterwards (a variant, inverted or halved, is a
+// new buffer). Not for a caller's image, which the caller may change.
+// Sparing the copy spares fresh heap pages, which cost most of a scan's
+// start-up (README, authdesk-cli start-up).
+func sharedGrey(img image.Image) (*grey, bool) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	var plane []byte
+	switch m := img.(type) {
+	case *image.YCbCr:
+		if m.YStride != w {
+			return nil, false
+		}
+		plane = m.Y[m.YOffset(b.Min.X, b.Min.Y):]
+	case *image.Gray:
+		if m.Stride != w {
+			return nil, false
+		}
+		plane = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):]
+	default:
+		return nil, false
+	}
+	if len(plane) < w*h {
+		return nil, false
+	}
+	return &grey{pix: plane[: w*h : w*h], w: w, h: h}, true
+}
+
 // parallelRows splits [0,h) in two halves on big images so that both cores
 // work on the conversion.
 func parallelRows(h, w int, f func(y0, y1 int)) {

@@ -1,9 +1,11 @@
 package scanner
 
 import (
+	"bytes"
 	"image"
 	"image/color"
 	"image/draw"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
@@ -122,6 +124,45 @@ func TestToGreySubImage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedGrey: a decoded JPEG whose luma plane has no padding (640
+// wide: a whole number of 16-pixel blocks) becomes the grey without a copy,
+// one with padding (650 wide) is copied; both give toGrey's pixels, and a
+// variant made for a later attempt (inverted) leaves the image alone.
+func TestSharedGrey(t *testing.T) {
+	for _, c := range []struct {
+		w      int
+		shared bool
+	}{{640, true}, {650, false}} {
+		src := image.NewRGBA(image.Rect(0, 0, c.w, 480))
+		for y := range 480 {
+			for x := range c.w {
+				src.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x ^ y), 255})
+			}
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, src, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		g, img, err := decodeGreyImage(buf.Bytes(), MaxPixels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := img.(*image.YCbCr)
+		if shared := &g.pix[0] == &y.Y[0]; shared != c.shared {
+			t.Errorf("%d wide: grey shares the Y plane: %v, want %v", c.w, shared, c.shared)
+		}
+		want := toGrey(img)
+		if g.w != want.w || g.h != want.h || !bytes.Equal(g.pix, want.pix) {
+			t.Fatalf("%d wide: grey differs from toGrey's", c.w)
+		}
+		before := bytes.Clone(y.Y)
+		g.inverted()
+		if !bytes.Equal(y.Y, before) {
+			t.Errorf("%d wide: inverting the grey changed the image", c.w)
+		}
 	}
 }
 

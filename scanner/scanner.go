@@ -121,6 +121,9 @@ func decodeGreyImage(b []byte, maxPixels int64) (*grey, image.Image, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if g, ok := sharedGrey(img); ok {
+		return g, img, nil
+	}
 	return toGrey(img), img, nil
 }
 

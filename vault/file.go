@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"filippo.io/age"
@@ -43,7 +44,10 @@ const (
 	payloadFormat = 2 // 2: stamps, sort keys and tombstones for Merge (format2.go)
 )
 
-var idRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
+// idRe and backupRe are compiled on first use: a package-level
+// regexp.MustCompile runs in every program that links the vault, before
+// main, whether or not it opens a file (authdesk-cli help, code --uri).
+var idRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 
 // fileParts is a vault file split into its pieces, before any decryption.
 type fileParts struct {
@@ -100,7 +104,7 @@ func parseFile(b []byte) (fileParts, error) {
 	if !ok {
 		return p, errors.New("not an Authdesk vault (first line is not \"" + fileMagic + " id=…\")")
 	}
-	if !idRe.MatchString(id) {
+	if !idRe().MatchString(id) {
 		return p, errors.New("vault id on the first line is malformed")
 	}
 	p.id = id
@@ -354,7 +358,7 @@ func removeStaleTemps(path string) {
 // vault at path: "<path>.backups".
 func BackupDir(path string) string { return path + ".backups" }
 
-var backupRe = regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`)
+var backupRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{8})-[0-9TZ]+\.age$`) })
 
 // Backups returns the backups of the vault at path, newest first. Each is a
 // complete vault file that opens with the vault's current password and key
@@ -371,7 +375,7 @@ func Backups(path string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range ents {
-		if backupRe.MatchString(e.Name()) {
+		if backupRe().MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}
@@ -400,7 +404,7 @@ func linkBackup(path string, now time.Time) error {
 	}
 	seq := 1
 	if len(existing) > 0 {
-		m := backupRe.FindStringSubmatch(filepath.Base(existing[0]))
+		m := backupRe().FindStringSubmatch(filepath.Base(existing[0]))
 		n, _ := strconv.Atoi(m[1])
 		seq = n + 1
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // Vault format 2 adds what Merge needs to the accounts block: per-group
@@ -26,12 +27,13 @@ func newerFormat(part, version string) error {
 		ErrNewerFormat, version, part, payloadFormat)
 }
 
-var magicRe = regexp.MustCompile(`^authdesk-vault v([0-9]{1,9}) `)
+// magicRe is compiled on first use, not at start-up (see idRe).
+var magicRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^authdesk-vault v([0-9]{1,9}) `) })
 
 // newerMagic reports whether the first line of a file names a vault file
 // format above 1, which only a newer Authdesk would write.
 func newerMagic(first []byte) bool {
-	m := magicRe.FindSubmatch(first)
+	m := magicRe().FindSubmatch(first)
 	if m == nil {
 		return false
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"authdesk/vault"
-	"authdesk/vault/migration"
 	"authdesk/vault/otpauth"
 )
 
@@ -60,7 +59,7 @@ func runAdd(env *Env, g *Globals, args []string) error {
 
 	var a vault.Account
 	if set["uri"] {
-		if migration.IsMigration(*uri) {
+		if otpauth.IsMigration(*uri) {
 			return usagef("this is a Google Authenticator export: use authdesk-cli import")
 		}
 		if a, err = otpauth.Parse(*uri); err != nil {

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -12,7 +14,7 @@ import (
 )
 
 func init() {
-	register("export", "export every account, secrets included: otpauth URIs, Aegis, Google Authenticator (--format)", runExport)
+	register("export", exportSummary, runExport)
 }
 
 // runExport writes the accounts to stdout, or to -o FILE created with mode

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -16,7 +18,7 @@ import (
 )
 
 func init() {
-	register("import", "import accounts from FILE or - (stdin): otpauth:// lists, Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden", runImport)
+	register("import", importSummary, runImport)
 }
 
 // runImport adds every account of the file, or none: a file that cannot be

@@ -1,22 +1,32 @@
 package cli
 
-// The platform and journey commands carry the simulated platform: SQLite
-// (modernc's C library translated to Go), net/http, html/template. Go runs
-// the initialisation of every package linked into a program before main,
-// so in one binary every command pays for them, `authdesk-cli help` and
-// `code` included: about half of the start-up (README, CLI start-up).
-// Built with -tags lean (make build), authdesk-cli leaves them out and
-// runs these two commands by executing authdesk-cli-platform, the full
-// build, installed beside it; a plain `go build` still makes the full
-// program that needs no helper.
+// Go runs the initialisation of every package linked into a program before
+// main, so in one binary every command pays for every other command's
+// packages: `authdesk-cli help` paid for SQLite (modernc's C library
+// translated to Go), net/http and html/template (platform, journey),
+// gozxing's Reed–Solomon tables, x/text's charset index and x/image's
+// decoders (scan, import), protobuf, which hashes the executable at start-up
+// (import, export), and fsnotify with the replica's patterns (sync).
+//
+// Built with -tags lean (make build), authdesk-cli links only the vault and
+// the commands that need nothing more (help, code, list, add, ...), and
+// runs the commands in helperCommands by executing authdesk-cli-platform,
+// the full build, installed beside it. A plain `go build` still makes the
+// full program that needs no helper. cmd/authdesk-cli's TestLeanDeps
+// keeps the heavy packages out of the lean build.
 
-// The summaries of the two commands, shared by the full build's
-// registrations and the lean build's stand-ins.
+// The summaries of the commands the lean build leaves to the helper, shared
+// by the full build's registrations and the lean build's stand-ins.
 const (
 	platformSummary = "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]"
 	journeySummary  = "run the MFA journey scenarios: journey [--url URL] [--scenario NAME]... [--report DIR] [--list]"
+	scanSummary     = "print the QR code payloads in image FILEs (- for stdin), on the screen (--screen) or the clipboard (--clipboard)"
+	importSummary   = "import accounts from FILE or - (stdin): otpauth:// lists, Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden"
+	exportSummary   = "export every account, secrets included: otpauth URIs, Aegis, Google Authenticator (--format)"
+	syncSummary     = "keep the vault in step with its replica in a synced folder: --folder DIR [--once]; joins from the replica when there is no vault yet"
 )
 
-// HelperName is the program the lean build runs for platform and journey:
-// a full authdesk-cli build under that name, beside authdesk-cli.
+// HelperName is the program the lean build runs for the commands in
+// helperCommands (lazy_lean.go): a full authdesk-cli build under that name, beside
+// authdesk-cli.
 const HelperName = "authdesk-cli-platform"

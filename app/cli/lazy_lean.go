@@ -12,9 +12,21 @@ import (
 	"syscall"
 )
 
+// helperCommands are the commands the lean build runs in HelperName, with
+// their summaries.
+var helperCommands = [...]struct{ name, summary string }{
+	{"platform", platformSummary},
+	{"journey", journeySummary},
+	{"scan", scanSummary},
+	{"import", importSummary},
+	{"export", exportSummary},
+	{"sync", syncSummary},
+}
+
 func init() {
-	register("platform", platformSummary, helperCommand("platform"))
-	register("journey", journeySummary, helperCommand("journey"))
+	for _, c := range helperCommands {
+		register(c.name, c.summary, helperCommand(c.name))
+	}
 }
 
 // helperCommand runs command name in HelperName with the same global
@@ -56,7 +68,7 @@ func helperPath() (string, error) {
 	if p, err := exec.LookPath(exe); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli was built without the simulated platform (-tags lean); install both with make build or make package", HelperName)
+	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli was built lean (-tags lean) and runs platform, journey, scan, import, export and sync there; install both with make build or make package", HelperName)
 }
 
 // runHelper replaces this process with the helper on Unix when the streams

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -10,7 +12,7 @@ import (
 )
 
 func init() {
-	register("scan", "print the QR code payloads in image FILEs (- for stdin), on the screen (--screen) or the clipboard (--clipboard)", runScan)
+	register("scan", scanSummary, runScan)
 }
 
 // runScan prints every payload found, one per line and nothing else on

@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -17,7 +19,7 @@ import (
 )
 
 func init() {
-	register("sync", "keep the vault in step with its replica in a synced folder: --folder DIR [--once]; joins from the replica when there is no vault yet", runSync)
+	register("sync", syncSummary, runSync)
 }
 
 // runSync merges the vault with its replica DIR/authdesk-<vault id>.age

@@ -13,7 +13,8 @@ import (
 	"authdesk/app/cli"
 )
 
-// build compiles authdesk-cli with tags into dir/name.
+// build compiles authdesk-cli with tags into dir/name, without cgo as
+// make build does.
 func build(t *testing.T, dir, name, tags string) string {
 	t.Helper()
 	if runtime.GOOS == "windows" {
@@ -21,6 +22,7 @@ func build(t *testing.T, dir, name, tags string) string {
 	}
 	out := filepath.Join(dir, name)
 	cmd := exec.Command("go", "build", "-tags", tags, "-o", out, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags %q: %v\n%s", tags, err, b)
 	}
@@ -57,12 +59,23 @@ func TestLeanBuild(t *testing.T) {
 	lean := build(t, dir, "authdesk-cli", "lean")
 	full := build(t, dir, cli.HelperName, "")
 	env := []string{"AUTHDESK_VAULT=" + filepath.Join(dir, "vault.age")}
+	photo, err := filepath.Abs(filepath.Join("..", "..", "scanner", "testdata", "photos", "photo-000-otpauth.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"help"},
 		{"platform"},
 		{"platform", "serve", "--nope"},
 		{"journey", "--list"},
 		{"--vault", filepath.Join(dir, "other.age"), "journey", "--bogus"},
+		{"scan", photo},
+		{"scan", filepath.Join(dir, "missing.png")},
+		{"import", "--nope"},
+		{"import", filepath.Join(dir, "missing.txt")},
+		{"export"},
+		{"sync", "--once"},
+		{"add", "--uri", "otpauth-migration://offline?data=AAAA"},
 	} {
 		lo, le, lc := run(t, env, lean, args...)
 		fo, fe, fc := run(t, env, full, args...)
@@ -83,5 +96,90 @@ func TestLeanBuild(t *testing.T) {
 	_, stderr, code := run(t, []string{"PATH=" + t.TempDir()}, alone, "platform", "serve")
 	if code != 1 || !strings.Contains(stderr, cli.HelperName+" is not installed") {
 		t.Errorf("lean authdesk-cli without its helper: exit %d, stderr %q; want 1 and what to install", code, stderr)
+	}
+}
+
+// leanDenied are the packages the lean build must not link: each runs
+// initialisation work before main (SQLite, templates, Reed–Solomon and
+// charset tables, protobuf's hash of the executable, X11 and D-Bus screen
+// capture), which every command would pay for. Prefixes end in "/" or
+// name a package exactly.
+var leanDenied = []string{
+	"authdesk/app/platform", "authdesk/app/journey",
+	"authdesk/scanner", "authdesk/scanner/",
+	"authdesk/vault/replica", "authdesk/vault/transfer", "authdesk/vault/migration",
+	"github.com/makiuchi-d/gozxing", "github.com/makiuchi-d/gozxing/",
+	"github.com/jsummers/gobmp", "golang.org/x/image/", "golang.org/x/text/",
+	"google.golang.org/protobuf/", "modernc.org/", "github.com/fsnotify/fsnotify",
+	"github.com/skip2/go-qrcode", "golang.design/x/clipboard", "github.com/kbinani/screenshot",
+	"github.com/jezek/xgb", "net/http", "html/template", "text/template", "log/slog", "database/sql",
+}
+
+// denied reports whether pkg is in leanDenied.
+func denied(pkg string) bool {
+	for _, d := range leanDenied {
+		if pkg == d || (strings.HasSuffix(d, "/") && strings.HasPrefix(pkg, d)) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLeanDeps: the lean build, which runs help, code and the other vault
+// commands, links none of the heavy packages (go list -deps), and running
+// help and code --uri - initialises none of them (GODEBUG=inittrace=1 of
+// the built program, which lists every package whose initialisation does
+// work). A command that needs one belongs in helperCommands.
+func TestLeanDeps(t *testing.T) {
+	cmd := exec.Command("go", "list", "-tags", "lean", "-deps", ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if denied(pkg) {
+			t.Errorf("the lean authdesk-cli links %s", pkg)
+		}
+	}
+	if testing.Short() {
+		t.Skip("builds authdesk-cli")
+	}
+
+	lean := build(t, t.TempDir(), "authdesk-cli", "lean")
+	// RFC 6238's SHA1 key, "12345678901234567890"; its code at 1111111109 is 07081804.
+	const uri = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=Example"
+	for _, c := range []struct {
+		args       []string
+		stdin, out string
+	}{
+		{[]string{"help"}, "", ""},
+		{[]string{"code", "--uri", "-", "--at", "1111111109"}, uri + "\n", "07081804\n"},
+	} {
+		cmd := exec.Command(lean, c.args...)
+		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+		cmd.Stdin = strings.NewReader(c.stdin)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("authdesk-cli %s: %v\n%s", strings.Join(c.args, " "), err, stderr.Bytes())
+		}
+		if c.out != "" && stdout.String() != c.out {
+			t.Errorf("authdesk-cli %s printed %q, want %q", strings.Join(c.args, " "), stdout.String(), c.out)
+		}
+		inits := 0
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 2 || f[0] != "init" {
+				continue
+			}
+			inits++
+			if denied(f[1]) {
+				t.Errorf("authdesk-cli %s initialises %s: %s", strings.Join(c.args, " "), f[1], line)
+			}
+		}
+		if inits == 0 {
+			t.Errorf("authdesk-cli %s: no inittrace lines on stderr; GODEBUG=inittrace=1 not honoured?\n%s", strings.Join(c.args, " "), stderr.Bytes())
+		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"authdesk/vault"
+	"authdesk/vault/otpauth"
 )
 
 // MaxLen is the longest URI Parse accepts; a QR code holds less.
@@ -56,10 +57,9 @@ const (
 	typeTOTP = 2
 )
 
-// IsMigration reports whether s looks like a Google Authenticator export URI.
-func IsMigration(s string) bool {
-	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "otpauth-migration://")
-}
+// IsMigration reports whether s looks like a Google Authenticator export
+// URI; the rule is otpauth.IsMigration's.
+func IsMigration(s string) bool { return otpauth.IsMigration(s) }
 
 // Parse decodes an otpauth-migration URI.
 func Parse(uri string) (Batch, error) {

@@ -35,6 +35,15 @@ import (
 	"authdesk/vault"
 )
 
+// IsMigration reports whether s looks like a Google Authenticator export
+// URI (otpauth-migration://), which vault/migration decodes. It lives here,
+// and vault/migration's IsMigration asks it, so that a program which reads
+// otpauth URIs can turn such an export away without linking the protobuf
+// decoder (authdesk-cli add, whose lean build starts in a few ms).
+func IsMigration(s string) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "otpauth-migration://")
+}
+
 // MaxLen is the longest URI Parse accepts. Real ones are under 300 bytes;
 // a QR code holds at most about 4,300 characters.
 const MaxLen = 8 << 10

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"authdesk/vault"
@@ -27,22 +28,26 @@ import (
 // Name is the file name of the replica of the vault with the given ID.
 func Name(vaultID string) string { return "authdesk-" + vaultID + ".age" }
 
-var replicaRe = regexp.MustCompile(`^authdesk-([0-9a-f]{32})\.age$`)
+// replicaRe and conflictRe are compiled on first use, not at start-up in
+// every program that links this package.
+var replicaRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^authdesk-([0-9a-f]{32})\.age$`) })
 
 // conflictRe matches what the sync engines name a conflicting version of
 // "authdesk-<id>.age": Syncthing "authdesk-<id>.sync-conflict-<date>-<time>-
 // <device>.age", Dropbox "authdesk-<id> (<who>'s conflicted copy <date>).age",
 // Nextcloud "authdesk-<id> (conflicted copy <date> <time>).age" and OneDrive
 // "authdesk-<id>-<hostname>.age".
-var conflictRe = regexp.MustCompile(`^authdesk-([0-9a-f]{32})` +
-	`(\.sync-conflict-[0-9]{8}-[0-9]{6}-[A-Z0-9]{7}|` +
-	` \([^()/]*conflicted copy[^()/]*\)|` +
-	`-[A-Za-z0-9][A-Za-z0-9_-]{0,62})\.age$`)
+var conflictRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^authdesk-([0-9a-f]{32})` +
+		`(\.sync-conflict-[0-9]{8}-[0-9]{6}-[A-Z0-9]{7}|` +
+		` \([^()/]*conflicted copy[^()/]*\)|` +
+		`-[A-Za-z0-9][A-Za-z0-9_-]{0,62})\.age$`)
+})
 
 // IsConflictCopy reports whether name is a sync engine's conflict copy of
 // the replica of the vault with the given ID.
 func IsConflictCopy(name, vaultID string) bool {
-	m := conflictRe.FindStringSubmatch(name)
+	m := conflictRe().FindStringSubmatch(name)
 	return m != nil && m[1] == vaultID
 }
 
@@ -55,7 +60,7 @@ func Find(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if replicaRe.MatchString(e.Name()) && e.Type().IsRegular() {
+		if replicaRe().MatchString(e.Name()) && e.Type().IsRegular() {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}
