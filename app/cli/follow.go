@@ -1,3 +1,5 @@
+//go:build !lean
+
 package cli
 
 import (
@@ -17,7 +19,7 @@ import (
 )
 
 func init() {
-	register("follow", "follow a phone's Aegis or 2FAS backups one way: --folder DIR [--once] [--apply] [--import-password-file F] [--remember-password]", runFollow)
+	register("follow", followSummary, runFollow)
 }
 
 // followFlags are the flags of follow.

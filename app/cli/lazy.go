@@ -23,6 +23,7 @@ const (
 	scanSummary     = "print the QR code payloads in image FILEs (- for stdin), on the screen (--screen) or the clipboard (--clipboard)"
 	importSummary   = "import accounts from FILE or - (stdin): otpauth:// lists, Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden"
 	exportSummary   = "export every account, secrets included: otpauth URIs, Aegis, Google Authenticator (--format)"
+	followSummary   = "follow a phone's Aegis or 2FAS backups one way: --folder DIR [--once] [--apply] [--import-password-file F] [--remember-password]"
 	syncSummary     = "keep the vault in step with its replica in a synced folder: --folder DIR [--once]; joins from the replica when there is no vault yet"
 )
 

@@ -21,6 +21,7 @@ var helperCommands = [...]struct{ name, summary string }{
 	{"import", importSummary},
 	{"export", exportSummary},
 	{"sync", syncSummary},
+	{"follow", followSummary},
 }
 
 func init() {
