@@ -167,10 +167,9 @@ func (u *UI) showSettings() {
 		widget.NewFormItem("", s.sntp),
 		widget.NewFormItem("Time server", s.server),
 	)
-	form.AppendItem(widget.NewFormItem("Phone backups", u.newFollowSection().box)) // settings_follow.go
 	// Five sections are taller than the window: Settings scrolls instead of
 	// growing the window past a laptop's screen.
-	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), u.newSyncSection().box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
+	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), u.newSyncSection().box, widget.NewSeparator(), u.newFollowSection().box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
 	content.SetMinSize(fyne.NewSize(440+theme.ScrollBarSize(), settingsHeight))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
 	dialogReleaseFocus(d, content)

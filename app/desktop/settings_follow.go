@@ -10,7 +10,7 @@ import (
 	"authdesk/vault/follow"
 )
 
-// followSection is Settings' "Phone backups" entry: the folder where Aegis
+// followSection is Settings' "Phone backups" section: the folder where Aegis
 // or 2FAS writes its automatic backups, followed one way (follow.go).
 type followSection struct {
 	folder       *widget.Label
@@ -31,7 +31,7 @@ func (u *UI) newFollowSection() *followSection {
 		d.Show()
 	})
 	s.stop = widget.NewButtonWithIcon("Stop following", theme.CancelIcon(), func() { u.followSetFolder(s, "") })
-	s.box = container.NewVBox(s.folder, container.NewGridWithColumns(2, s.choose, s.stop))
+	s.box = container.NewVBox(sectionHeading("Phone backups"), s.folder, container.NewGridWithColumns(2, s.choose, s.stop))
 	st, _ := follow.LoadState(follow.StatePath(u.cfg.VaultPath))
 	s.show(st.Folder)
 	return s
