@@ -154,7 +154,7 @@ bench-sync: deps deps-test $(FYNE_MOD)
 	  $(GO) test -count=1 -run '^$$' -bench SyncthingToWindow -benchtime 3x -timeout 10m ./cmd/authdesk/
 
 # README's pictures of the platform simulator, regenerated (.ci/screenshots).
-screenshots: deps deps-test $(FYNE_MOD)
+screenshots: deps deps-test icons $(FYNE_MOD)
 	GO=$(GO) .ci/screenshots
 
 # 200 concurrent users through sign-in and MFA verify, then the per-request benchmark.

@@ -129,7 +129,7 @@ func idle(b *testing.B, state string) {
 }
 
 // brandRasters asks authdesk (SIGUSR1) how many brand icons it has drawn.
-func (a *app) brandRasters(b *testing.B) int64 {
+func (a *app) brandRasters(b testing.TB) int64 {
 	b.Helper()
 	const prefix = "authdesk: brand rasters: "
 	before := strings.Count(a.log(), prefix)

@@ -20,7 +20,7 @@ import (
 const (
 	menuX, menuY         = "533", "26"
 	settingsX, settingsY = "400", "385"
-	changePwX, changePwY = "160", "354"
+	changePwX, changePwY = "160", "296"
 )
 
 // wakes counts the idle loop's wakes so far (FYNE_IDLE_LOOP_TRACE=1).
@@ -70,12 +70,15 @@ func clickAt(t *testing.T, a *app, x, y string) {
 	time.Sleep(400 * time.Millisecond) // the dialog's first frame
 }
 
-// scrollSettingsDown scrolls Settings' pane to its end, where the Vault
-// section's buttons are: the wheel, over the pane, well past its length.
-func scrollSettingsDown(t *testing.T, a *app) {
+// scrollSettingsToVault scrolls Settings' pane to its top, then 20 wheel
+// steps (25 px each, Fyne's) down, which brings the Vault section's
+// buttons (Change password at changePwX, changePwY) into the pane: only
+// the sections above Vault (General, Quick access) move them.
+func scrollSettingsToVault(t *testing.T, a *app) {
 	t.Helper()
 	xdotool(t, "mousemove", "--window", a.wid, "280", "300")
-	xdotool(t, "click", "--repeat", "150", "--delay", "5", "5")
+	xdotool(t, "click", "--repeat", "150", "--delay", "5", "4")
+	xdotool(t, "click", "--repeat", "20", "--delay", "20", "5")
 	time.Sleep(400 * time.Millisecond)
 }
 
@@ -108,7 +111,7 @@ func TestSettingsIdleAfterPasswordChange(t *testing.T) {
 
 	clickAt(t, a, menuX, menuY)
 	clickAt(t, a, settingsX, settingsY)
-	scrollSettingsDown(t, a)
+	scrollSettingsToVault(t, a)
 	e.screenshot(a, "settings-scrolled")
 	floor := a.wakesOver(5 * time.Second) // Settings open: the 1 s countdown tick
 	clickAt(t, a, changePwX, changePwY)
