@@ -42,6 +42,12 @@ func TestScreensMatchGoldens(t *testing.T) {
 		show func(t *testing.T, h *harness) fyne.Canvas
 	}{
 		{"setup", false, false, nil}, // first run: no vault yet
+		{"join", false, false, func(t *testing.T, h *harness) fyne.Canvas { // first run, joining a synced vault
+			h.u.showJoin("/home/alice/Sync", "/home/alice/Sync/authdesk-0123456789abcdef.age")
+			h.u.setup.join.password.SetText("not the password")
+			h.u.joinFail("Wrong password for the vault in this folder: it is the password you chose on the other computer.")
+			return h.w.Canvas()
+		}},
 		{"unlock", true, false, nil}, // the keychain has no key
 		{"codes", true, true, nil},   // 8 s left: next codes shown
 		{"empty", false, true, nil},  // a vault without accounts
@@ -97,7 +103,7 @@ func TestScreensMatchGoldens(t *testing.T) {
 				a.Preferences().SetString(prefTheme, variant)
 				path := filepath.Join(t.TempDir(), "vault.age")
 				kc := &keychain.Memory{}
-				if sc.name != "setup" {
+				if sc.name != "setup" && sc.name != "join" {
 					var accts []vault.Account
 					if sc.accounts {
 						accts = sampleAccounts(t)

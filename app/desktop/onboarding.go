@@ -32,6 +32,7 @@ type setupScreen struct {
 	errLabel          *widget.Label
 	create            *widget.Button
 	progress          busyBar
+	join              *joinScreen // the vault of a synced folder (syncjoin.go)
 }
 
 func (u *UI) showSetup() {
@@ -53,13 +54,22 @@ func (u *UI) showSetup() {
 		wrapped("Your accounts are encrypted with a key that Authdesk keeps in your system keychain, so it opens without asking for anything."),
 		wrapped("The password below is your recovery: it unlocks the vault if the keychain is unavailable or after you lock Authdesk."),
 		s.password, s.confirm, s.errLabel, s.progress.box, s.create,
+		widget.NewSeparator(), wrapped("Already use Authdesk on another computer, with a synced folder?"), u.joinButton(),
 	)))
 	u.win.Canvas().Focus(s.password)
 }
 
+// setupFail shows msg under the setup screen's passwords.
+func (u *UI) setupFail(msg string) {
+	s := u.setup
+	s.errLabel.SetText(msg)
+	s.errLabel.Show()
+	u.screen.Refresh()
+}
+
 func (u *UI) createVault() {
 	s := u.setup
-	fail := func(msg string) { s.errLabel.SetText(msg); s.errLabel.Show(); u.screen.Refresh() }
+	fail := u.setupFail
 	switch pw := s.password.Text; {
 	case vault.CheckPassword([]byte(pw)) != nil:
 		fail(fmt.Sprintf("Choose a password of at least %d characters.", vault.MinPasswordLen))
