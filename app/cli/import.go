@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"authdesk/app/wording"
+	"authdesk/internal/safetext"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/transfer"
@@ -169,11 +170,4 @@ func formatList(fs []transfer.Format) string {
 
 // printable makes a name from an imported file safe to print on a
 // terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-}
+func printable(s string) string { return safetext.Printable(s, 0) }

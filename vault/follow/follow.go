@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"authdesk/internal/safetext"
 	"authdesk/vault"
 	"authdesk/vault/transfer"
 )
@@ -192,17 +193,5 @@ func AccountID(key string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// printable makes a name from a backup safe to print: control characters
-// replaced, at most 64 runes.
-func printable(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	if r := []rune(s); len(r) > 64 {
-		s = string(r[:64]) + "…"
-	}
-	return s
-}
+// printable makes a name from a backup safe to print.
+func printable(s string) string { return safetext.Printable(s, 64) }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"authdesk/internal/fswait"
 )
 
 // WatchOptions tune Watch.
@@ -54,28 +56,12 @@ func Watch(ctx context.Context, dir string, o WatchOptions, check func()) error 
 				continue
 			}
 		}
-		settle(ctx, w, o.Settle)
+		fswait.Settle(ctx, w, o.Settle)
 		if ctx.Err() != nil {
 			return nil
 		}
 		last = fingerprint(dir)
 		check()
-	}
-}
-
-// settle waits until no event has come for d.
-func settle(ctx context.Context, w *fsnotify.Watcher, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.Events:
-			t.Reset(d)
-		case <-t.C:
-			return
-		}
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"authdesk/internal/safetext"
 	"authdesk/vault"
 	"authdesk/vault/otpauth"
 )
@@ -300,20 +301,8 @@ func setParams(a *vault.Account, alg, digits, otpTyp, counter uint64) error {
 	return nil
 }
 
-// printable makes a name from an untrusted export safe to print on a
-// terminal: valid UTF-8, control characters replaced, at most 64 runes.
-func printable(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "?"))
-	if r := []rune(s); len(r) > 64 {
-		s = string(r[:64]) + "…"
-	}
-	return s
-}
+// printable makes a name from an untrusted export safe to print.
+func printable(s string) string { return safetext.Printable(s, 64) }
 
 // Encode is the inverse of Parse: it writes accounts as one export QR code's
 // URI, as Google Authenticator does. Steam accounts are written as plain

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"authdesk/internal/fswait"
 	"authdesk/vault"
 )
 
@@ -75,26 +76,9 @@ func (f Folder) Run(ctx context.Context, v *vault.Vault, o RunOptions, report fu
 				continue
 			}
 		}
-		settle(ctx, w, o.Settle)
+		fswait.Settle(ctx, w, o.Settle)
 		if err := sync(); err != nil {
 			return err
-		}
-	}
-}
-
-// settle waits until no event has come for d, so that a burst of events
-// (a sync engine writing, renaming and touching) makes one sync.
-func settle(ctx context.Context, w *fsnotify.Watcher, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.Events:
-			t.Reset(d)
-		case <-t.C:
-			return
 		}
 	}
 }

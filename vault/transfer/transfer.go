@@ -85,8 +85,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"authdesk/internal/safetext"
 	"authdesk/vault"
 )
 
@@ -473,21 +473,12 @@ func period(a vault.Account) int {
 }
 
 // printable makes a name from an untrusted file safe to print on a
-// terminal: valid UTF-8, control characters replaced, at most 64 runes.
+// terminal; an empty one is "(no name)".
 func printable(s string) string {
-	s = string(bytes.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, bytes.ToValidUTF8([]byte(s), []byte("?"))))
-	if utf8.RuneCountInString(s) > 64 {
-		s = string([]rune(s)[:64]) + "…"
-	}
 	if s == "" {
-		s = "(no name)"
+		return "(no name)"
 	}
-	return s
+	return safetext.Printable(s, 64)
 }
 
 // skipped formats one Result.Skipped line.
