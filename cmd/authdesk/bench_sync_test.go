@@ -152,13 +152,4 @@ func benchSyncthingToWindow(b *testing.B, delay time.Duration) {
 }
 
 // waitLogFine is waitLog polling every 2 ms, for timings.
-func (a *app) waitLogFine(t testing.TB, s string, n int) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for strings.Count(a.log(), s) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %d× %q from authdesk within 60 s:\n%s", n, s, a.log())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
+func (a *app) waitLogFine(t testing.TB, s string, n int) { a.waitLogEvery(t, s, n, 2*time.Millisecond) }

@@ -48,15 +48,19 @@ func (e *syncEnv) otherCLI(stdin string, args ...string) string {
 	return e.runCLI(stdin, args...)
 }
 
-// waitLog waits until authdesk's stderr has n lines containing s.
-func (a *app) waitLog(t testing.TB, s string, n int) {
+// waitLog waits (60 s at most, a hang guard) until authdesk's stderr has
+// n lines containing s.
+func (a *app) waitLog(t testing.TB, s string, n int) { a.waitLogEvery(t, s, n, 20*time.Millisecond) }
+
+// waitLogEvery is waitLog polling every poll (2 ms for timings).
+func (a *app) waitLogEvery(t testing.TB, s string, n int, poll time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for strings.Count(a.log(), s) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("no %d× %q from authdesk within 30 s:\n%s", n, s, a.log())
+			t.Fatalf("no %d× %q from authdesk within 60 s:\n%s", n, s, a.log())
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(poll)
 	}
 }
 
