@@ -85,12 +85,16 @@ check: deps-cross
 	GOOS=darwin $(GO) vet $(E2E) $$($(GO) list ./... | grep -v -e '/app/desktop$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
 	$(GO) run ./cmd/authdesk/internal/vetdarwin $(E2E) ./app/desktop ./cmd/authdesk/...
 	$(GO) tool staticcheck $(E2E) ./...
+	$(MAKE) --no-print-directory complexity
 
 # No non-test function over a cyclomatic complexity of 25 (STYLE.md 17),
-# counted as gocyclo does by a small go/ast checker. Not yet in check:
-# scanner's pngGrey (50) and vault/icons' ExpandPath (27) are over.
+# counted as gocyclo does by a small go/ast checker; part of check. The
+# known exceptions, listed but not failing the gate, one -except each:
+COMPLEXITY_EXCEPT :=
+# #22 scan branch brings it under
+COMPLEXITY_EXCEPT += -except scanner/pnggrey.go:pngGrey
 complexity:
-	$(GO) run ./cmd/internal/complexity -over 25 .
+	$(GO) run ./cmd/internal/complexity -over 25 $(COMPLEXITY_EXCEPT) .
 
 # Known vulnerabilities in the code we call: govulncheck (pinned in go.mod
 # as a tool) against the Go vulnerability database of the pinned
