@@ -19,7 +19,7 @@ export AUTHDESK_ICONS=${AUTHDESK_ICONS:-$PWD/.cache/icons}
 case "${GOFLAGS:-}" in *-modfile=*) echo "Fyne: idle-loop patch ($GOFLAGS)" ;; *) echo "Fyne: stock" ;; esac
 echo "before: $(uptime)"
 AUTHDESK_SCREEN=1600x1000x24 .ci/desktop-session env AUTHDESK_REQUIRE_DESKTOP=1 \
-  go test -count=1 -run '^$' -bench 'Startup500|Idle|QuickAccess' -benchtime 1x -timeout 15m ./cmd/authdesk/ 2>&1 |
+  go test -tags e2e -count=1 -run '^$' -bench 'Startup500|Idle|QuickAccess' -benchtime 1x -timeout 15m ./cmd/authdesk/ 2>&1 |
   tee "$AUTHDESK_SCREENSHOTS/bench-gui.log" | grep -E '^Benchmark|screenshot|FAIL|^ok|_test\.go:[0-9]+: [^a]'
 echo "full output: $AUTHDESK_SCREENSHOTS/bench-gui.log"
 echo "after:  $(uptime)"

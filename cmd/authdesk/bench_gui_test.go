@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main_test
 
 // make bench-gui (cmd/authdesk/bench-gui.sh): the real app in a real X

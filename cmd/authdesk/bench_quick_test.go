@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main_test
 
 // make bench-gui: quick access's time-to-code. The clock starts when

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main_test
 
 // Real-window tests of issue #17's dialog items: nothing keeps the event

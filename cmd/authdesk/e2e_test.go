@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main_test
 
 // End-to-end tests of the real authdesk binary in a real X window: the vault

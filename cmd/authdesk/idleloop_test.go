@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main_test
 
 // The idle loop of Fyne's GLFW driver (.ci/fyne/idle-loop.patch), tested in

@@ -10,48 +10,75 @@ import (
 // number together ("a1 1 0 00-4.8.2"), which the SVG grammar allows but
 // some rasterisers (oksvg, Fyne's) misread, drawing nothing.
 func ExpandPath(d string) (string, error) {
-	var b strings.Builder
-	b.Grow(len(d) + len(d)/4)
-	var cmd byte
-	arg := 0
+	w := pathWriter{d: d}
+	w.b.Grow(len(d) + len(d)/4)
 	for i := 0; i < len(d); {
 		c := d[i]
 		switch {
 		case c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r':
 			i++
 		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z':
-			if !strings.ContainsRune("MmLlHhVvCcSsQqTtAaZz", rune(c)) {
-				return "", fmt.Errorf("unknown path command %q at %d", c, i)
+			if err := w.command(c, i); err != nil {
+				return "", err
 			}
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteByte(c)
-			cmd, arg = c, 0
 			i++
 		default:
-			n := 0
-			if (cmd == 'a' || cmd == 'A') && (arg%7 == 3 || arg%7 == 4) {
-				if c != '0' && c != '1' {
-					return "", fmt.Errorf("arc flag %q at %d", c, i)
-				}
-				n = 1
-			} else if n = numberLen(d[i:]); n == 0 {
-				return "", fmt.Errorf("unexpected %q at %d", c, i)
+			n, err := w.argument(i)
+			if err != nil {
+				return "", err
 			}
-			if arg > 0 || b.Len() > 0 && b.String()[b.Len()-1] != cmd {
-				b.WriteByte(' ')
-			}
-			if (cmd == 'a' || cmd == 'A') && arg > 0 && arg%7 == 0 {
-				// oksvg drops an arc's implicit repetitions: name each.
-				b.WriteByte(cmd)
-			}
-			b.WriteString(d[i : i+n])
-			arg++
 			i += n
 		}
 	}
-	return b.String(), nil
+	return w.b.String(), nil
+}
+
+// pathWriter writes the expanded path: the current command and how many
+// arguments it has had, for the arc's flags and its implicit repetitions.
+type pathWriter struct {
+	d   string
+	b   strings.Builder
+	cmd byte
+	arg int
+}
+
+// command writes the path command c, found at d[i].
+func (w *pathWriter) command(c byte, i int) error {
+	if !strings.ContainsRune("MmLlHhVvCcSsQqTtAaZz", rune(c)) {
+		return fmt.Errorf("unknown path command %q at %d", c, i)
+	}
+	if w.b.Len() > 0 {
+		w.b.WriteByte(' ')
+	}
+	w.b.WriteByte(c)
+	w.cmd, w.arg = c, 0
+	return nil
+}
+
+// argument writes the current command's next argument, a number or an
+// arc's flag, that starts at d[i], and returns its length.
+func (w *pathWriter) argument(i int) (int, error) {
+	c := w.d[i]
+	arc := w.cmd == 'a' || w.cmd == 'A'
+	n := 0
+	if arc && (w.arg%7 == 3 || w.arg%7 == 4) {
+		if c != '0' && c != '1' {
+			return 0, fmt.Errorf("arc flag %q at %d", c, i)
+		}
+		n = 1
+	} else if n = numberLen(w.d[i:]); n == 0 {
+		return 0, fmt.Errorf("unexpected %q at %d", c, i)
+	}
+	if w.arg > 0 || w.b.Len() > 0 && w.b.String()[w.b.Len()-1] != w.cmd {
+		w.b.WriteByte(' ')
+	}
+	if arc && w.arg > 0 && w.arg%7 == 0 {
+		// oksvg drops an arc's implicit repetitions: name each.
+		w.b.WriteByte(w.cmd)
+	}
+	w.b.WriteString(w.d[i : i+n])
+	w.arg++
+	return n, nil
 }
 
 // numberLen is the length of the SVG number at the start of s: a sign,

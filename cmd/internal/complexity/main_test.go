@@ -57,14 +57,41 @@ func TestRunReportsOnlyNonTestCode(t *testing.T) {
 		}
 	}
 	var out strings.Builder
-	n, err := run(&out, []string{dir}, 3)
+	n, err := run(&out, []string{dir}, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 || !strings.HasPrefix(out.String(), "4 T.Busy ") || !strings.Contains(out.String(), "x.go:2:1") {
 		t.Fatalf("%d reported:\n%s", n, out.String())
 	}
-	if n, err := run(&out, []string{dir}, 4); err != nil || n != 0 {
+	if n, err := run(&out, []string{dir}, 4, nil); err != nil || n != 0 {
 		t.Fatalf("at limit 4: %d reported, %v", n, err)
+	}
+}
+
+// A known exception (FILE:FUNC) is listed but not counted; one that names
+// nothing over the limit is named for removal; the same name in another
+// file still counts.
+func TestRunExceptions(t *testing.T) {
+	dir := t.TempDir()
+	branchy := "package x\nfunc Busy(a, b, c bool) {\n\tif a {}\n\tif b {}\n\tif c {}\n}\n"
+	for name, src := range map[string]string{"x/x.go": branchy, "y/y.go": branchy} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out strings.Builder
+	n, err := run(&out, []string{dir}, 3, []string{"x/x.go:Busy", "z/z.go:Gone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if n != 1 || !strings.Contains(got, "x.go:2:1 (known exception)") || strings.Contains(got, "y.go:2:1 (known") ||
+		!strings.Contains(got, "exception z/z.go:Gone is not over 3: remove it") {
+		t.Fatalf("%d counted:\n%s", n, got)
 	}
 }

@@ -9,10 +9,11 @@
 // lostcancel do (printf's facts of Fyne's functions, the control-flow graphs
 // of its packages), so they are skipped and said so.
 //
-//	go run ./cmd/authdesk/internal/vetdarwin ./app/desktop ./cmd/authdesk
+//	go run ./cmd/authdesk/internal/vetdarwin [-tags e2e] ./app/desktop ./cmd/authdesk
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -35,15 +36,20 @@ var goVet = []string{"appends", "asmdecl", "assign", "atomic", "bools", "buildta
 var needFacts = []string{"printf", "lostcancel"}
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	tags := flag.String("tags", "", "build tags to load the packages with (as go build -tags)")
+	flag.Parse()
+	if err := run(*tags, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "vetdarwin:", err)
 		os.Exit(1)
 	}
 }
 
-func run(patterns []string) error {
+func run(tags string, patterns []string) error {
 	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Tests: true,
 		Env: append(os.Environ(), "GOOS=darwin", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=")}
+	if tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + tags}
+	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
