@@ -9,6 +9,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 )
 
@@ -21,12 +22,12 @@ func (u *UI) installShortcuts() {
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
-		if !dialogOpen(c) {
+		if !dialogs.Open(c) {
 			u.copySelected()
 		}
 	})
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(sc fyne.Shortcut) {
-		if dialogOpen(c) {
+		if dialogs.Open(c) {
 			return
 		}
 		if u.state == stateCodes && looksLikeText(u.app.Clipboard().Content()) {
@@ -37,7 +38,7 @@ func (u *UI) installShortcuts() {
 		}
 		u.paste()
 	})
-	guardKeys(c, func(k *fyne.KeyEvent) {
+	dialogs.Guard(c, func(k *fyne.KeyEvent) {
 		if !u.unlockKey(k) {
 			u.listKey(k)
 		}
@@ -67,7 +68,7 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 		return false
 	}
 	u.touch()
-	if dialogOpen(u.win.Canvas()) && s.KeyName != fyne.KeyF && s.KeyName != fyne.KeyL {
+	if dialogs.Open(u.win.Canvas()) && s.KeyName != fyne.KeyF && s.KeyName != fyne.KeyL {
 		return true // a dialog has the keyboard; Ctrl+F and Ctrl+L close it
 	}
 	switch s.KeyName {
@@ -172,5 +173,5 @@ func (u *UI) showError(what string, err error) {
 func (u *UI) showInfo(title, msg string) {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom(title, "OK", container.New(&widthLayout{width: 380}, l), u.win).Show()
+	dialog.NewCustom(title, "OK", container.New(&dialogs.Width{W: 380}, l), u.win).Show()
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/scanner"
 	"authdesk/vault"
@@ -34,7 +35,7 @@ func (u *UI) showAddChooser() {
 		b.Alignment = widget.ButtonAlignLeading
 		return container.NewVBox(b, dimText(help, false))
 	}
-	content := container.New(&widthLayout{width: 400}, container.NewVBox(
+	content := container.New(&dialogs.Width{W: 400}, container.NewVBox(
 		choice("Scan screen", "Hides Authdesk and reads the QR codes on your displays.", theme.ComputerIcon(), u.scanScreen),
 		choice("Open image…", "A screenshot or photo. You can also drop images here.", theme.FolderOpenIcon(), u.openImage),
 		choice("Paste", "A QR code image or an otpauth:// link (Ctrl+V).", theme.ContentPasteIcon(), u.paste),
@@ -279,7 +280,7 @@ func (u *UI) showReview(source, format string, found []candidate, notes []string
 	if source == screenSource {
 		title = "Found " + wording.Count(len(found), "account", "accounts") + " on " + source
 	}
-	rv.d = newCustom(title, container.New(&widthLayout{width: 420}, container.NewVBox(objs...)),
+	rv.d = dialogs.NewCustom(title, container.New(&dialogs.Width{W: 420}, container.NewVBox(objs...)),
 		[]fyne.CanvasObject{cancel, add}, u.win)
 	cancel.OnTapped = rv.d.Hide
 	add.OnTapped = func() {
@@ -410,8 +411,8 @@ func (u *UI) showManualEntry() {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	f.add = widget.NewButtonWithIcon("Add", theme.ConfirmIcon(), u.submitManual)
 	f.add.Importance = widget.HighImportance
-	f.content = container.New(&widthLayout{width: 440}, container.NewVBox(form, help, f.advanced, f.general))
-	f.d = newCustom("Enter key manually", f.content, []fyne.CanvasObject{cancel, f.add}, u.win)
+	f.content = container.New(&dialogs.Width{W: 440}, container.NewVBox(form, help, f.advanced, f.general))
+	f.d = dialogs.NewCustom("Enter key manually", f.content, []fyne.CanvasObject{cancel, f.add}, u.win)
 	cancel.OnTapped = f.d.Hide
 	f.kindChanged() // enable the fields of the default type only
 	f.d.Show()

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 	"authdesk/vault/follow"
 	"authdesk/vault/transfer"
@@ -224,7 +225,7 @@ func (u *UI) followAsk(v *vault.Vault, r followFound) {
 	cancel := widget.NewButtonWithIcon("Not now", theme.CancelIcon(), nil)
 	ok := widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), nil)
 	ok.Importance = widget.HighImportance
-	d := newCustom("Your phone's backup", container.New(&widthLayout{width: 400}, container.NewVBox(q, details)), []fyne.CanvasObject{cancel, ok}, u.win)
+	d := dialogs.NewCustom("Your phone's backup", container.New(&dialogs.Width{W: 400}, container.NewVBox(q, details)), []fyne.CanvasObject{cancel, ok}, u.win)
 	f.dialogUp = true
 	d.SetOnClosed(func() { f.dialogUp = false })
 	cancel.OnTapped = d.Hide
@@ -281,8 +282,8 @@ func (u *UI) followAskPassword(dir, name, problem string) {
 	if u.cfg.Options.Keychain != nil {
 		content.Add(remember)
 	}
-	d := newCustom("Your phone's backup", container.New(&widthLayout{width: 400}, content), []fyne.CanvasObject{cancel, ok}, u.win)
-	dialogReleaseFocus(d, pw)
+	d := dialogs.NewCustom("Your phone's backup", container.New(&dialogs.Width{W: 400}, content), []fyne.CanvasObject{cancel, ok}, u.win)
+	dialogs.ReleaseFocus(d, pw)
 	f.dialogUp = true
 	d.SetOnClosed(func() { f.dialogUp = false })
 	submit := func() {

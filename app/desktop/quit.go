@@ -12,7 +12,7 @@ import (
 func (u *UI) quitApp() {
 	u.touch()
 	if u.tester != nil {
-		u.tester.win.Close()
+		u.tester.Close()
 	}
 	u.app.Quit()
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/replica"
@@ -205,7 +206,7 @@ func (u *UI) syncAskPassword(gen int, v *vault.Vault, dir string) {
 	p.use.Importance = widget.HighImportance
 	p.entry.OnSubmitted = func(string) { u.syncAdopt(p, v, dir) }
 	help := wrapped("The vault password was changed on another computer. Type the new password once: Authdesk takes over the new key, merges, and goes on syncing. From then on the old password no longer opens this vault.")
-	p.d = newCustom("Sync: new password", container.New(&widthLayout{width: 400},
+	p.d = dialogs.NewCustom("Sync: new password", container.New(&dialogs.Width{W: 400},
 		container.NewVBox(help, p.entry, p.errLabel, p.progress.box)), []fyne.CanvasObject{later, p.use}, u.win)
 	later.OnTapped = func() {
 		p.d.Hide()

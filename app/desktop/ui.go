@@ -27,6 +27,7 @@ import (
 	"authdesk/app/desktop/hotkey"
 	"authdesk/app/desktop/instance"
 	"authdesk/app/desktop/trayhost"
+	"authdesk/app/desktop/workbench"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
@@ -151,9 +152,9 @@ type UI struct {
 	edit       *editDialog
 	exported   string // the last account whose QR code was shown
 
-	tester *platformTester // the platform simulator's window, while open
-	follow phoneFollow     // a followed phone's backups (follow.go)
-	clock  *clockBanner    // "your clock is off" above every screen
+	tester *workbench.Workbench // the platform simulator's window, while open
+	follow phoneFollow          // a followed phone's backups (follow.go)
+	clock  *clockBanner         // "your clock is off" above every screen
 
 	quick    *quickPopup // the quick-access popup, once opened
 	shortcut *globalKey  // the global shortcut that opens it
@@ -202,7 +203,7 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.installTray()
 	w.SetOnClosed(func() {
 		if u.tester != nil {
-			u.tester.win.Close()
+			u.tester.Close()
 		}
 		u.quitOnce.Do(func() { close(u.quit) })
 	})
