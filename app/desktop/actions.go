@@ -53,7 +53,7 @@ func (u *UI) installShortcuts() {
 		case stateCodes:
 			e = u.list.search
 		case stateLocked:
-			e = u.unlock.password
+			e = u.gate.unlock.password
 		default:
 			return
 		}
@@ -108,19 +108,18 @@ func (u *UI) copySelected() {
 func (u *UI) copyCode(a vault.Account) {
 	code, err := a.Code(u.cfg.now())
 	if err != nil {
-		u.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
+		u.frame.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
 		return
 	}
 	clip := u.app.Clipboard()
-	clip.SetContent(code)
-	u.copied = code
+	u.clip.put(clip, code)
 	u.markUsed(a.ID)
 	d := u.prefs.ClipboardClear()
 	if d <= 0 {
-		u.toast.show("Copied", u)
+		u.frame.toast.show("Copied", u)
 		return
 	}
-	u.toast.show(fmt.Sprintf("Copied — clears in %d s", int(d.Seconds())), u)
+	u.frame.toast.show(fmt.Sprintf("Copied — clears in %d s", int(d.Seconds())), u)
 	u.later(d, func() {
 		if clip.Content() == code {
 			clip.SetContent("")
@@ -174,4 +173,22 @@ func (u *UI) showInfo(title, msg string) {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
 	dialog.NewCustom(title, "OK", container.New(&dialogs.Width{W: 380}, l), u.win).Show()
+}
+
+// clipboard remembers the last code Authdesk put on the clipboard, so that
+// the lock wipes it from there, and only if it is still there.
+type clipboard struct{ copied string }
+
+// put puts code on clip.
+func (c *clipboard) put(clip fyne.Clipboard, code string) {
+	clip.SetContent(code)
+	c.copied = code
+}
+
+// wipe empties clip if it still holds the last code, and forgets it.
+func (c *clipboard) wipe(clip fyne.Clipboard) {
+	if c.copied != "" && clip.Content() == c.copied {
+		clip.SetContent("")
+	}
+	c.copied = ""
 }

@@ -190,11 +190,22 @@ func candidates(res *transfer.Result, existing []vault.Account) []candidate {
 	return out
 }
 
+// addFlow is the state of adding accounts: the Google export batches
+// scanned so far, the review of what a scan found, and the manual form.
+type addFlow struct {
+	batches transfer.BatchTracker // the Google export QR codes scanned so far
+	review  *reviewDialog         // the last review (for tests)
+	manual  *manualForm           // the last manual form (for tests)
+}
+
 // trackBatches remembers the Google export batches seen across scans
 // (transfer.BatchTracker) and says which are still missing.
-func (u *UI) trackBatches(batches []transfer.Batch) []string {
+func (u *UI) trackBatches(batches []transfer.Batch) []string { return u.adding.track(batches) }
+
+// track adds batches to those seen and says which are still missing.
+func (f *addFlow) track(batches []transfer.Batch) []string {
 	var notes []string
-	for _, p := range u.batches.Add(batches) {
+	for _, p := range f.batches.Add(batches) {
 		if len(p.Missing) > 0 {
 			notes = append(notes, fmt.Sprintf("This export has %s; scan code %s next.", wording.Count(p.Size, "QR code", "QR codes"), joinAnd(p.Missing)))
 		} else {
@@ -244,7 +255,7 @@ type reviewDialog struct {
 
 func (u *UI) showReview(source, format string, found []candidate, notes []string) {
 	rv := &reviewDialog{found: found, notes: strings.Join(notes, "\n"), format: format}
-	u.review = rv
+	u.adding.review = rv
 	items := container.NewVBox()
 	for i := range found {
 		c := &found[i]
@@ -340,6 +351,6 @@ func (u *UI) addAccounts(accts []vault.Account) {
 			// No code here: the toast outlives a period, the row does not.
 			msg = "Added " + r.added[0].Title()
 		}
-		u.toast.show(msg, u)
+		u.frame.toast.show(msg, u)
 	})
 }

@@ -118,7 +118,7 @@ func (r *codeRow) bind(a vault.Account, now time.Time) {
 // once a second, the next code in the last 10 seconds. Nothing is computed
 // while the window is hidden.
 func (r *codeRow) tick(now time.Time) {
-	if r.u.hidden {
+	if r.u.pace.hidden {
 		return
 	}
 	next := ""

@@ -90,13 +90,22 @@ func (u *UI) showCodes(v *vault.Vault) {
 	// Nothing is focused at rest: a focused entry blinks its cursor at 60 fps.
 	// Typing anywhere focuses the search field (see installShortcuts).
 	u.win.Canvas().Unfocus()
-	if !u.trimmed && u.cfg.Settled != nil {
-		u.trimmed = true
-		u.cfg.afterFunc(2*time.Second, u.cfg.Settled)
+	u.startup.codesShown(u.cfg, len(c.accounts))
+}
+
+// startupCues tells the process, once, that the codes are on screen:
+// Config.Trace's line and, two seconds later, Config.Settled.
+type startupCues struct{ traced, settled bool }
+
+// codesShown gives the cues that are still due, for n accounts on screen.
+func (s *startupCues) codesShown(cfg Config, n int) {
+	if !s.settled && cfg.Settled != nil {
+		s.settled = true
+		cfg.afterFunc(2*time.Second, cfg.Settled)
 	}
-	if u.cfg.Trace != nil && !u.traced {
-		u.traced = true
-		onUI(func() { fmt.Fprintf(u.cfg.Trace, "authdesk: codes shown: %d accounts\n", len(c.accounts)) })
+	if cfg.Trace != nil && !s.traced {
+		s.traced = true
+		onUI(func() { fmt.Fprintf(cfg.Trace, "authdesk: codes shown: %d accounts\n", n) })
 	}
 }
 
@@ -197,7 +206,7 @@ func (c *codeList) move(delta int) {
 // tick updates the code, countdown and next code of every row on screen;
 // while the window is hidden it does nothing (see setShown).
 func (c *codeList) tick(now time.Time) {
-	if c.u.hidden {
+	if c.u.pace.hidden {
 		return
 	}
 	for r := range c.rows {
@@ -234,7 +243,7 @@ func (c *codeList) periods() []int {
 // sleeps; showing it brings the visible rows up to date before the first
 // frame is drawn.
 func (u *UI) setShown(shown bool) {
-	u.hidden = !shown
+	u.pace.hidden = !shown
 	u.tick()
 }
 

@@ -151,7 +151,7 @@ func (u *UI) followFound(v *vault.Vault, r followFound, typed *followTyped) {
 	}
 	if kc := u.cfg.Options.Keychain; r.err == nil && typed != nil && typed.remember && kc != nil {
 		if err := kc.Set(follow.PasswordKey(v.ID()), string(typed.pw)); err != nil {
-			u.toast.show(fmt.Sprintf("The backup password is not in the keychain: %v", err), u)
+			u.frame.toast.show(fmt.Sprintf("The backup password is not in the keychain: %v", err), u)
 		}
 	}
 	switch {
@@ -259,7 +259,7 @@ func (u *UI) followApply(v *vault.Vault, r followFound) {
 		sel, _ := u.list.Selected()
 		u.list.reload(sel.ID)
 		u.vaultChanged(v)
-		u.toast.show(fmt.Sprintf("From your phone: %d added, %d changed, %d removed", len(a.rep.Added), len(a.rep.Changed), len(a.rep.Removed)), u)
+		u.frame.toast.show(fmt.Sprintf("From your phone: %d added, %d changed, %d removed", len(a.rep.Added), len(a.rep.Changed), len(a.rep.Removed)), u)
 	})
 }
 

@@ -54,7 +54,7 @@ func TestScreensMatchGoldens(t *testing.T) {
 		}},
 		{"manual-errors", false, true, func(t *testing.T, h *harness) fyne.Canvas {
 			h.u.showManualEntry()
-			f := h.u.manual
+			f := h.u.adding.manual
 			f.key.SetText("not a key!")
 			f.period.SetText("0")
 			test.Tap(f.add)

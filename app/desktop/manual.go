@@ -37,7 +37,7 @@ func (u *UI) showManualEntry() {
 	}
 	f := &manualForm{issuer: newDialogEntry(false), name: newDialogEntry(false), key: newDialogEntry(false),
 		period: newDialogEntry(false), counter: newDialogEntry(false), errs: map[string]*widget.Label{}}
-	u.manual = f
+	u.adding.manual = f
 	f.issuer.SetPlaceHolder("Site or service, e.g. GitHub")
 	f.name.SetPlaceHolder("Your user name or e-mail")
 	f.key.SetPlaceHolder("e.g. JBSW Y3DP EHPK 3PXP")
@@ -192,7 +192,7 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 
 // submitManual adds the account typed in the manual form.
 func (u *UI) submitManual() {
-	f := u.manual
+	f := u.adding.manual
 	a, ok := f.validate(true)
 	if !ok {
 		return

@@ -88,28 +88,47 @@ func (u *UI) openQuick() {
 	p.present()
 }
 
+// quickAccess is quick access: the popup, made on first use, and the
+// global shortcut that opens it (quickkey.go).
+type quickAccess struct {
+	popup *quickPopup
+	key   *globalKey
+}
+
+// takePending reports whether the popup was asked for while the vault was
+// still opening, and forgets that it was.
+func (q *quickAccess) takePending() bool {
+	if q.popup == nil || !q.popup.pending {
+		return false
+	}
+	q.popup.pending = false
+	return true
+}
+
+// close closes the popup if it is open.
+func (q *quickAccess) close() {
+	if q.popup != nil {
+		q.popup.close()
+	}
+}
+
 // quickAfterOpen opens the popup that was asked for while the vault was
 // still opening.
 func (u *UI) quickAfterOpen() {
-	if u.quick != nil && u.quick.pending {
-		u.quick.pending = false
+	if u.quick.takePending() {
 		u.openQuick()
 	}
 }
 
 // closeQuick closes the popup (on lock: it may show codes).
-func (u *UI) closeQuick() {
-	if u.quick != nil {
-		u.quick.close()
-	}
-}
+func (u *UI) closeQuick() { u.quick.close() }
 
 // quickPopup returns the popup, making its window on first use.
 func (u *UI) quickPopup() *quickPopup {
-	if u.quick == nil {
-		u.quick = newQuickPopup(u)
+	if u.quick.popup == nil {
+		u.quick.popup = newQuickPopup(u)
 	}
-	return u.quick
+	return u.quick.popup
 }
 
 // newQuickWindow makes an undecorated window where the driver can.

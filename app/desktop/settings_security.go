@@ -115,7 +115,7 @@ func (u *UI) savePIN() {
 		}
 		p.d.Hide()
 		s.update(v)
-		u.toast.show("PIN set", u)
+		u.frame.toast.show("PIN set", u)
 	})
 }
 
@@ -131,7 +131,7 @@ func (u *UI) removePIN() {
 			return
 		}
 		s.update(v)
-		u.toast.show("PIN removed", u)
+		u.frame.toast.show("PIN removed", u)
 	})
 }
 

@@ -305,6 +305,6 @@ func (u *UI) restoreBackup(b *backupsDialog, path string) {
 		if r.kept != "" {
 			msg += " The previous file is kept as " + filepath.Base(r.kept) + "."
 		}
-		u.toast.show(msg, u)
+		u.frame.toast.show(msg, u)
 	})
 }

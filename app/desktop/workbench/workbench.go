@@ -1,3 +1,9 @@
+// Package workbench is the tester's platform simulator window, which
+// Authdesk opens with Ctrl+P: it runs the embedded platform (app/platform)
+// with its test clock, runs the journey's scenarios (app/journey) against
+// it, keeps the accounts they enrol in the "Simulator" vault beside the
+// user's, and guides a tester who walks the journey in a browser. Open
+// builds it from a Config; the desktop app knows nothing else of it.
 package workbench
 
 import (
