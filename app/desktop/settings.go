@@ -13,6 +13,7 @@ import (
 
 	"authdesk/app/desktop/clockcheck"
 	"authdesk/app/desktop/dialogs"
+	"authdesk/app/desktop/look"
 )
 
 // Preference keys.
@@ -223,3 +224,6 @@ func (u *UI) clockSettings(s *settingsDialog) {
 		}
 	}
 }
+
+// applyTheme sets the theme the user chose.
+func (u *UI) applyTheme() { u.app.Settings().SetTheme(look.New(u.prefs.Theme())) }

@@ -7,8 +7,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 
+	"authdesk/app/desktop/look"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
@@ -41,7 +41,7 @@ type timer struct {
 func openWith(t *testing.T, accts ...vault.Account) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(theme.LightTheme())
+	a.Settings().SetTheme(look.New("light")) // as the README picture shows it
 	path := filepath.Join(t.TempDir(), "vault.age")
 	kc := &keychain.Memory{}
 	newVault(t, path, kc, accts...)

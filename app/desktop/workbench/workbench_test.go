@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/look"
 	"authdesk/app/journey"
 )
 
@@ -81,6 +82,9 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	}
 	// README's picture (make screenshots): the results of Run all.
 	if dir := os.Getenv("AUTHDESK_SCREENSHOTS"); dir != "" {
+		// Setting the theme lays every window out again, as the user's
+		// theme choice in the app does.
+		h.a.Settings().SetTheme(look.New("light"))
 		tr.win.Resize(fyne.NewSize(900, 720))
 		f, err := os.Create(filepath.Join(dir, "widget-workbench.png"))
 		if err != nil {
