@@ -39,10 +39,12 @@ type Config struct {
 	// PlatformDB is the embedded platform's database; empty: the
 	// platform's default in the user data dir.
 	PlatformDB string
-	// Decode finds the QR payloads in a PNG (the enrolment pages' codes).
+	// Decode finds the QR payloads in a PNG (the enrolment pages' codes);
+	// nil: scanner.Bytes.
 	Decode func(png []byte) ([]string, error)
 	// UserVault returns the user's vault while it is open, else nil
-	// ("Enrol into my own vault instead", the walk guide's last step).
+	// ("Enrol into my own vault instead", the walk guide's last step);
+	// nil: there is none.
 	UserVault func() *vault.Vault
 	// Enrolled is called on the UI goroutine after a run, which may have
 	// added accounts to the user's vault; nil: nothing.
@@ -118,6 +120,9 @@ type stepRow struct {
 func Open(cfg Config) *Workbench {
 	if cfg.Spawn == nil {
 		cfg.Spawn = func(f func()) { go f() }
+	}
+	if cfg.UserVault == nil {
+		cfg.UserVault = func() *vault.Vault { return nil }
 	}
 	if cfg.AfterFunc == nil {
 		cfg.AfterFunc = func(d time.Duration, f func()) func() {
