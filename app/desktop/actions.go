@@ -9,6 +9,7 @@ import (
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 )
 
@@ -21,12 +22,12 @@ func (u *UI) installShortcuts() {
 		c.AddShortcut(s, func(fyne.Shortcut) { u.windowShortcut(s) })
 	}
 	c.AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
-		if !dialogOpen(c) {
+		if !dialogs.Open(c) {
 			u.copySelected()
 		}
 	})
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(sc fyne.Shortcut) {
-		if dialogOpen(c) {
+		if dialogs.Open(c) {
 			return
 		}
 		if u.state == stateCodes && looksLikeText(u.app.Clipboard().Content()) {
@@ -37,7 +38,7 @@ func (u *UI) installShortcuts() {
 		}
 		u.paste()
 	})
-	guardKeys(c, func(k *fyne.KeyEvent) {
+	dialogs.Guard(c, func(k *fyne.KeyEvent) {
 		if !u.unlockKey(k) {
 			u.listKey(k)
 		}
@@ -52,7 +53,7 @@ func (u *UI) installShortcuts() {
 		case stateCodes:
 			e = u.list.search
 		case stateLocked:
-			e = u.unlock.password
+			e = u.gate.unlock.password
 		default:
 			return
 		}
@@ -67,7 +68,7 @@ func (u *UI) windowShortcut(s *fynedesktop.CustomShortcut) bool {
 		return false
 	}
 	u.touch()
-	if dialogOpen(u.win.Canvas()) && s.KeyName != fyne.KeyF && s.KeyName != fyne.KeyL {
+	if dialogs.Open(u.win.Canvas()) && s.KeyName != fyne.KeyF && s.KeyName != fyne.KeyL {
 		return true // a dialog has the keyboard; Ctrl+F and Ctrl+L close it
 	}
 	switch s.KeyName {
@@ -107,19 +108,18 @@ func (u *UI) copySelected() {
 func (u *UI) copyCode(a vault.Account) {
 	code, err := a.Code(u.cfg.now())
 	if err != nil {
-		u.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
+		u.frame.toast.show(fmt.Sprintf("Cannot generate a code for %s: %v", a.Title(), err), u)
 		return
 	}
 	clip := u.app.Clipboard()
-	clip.SetContent(code)
-	u.copied = code
+	u.clip.put(clip, code)
 	u.markUsed(a.ID)
 	d := u.prefs.ClipboardClear()
 	if d <= 0 {
-		u.toast.show("Copied", u)
+		u.frame.toast.show("Copied", u)
 		return
 	}
-	u.toast.show(fmt.Sprintf("Copied — clears in %d s", int(d.Seconds())), u)
+	u.frame.toast.show(fmt.Sprintf("Copied — clears in %d s", int(d.Seconds())), u)
 	u.later(d, func() {
 		if clip.Content() == code {
 			clip.SetContent("")
@@ -172,5 +172,23 @@ func (u *UI) showError(what string, err error) {
 func (u *UI) showInfo(title, msg string) {
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom(title, "OK", container.New(&widthLayout{width: 380}, l), u.win).Show()
+	dialog.NewCustom(title, "OK", container.New(&dialogs.Width{W: 380}, l), u.win).Show()
+}
+
+// clipboard remembers the last code Authdesk put on the clipboard, so that
+// the lock wipes it from there, and only if it is still there.
+type clipboard struct{ copied string }
+
+// put puts code on clip.
+func (c *clipboard) put(clip fyne.Clipboard, code string) {
+	clip.SetContent(code)
+	c.copied = code
+}
+
+// wipe empties clip if it still holds the last code, and forgets it.
+func (c *clipboard) wipe(clip fyne.Clipboard) {
+	if c.copied != "" && clip.Content() == c.copied {
+		clip.SetContent("")
+	}
+	c.copied = ""
 }

@@ -24,7 +24,7 @@ func TestManualEntry(t *testing.T) {
 	}
 	h.u.windowShortcut(customShortcut(fyne.KeyN))
 	test.Tap(h.button("Enter key manually"))
-	f := h.u.manual
+	f := h.u.adding.manual
 	if f == nil {
 		t.Fatal("manual form not shown")
 	}
@@ -74,12 +74,12 @@ func TestManualEntry(t *testing.T) {
 	}
 	// The toast names the account and shows no code: it would outlive the
 	// code's period, while the selected row shows the current one (#17).
-	if msg := h.u.toast.Message(); !strings.Contains(msg, accts[0].Title()) || strings.ContainsAny(msg, "0123456789") {
+	if msg := h.u.frame.toast.Message(); !strings.Contains(msg, accts[0].Title()) || strings.ContainsAny(msg, "0123456789") {
 		t.Errorf("toast %q: want the account's name and no code", msg)
 	}
 	// The same key again is flagged, not duplicated.
 	h.u.showManualEntry()
-	f = h.u.manual
+	f = h.u.adding.manual
 	f.issuer.SetText("GitHub again")
 	f.key.SetText("JBSWY3DPEHPK3PXP")
 	test.Tap(f.add)
@@ -108,7 +108,7 @@ func TestAddFromImageDrop(t *testing.T) {
 	dir := t.TempDir()
 	img := writeQR(t, dir, "github.png", ghURI)
 	h.u.dropped([]fyne.URI{storage.NewFileURI(img)})
-	if h.u.review == nil {
+	if h.u.adding.review == nil {
 		t.Fatalf("no review after dropping a QR image; dialogs: %q", h.overlayText())
 	}
 	if txt := h.overlayText(); !strings.Contains(txt, "GitHub (alice@example.com)") {
@@ -156,7 +156,7 @@ func TestPasteTextImageAndDuplicate(t *testing.T) {
 	clip := h.a.Clipboard()
 	clip.SetContent(ghURI)
 	h.u.list.search.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
-	if h.u.review == nil {
+	if h.u.adding.review == nil {
 		t.Fatal("pasting an otpauth link showed no review")
 	}
 	if h.u.list.search.Text != "" {
@@ -168,9 +168,9 @@ func TestPasteTextImageAndDuplicate(t *testing.T) {
 	}
 
 	// Pasting the same secret again flags it and leaves it unticked.
-	h.u.review = nil
+	h.u.adding.review = nil
 	h.u.paste()
-	rv := h.u.review
+	rv := h.u.adding.review
 	if rv == nil || rv.found[0].dup == nil || rv.found[0].add.Checked || !strings.Contains(rv.found[0].add.Text, "already in your vault") {
 		t.Fatalf("duplicate not flagged: %+v", rv)
 	}
@@ -209,7 +209,7 @@ func TestGoogleExportBatches(t *testing.T) {
 	dup := sampleAccounts(t)[0]
 	part1 := mk(0, dup, sampleAccounts(t)[4])
 	h.u.imported("test", scanResult{payloads: []string{part1}})
-	rv := h.u.review
+	rv := h.u.adding.review
 	if rv == nil || len(rv.found) != 2 {
 		t.Fatalf("review: %+v (dialogs %q)", rv, h.overlayText())
 	}
@@ -225,7 +225,7 @@ func TestGoogleExportBatches(t *testing.T) {
 	}
 	part2 := mk(1, sampleAccounts(t)[1])
 	h.u.imported("test", scanResult{payloads: []string{part2}})
-	if rv := h.u.review; !strings.Contains(rv.notes, "All 2 QR codes") {
+	if rv := h.u.adding.review; !strings.Contains(rv.notes, "All 2 QR codes") {
 		t.Errorf("part 2 notes %q", rv.notes)
 	}
 	test.Tap(h.button("Add"))
@@ -243,7 +243,7 @@ func TestScanScreen(t *testing.T) {
 		t.Fatal("scan did not wait for the window to hide")
 	}
 	h.advance(time.Second)
-	rv := h.u.review
+	rv := h.u.adding.review
 	if rv == nil || len(rv.found) != 1 || !strings.Contains(rv.notes, "Wi-Fi") {
 		t.Fatalf("scan review: %+v", rv)
 	}

@@ -72,7 +72,7 @@ func BenchmarkTick(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		now = now.Add(time.Second)
-		u.lastUsed = now
+		u.pace.lastUsed = now
 		u.tick()
 	}
 	b.ReportMetric(float64(len(u.list.rows)), "rows")

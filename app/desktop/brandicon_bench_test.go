@@ -80,7 +80,7 @@ func BenchmarkBrandRows500(b *testing.B) {
 	before := brandRasters.Load()
 	for range 60 {
 		now = now.Add(time.Second)
-		u.lastUsed = now
+		u.pace.lastUsed = now
 		u.tick()
 		w.Canvas().Capture()
 	}

@@ -68,50 +68,67 @@ func (u *UI) schedule(now time.Time) {
 	if u.cfg.noTicker {
 		return
 	}
-	if u.tickStop != nil {
-		u.tickStop()
-	}
-	u.tickGen++
-	gen := u.tickGen
+	gen := u.pace.cancel()
 	var periods []int
 	codes := u.state == stateCodes && u.list != nil
-	if codes && !u.hidden {
+	if codes && !u.pace.hidden {
 		periods = u.list.periods()
 	}
-	next := nextTick(now, codes && u.inUse(now), periods)
+	next := nextTick(now, codes && u.pace.inUse(now), periods)
 	if d := u.prefs.AutoLock(); codes && d > 0 {
-		if lock := u.lastUsed.Add(d); lock.After(now) && lock.Before(next) {
+		if lock := u.pace.lastUsed.Add(d); lock.After(now) && lock.Before(next) {
 			next = lock
 		}
 	}
-	u.tickStop = u.cfg.afterFunc(next.Sub(now), func() {
+	u.pace.stop = u.cfg.afterFunc(next.Sub(now), func() {
 		select {
-		case <-u.quit:
+		case <-u.quit.done():
 			return
 		default:
 		}
 		onUI(func() {
-			if gen == u.tickGen {
+			if gen == u.pace.gen {
 				u.tick()
 			}
 		})
 	})
 }
 
+// cadence is what sets the pace of the ticks: the user's last activity,
+// whether the window is in front and on screen, and the one tick
+// scheduled (gen numbers the scheduled ticks, so that only the last runs).
+type cadence struct {
+	lastUsed   time.Time // last user activity, for the idle auto-lock
+	foreground bool      // an Authdesk window has the keyboard focus
+	hidden     bool      // the window is not on screen (see setShown)
+	gen        int
+	stop       func() // cancels the scheduled tick
+}
+
+// cancel cancels the scheduled tick and returns the next tick's number.
+func (c *cadence) cancel() int {
+	if c.stop != nil {
+		c.stop()
+		c.stop = nil
+	}
+	c.gen++
+	return c.gen
+}
+
 // inUse reports whether the countdown should move every second: the window
 // is on screen, has the focus and was touched within activeFor. Only the
 // codes screen has anything that moves each second.
-func (u *UI) inUse(now time.Time) bool {
-	return u.foreground && !u.hidden && now.Sub(u.lastUsed) < activeFor
+func (c *cadence) inUse(now time.Time) bool {
+	return c.foreground && !c.hidden && now.Sub(c.lastUsed) < activeFor
 }
 
 // touch records user activity, for the idle auto-lock and the cadence: the
 // first touch after a rest brings the every-second ticks back at once.
 func (u *UI) touch() {
 	now := u.cfg.now()
-	resting := !u.inUse(now)
-	u.lastUsed = now
-	if resting && u.inUse(now) {
+	resting := !u.pace.inUse(now)
+	u.pace.lastUsed = now
+	if resting && u.pace.inUse(now) {
 		u.schedule(now)
 	}
 }
@@ -120,9 +137,9 @@ func (u *UI) touch() {
 // (the focus coming to it counts as a touch) and brings the countdown's
 // cadence in line at once.
 func (u *UI) setForeground(yes bool) {
-	u.foreground = yes
+	u.pace.foreground = yes
 	if yes {
-		u.lastUsed = u.cfg.now()
+		u.pace.lastUsed = u.cfg.now()
 	}
 	u.tick()
 }

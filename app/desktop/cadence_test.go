@@ -108,7 +108,7 @@ func TestCadenceFollowsFocus(t *testing.T) {
 	}
 
 	h.u.setShown(false) // hidden in the tray: the background cadence even in front
-	h.u.foreground = true
+	h.u.pace.foreground = true
 	h.u.tick()
 	if d := lastAt().Sub(h.now); d <= time.Second {
 		t.Errorf("hidden: next tick in %v, want the background cadence", d)
@@ -123,7 +123,7 @@ func TestCadenceAutoLockOnTime(t *testing.T) {
 	h.u.prefs.SetAutoLock(time.Minute)
 	h.now = h.now.Add(time.Minute - 1500*time.Millisecond) // deadline 1.5 s away
 	h.u.tick()
-	want := h.u.lastUsed.Add(time.Minute)
+	want := h.u.pace.lastUsed.Add(time.Minute)
 	if at := h.timers[len(h.timers)-1].at; !at.Equal(want) {
 		t.Errorf("next tick at %v, want the auto-lock deadline %v", at, want)
 	}

@@ -81,13 +81,13 @@ func (u *UI) checkClock(again bool) {
 		defer cancel()
 		return u.clockCheck(ctx)
 	}, func(r clockcheck.Result) {
-		u.clock.show(r)
+		u.frame.clock.show(r)
 		if !again {
 			return
 		}
 		u.cfg.afterFunc(clockEvery, func() {
 			select {
-			case <-u.quit:
+			case <-u.quit.done():
 			default:
 				u.checkClock(true)
 			}

@@ -26,7 +26,7 @@ func TestClockBanner(t *testing.T) {
 	} {
 		h.u.cfg.clockCheck = func(context.Context) clockcheck.Result { return tc.r }
 		h.u.checkClock(false)
-		b := h.u.clock
+		b := h.u.frame.clock
 		if tc.want == "" {
 			if b.box.Visible() {
 				t.Errorf("%+v: banner shown: %q", tc.r, b.text.Text)
@@ -37,7 +37,7 @@ func TestClockBanner(t *testing.T) {
 			t.Errorf("%+v: banner visible %v, %q", tc.r, b.box.Visible(), b.text.Text)
 		}
 	}
-	if h.u.clock.details == "" {
+	if h.u.frame.clock.details == "" {
 		t.Error("what could not be checked is not kept for the details")
 	}
 }

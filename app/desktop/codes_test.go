@@ -74,7 +74,7 @@ func TestCopyAndClipboardClear(t *testing.T) {
 	if got, want := clip.Content(), code(t, first, h.now); got != want {
 		t.Fatalf("Enter copied %q, want %q", got, want)
 	}
-	if got := h.u.toast.Message(); got != "Copied — clears in 30 s" {
+	if got := h.u.frame.toast.Message(); got != "Copied — clears in 30 s" {
 		t.Errorf("toast %q", got)
 	}
 	h.advance(29 * time.Second)

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"authdesk/app/desktop/dialogs"
 )
 
 // press sends a key as the driver does: to the focused widget, else to the
@@ -52,12 +54,12 @@ func TestDialogsTakeTheKeyboard(t *testing.T) {
 			h.a.Clipboard().SetContent("untouched")
 			h.u.list.search.SetText("git")
 			c.open(h)
-			if !dialogOpen(cv) {
+			if !dialogs.Open(cv) {
 				t.Fatal("no dialog opened")
 			}
 			press(cv, c.key)
 			if top := cv.Overlays().Top(); top != nil {
-				t.Errorf("%s left the dialog open (buttons %v)", c.key, buttonLabels(dialogButtons(top)))
+				t.Errorf("%s left the dialog open (buttons %v)", c.key, buttonLabels(dialogs.Buttons(top)))
 			}
 			if got := h.a.Clipboard().Content(); got != "untouched" {
 				t.Errorf("%s under a dialog reached the list: clipboard %q", c.key, got)
@@ -80,8 +82,8 @@ func TestEnterDoesNotDelete(t *testing.T) {
 	h.a.Clipboard().SetContent("untouched")
 	h.u.confirmDelete(h.u.v.Accounts()[0].ID)
 	press(cv, fyne.KeyReturn)
-	if n := len(h.u.v.Accounts()); n != 5 || !dialogOpen(cv) {
-		t.Errorf("Enter on the delete confirmation: %d accounts, dialog open %v", n, dialogOpen(cv))
+	if n := len(h.u.v.Accounts()); n != 5 || !dialogs.Open(cv) {
+		t.Errorf("Enter on the delete confirmation: %d accounts, dialog open %v", n, dialogs.Open(cv))
 	}
 	if got := h.a.Clipboard().Content(); got != "untouched" {
 		t.Errorf("Enter under the confirmation copied %q", got)

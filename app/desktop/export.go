@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/transfer"
@@ -68,7 +69,7 @@ func (u *UI) showExportAll() {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	next := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), nil)
 	next.Importance = widget.HighImportance
-	d := newCustom("Export accounts", container.New(&widthLayout{width: 460}, container.NewVBox(
+	d := dialogs.NewCustom("Export accounts", container.New(&dialogs.Width{W: 460}, container.NewVBox(
 		choice, pw, again, problem, warn)), []fyne.CanvasObject{cancel, next}, u.win)
 	cancel.OnTapped = d.Hide
 	next.OnTapped = func() {
@@ -87,7 +88,7 @@ func (u *UI) showExportAll() {
 			u.chooseExportFile(c, password)
 			return
 		}
-		confirm := newConfirm("Write every secret without encryption?",
+		confirm := dialogs.NewConfirm("Write every secret without encryption?",
 			"Anyone who can read this file can generate your codes. Export without a password only to import the file into another app right away, then delete it.",
 			func(ok bool) {
 				if ok {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 	"authdesk/vault/follow"
 	"authdesk/vault/transfer"
@@ -150,7 +151,7 @@ func (u *UI) followFound(v *vault.Vault, r followFound, typed *followTyped) {
 	}
 	if kc := u.cfg.Options.Keychain; r.err == nil && typed != nil && typed.remember && kc != nil {
 		if err := kc.Set(follow.PasswordKey(v.ID()), string(typed.pw)); err != nil {
-			u.toast.show(fmt.Sprintf("The backup password is not in the keychain: %v", err), u)
+			u.frame.toast.show(fmt.Sprintf("The backup password is not in the keychain: %v", err), u)
 		}
 	}
 	switch {
@@ -224,7 +225,7 @@ func (u *UI) followAsk(v *vault.Vault, r followFound) {
 	cancel := widget.NewButtonWithIcon("Not now", theme.CancelIcon(), nil)
 	ok := widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), nil)
 	ok.Importance = widget.HighImportance
-	d := newCustom("Your phone's backup", container.New(&widthLayout{width: 400}, container.NewVBox(q, details)), []fyne.CanvasObject{cancel, ok}, u.win)
+	d := dialogs.NewCustom("Your phone's backup", container.New(&dialogs.Width{W: 400}, container.NewVBox(q, details)), []fyne.CanvasObject{cancel, ok}, u.win)
 	f.dialogUp = true
 	d.SetOnClosed(func() { f.dialogUp = false })
 	cancel.OnTapped = d.Hide
@@ -258,7 +259,7 @@ func (u *UI) followApply(v *vault.Vault, r followFound) {
 		sel, _ := u.list.Selected()
 		u.list.reload(sel.ID)
 		u.vaultChanged(v)
-		u.toast.show(fmt.Sprintf("From your phone: %d added, %d changed, %d removed", len(a.rep.Added), len(a.rep.Changed), len(a.rep.Removed)), u)
+		u.frame.toast.show(fmt.Sprintf("From your phone: %d added, %d changed, %d removed", len(a.rep.Added), len(a.rep.Changed), len(a.rep.Removed)), u)
 	})
 }
 
@@ -281,8 +282,8 @@ func (u *UI) followAskPassword(dir, name, problem string) {
 	if u.cfg.Options.Keychain != nil {
 		content.Add(remember)
 	}
-	d := newCustom("Your phone's backup", container.New(&widthLayout{width: 400}, content), []fyne.CanvasObject{cancel, ok}, u.win)
-	dialogReleaseFocus(d, pw)
+	d := dialogs.NewCustom("Your phone's backup", container.New(&dialogs.Width{W: 400}, content), []fyne.CanvasObject{cancel, ok}, u.win)
+	dialogs.ReleaseFocus(d, pw)
 	f.dialogUp = true
 	d.SetOnClosed(func() { f.dialogUp = false })
 	submit := func() {

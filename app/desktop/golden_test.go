@@ -4,6 +4,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/workbench"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
 	"authdesk/vault/replica"
@@ -44,7 +47,7 @@ func TestScreensMatchGoldens(t *testing.T) {
 		{"setup", false, false, nil}, // first run: no vault yet
 		{"join", false, false, func(t *testing.T, h *harness) fyne.Canvas { // first run, joining a synced vault
 			h.u.showJoin("/home/alice/Sync", "/home/alice/Sync/authdesk-0123456789abcdef.age")
-			h.u.setup.join.password.SetText("not the password")
+			h.u.gate.setup.join.password.SetText("not the password")
 			h.u.joinFail("Wrong password for the vault in this folder: it is the password you chose on the other computer.")
 			return h.w.Canvas()
 		}},
@@ -57,7 +60,7 @@ func TestScreensMatchGoldens(t *testing.T) {
 		}},
 		{"manual-errors", false, true, func(t *testing.T, h *harness) fyne.Canvas {
 			h.u.showManualEntry()
-			f := h.u.manual
+			f := h.u.adding.manual
 			f.key.SetText("not a key!")
 			f.period.SetText("0")
 			test.Tap(f.add)
@@ -83,18 +86,26 @@ func TestScreensMatchGoldens(t *testing.T) {
 			h.u.cfg.platformDB = filepath.Join(t.TempDir(), "platform.db")
 			h.u.showPlatform()
 			tr := h.u.tester
-			t.Cleanup(tr.win.Close)
-			// The platform listens on a random port: the golden shows PORT.
-			if tr.url == "" || !strings.Contains(tr.status.Text, tr.url) {
-				t.Fatalf("simulator not running: %q", tr.status.Text)
+			t.Cleanup(tr.Close)
+			c := windowTitled(t, h.a, workbench.Title).Canvas()
+			for _, o := range test.LaidOutObjects(c.Content()) {
+				l, ok := o.(*widget.Label)
+				if !ok {
+					continue
+				}
+				switch {
+				case strings.HasPrefix(l.Text, "Running at "):
+					// The platform listens on a random port: the golden shows PORT.
+					l.SetText(loopbackURL.ReplaceAllString(l.Text, "http://127.0.0.1:PORT"))
+				case strings.HasPrefix(l.Text, "Simulator vault: "):
+					// The Simulator vault lies in a temporary directory: the golden shows DIR.
+					l.SetText(strings.ReplaceAll(l.Text, filepath.Dir(h.cfg.VaultPath), "DIR"))
+				case strings.HasPrefix(l.Text, "Shared platform clock: "):
+					// The shared clock shows today's date: the golden shows a fixed one.
+					l.SetText("Shared platform clock: " + t0.Local().Format("Mon 2 Jan 2006 15:04") + " (the same as yours)")
+				}
 			}
-			tr.status.SetText(strings.ReplaceAll(tr.status.Text, tr.url, "http://127.0.0.1:PORT"))
-			// The Simulator vault lies in a temporary directory: the golden shows DIR.
-			tr.simLabel.SetText(strings.ReplaceAll(tr.simLabel.Text, filepath.Dir(tr.simPath), "DIR"))
-			// The shared clock shows today's date: the golden shows a fixed one.
-			tr.stopClock()
-			tr.clockL.SetText(clockText(t0, t0))
-			return tr.win.Canvas()
+			return c
 		}},
 	} {
 		for _, variant := range []string{"light", "dark"} {
@@ -128,6 +139,21 @@ func TestScreensMatchGoldens(t *testing.T) {
 			})
 		}
 	}
+}
+
+// loopbackURL is the embedded platform's address.
+var loopbackURL = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
+
+// windowTitled returns a's open window with that title.
+func windowTitled(t *testing.T, a fyne.App, title string) fyne.Window {
+	t.Helper()
+	for _, w := range a.Driver().AllWindows() {
+		if w.Title() == title {
+			return w
+		}
+	}
+	t.Fatalf("no window %q is open", title)
+	return nil
 }
 
 // saveScreenshot writes what c shows as a PNG named name into

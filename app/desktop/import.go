@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/scanner"
 	"authdesk/vault/transfer"
 )
@@ -148,7 +149,7 @@ func (u *UI) askImportPassword(name string, data []byte, problem string) {
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), nil)
 	ok := widget.NewButtonWithIcon("Open", theme.ConfirmIcon(), nil)
 	ok.Importance = widget.HighImportance
-	d := newCustom(name+" is encrypted", container.New(&widthLayout{width: 400}, container.NewVBox(
+	d := dialogs.NewCustom(name+" is encrypted", container.New(&dialogs.Width{W: 400}, container.NewVBox(
 		widget.NewLabel("Enter the export's password."), pw, msg)), []fyne.CanvasObject{cancel, ok}, u.win)
 	submit := func() {
 		if pw.Text == "" {

@@ -40,7 +40,7 @@ func TestImportTooLargeFile(t *testing.T) {
 func TestImportReviewShowsFormatAndTypes(t *testing.T) {
 	h := openWith(t)
 	h.u.dropped([]fyne.URI{transferFixture("aegis_plain.json")})
-	rv := h.u.review
+	rv := h.u.adding.review
 	if rv == nil {
 		t.Fatalf("no review; dialogs say %q", h.overlayText())
 	}

@@ -54,7 +54,7 @@ func TestImportEncryptedAegisByDrop(t *testing.T) {
 	}
 	test.Type(h.passwordEntry(), fixturePassword)
 	test.Tap(h.button("Open"))
-	rv := h.u.review
+	rv := h.u.adding.review
 	if rv == nil || len(rv.found) != 8 {
 		t.Fatalf("review %+v; dialogs %q", rv, h.overlayText())
 	}
@@ -68,9 +68,9 @@ func TestImportEncryptedAegisByDrop(t *testing.T) {
 
 	// The same accounts from another app: all marked, none ticked.
 	h.u.closeOverlays()
-	h.u.review = nil
+	h.u.adding.review = nil
 	h.u.dropped([]fyne.URI{transferFixture("2fas_plain.2fas")})
-	rv = h.u.review
+	rv = h.u.adding.review
 	if rv == nil || len(rv.found) != 8 {
 		t.Fatalf("second review %+v; dialogs %q", rv, h.overlayText())
 	}
@@ -147,7 +147,7 @@ func TestPasteExportText(t *testing.T) {
 	}
 	h.a.Clipboard().SetContent(string(b))
 	h.u.paste()
-	if rv := h.u.review; rv == nil || len(rv.found) != 8 || !strings.Contains(rv.notes, "without a TOTP key") {
+	if rv := h.u.adding.review; rv == nil || len(rv.found) != 8 || !strings.Contains(rv.notes, "without a TOTP key") {
 		t.Fatalf("review %+v; dialogs %q", rv, h.overlayText())
 	}
 }

@@ -21,7 +21,7 @@ func TestUnlockLockAndIdleLock(t *testing.T) {
 	if got := h.u.stateName(); got != "locked" {
 		t.Fatalf("state = %q, want locked (no keychain)", got)
 	}
-	s := h.u.unlock
+	s := h.u.gate.unlock
 	test.Type(s.password, "wrong password")
 	test.Tap(s.button)
 	if h.u.stateName() != "locked" || !strings.Contains(s.errLabel.Text, "Wrong password") {
@@ -48,8 +48,8 @@ func TestUnlockLockAndIdleLock(t *testing.T) {
 	}
 
 	// Idle auto-lock: the default is 5 minutes.
-	test.Type(h.u.unlock.password, testPassword)
-	test.Tap(h.u.unlock.button)
+	test.Type(h.u.gate.unlock.password, testPassword)
+	test.Tap(h.u.gate.unlock.button)
 	if h.u.stateName() != "codes" {
 		t.Fatal("could not unlock again")
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 	"authdesk/vault/otpauth"
 )
@@ -145,7 +146,7 @@ func (u *UI) showEdit(id string) {
 		a.Tags = splitTags(tags.Text)
 		u.mutate("Could not save the account", id, func(v *vault.Vault) error { return v.Update(a) })
 	}, u.win)
-	dialogReleaseFocus(d, issuer, name, tags, note)
+	dialogs.ReleaseFocus(d, issuer, name, tags, note)
 	d.Resize(fyne.NewSize(460, 0))
 	d.Show()
 }
@@ -170,7 +171,7 @@ func (u *UI) confirmDelete(id string) {
 	if !ok {
 		return
 	}
-	d := newConfirm("Delete "+a.Title()+"?",
+	d := dialogs.NewConfirm("Delete "+a.Title()+"?",
 		"Its key is removed from Authdesk. Make sure you can still sign in to this account (another authenticator, or the site's recovery codes) or turn off two-step sign-in first.",
 		func(ok bool) {
 			if !ok {
@@ -193,7 +194,7 @@ func (u *UI) showExport(id string) {
 	if !ok {
 		return
 	}
-	d := newConfirm("Show the secret of "+a.Title()+"?",
+	d := dialogs.NewConfirm("Show the secret of "+a.Title()+"?",
 		"The QR code lets any phone or camera that sees it generate your codes. Show it only to move this account to another authenticator, with nobody watching.",
 		func(ok bool) {
 			if ok {
@@ -223,6 +224,6 @@ func (u *UI) showQR(a vault.Account) {
 	text.SetMinRowsVisible(3)
 	help := widget.NewLabel("Scan this with your phone's authenticator app, or copy the link.")
 	help.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom(a.Title(), "Done", container.New(&widthLayout{width: 420},
+	dialog.NewCustom(a.Title(), "Done", container.New(&dialogs.Width{W: 420},
 		container.NewVBox(container.NewCenter(img), help, text)), u.win).Show()
 }

@@ -26,6 +26,17 @@ func (u *UI) showMessage(msg string, busy bool) {
 	u.setScreen(centred(container.NewVBox(objs...)))
 }
 
+// gate is the way into the vault: the first-run setup screen, the unlock
+// screen and the PIN that unlocks after the auto-lock.
+type gate struct {
+	setup  *setupScreen
+	unlock *unlockScreen
+	pin    unlocker
+}
+
+// pinEnabled reports whether the unlock screen offers the PIN.
+func (g *gate) pinEnabled() bool { return g.pin.available() }
+
 // setupScreen creates the vault on first run.
 type setupScreen struct {
 	password, confirm *widget.Entry
@@ -39,7 +50,7 @@ func (u *UI) showSetup() {
 	u.state = stateSetup
 	s := &setupScreen{password: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
 		errLabel: widget.NewLabel(""), progress: newBusyBar()}
-	u.setup = s
+	u.gate.setup = s
 	s.password.SetPlaceHolder(fmt.Sprintf("Recovery password (%d characters or more)", vault.MinPasswordLen))
 	s.confirm.SetPlaceHolder("Repeat the password")
 	s.errLabel.Importance = widget.DangerImportance
@@ -61,14 +72,14 @@ func (u *UI) showSetup() {
 
 // setupFail shows msg under the setup screen's passwords.
 func (u *UI) setupFail(msg string) {
-	s := u.setup
+	s := u.gate.setup
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
-	u.screen.Refresh()
+	u.frame.screen.Refresh()
 }
 
 func (u *UI) createVault() {
-	s := u.setup
+	s := u.gate.setup
 	fail := u.setupFail
 	switch pw := s.password.Text; {
 	case vault.CheckPassword([]byte(pw)) != nil:
@@ -94,7 +105,7 @@ func (u *UI) createVault() {
 		}
 		u.showCodes(r.v)
 		if err := r.v.KeychainError(); err != nil {
-			u.toast.show(fmt.Sprintf("Keychain unavailable: Authdesk will ask for the password next time (%v)", err), u)
+			u.frame.toast.show(fmt.Sprintf("Keychain unavailable: Authdesk will ask for the password next time (%v)", err), u)
 		}
 	})
 }
@@ -125,7 +136,7 @@ func (s *unlockScreen) idle(u *UI, now time.Time) {
 		u.touch()
 	}
 	s.focused = focused
-	if focused && now.Sub(u.lastUsed) >= passwordIdle {
+	if focused && now.Sub(u.pace.lastUsed) >= passwordIdle {
 		// Typing focuses the field again (see installShortcuts, unlockKey).
 		c.Unfocus()
 		s.focused = false
@@ -137,7 +148,7 @@ func (u *UI) showUnlock(why string) {
 	u.state = stateLocked
 	s := &unlockScreen{password: widget.NewPasswordEntry(), errLabel: widget.NewLabel(""),
 		progress: newBusyBar()}
-	u.unlock = s
+	u.gate.unlock = s
 	s.password.SetPlaceHolder("Password")
 	if u.pinEnabled() {
 		s.password.SetPlaceHolder("PIN or password")
@@ -175,14 +186,14 @@ const passwordIdle = 5 * time.Second
 // did. Keys typed after the field lost its idle focus thus still reach it:
 // Backspace edits the password and Enter unlocks.
 func (u *UI) unlockKey(k *fyne.KeyEvent) bool {
-	if u.state != stateLocked || u.unlock == nil || u.win.Canvas().Overlays().Top() != nil {
+	if u.state != stateLocked || u.gate.unlock == nil || u.win.Canvas().Overlays().Top() != nil {
 		return false
 	}
-	e := u.unlock.password
+	e := u.gate.unlock.password
 	if e.Disabled() {
 		return false
 	}
-	u.unlock.typed(u)
+	u.gate.unlock.typed(u)
 	u.win.Canvas().Focus(e)
 	e.TypedKey(k)
 	return true
@@ -190,11 +201,11 @@ func (u *UI) unlockKey(k *fyne.KeyEvent) bool {
 
 // unlockVault runs the slow password KDF off the UI goroutine.
 func (u *UI) unlockVault() {
-	s := u.unlock
+	s := u.gate.unlock
 	if s.password.Text == "" {
 		s.errLabel.SetText("Enter your password.")
 		s.errLabel.Show()
-		u.screen.Refresh()
+		u.frame.screen.Refresh()
 		return
 	}
 	s.errLabel.Hide()
@@ -213,7 +224,7 @@ func (u *UI) unlockVault() {
 		}
 		s.errLabel.SetText(err.Error())
 		s.errLabel.Show()
-		u.screen.Refresh()
+		u.frame.screen.Refresh()
 		if errors.Is(err, vault.ErrWrongPassword) || errors.Is(err, vault.ErrWrongPIN) || errors.Is(err, errPINTooMany) {
 			s.password.SetText("")
 			u.win.Canvas().Focus(s.password)

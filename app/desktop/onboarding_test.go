@@ -19,7 +19,7 @@ func TestFirstRunCreatesVaultThenOpensFromKeychain(t *testing.T) {
 	if got := h.u.stateName(); got != "setup" {
 		t.Fatalf("state = %q, want setup", got)
 	}
-	s := h.u.setup
+	s := h.u.gate.setup
 	for _, tc := range []struct{ pw, confirm, want string }{
 		{"short", "short", "at least 8 characters"},
 		{"long enough pw", "different pw!!", "differ"},

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/vault/transfer"
 )
@@ -34,7 +35,7 @@ func (u *UI) showTransfer() {
 		u.showInfo("Nothing to transfer", strings.Join(append([]string{"No account fits Google Authenticator's format."}, skipped...), "\n"))
 		return
 	}
-	d := newConfirm("Show every secret as QR codes?",
+	d := dialogs.NewConfirm("Show every secret as QR codes?",
 		fmt.Sprintf("%s will hold the secrets of your accounts: anyone who sees or photographs them can generate your codes. Show them only to your own phone, with nobody watching.", wording.Count(len(lines), "QR code", "QR codes")),
 		func(ok bool) {
 			if ok {
@@ -75,7 +76,7 @@ func (u *UI) showTransferCodes(lines, skipped []string) {
 		objs = append(objs, s)
 	}
 	hideFromCapture(u.win, true)
-	d := dialog.NewCustom("Transfer to phone", "Done", container.New(&widthLayout{width: 440}, container.NewVBox(objs...)), u.win)
+	d := dialog.NewCustom("Transfer to phone", "Done", container.New(&dialogs.Width{W: 440}, container.NewVBox(objs...)), u.win)
 	d.SetOnClosed(func() { hideFromCapture(u.win, false) })
 	t.show(0)
 	d.Show()

@@ -1,7 +1,6 @@
 package desktop
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -89,28 +88,47 @@ func (u *UI) openQuick() {
 	p.present()
 }
 
+// quickAccess is quick access: the popup, made on first use, and the
+// global shortcut that opens it (quickkey.go).
+type quickAccess struct {
+	popup *quickPopup
+	key   *globalKey
+}
+
+// takePending reports whether the popup was asked for while the vault was
+// still opening, and forgets that it was.
+func (q *quickAccess) takePending() bool {
+	if q.popup == nil || !q.popup.pending {
+		return false
+	}
+	q.popup.pending = false
+	return true
+}
+
+// close closes the popup if it is open.
+func (q *quickAccess) close() {
+	if q.popup != nil {
+		q.popup.close()
+	}
+}
+
 // quickAfterOpen opens the popup that was asked for while the vault was
 // still opening.
 func (u *UI) quickAfterOpen() {
-	if u.quick != nil && u.quick.pending {
-		u.quick.pending = false
+	if u.quick.takePending() {
 		u.openQuick()
 	}
 }
 
 // closeQuick closes the popup (on lock: it may show codes).
-func (u *UI) closeQuick() {
-	if u.quick != nil {
-		u.quick.close()
-	}
-}
+func (u *UI) closeQuick() { u.quick.close() }
 
 // quickPopup returns the popup, making its window on first use.
 func (u *UI) quickPopup() *quickPopup {
-	if u.quick == nil {
-		u.quick = newQuickPopup(u)
+	if u.quick.popup == nil {
+		u.quick.popup = newQuickPopup(u)
 	}
-	return u.quick
+	return u.quick.popup
 }
 
 // newQuickWindow makes an undecorated window where the driver can.
@@ -380,90 +398,6 @@ func (u *UI) copyWait(a vault.Account, now time.Time) time.Duration {
 	return vault.CodeWait(now, int64(a.Period), int64(n), -1)
 }
 
-// unlock hands the PIN or password to the unlocker; on success the popup
-// shows the accounts.
-func (p *quickPopup) unlock() {
-	if p.busy {
-		return
-	}
-	secret := p.secret.Text
-	if secret == "" {
-		p.showError("Enter your PIN or password.")
-		return
-	}
-	p.busy = true
-	p.secret.Disable()
-	p.errMsg.Hide()
-	p.u.unlockWithSecret(secret, func(err error) {
-		p.busy = false
-		p.secret.Enable()
-		p.secret.SetText("")
-		switch {
-		case !p.open:
-		case err == nil && p.u.state == stateCodes:
-			p.showFind()
-			p.focus(p.search)
-			p.applyAhead()
-		case errors.Is(err, vault.ErrWrongPassword):
-			p.dropAhead()
-			p.showLocked()
-			p.showError("Wrong PIN or password. Try again.")
-			p.focus(p.secret)
-		case err != nil:
-			p.dropAhead()
-			p.showLocked()
-			p.showError(fmt.Sprintf("Could not unlock: %v", err))
-			p.focus(p.secret)
-		}
-	})
-}
-
-// typeAhead keeps r for the search while an unlock runs, so that letters
-// typed straight after the PIN and Enter are not lost.
-func (p *quickPopup) typeAhead(r rune) bool {
-	if !p.busy {
-		return false
-	}
-	p.ahead = append(p.ahead, r)
-	return true
-}
-
-// typeAheadKey handles Enter and Backspace typed while an unlock runs.
-func (p *quickPopup) typeAheadKey(name fyne.KeyName) bool {
-	if !p.busy {
-		return false
-	}
-	switch name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		p.aheadEnter = true
-	case fyne.KeyBackspace:
-		if n := len(p.ahead); n > 0 && !p.aheadEnter {
-			p.ahead = p.ahead[:n-1]
-		}
-	default:
-		return false
-	}
-	return true
-}
-
-// applyAhead puts what was typed during the unlock into the search, and
-// copies when Enter followed.
-func (p *quickPopup) applyAhead() {
-	text, enter := string(p.ahead), p.aheadEnter
-	p.dropAhead()
-	if text != "" {
-		p.search.SetText(text)
-	}
-	if enter {
-		p.enter()
-	}
-}
-
-func (p *quickPopup) dropAhead() {
-	clear(p.ahead)
-	p.ahead, p.aheadEnter = p.ahead[:0], false
-}
-
 func (p *quickPopup) showError(msg string) {
 	p.errMsg.SetText(msg)
 	p.errMsg.Show()
@@ -498,107 +432,4 @@ func (p *quickPopup) tick() {
 			r.tick(now)
 		}
 	}
-}
-
-// focus gives e the keyboard; the field losing it then is no reason to close.
-func (p *quickPopup) focus(e *quickEntry) {
-	p.moving = true
-	p.win.Canvas().Focus(e)
-	p.moving = false
-}
-
-// quickBlurGrace is how long the popup waits, after its window lost the
-// keyboard, for it to come back before closing. X11 sends a FocusOut just
-// before the FocusIn when the keyboard moves to the popup from PointerRoot
-// (no window focused, as under a bare X server or focus-follows-mouse) with
-// the pointer over the popup: that first FocusOut must not close it.
-const quickBlurGrace = 100 * time.Millisecond
-
-// lostFocus closes the popup once it no longer has the keyboard, unless the
-// keyboard comes back within quickBlurGrace.
-func (p *quickPopup) lostFocus() {
-	if !p.open || p.busy || p.moving {
-		return
-	}
-	p.blurGen++
-	gen := p.blurGen
-	p.u.cfg.afterFunc(quickBlurGrace, func() {
-		onUI(func() {
-			if gen == p.blurGen && p.open && !p.busy {
-				p.close()
-			}
-		})
-	})
-}
-
-// gainedFocus keeps the popup open: the keyboard came back.
-func (p *quickPopup) gainedFocus() { p.blurGen++ }
-
-// quickEntry is the popup's field: it takes the list keys (↑, ↓, Enter,
-// Esc) before the text editing, and closes the popup when the window loses
-// the keyboard.
-type quickEntry struct {
-	widget.Entry
-	p *quickPopup
-}
-
-func newQuickEntry(p *quickPopup, password bool) *quickEntry {
-	e := &quickEntry{p: p}
-	e.Password = password
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedKey handles the popup's keys.
-func (e *quickEntry) TypedKey(k *fyne.KeyEvent) {
-	p := e.p
-	if p.typeAheadKey(k.Name) {
-		return
-	}
-	switch k.Name {
-	case fyne.KeyEscape:
-		p.close()
-		return
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if e == p.search {
-			p.enter()
-			return
-		}
-	}
-	if e == p.search {
-		switch k.Name {
-		case fyne.KeyDown:
-			p.move(1)
-			return
-		case fyne.KeyUp:
-			p.move(-1)
-			return
-		case fyne.KeyPageDown:
-			p.move(quickRows)
-			return
-		case fyne.KeyPageUp:
-			p.move(-quickRows)
-			return
-		}
-	}
-	e.Entry.TypedKey(k)
-}
-
-// TypedRune keeps what is typed while an unlock runs for the search.
-func (e *quickEntry) TypedRune(r rune) {
-	if !e.p.typeAhead(r) {
-		e.Entry.TypedRune(r)
-	}
-}
-
-// FocusLost closes the popup when its window lost the keyboard.
-func (e *quickEntry) FocusLost() {
-	e.Entry.FocusLost()
-	e.p.lostFocus()
-}
-
-// FocusGained cancels a close for a lost focus that came straight back.
-func (e *quickEntry) FocusGained() {
-	e.Entry.FocusGained()
-	e.p.gainedFocus()
 }

@@ -58,7 +58,7 @@ func TestQuickPopupOrderFilterCopy(t *testing.T) {
 	accts := quickAccounts(t)
 	h := openWith(t, accts...)
 	h.u.openQuick()
-	p := h.u.quick
+	p := h.u.quick.popup
 	if !p.open || p.win.Title() != QuickTitle {
 		t.Fatalf("popup open %v, title %q", p.open, p.win.Title())
 	}
@@ -110,7 +110,7 @@ func TestQuickPopupKeys(t *testing.T) {
 	accts := quickAccounts(t)
 	h := openWith(t, accts...)
 	h.u.openQuick()
-	p := h.u.quick
+	p := h.u.quick.popup
 	quickKey(p, fyne.KeyDown)
 	quickKey(p, fyne.KeyDown)
 	quickKey(p, fyne.KeyDown)
@@ -164,7 +164,7 @@ func TestQuickPopupLocked(t *testing.T) {
 		t.Fatalf("state %q, want locked", h.u.stateName())
 	}
 	h.u.openQuick()
-	p := h.u.quick
+	p := h.u.quick.popup
 	text := popupText(p)
 	for _, a := range accts {
 		if strings.Contains(text, a.Issuer) || strings.Contains(text, a.Name) {
@@ -203,7 +203,7 @@ func TestQuickPopupTypeAhead(t *testing.T) {
 	var running []func()
 	h.u.cfg.spawn = func(f func()) { running = append(running, f) }
 	h.u.openQuick()
-	p := h.u.quick
+	p := h.u.quick.popup
 	test.Type(p.secret, testPassword)
 	quickKey(p, fyne.KeyReturn)
 	if !p.busy || len(running) != 1 {
@@ -226,11 +226,11 @@ func TestQuickPopupOpensOnceTheVaultIs(t *testing.T) {
 	newVault(t, path, nil, quickAccounts(t)...)
 	h := newHarness(t, path, nil, nil)
 	h.u.openQuick() // authdesk --quick starting Authdesk: the vault is not open yet
-	if h.u.quick.open {
+	if h.u.quick.popup.open {
 		t.Fatal("the popup opened before the vault")
 	}
 	h.u.start()
-	if !h.u.quick.open || h.u.quick.field() != h.u.quick.secret {
+	if !h.u.quick.popup.open || h.u.quick.popup.field() != h.u.quick.popup.secret {
 		t.Fatal("the popup did not open, asking for the password, once the vault was")
 	}
 }
@@ -241,7 +241,7 @@ func TestQuickCopyWaitsForTheNextCode(t *testing.T) {
 	h.u.prefs.SetCopyWait(true, 5)
 	h.advance(22 * time.Second) // t0 is 5 s into its period: 3 s left
 	h.u.openQuick()
-	p := h.u.quick
+	p := h.u.quick.popup
 	test.Type(p.search, "github")
 	quickKey(p, fyne.KeyReturn)
 	if !p.open || p.status.Text != "Copying in 3 s" || h.a.Clipboard().Content() != "" {
@@ -307,10 +307,10 @@ func TestShortcutSettings(t *testing.T) {
 		t.Fatalf("after Ctrl+Alt+K: saved %q, status %q", h.u.prefs.QuickShortcut(), q.status.Text)
 	}
 	fire()
-	if !h.u.quick.open {
+	if !h.u.quick.popup.open {
 		t.Fatal("the shortcut's press did not open the popup")
 	}
-	h.u.quick.close()
+	h.u.quick.popup.close()
 	q.shortcut.SetText("Super+Q")
 	q.shortcut.OnSubmitted(q.shortcut.Text)
 	if !strings.Contains(q.status.Text, "does not let Authdesk set a global shortcut") || !q.command.Visible() || q.command.Text != "authdesk --quick --vault "+h.u.cfg.VaultPath {
@@ -323,23 +323,23 @@ func TestShortcutSettings(t *testing.T) {
 	}
 	q.shortcut.SetText("Ctrl+Alt+K")
 	q.shortcut.OnSubmitted(q.shortcut.Text)
-	if len(got) != 4 || !h.u.shortcut.l.(fakeListener).open() {
+	if len(got) != 4 || !h.u.quick.key.l.(fakeListener).open() {
 		t.Fatalf("Ctrl+Alt+K again: registrations %v", got)
 	}
-	bound := h.u.shortcut.l.(fakeListener)
+	bound := h.u.quick.key.l.(fakeListener)
 	// An empty entry is no global shortcut: the key is released, nothing
 	// new is registered, and the command to bind by hand shows.
 	q.shortcut.SetText("  ")
 	q.shortcut.OnSubmitted(q.shortcut.Text)
-	if h.u.prefs.QuickShortcut() != "" || len(got) != 4 || bound.open() || h.u.shortcut.l != nil {
+	if h.u.prefs.QuickShortcut() != "" || len(got) != 4 || bound.open() || h.u.quick.key.l != nil {
 		t.Fatalf("cleared: saved %q, registrations %v, old key still held %v", h.u.prefs.QuickShortcut(), got, bound.open())
 	}
 	if !strings.HasPrefix(q.status.Text, "No global shortcut") || !q.command.Visible() || q.shortcut.Validate() != nil {
 		t.Fatalf("cleared: status %q, command shown %v, entry error %v", q.status.Text, q.command.Visible(), q.shortcut.Validate())
 	}
 	h.u.startShortcut() // as at the next start
-	if len(got) != 4 || h.u.shortcut.state != keyOff {
-		t.Fatalf("restart without a shortcut registered %v (state %v)", got, h.u.shortcut.state)
+	if len(got) != 4 || h.u.quick.key.state != keyOff {
+		t.Fatalf("restart without a shortcut registered %v (state %v)", got, h.u.quick.key.state)
 	}
 	q.wait.SetChecked(true)
 	q.waitSecs.SetSelected("8 s")

@@ -36,14 +36,14 @@ const (
 // UI goroutine (the Wayland portal may ask the user), replacing the one
 // registered before; the result reaches Settings through fyne.Do.
 func (u *UI) startShortcut() {
-	if u.shortcut == nil {
-		u.shortcut = &globalKey{}
+	if u.quick.key == nil {
+		u.quick.key = &globalKey{}
 		go func() {
-			<-u.quit
+			<-u.quit.done()
 			onUI(u.stopShortcut)
 		}()
 	}
-	k := u.shortcut
+	k := u.quick.key
 	if k.l != nil {
 		_ = k.l.Close()
 		k.l = nil
@@ -79,9 +79,9 @@ func (u *UI) startShortcut() {
 
 // shortcutDone records a registration's outcome.
 func (u *UI) shortcutDone(gen int, s hotkey.Shortcut, l hotkey.Listener, err error) {
-	k := u.shortcut
+	k := u.quick.key
 	select {
-	case <-u.quit:
+	case <-u.quit.done():
 		gen = -1
 	default:
 	}
@@ -100,7 +100,7 @@ func (u *UI) shortcutDone(gen int, s hotkey.Shortcut, l hotkey.Listener, err err
 
 // stopShortcut releases the shortcut (on quit).
 func (u *UI) stopShortcut() {
-	if k := u.shortcut; k != nil {
+	if k := u.quick.key; k != nil {
 		k.gen++
 		if k.l != nil {
 			_ = k.l.Close()
@@ -201,7 +201,7 @@ func (u *UI) serveRequests() {
 	go func() {
 		for {
 			select {
-			case <-u.quit:
+			case <-u.quit.done():
 				return
 			case a := <-u.cfg.Requests:
 				onUI(func() {

@@ -40,7 +40,7 @@ func TestQuickFromPortal(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the portal's Activated did not reach Authdesk")
 	}
-	if !h.u.quick.open || h.u.quick.win.Title() != QuickTitle {
+	if !h.u.quick.popup.open || h.u.quick.popup.win.Title() != QuickTitle {
 		t.Fatal("Activated did not open the quick popup")
 	}
 }
@@ -98,7 +98,7 @@ func TestShortcutStates(t *testing.T) {
 			if q.status.Text != tc.status {
 				t.Fatalf("status %q\nwant   %q", q.status.Text, tc.status)
 			}
-			byHand := h.u.shortcut.state == keyByHand
+			byHand := h.u.quick.key.state == keyByHand
 			if q.command.Visible() != byHand {
 				t.Fatalf("command shown %v, want %v", q.command.Visible(), byHand)
 			}

@@ -132,15 +132,15 @@ func (u *UI) newQuickSettings() *quickSettings {
 
 // shortcutRefresh has Settings follow the registration while it shows.
 func (u *UI) shortcutRefresh(q *quickSettings) {
-	if u.shortcut != nil {
-		u.shortcut.onDone = func() { q.refresh(u) }
+	if u.quick.key != nil {
+		u.quick.key.onDone = func() { q.refresh(u) }
 	}
 }
 
 // refresh shows the shortcut's state, and the command to bind by hand when
 // Authdesk could not register it.
 func (q *quickSettings) refresh(u *UI) {
-	k := u.shortcut
+	k := u.quick.key
 	if k == nil {
 		q.status.Importance = widget.MediumImportance
 		q.status.SetText("The global shortcut is not set in this window.")

@@ -177,7 +177,7 @@ func userUnlockError(err error) error {
 // pinEnabled reports whether the lock screen and the quick popup may ask
 // for the PIN: one is set, the keychain answered and fewer than three wrong
 // PINs were typed since the password last unlocked.
-func (u *UI) pinEnabled() bool { return u.pin.available() }
+func (u *UI) pinEnabled() bool { return u.gate.pinEnabled() }
 
 // unlockWithSecret unlocks the vault with secret, the PIN or the password,
 // off the UI goroutine. done runs on the UI goroutine: with nil once the
@@ -193,7 +193,7 @@ func (u *UI) unlockWithSecret(secret string, done func(err error)) {
 		done(&unlockError{msg: "Authdesk has no vault to unlock yet."})
 		return
 	}
-	q, path, opts := u.pin, u.cfg.VaultPath, u.cfg.Options
+	q, path, opts := u.gate.pin, u.cfg.VaultPath, u.cfg.Options
 	start := time.Now()
 	var opened time.Time
 	background(u, func() openResult {
@@ -222,7 +222,7 @@ func (u *UI) unlockWithSecret(secret string, done func(err error)) {
 		}
 		if u.cfg.Trace != nil {
 			fmt.Fprintf(u.cfg.Trace, "authdesk: unlock: open %v (the keychain and decryption %v of it, the rest Argon2id), to the UI %v, done %v, codes screen %v\n",
-				opened.Sub(start).Round(time.Millisecond), pinOpenTook(u.pin), queued.Sub(opened).Round(time.Millisecond),
+				opened.Sub(start).Round(time.Millisecond), pinOpenTook(u.gate.pin), queued.Sub(opened).Round(time.Millisecond),
 				copied.Sub(queued).Round(time.Millisecond), time.Since(copied).Round(time.Millisecond))
 		}
 	})

@@ -90,7 +90,7 @@ func (h *harness) lockIdle() {
 // returns the error shown ("" for none).
 func (h *harness) typeUnlock(secret string) string {
 	h.t.Helper()
-	s := h.u.unlock
+	s := h.u.gate.unlock
 	s.password.SetText("")
 	test.Type(s.password, secret)
 	test.Tap(s.button)
@@ -110,8 +110,8 @@ func TestPINUnlock(t *testing.T) {
 		t.Fatal("no PIN hash in the vault file")
 	}
 	h.lockIdle()
-	if !h.u.pinEnabled() || h.u.unlock.password.PlaceHolder != "PIN or password" {
-		t.Fatalf("lock screen: PIN enabled %v, placeholder %q", h.u.pinEnabled(), h.u.unlock.password.PlaceHolder)
+	if !h.u.pinEnabled() || h.u.gate.unlock.password.PlaceHolder != "PIN or password" {
+		t.Fatalf("lock screen: PIN enabled %v, placeholder %q", h.u.pinEnabled(), h.u.gate.unlock.password.PlaceHolder)
 	}
 	if msg := h.typeUnlock("482916"); msg != "" {
 		t.Fatalf("the PIN did not unlock: %q", msg)
@@ -129,8 +129,8 @@ func TestPINUnlock(t *testing.T) {
 			t.Fatalf("wrong PIN %d: %q (vault open %v), want %q", i+1, msg, h.u.v != nil, want)
 		}
 	}
-	if h.u.pinEnabled() || h.u.unlock.password.PlaceHolder != "Password" {
-		t.Errorf("after three wrong PINs: enabled %v, placeholder %q", h.u.pinEnabled(), h.u.unlock.password.PlaceHolder)
+	if h.u.pinEnabled() || h.u.gate.unlock.password.PlaceHolder != "Password" {
+		t.Errorf("after three wrong PINs: enabled %v, placeholder %q", h.u.pinEnabled(), h.u.gate.unlock.password.PlaceHolder)
 	}
 	if msg := h.typeUnlock("482916"); msg != "Wrong password. Try again." {
 		t.Fatalf("right PIN after three wrong ones: %q, want it taken as a wrong password", msg)
@@ -264,7 +264,7 @@ func TestPINSettings(t *testing.T) {
 		t.Fatalf("Remove PIN left it in the vault")
 	}
 	h.lockIdle()
-	if h.u.pinEnabled() || h.u.unlock.password.PlaceHolder != "Password" {
+	if h.u.pinEnabled() || h.u.gate.unlock.password.PlaceHolder != "Password" {
 		t.Errorf("PIN offered after removing it")
 	}
 }

@@ -1,6 +1,8 @@
 package desktop
 
 import (
+	"sync"
+
 	"fyne.io/fyne/v2"
 )
 
@@ -12,7 +14,7 @@ import (
 func (u *UI) quitApp() {
 	u.touch()
 	if u.tester != nil {
-		u.tester.win.Close()
+		u.tester.Close()
 	}
 	u.app.Quit()
 }
@@ -27,3 +29,19 @@ func withShortcut(it *fyne.MenuItem, k fyne.KeyName) *fyne.MenuItem {
 	it.Shortcut = customShortcut(k)
 	return it
 }
+
+// quitSignal is closed when the app stops (the window closed, the tray's
+// Quit): the goroutines that wait on something else watch it.
+type quitSignal struct {
+	once *sync.Once
+	ch   chan struct{}
+}
+
+// newQuitSignal makes an open signal.
+func newQuitSignal() quitSignal { return quitSignal{once: &sync.Once{}, ch: make(chan struct{})} }
+
+// fire closes the signal; later calls do nothing.
+func (q quitSignal) fire() { q.once.Do(func() { close(q.ch) }) }
+
+// done is closed once fire was called.
+func (q quitSignal) done() <-chan struct{} { return q.ch }

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"authdesk/app/desktop/clockcheck"
+	"authdesk/app/desktop/dialogs"
+	"authdesk/app/desktop/look"
 )
 
 // Preference keys.
@@ -169,10 +171,10 @@ func (u *UI) showSettings() {
 	)
 	// Five sections are taller than the window: Settings scrolls instead of
 	// growing the window past a laptop's screen.
-	content := container.NewVScroll(container.New(&widthLayout{width: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), u.newSyncSection().box, widget.NewSeparator(), u.newFollowSection().box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
+	content := container.NewVScroll(container.New(&dialogs.Width{W: 440}, container.NewVBox(sectionHeading("General"), form, widget.NewSeparator(), s.quick.box, widget.NewSeparator(), s.vault.box, widget.NewSeparator(), u.newSyncSection().box, widget.NewSeparator(), u.newFollowSection().box, widget.NewSeparator(), s.security.box, widget.NewSeparator(), u.newBrandPackSection().box)))
 	content.SetMinSize(fyne.NewSize(440+theme.ScrollBarSize(), settingsHeight))
 	d := dialog.NewCustom("Settings", "Close", content, u.win)
-	dialogReleaseFocus(d, content)
+	dialogs.ReleaseFocus(d, content)
 	d.Show()
 
 }
@@ -222,3 +224,6 @@ func (u *UI) clockSettings(s *settingsDialog) {
 		}
 	}
 }
+
+// applyTheme sets the theme the user chose.
+func (u *UI) applyTheme() { u.app.Settings().SetTheme(look.New(u.prefs.Theme())) }

@@ -41,7 +41,7 @@ func TestSettingsClockSNTP(t *testing.T) {
 	if !h.u.prefs.ClockSNTP() || len(checks) != 1 || !checks[0].sntp || spawned != 1 {
 		t.Fatalf("ticking: saved %v, checks %+v, spawned %d", h.u.prefs.ClockSNTP(), checks, spawned)
 	}
-	if !h.u.clock.box.Visible() {
+	if !h.u.frame.clock.box.Visible() {
 		t.Error("the new check's result is not shown in the banner")
 	}
 
@@ -110,7 +110,7 @@ func TestSettingsClockRealCheck(t *testing.T) {
 	s := h.u.settingsUI
 	s.server.SetText(addr)
 	test.Tap(s.sntp)
-	if !strings.Contains(h.u.clock.details, "ask "+addr+" for the time") {
-		t.Errorf("details %q do not name %s", h.u.clock.details, addr)
+	if !strings.Contains(h.u.frame.clock.details, "ask "+addr+" for the time") {
+		t.Errorf("details %q do not name %s", h.u.frame.clock.details, addr)
 	}
 }

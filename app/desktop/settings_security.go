@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/vault"
 )
 
@@ -79,8 +80,8 @@ func (u *UI) showSetPIN() {
 	p.save.Importance = widget.HighImportance
 	p.repeat.OnSubmitted = func(string) { u.savePIN() }
 	help := dimText("The PIN unlocks only on this computer, with the key in your system keychain. Anyone who can read your keychain does not need it.", true)
-	content := container.New(&widthLayout{width: 360}, container.NewVBox(p.pin, p.repeat, help, p.errLabel))
-	p.d = newCustom("Quick-unlock PIN", content, []fyne.CanvasObject{cancel, p.save}, u.win)
+	content := container.New(&dialogs.Width{W: 360}, container.NewVBox(p.pin, p.repeat, help, p.errLabel))
+	p.d = dialogs.NewCustom("Quick-unlock PIN", content, []fyne.CanvasObject{cancel, p.save}, u.win)
 	cancel.OnTapped = p.d.Hide
 	p.d.Show()
 	u.win.Canvas().Focus(p.pin)
@@ -114,7 +115,7 @@ func (u *UI) savePIN() {
 		}
 		p.d.Hide()
 		s.update(v)
-		u.toast.show("PIN set", u)
+		u.frame.toast.show("PIN set", u)
 	})
 }
 
@@ -130,7 +131,7 @@ func (u *UI) removePIN() {
 			return
 		}
 		s.update(v)
-		u.toast.show("PIN removed", u)
+		u.frame.toast.show("PIN removed", u)
 	})
 }
 

@@ -166,7 +166,7 @@ func (u *UI) syncStopFolder() {
 	f := u.syncer()
 	f.last = syncOutcome{}
 	f.update(u)
-	u.toast.show("Stopped syncing; the copy in the folder stays", u)
+	u.frame.toast.show("Stopped syncing; the copy in the folder stays", u)
 }
 
 // syncSentence starts msg with a capital and ends it with a full stop.

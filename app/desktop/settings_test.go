@@ -41,7 +41,7 @@ func TestSettingsPersist(t *testing.T) {
 	}
 	h2.u.start()
 	key(h2, fyne.KeyReturn)
-	if got := h2.u.toast.Message(); got != "Copied — clears in 10 s" {
+	if got := h2.u.frame.toast.Message(); got != "Copied — clears in 10 s" {
 		t.Errorf("toast %q with a 10 s clear", got)
 	}
 	h2.advance(10 * time.Second)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/vault"
 )
@@ -107,9 +108,9 @@ func (u *UI) showChangePassword() {
 	p.change.Importance = widget.HighImportance
 	p.repeat.OnSubmitted = func(string) { u.changePassword() }
 	help := dimText("The old password stops opening the vault and every backup: Authdesk makes a new key and re-encrypts them.", true)
-	content := container.New(&widthLayout{width: 400}, container.NewVBox(
+	content := container.New(&dialogs.Width{W: 400}, container.NewVBox(
 		p.current, p.next, p.repeat, help, p.errLabel, p.status, p.progress.box))
-	p.d = newCustom("Change password", content, []fyne.CanvasObject{p.cancel, p.change}, u.win)
+	p.d = dialogs.NewCustom("Change password", content, []fyne.CanvasObject{p.cancel, p.change}, u.win)
 	p.cancel.OnTapped = p.d.Hide
 	p.d.Show()
 	u.win.Canvas().Focus(p.current)
@@ -219,7 +220,7 @@ func (u *UI) showBackups() {
 	b := &backupsDialog{rows: container.NewVBox()}
 	u.settingsUI.backups = b
 	closeB := widget.NewButton("Close", nil)
-	b.d = newCustom("Backups", container.New(&widthLayout{width: 440}, container.NewVBox(
+	b.d = dialogs.NewCustom("Backups", container.New(&dialogs.Width{W: 440}, container.NewVBox(
 		dimText("Authdesk keeps the last ten versions of your vault. Restoring one sets the current file aside beside the vault; nothing is deleted.", true),
 		b.rows)), []fyne.CanvasObject{closeB}, u.win)
 	closeB.OnTapped = b.d.Hide
@@ -273,7 +274,7 @@ func (u *UI) confirmRestore(b *backupsDialog, bi vault.BackupInfo, when string) 
 		when, bi.Accounts, wording.Plural(bi.Accounts, "account", "accounts"))
 	l := widget.NewLabel(msg)
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Restore this backup?", "Restore", "Cancel", container.New(&widthLayout{width: 380}, l), func(ok bool) {
+	d := dialog.NewCustomConfirm("Restore this backup?", "Restore", "Cancel", container.New(&dialogs.Width{W: 380}, l), func(ok bool) {
 		if ok {
 			u.restoreBackup(b, bi.Path)
 		}
@@ -304,6 +305,6 @@ func (u *UI) restoreBackup(b *backupsDialog, path string) {
 		if r.kept != "" {
 			msg += " The previous file is kept as " + filepath.Base(r.kept) + "."
 		}
-		u.toast.show(msg, u)
+		u.frame.toast.show(msg, u)
 	})
 }

@@ -34,8 +34,8 @@ func openedHarness(t *testing.T, kc vault.Keychain) (*harness, string) {
 	h := newHarness(t, path, kc, nil)
 	h.u.start()
 	if h.u.stateName() == "locked" {
-		h.u.unlock.password.SetText(testPassword)
-		test.Tap(h.u.unlock.button)
+		h.u.gate.unlock.password.SetText(testPassword)
+		test.Tap(h.u.gate.unlock.button)
 	}
 	if h.u.stateName() != "codes" {
 		t.Fatalf("state %q, want codes", h.u.stateName())
@@ -206,8 +206,8 @@ func TestSettingsBackupsRestore(t *testing.T) {
 		t.Errorf("the list shows %d accounts, want 1", n)
 	}
 	kept, _ := filepath.Glob(path + ".replaced-*") // it opened: not "damaged-"
-	if len(kept) != 1 || !strings.Contains(h.u.toast.Message(), filepath.Base(kept[0])) {
-		t.Errorf("kept %v, toast %q", kept, h.u.toast.Message())
+	if len(kept) != 1 || !strings.Contains(h.u.frame.toast.Message(), filepath.Base(kept[0])) {
+		t.Errorf("kept %v, toast %q", kept, h.u.frame.toast.Message())
 	}
 	if v, err := vault.Unlock(kept[0], []byte(testPassword), vault.Options{}); err != nil || len(v.Accounts()) != 3 {
 		t.Errorf("the set-aside file does not hold the 3 accounts: %v", err)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/wording"
 	"authdesk/vault"
 	"authdesk/vault/replica"
@@ -107,7 +108,7 @@ func (u *UI) syncStart(v *vault.Vault) {
 	}()
 	go func() {
 		select {
-		case <-u.quit:
+		case <-u.quit.done():
 			cancel()
 		case <-done:
 		}
@@ -155,14 +156,14 @@ func (u *UI) syncReported(gen int, v *vault.Vault, res replica.Result, err error
 			if res.Replica != "" { // the file's name is enough in a toast; Settings names the folder
 				msg = strings.ReplaceAll(msg, res.Replica, filepath.Base(res.Replica))
 			}
-			u.toast.show("Could not sync: "+msg, u)
+			u.frame.toast.show("Could not sync: "+msg, u)
 		}
 		return
 	}
 	if n := len(res.Report.Added) + len(res.Report.Changed) + len(res.Report.Removed); n > 0 {
 		sel, _ := u.list.Selected()
 		u.list.reload(sel.ID)
-		u.toast.show(syncChangedText(n), u)
+		u.frame.toast.show(syncChangedText(n), u)
 		if u.cfg.Trace != nil {
 			// For the end-to-end tests and the sync benchmark: when the
 			// list shows the merge.
@@ -205,7 +206,7 @@ func (u *UI) syncAskPassword(gen int, v *vault.Vault, dir string) {
 	p.use.Importance = widget.HighImportance
 	p.entry.OnSubmitted = func(string) { u.syncAdopt(p, v, dir) }
 	help := wrapped("The vault password was changed on another computer. Type the new password once: Authdesk takes over the new key, merges, and goes on syncing. From then on the old password no longer opens this vault.")
-	p.d = newCustom("Sync: new password", container.New(&widthLayout{width: 400},
+	p.d = dialogs.NewCustom("Sync: new password", container.New(&dialogs.Width{W: 400},
 		container.NewVBox(help, p.entry, p.errLabel, p.progress.box)), []fyne.CanvasObject{later, p.use}, u.win)
 	later.OnTapped = func() {
 		p.d.Hide()
@@ -251,7 +252,7 @@ func (u *UI) syncAdopt(p *syncPasswordDialog, v *vault.Vault, dir string) {
 		}
 		p.d.Hide()
 		s.asking = nil
-		u.toast.show("Took over the new vault password; syncing again", u)
+		u.frame.toast.show("Took over the new vault password; syncing again", u)
 		u.syncStart(v)
 	})
 }

@@ -108,15 +108,15 @@ func TestSyncFolderInOpenWindow(t *testing.T) {
 	if _, err := (replica.Folder{Dir: h.folder}).Sync(other); err != nil {
 		t.Fatal(err)
 	}
-	h.runUntil("the toast", func() bool { return h.u.toast.Message() != "" })
-	if got, want := h.u.toast.Message(), "2 accounts changed on another computer"; got != want {
+	h.runUntil("the toast", func() bool { return h.u.frame.toast.Message() != "" })
+	if got, want := h.u.frame.toast.Message(), "2 accounts changed on another computer"; got != want {
 		t.Errorf("toast %q, want %q", got, want)
 	}
 	if got := h.listIssuers(); !slices.Contains(got, "Dropbox") || !slices.Contains(got, "Fastmail") {
 		t.Errorf("the open list shows %v, without the accounts added elsewhere", got)
 	}
 	h.advance(3 * time.Second)
-	if h.u.toast.Message() != "" {
+	if h.u.frame.toast.Message() != "" {
 		t.Error("the toast stays")
 	}
 
@@ -152,13 +152,13 @@ func TestSyncFolderInOpenWindow(t *testing.T) {
 	if _, err := (replica.Folder{Dir: h.folder}).Sync(other); err != nil {
 		t.Fatal(err)
 	}
-	test.Type(h.u.unlock.password, testPassword)
-	test.Tap(h.u.unlock.button)
+	test.Type(h.u.gate.unlock.password, testPassword)
+	test.Tap(h.u.gate.unlock.button)
 	if h.u.stateName() != "codes" {
 		t.Fatal("could not unlock")
 	}
 	h.runUntil("the merge after unlocking", func() bool { return slices.Contains(h.listIssuers(), "Heroku") })
-	if got, want := h.u.toast.Message(), "1 account changed on another computer"; got != want {
+	if got, want := h.u.frame.toast.Message(), "1 account changed on another computer"; got != want {
 		t.Errorf("toast after unlocking %q, want %q", got, want)
 	}
 }
@@ -266,7 +266,7 @@ func syncHostile(t *testing.T, plant func(t *testing.T, h *syncHarness, p string
 	if !strings.Contains(s.last.err.Error(), want) {
 		t.Errorf("error %q, want it to say %q", s.last.err, want)
 	}
-	if msg := h.u.toast.Message(); !strings.HasPrefix(msg, "Could not sync: read the replica "+filepath.Base(p)+": ") || !strings.Contains(msg, "nothing was written") {
+	if msg := h.u.frame.toast.Message(); !strings.HasPrefix(msg, "Could not sync: read the replica "+filepath.Base(p)+": ") || !strings.Contains(msg, "nothing was written") {
 		t.Errorf("toast %q", msg)
 	}
 	if st := s.section.status.Text; !strings.Contains(st, "failed") || !strings.Contains(st, want) {

@@ -80,7 +80,7 @@ func (u *UI) joinFolder(dir string) {
 func (u *UI) showJoin(dir, rep string) {
 	s := &joinScreen{dir: dir, replica: rep, password: widget.NewPasswordEntry(),
 		errLabel: widget.NewLabel(""), progress: newBusyBar()}
-	u.setup.join = s
+	u.gate.setup.join = s
 	s.password.SetPlaceHolder("The vault's password")
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
@@ -102,7 +102,7 @@ func (u *UI) showJoin(dir, rep string) {
 // joinVault makes the local vault from the replica, then syncs with the
 // folder from now on.
 func (u *UI) joinVault() {
-	s := u.setup.join
+	s := u.gate.setup.join
 	if s.password.Text == "" {
 		u.joinFail("Type the password of the vault you are joining.")
 		return
@@ -130,17 +130,17 @@ func (u *UI) joinVault() {
 		}
 		u.prefs.SetSyncFolder(r.v.ID(), s.dir)
 		u.showCodes(r.v)
-		u.toast.show(fmt.Sprintf("Joined the synced vault: %s", wording.Count(len(r.v.Accounts()), "account", "accounts")), u)
+		u.frame.toast.show(fmt.Sprintf("Joined the synced vault: %s", wording.Count(len(r.v.Accounts()), "account", "accounts")), u)
 		if err := r.v.KeychainError(); err != nil {
-			u.toast.show(fmt.Sprintf("Keychain unavailable: Authdesk will ask for the password next time (%v)", err), u)
+			u.frame.toast.show(fmt.Sprintf("Keychain unavailable: Authdesk will ask for the password next time (%v)", err), u)
 		}
 	})
 }
 
 // joinFail shows msg under the join screen's password.
 func (u *UI) joinFail(msg string) {
-	s := u.setup.join
+	s := u.gate.setup.join
 	s.errLabel.SetText(msg)
 	s.errLabel.Show()
-	u.screen.Refresh()
+	u.frame.screen.Refresh()
 }

@@ -34,13 +34,13 @@ func TestJoinSyncedVaultOnFirstRun(t *testing.T) {
 		t.Fatal("the first run offers no way to join a synced vault")
 	}
 	h.u.joinFolder(t.TempDir())
-	if s := h.u.setup; !s.errLabel.Visible() || !strings.Contains(s.errLabel.Text, "holds no Authdesk vault") || s.join != nil {
+	if s := h.u.gate.setup; !s.errLabel.Visible() || !strings.Contains(s.errLabel.Text, "holds no Authdesk vault") || s.join != nil {
 		t.Fatalf("empty folder: %q (visible %v)", s.errLabel.Text, s.errLabel.Visible())
 	}
 	h.u.joinFolder(folder)
-	j := h.u.setup.join
+	j := h.u.gate.setup.join
 	if j == nil {
-		t.Fatalf("the folder's vault was not offered: %q", h.u.setup.errLabel.Text)
+		t.Fatalf("the folder's vault was not offered: %q", h.u.gate.setup.errLabel.Text)
 	}
 	j.password.SetText("not the password")
 	test.Tap(j.join)

@@ -15,11 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,11 +25,11 @@ import (
 	"authdesk/app/desktop/hotkey"
 	"authdesk/app/desktop/instance"
 	"authdesk/app/desktop/trayhost"
+	"authdesk/app/desktop/workbench"
 	"authdesk/scanner"
 	"authdesk/scanner/capture"
 	"authdesk/vault"
 	"authdesk/vault/icons"
-	"authdesk/vault/transfer"
 )
 
 // Title is the main window's title.
@@ -118,47 +116,28 @@ type UI struct {
 	cfg   Config
 	prefs settings
 
-	root   *fyne.Container // the current screen, with the toast above it
-	screen *fyne.Container
-	toast  *toast
-	state  state
+	frame frame // the current screen, with the clock banner and toast above it
+	state state
+	gate  gate // the setup and unlock screens and the PIN (onboarding.go)
 
-	v        *vault.Vault
-	pin      unlocker // quick unlock after the auto-lock: the PIN
-	tray     trayMenu // the system tray's quick-copy menu
-	list     *codeList
-	avatars  avatarCache
-	lastUsed time.Time             // last user activity, for the idle auto-lock
-	batches  transfer.BatchTracker // the Google export QR codes scanned so far
-	traced   bool
-	trimmed  bool
-	hidden   bool // the window is not on screen (see setShown)
-	// foreground: an Authdesk window has the keyboard focus; tickGen
-	// numbers the scheduled ticks, so that only the last one runs.
-	foreground bool
-	tickGen    int
-	tickStop   func() // cancels the scheduled tick
-	quitOnce   sync.Once
-	copied     string // the last code put on the clipboard, cleared on lock
-	quit       chan struct{}
+	v       *vault.Vault
+	tray    trayMenu // the system tray's quick-copy menu
+	list    *codeList
+	avatars avatarCache
+	pace    cadence     // the ticks and the user's activity (cadence.go)
+	startup startupCues // Config.Trace's and Config.Settled's cues, once
+	clip    clipboard   // the last code copied, wiped on lock
+	quit    quitSignal  // closed when the app stops (quit.go)
+	adding  addFlow     // scans, their review and the manual form (add.go)
 
-	// the screen widgets tests poke at
-	setup      *setupScreen
-	unlock     *unlockScreen
-	manual     *manualForm
-	review     *reviewDialog
-	settingsUI *settingsDialog
-	edit       *editDialog
-	exported   string // the last account whose QR code was shown
+	settingsUI *settingsDialog // the Settings dialog, while open
+	edit       *editDialog     // the last Edit dialog (for tests)
+	exported   string          // the last account whose QR code was shown
 
-	tester *platformTester // the platform simulator's window, while open
-	follow phoneFollow     // a followed phone's backups (follow.go)
-	clock  *clockBanner    // "your clock is off" above every screen
-
-	quick    *quickPopup // the quick-access popup, once opened
-	shortcut *globalKey  // the global shortcut that opens it
-
-	synced *syncFolder // the vault's synced folder (syncfolder.go)
+	tester *workbench.Workbench // the platform simulator's window, while open
+	follow phoneFollow          // a followed phone's backups (follow.go)
+	quick  quickAccess          // the quick-access popup and its global shortcut
+	synced *syncFolder          // the vault's synced folder (syncfolder.go)
 }
 
 // New builds the UI for w; ShowAndRun opens the vault and runs the app.
@@ -182,19 +161,16 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 		}
 	}
 	u := &UI{app: a, win: w, cfg: cfg, prefs: loadSettings(a.Preferences()),
-		avatars: avatarCache{}, quit: make(chan struct{}),
-		pin: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}
+		avatars: avatarCache{}, quit: newQuitSignal(),
+		gate: gate{pin: &pinUnlocker{path: cfg.VaultPath, opts: cfg.Options}}}
 	u.applyTheme()
-	u.screen = container.NewStack()
-	u.toast = newToast()
-	u.clock = newClockBanner()
-	u.root = container.NewStack(u.screen, u.clock.box, u.toast.overlay)
+	u.frame = newFrame()
 	w.SetTitle(Title)
 	w.SetIcon(Icon)
 	// Mouse movement over the window counts as activity for the idle
 	// auto-lock; the rows report it too (see codeRow.MouseMoved), since the
 	// driver tells only the topmost hoverable object.
-	w.SetContent(newActivityArea(u.root, u.touch))
+	w.SetContent(newActivityArea(u.frame.root, u.touch))
 	w.Resize(fyne.NewSize(560, 720))
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.dropped(uris) })
 	u.installShortcuts()
@@ -202,12 +178,12 @@ func New(a fyne.App, w fyne.Window, cfg Config) *UI {
 	u.installTray()
 	w.SetOnClosed(func() {
 		if u.tester != nil {
-			u.tester.win.Close()
+			u.tester.Close()
 		}
-		u.quitOnce.Do(func() { close(u.quit) })
+		u.quit.fire()
 	})
 	// The tray's Quit stops the app without closing the window first.
-	a.Lifecycle().SetOnStopped(func() { u.quitOnce.Do(func() { close(u.quit) }) })
+	a.Lifecycle().SetOnStopped(u.quit.fire)
 	a.Lifecycle().SetOnEnteredForeground(func() {
 		u.setForeground(true)
 		u.refreshFromDisk()
@@ -290,13 +266,7 @@ func (u *UI) opened(r openResult) {
 }
 
 // setScreen replaces what the window shows.
-func (u *UI) setScreen(o fyne.CanvasObject) {
-	for _, old := range u.screen.Objects {
-		stopSpinners(old)
-	}
-	u.screen.Objects = []fyne.CanvasObject{o}
-	u.screen.Refresh()
-}
+func (u *UI) setScreen(o fyne.CanvasObject) { u.frame.set(o) }
 
 // tick refreshes the visible codes and countdowns and applies the idle
 // auto-lock. It runs on the UI goroutine, at the cadence schedule sets.
@@ -304,7 +274,7 @@ func (u *UI) tick() {
 	now := u.cfg.now()
 	defer u.schedule(now)
 	if u.state == stateLocked {
-		u.unlock.idle(u, now)
+		u.gate.unlock.idle(u, now)
 		return
 	}
 	if u.state != stateCodes {
@@ -313,11 +283,11 @@ func (u *UI) tick() {
 	if u.list.scrolled() {
 		u.touch()
 	}
-	if d := u.prefs.AutoLock(); d > 0 && now.Sub(u.lastUsed) >= d {
+	if d := u.prefs.AutoLock(); d > 0 && now.Sub(u.pace.lastUsed) >= d {
 		u.lock()
 		return
 	}
-	if now.Sub(u.lastUsed) >= searchIdle && u.win.Canvas().Focused() == u.list.search {
+	if now.Sub(u.pace.lastUsed) >= searchIdle && u.win.Canvas().Focused() == u.list.search {
 		// Stop the cursor animation; typing focuses the field again.
 		u.win.Canvas().Unfocus()
 	}
@@ -372,17 +342,14 @@ func (u *UI) lock() {
 	}
 	u.closeOverlays()
 	u.closeQuick()
-	if clip := u.app.Clipboard(); u.copied != "" && clip.Content() == u.copied {
-		clip.SetContent("")
-	}
-	u.copied = ""
+	u.clip.wipe(u.app.Clipboard())
 	if u.list != nil {
 		u.list.clear()
 		u.list = nil
 	}
 	u.syncStop() // before the vault closes: the watcher holds it
 	if u.v != nil {
-		u.pin.opened(u.v)
+		u.gate.pin.opened(u.v)
 		_ = u.v.Close()
 		u.v = nil
 	}
@@ -395,18 +362,5 @@ func (u *UI) closeOverlays() {
 	ov := u.win.Canvas().Overlays()
 	for top := ov.Top(); top != nil; top = ov.Top() {
 		ov.Remove(top)
-	}
-}
-
-// stopSpinners stops the infinite progress bars in a screen being replaced:
-// their animation would otherwise run (and redraw) forever.
-func stopSpinners(o fyne.CanvasObject) {
-	switch o := o.(type) {
-	case *widget.ProgressBarInfinite:
-		o.Stop()
-	case *fyne.Container:
-		for _, c := range o.Objects {
-			stopSpinners(c)
-		}
 	}
 }

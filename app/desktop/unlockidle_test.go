@@ -54,7 +54,7 @@ func lockedHarness(t *testing.T) *harness {
 func TestUnlockFieldIdleFocus(t *testing.T) {
 	h := lockedHarness(t)
 	c := h.w.Canvas()
-	p := h.u.unlock.password
+	p := h.u.gate.unlock.password
 	if f := c.Focused(); f != nil {
 		t.Fatalf("unlock screen at rest: %T focused, want nothing", f)
 	}
@@ -111,7 +111,7 @@ func TestUnlockFieldIdleFocus(t *testing.T) {
 	// …and Enter unlocks.
 	keyOnWindow(h, fyne.KeyReturn)
 	if got := h.u.stateName(); got != "codes" {
-		t.Fatalf("Enter after idle: state %q, error %q; want codes", got, h.u.unlock.errLabel.Text)
+		t.Fatalf("Enter after idle: state %q, error %q; want codes", got, h.u.gate.unlock.errLabel.Text)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestUnlockFieldIdleFocus(t *testing.T) {
 func TestUnlockFieldIdleAfterWrongPassword(t *testing.T) {
 	h := lockedHarness(t)
 	c := h.w.Canvas()
-	p := h.u.unlock.password
+	p := h.u.gate.unlock.password
 	typeOnWindow(h, "wrong password")
 	keyOnWindow(h, fyne.KeyReturn)
 	if h.u.stateName() != "locked" || c.Focused() != p || p.Text != "" {
@@ -133,7 +133,7 @@ func TestUnlockFieldIdleAfterWrongPassword(t *testing.T) {
 	typeOnWindow(h, testPassword)
 	keyOnWindow(h, fyne.KeyEnter)
 	if got := h.u.stateName(); got != "codes" {
-		t.Fatalf("retry after idle: state %q, error %q; want codes", got, h.u.unlock.errLabel.Text)
+		t.Fatalf("retry after idle: state %q, error %q; want codes", got, h.u.gate.unlock.errLabel.Text)
 	}
 }
 
@@ -175,22 +175,22 @@ func TestIdleScreensAnimateNothing(t *testing.T) {
 				t.Fatalf("state %q", got)
 			}
 			test.LaidOutObjects(h.w.Canvas().Content()) // makes the renderers
-			if n := runningSpinners(h.u.screen); n != 0 {
+			if n := runningSpinners(h.u.frame.screen); n != 0 {
 				t.Errorf("%d progress bar(s) animating on the %s screen at rest", n, tc.name)
 			}
 			var bar busyBar
 			if tc.name == "setup" {
-				bar = h.u.setup.progress
+				bar = h.u.gate.setup.progress
 			} else {
-				bar = h.u.unlock.progress
+				bar = h.u.gate.unlock.progress
 			}
 			bar.Show() // as while the password KDF runs
 			test.LaidOutObjects(h.w.Canvas().Content())
-			if n := runningSpinners(h.u.screen); n != 1 || !bar.box.Visible() {
+			if n := runningSpinners(h.u.frame.screen); n != 1 || !bar.box.Visible() {
 				t.Errorf("busy: %d progress bar(s) animating, shown %v; want 1, true", n, bar.box.Visible())
 			}
 			bar.Hide()
-			if n := runningSpinners(h.u.screen); n != 0 || bar.box.Visible() {
+			if n := runningSpinners(h.u.frame.screen); n != 0 || bar.box.Visible() {
 				t.Errorf("done: %d progress bar(s) animating, shown %v; want 0, false", n, bar.box.Visible())
 			}
 		})

@@ -6,41 +6,19 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"authdesk/app/desktop/dialogs"
 )
 
 // Small building blocks shared by the screens.
 
 // centred places o in the middle of the window at a comfortable width.
 func centred(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewCenter(container.New(&widthLayout{width: 400}, o))
-}
-
-// widthLayout gives its objects a fixed width and their minimum height.
-type widthLayout struct{ width float32 }
-
-func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
-
-func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		// Wrapped labels measure their height at their current width: give
-		// them the final width first.
-		if o.Size().Width != l.width {
-			o.Resize(fyne.NewSize(l.width, max(o.Size().Height, 1)))
-		}
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(l.width, h)
+	return container.NewCenter(container.New(&dialogs.Width{W: 400}, o))
 }
 
 // heading is a large bold title line.
@@ -162,14 +140,6 @@ func (l *toastLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	h := pill.MinSize().Height
 	pill.Resize(fyne.NewSize(w, h))
 	pill.Move(fyne.NewPos((size.Width-w)/2, size.Height-h-toastMargin))
-}
-
-// newCustom is a dialog with the given buttons.
-func newCustom(title string, content fyne.CanvasObject, buttons []fyne.CanvasObject, w fyne.Window) *dialog.CustomDialog {
-	d := dialog.NewCustomWithoutButtons(title, content, w)
-	d.SetButtons(buttons)
-	dialogReleaseFocus(d, content)
-	return d
 }
 
 // customShortcut is Ctrl (Cmd on macOS) + k.

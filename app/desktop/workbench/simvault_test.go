@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"bytes"
@@ -19,8 +19,8 @@ import (
 func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	h, tr := openWorkbench(t)
 	want := filepath.Join(filepath.Dir(h.cfg.VaultPath), "simulator.age")
-	if tr.simPath != want || !strings.Contains(tr.simLabel.Text, want) {
-		t.Fatalf("simulator path %q, label %q; want %s", tr.simPath, tr.simLabel.Text, want)
+	if tr.sim.path != want || !strings.Contains(tr.simLabel.Text, want) {
+		t.Fatalf("simulator path %q, label %q; want %s", tr.sim.path, tr.simLabel.Text, want)
 	}
 	if _, err := os.Stat(want); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the Simulator vault exists before any enrolment: %v", err)
@@ -36,7 +36,7 @@ func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	}
 	fi, err := os.Stat(want)
 	if err != nil {
-		t.Fatalf("no Simulator vault file: %v (%v)", err, tr.simErr)
+		t.Fatalf("no Simulator vault file: %v (%v)", err, tr.sim.err)
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("Simulator vault mode %v, want 0600", fi.Mode().Perm())
@@ -62,16 +62,16 @@ func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	if len(accts) != 1 || accts[0].Issuer == "" || len(accts[0].Secret) == 0 {
 		t.Fatalf("Simulator vault holds %+v", accts)
 	}
-	if other.ID() == h.u.v.ID() {
+	if other.ID() == h.user.ID() {
 		t.Error("the Simulator vault shares the user's vault ID (and keychain entry)")
 	}
 
 	tr.runScenarios([]string{"manual-key"})
-	if n := len(tr.simV.Accounts()); n != 2 {
+	if n := len(tr.sim.v.Accounts()); n != 2 {
 		t.Errorf("after a second run the Simulator vault holds %d accounts, want 2", n)
 	}
 	// Closed (as the window's close does), the file holds both.
-	tr.closeSimulator()
+	tr.sim.close()
 	v, err := vault.Open(want, h.cfg.Options)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/platform"
 	"authdesk/app/platform/duration"
 )
@@ -29,7 +30,7 @@ type policyForm struct {
 
 // showPolicy opens the policy dialog with the running platform's policy
 // (or, after a failed restart, the last one that ran).
-func (t *platformTester) showPolicy() {
+func (t *Workbench) showPolicy() {
 	if t.running {
 		return
 	}
@@ -66,7 +67,7 @@ func (t *platformTester) showPolicy() {
 	hint.SizeName = theme.SizeNameCaptionText
 	content := container.NewVBox(form, f.err, hint)
 	f.dlg = dialog.NewCustomWithoutButtons("Platform policy", content, t.win)
-	dialogReleaseFocus(f.dlg, content)
+	dialogs.ReleaseFocus(f.dlg, content)
 	f.dlg.SetButtons([]fyne.CanvasObject{cancel, f.apply})
 	f.dlg.Resize(fyne.NewSize(460, 0))
 	f.dlg.Show()
@@ -130,7 +131,7 @@ func (f *policyForm) read() (platform.Policy, error) {
 
 // applyPolicy restarts the embedded platform with p (already valid) off
 // the UI goroutine, on the same address when it is still free.
-func (t *platformTester) applyPolicy(p platform.Policy) {
+func (t *Workbench) applyPolicy(p platform.Policy) {
 	if t.running {
 		return
 	}

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/journey"
 	"authdesk/vault/otpauth"
 )
@@ -193,7 +194,7 @@ func TestWorkbenchSaveAsksBeforeReplacing(t *testing.T) {
 	dir := t.TempDir()
 	tr.confirmSave(dir)
 	cv := tr.win.Canvas()
-	if dialogOpen(cv) {
+	if dialogs.Open(cv) {
 		t.Fatal("saving into an empty folder asked a question")
 	}
 	md := filepath.Join(dir, "report.md")
@@ -201,15 +202,15 @@ func TestWorkbenchSaveAsksBeforeReplacing(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.confirmSave(dir)
-	if !dialogOpen(cv) {
+	if !dialogs.Open(cv) {
 		t.Fatal("saving over a report did not ask")
 	}
 	if text := overlayText(cv); !strings.Contains(text, "report.json, report.md and junit.xml are already in "+dir) {
 		t.Errorf("the question says %q", text)
 	}
 	press(cv, fyne.KeyEscape)
-	if b, _ := os.ReadFile(md); string(b) != "old" || dialogOpen(cv) {
-		t.Fatalf("Escape: report.md %q, dialog open %v", b, dialogOpen(cv))
+	if b, _ := os.ReadFile(md); string(b) != "old" || dialogs.Open(cv) {
+		t.Fatalf("Escape: report.md %q, dialog open %v", b, dialogs.Open(cv))
 	}
 	tr.confirmSave(dir)
 	press(cv, fyne.KeyReturn)

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 // platform can (registered, setup shown, enrolled, re-enrolled), the guide
 // watches it and marks the step ✔ on its own.
 type walkGuide struct {
-	t       *platformTester
+	t       *Workbench
 	content fyne.CanvasObject
 	start   *widget.Button
 	next    *widget.Button
@@ -68,10 +68,11 @@ func walkSteps() []walkStep {
 			}},
 		{do: "In Authdesk choose Add → Scan screen (or paste the manual key under Add → Enter key manually).", expect: "Authdesk shows the new account and its code.",
 			verify: func(g *walkGuide) (bool, string) {
-				if g.t.u.v == nil {
+				v := g.t.cfg.UserVault()
+				if v == nil {
 					return false, "Unlock Authdesk first."
 				}
-				for _, a := range g.t.u.v.Accounts() {
+				for _, a := range v.Accounts() {
 					if strings.EqualFold(a.Name, g.user.Email) {
 						return true, "Authdesk holds " + a.Title() + "."
 					}
@@ -94,7 +95,7 @@ func walkSteps() []walkStep {
 	}
 }
 
-func newWalkGuide(t *platformTester) *walkGuide {
+func newWalkGuide(t *Workbench) *walkGuide {
 	g := &walkGuide{t: t, list: container.NewVBox(), check: widget.NewLabel("")}
 	g.check.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel("Walk the journey yourself in your browser, with Authdesk beside it. " +
@@ -137,7 +138,7 @@ func (g *walkGuide) begin() {
 func (g *walkGuide) poll(walk int) {
 	srv := g.t.srv
 	steps := walkSteps()
-	if walk != g.walk || srv == nil || g.t.u.tester != g.t || g.at >= len(steps) {
+	if walk != g.walk || srv == nil || g.t.closed || g.at >= len(steps) {
 		return
 	}
 	email := g.user.Email
@@ -145,7 +146,7 @@ func (g *walkGuide) poll(walk int) {
 		st  platform.UserState
 		err error
 	}
-	background(g.t.u, func() result {
+	background(g.t.cfg, func() result {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		st, err := srv.UserState(ctx, email)
@@ -165,7 +166,7 @@ func (g *walkGuide) poll(walk int) {
 				g.check.SetText("✔ " + msg)
 			}
 		}
-		g.t.u.later(walkPoll, func() { g.poll(walk) })
+		later(g.t.cfg, walkPoll, func() { g.poll(walk) })
 	})
 }
 

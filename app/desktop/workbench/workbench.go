@@ -1,12 +1,14 @@
-package desktop
+// Package workbench is the tester's platform simulator window, which
+// Authdesk opens with Ctrl+P: it runs the embedded platform (app/platform)
+// with its test clock, runs the journey's scenarios (app/journey) against
+// it, keeps the accounts they enrol in the "Simulator" vault beside the
+// user's, and guides a tester who walks the journey in a browser. Open
+// builds it from a Config; the desktop app knows nothing else of it.
+package workbench
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"image/png"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -17,35 +19,66 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/journey"
 	"authdesk/app/platform"
-	"authdesk/app/wording"
 	"authdesk/vault"
 )
 
-// platformTitle is the title of the platform simulator's window.
-const platformTitle = "Authdesk — Platform simulator"
+// Title is the title of the platform simulator's window.
+const Title = "Authdesk — Platform simulator"
 
-// platformTester is the tester's workbench: it runs the embedded platform
+// Config is what the workbench needs from the desktop app that opens it.
+type Config struct {
+	App fyne.App
+	// VaultPath is the user's vault: the "Simulator" vault is made beside
+	// it; empty: enrolled accounts are kept in memory.
+	VaultPath string
+	// Options opens and creates the Simulator vault (keychain, KDF).
+	Options vault.Options
+	// PlatformDB is the embedded platform's database; empty: the
+	// platform's default in the user data dir.
+	PlatformDB string
+	// Decode finds the QR payloads in a PNG (the enrolment pages' codes);
+	// nil: scanner.Bytes.
+	Decode func(png []byte) ([]string, error)
+	// UserVault returns the user's vault while it is open, else nil
+	// ("Enrol into my own vault instead", the walk guide's last step);
+	// nil: there is none.
+	UserVault func() *vault.Vault
+	// Enrolled is called on the UI goroutine after a run, which may have
+	// added accounts to the user's vault; nil: nothing.
+	Enrolled func()
+	// Closed is called when the window has closed; nil: nothing.
+	Closed func()
+	// Spawn runs f off the UI goroutine; nil: a new goroutine.
+	Spawn func(f func())
+	// AfterFunc calls f after d on some goroutine unless stop is called
+	// first; nil: time.AfterFunc.
+	AfterFunc func(d time.Duration, f func()) (stop func())
+}
+
+// Workbench is the tester's workbench: it runs the embedded platform
 // (the simulated SaaS sign-in with its MFA journey) and the journey's
 // scenarios against it, shows each step, the current QR code, the test
 // clock and the outbox, saves reports, and guides a tester who walks the
 // journey in a browser.
-type platformTester struct {
-	u   *UI
-	win fyne.Window
-	srv *platform.Server
-	url string
+type Workbench struct {
+	cfg    Config
+	closed bool // the window has closed
+	win    fyne.Window
+	srv    *platform.Server
+	url    string
 
 	status     *widget.Label
-	clockL     *widget.Label // the shared platform's clock (tester_private.go)
+	clockL     *widget.Label // the shared platform's clock (private.go)
 	clockStop  func()        // cancels the next clock reading
 	clockGen   int           // numbers the clock readings, so that only the last goes on
 	shared     *widget.Check // "Run against the shared platform"
 	open       *widget.Button
-	openURL    func(*url.URL) error // nil: the system browser (tester_browser.go)
+	openURL    func(*url.URL) error // nil: the system browser (browser.go)
 	browserDlg *dialog.CustomDialog // "Could not open the browser", while shown; for tests
-	policyB    *widget.Button       // "Platform policy…" (tester_policy.go)
+	policyB    *widget.Button       // "Platform policy…" (policy.go)
 	policy     platform.Policy      // the running platform's policy
 	policyDlg  *policyForm          // the last "Platform policy…" dialog (for tests)
 	checks     []*widget.Check      // one per scenario, in journey.Scenarios order
@@ -56,7 +89,7 @@ type platformTester struct {
 	summary    *widget.Label
 	steps      *fyne.Container
 	rows       []stepRow
-	groups     map[string]*scenarioGroup // tester_results.go
+	groups     map[string]*scenarioGroup // results.go
 	// openedFailure: the run's first failed scenario has been opened.
 	openedFailure bool
 	qr            *canvas.Image
@@ -70,17 +103,8 @@ type platformTester struct {
 	tabs          *container.AppTabs
 	outboxTab     *container.TabItem
 
-	// The "Simulator" vault: the accounts scenarios enrol go to the file
-	// simPath beside the user's vault (opened or created on first use, its
-	// key in the same keychain), unless the tester chose their own vault.
-	// When that file cannot be used, they are kept in sim, in memory for
-	// this window, and simErr says why.
+	sim     *simulator // the "Simulator" vault (simvault.go)
 	evMu    sync.Mutex // serialises step events (see runScenarios)
-	simMu   sync.Mutex // guards simV, simErr and sim
-	simPath string
-	simV    *vault.Vault
-	simErr  error
-	sim     []vault.Account
 	report  *journey.Report
 	running bool
 }
@@ -91,31 +115,51 @@ type stepRow struct {
 	expected, observed              string // a failed step's, shown on lines of their own
 }
 
-// showPlatform opens the platform simulator's window (Ctrl+P), starting the
-// embedded platform with its test clock on first use.
-func (u *UI) showPlatform() {
-	if u.tester != nil {
-		u.tester.win.Show()
-		u.tester.win.RequestFocus()
-		return
+// Open opens the platform simulator's window, starting the embedded
+// platform with its test clock off the UI goroutine.
+func Open(cfg Config) *Workbench {
+	if cfg.Spawn == nil {
+		cfg.Spawn = func(f func()) { go f() }
 	}
-	t := &platformTester{u: u, win: u.app.NewWindow(platformTitle), policy: platform.DefaultPolicy()}
-	u.tester = t
+	if cfg.UserVault == nil {
+		cfg.UserVault = func() *vault.Vault { return nil }
+	}
+	if cfg.AfterFunc == nil {
+		cfg.AfterFunc = func(d time.Duration, f func()) func() {
+			tm := time.AfterFunc(d, f)
+			return func() { tm.Stop() }
+		}
+	}
+	t := &Workbench{cfg: cfg, win: cfg.App.NewWindow(Title), policy: platform.DefaultPolicy(),
+		sim: newSimulator(cfg.VaultPath, cfg.Options)}
 	t.build()
 	t.win.SetOnClosed(func() {
+		t.closed = true
 		if t.srv != nil {
 			_ = t.srv.Close()
 		}
-		t.closeSimulator()
+		t.sim.close()
 		t.stopClock()
-		u.tester = nil
+		if cfg.Closed != nil {
+			cfg.Closed()
+		}
 	})
 	t.win.Resize(fyne.NewSize(900, 720))
 	t.win.Show()
 	t.start()
+	return t
 }
 
-func (t *platformTester) build() {
+// Show brings the window to the front.
+func (t *Workbench) Show() {
+	t.win.Show()
+	t.win.RequestFocus()
+}
+
+// Close closes the window, the platform and the Simulator vault.
+func (t *Workbench) Close() { t.win.Close() }
+
+func (t *Workbench) build() {
 	t.status = widget.NewLabel("Starting the platform…")
 	t.status.Wrapping = fyne.TextWrapWord
 	t.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { t.openPage("/") })
@@ -143,9 +187,6 @@ func (t *platformTester) build() {
 	}
 	t.shared = widget.NewCheck("Run against the shared platform", nil)
 	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
-	if t.u.cfg.VaultPath != "" {
-		t.simPath = filepath.Join(filepath.Dir(t.u.cfg.VaultPath), simulatorFile)
-	}
 	t.simLabel = widget.NewLabel("")
 	t.simLabel.Wrapping = fyne.TextWrapWord
 	t.showSimulator()
@@ -205,7 +246,7 @@ func (t *platformTester) build() {
 	)
 	t.tabs = tabs
 	// The outbox refreshes itself while it is open: when chosen, and with
-	// every reading of the clock (tester_private.go).
+	// every reading of the clock (private.go).
 	tabs.OnSelected = func(ti *container.TabItem) {
 		if ti == t.outboxTab {
 			t.refreshOutbox()
@@ -218,35 +259,35 @@ func (t *platformTester) build() {
 		clock,
 	)
 	t.win.SetContent(container.NewPadded(container.NewBorder(header, nil, nil, nil, tabs)))
-	guardKeys(t.win.Canvas(), nil)
+	dialogs.Guard(t.win.Canvas(), nil)
 	t.win.Canvas().AddShortcut(&fyne.ShortcutCopy{}, func(fyne.Shortcut) {
-		if t.url != "" && !dialogOpen(t.win.Canvas()) {
-			t.u.app.Clipboard().SetContent(t.url)
+		if t.url != "" && !dialogs.Open(t.win.Canvas()) {
+			t.cfg.App.Clipboard().SetContent(t.url)
 		}
 	})
 }
 
 // start runs the embedded platform off the UI goroutine with t.policy.
-func (t *platformTester) start() {
+func (t *Workbench) start() {
 	t.launch(t.policy, nil, "127.0.0.1:0")
 }
 
 // launch closes old (if any) and starts the embedded platform with policy
 // off the UI goroutine, on addr when it is free and on another loopback
 // port otherwise; t.policy becomes policy once the platform runs.
-func (t *platformTester) launch(policy platform.Policy, old *platform.Server, addr string) {
+func (t *Workbench) launch(policy platform.Policy, old *platform.Server, addr string) {
 	type started struct {
 		srv *platform.Server
 		url string
 		err error
 	}
-	background(t.u, func() started {
+	background(t.cfg, func() started {
 		if old != nil {
 			if err := old.Close(); err != nil {
 				return started{err: fmt.Errorf("stop the running platform: %w", err)}
 			}
 		}
-		srv, err := platform.New(platform.Config{DBPath: t.u.cfg.platformDB, TestClock: true, Policy: &policy})
+		srv, err := platform.New(platform.Config{DBPath: t.cfg.PlatformDB, TestClock: true, Policy: &policy})
 		if err != nil {
 			return started{err: err}
 		}
@@ -265,7 +306,7 @@ func (t *platformTester) launch(policy platform.Policy, old *platform.Server, ad
 			t.policyB.Enable()
 			return
 		}
-		if t.u.tester != t {
+		if t.closed {
 			// The window closed while the platform started.
 			_ = r.srv.Close()
 			return
@@ -279,7 +320,7 @@ func (t *platformTester) launch(policy platform.Policy, old *platform.Server, ad
 	})
 }
 
-func (t *platformTester) selected() []string {
+func (t *Workbench) selected() []string {
 	var out []string
 	for i, c := range t.checks {
 		if c.Checked {
@@ -290,7 +331,7 @@ func (t *platformTester) selected() []string {
 }
 
 // setRunning enables the buttons that make sense now.
-func (t *platformTester) setRunning(running bool) {
+func (t *Workbench) setRunning(running bool) {
 	t.running = running
 	if running || t.url == "" {
 		t.policyB.Disable()
@@ -309,124 +350,4 @@ func (t *platformTester) setRunning(running bool) {
 	} else {
 		t.save.Disable()
 	}
-}
-
-// runScenarios runs the named scenarios against the platform off the UI
-// goroutine; each step reaches the screen as it finishes.
-func (t *platformTester) runScenarios(names []string) {
-	if t.running || t.url == "" {
-		return
-	}
-	if len(names) == 0 {
-		t.summary.SetText("Tick at least one scenario.")
-		return
-	}
-	scs, err := journey.Select(names)
-	if err != nil {
-		t.summary.SetText(err.Error())
-		return
-	}
-	t.setRunning(true)
-	t.rows = nil
-	t.resetGroups(names0(scs), "")
-	shared := t.shared.Checked
-	where := "a private platform with the same policy (your platform and its clock are not touched)"
-	if shared {
-		where = "the shared platform at " + t.url
-	}
-	t.summary.SetText(fmt.Sprintf("Running %s against %s…", wording.Count(len(scs), "scenario", "scenarios"), where))
-	policy := t.policy
-	opt := journey.Options{
-		URL:    t.url,
-		Decode: t.u.cfg.scanner.Bytes,
-		Keep:   t.keeper(),
-		Events: func(ev journey.Event) {
-			onUI(func() {
-				// Fyne's test driver runs this on the scenario's goroutine.
-				t.evMu.Lock()
-				defer t.evMu.Unlock()
-				t.showEvent(ev)
-			})
-		},
-	}
-	type result struct {
-		rep *journey.Report
-		err error
-	}
-	background(t.u, func() result {
-		if !shared {
-			url, closeIt, err := privatePlatform(policy)
-			if err != nil {
-				return result{err: err}
-			}
-			defer closeIt()
-			opt.URL = url
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		rep, err := journey.Run(ctx, opt, scs)
-		return result{rep, err}
-	}, func(r result) {
-		if r.err != nil {
-			t.summary.SetText("The scenarios could not run: " + r.err.Error())
-			t.setRunning(false)
-			return
-		}
-		t.report = r.rep
-		p, f, s := r.rep.Counts()
-		msg := fmt.Sprintf("%d passed, %d failed, %d skipped in %.1f s, against %s.", p, f, s, float64(r.rep.MS)/1000, where)
-		if off := r.rep.ClockOffsetMS; off > 10_000 || off < -10_000 {
-			msg += fmt.Sprintf(" The platform's clock is %s from yours: codes may be refused.", (time.Duration(off) * time.Millisecond).String())
-		}
-		t.summary.SetText(msg)
-		t.setRunning(false)
-		t.restartClock()
-		t.showSimulator()
-		if t.u.state == stateCodes && t.u.list != nil {
-			t.u.list.reload("")
-		}
-	})
-}
-
-// showEvent adds one finished step, or a scenario's outcome, to the list.
-func (t *platformTester) showEvent(ev journey.Event) {
-	switch {
-	case ev.Start:
-		if g := t.groups[ev.Scenario]; g != nil {
-			g.status = "running"
-			g.update()
-		}
-	case ev.Step != nil:
-		s := ev.Step
-		detail := s.Observed
-		if s.Status == journey.Failed {
-			detail = "expected " + s.Expected + "; observed " + s.Observed
-		}
-		t.addRow(stepRow{scenario: ev.Scenario, title: s.Title, status: s.Status, detail: fmt.Sprintf("%s (%d ms)", detail, s.MS),
-			expected: s.Expected, observed: s.Observed})
-		if len(s.QRPNG) > 0 {
-			if img, err := png.Decode(bytes.NewReader(s.QRPNG)); err == nil {
-				t.qr.Image = img
-				t.qr.Show()
-				t.qr.Refresh()
-			}
-		}
-	case ev.Done != nil:
-		d := ev.Done
-		detail := fmt.Sprintf("%s, %.1f s", wording.Count(len(d.Steps), "step", "steps"), float64(d.MS)/1000)
-		if d.Reason != "" {
-			detail = d.Reason + " — " + detail
-		}
-		t.addRow(stepRow{scenario: ev.Scenario, title: "Scenario " + d.Status, status: d.Status, detail: detail})
-		t.finishGroup(ev.Scenario, d)
-	}
-}
-
-// names0 lists the scenarios' names.
-func names0(scs []journey.Scenario) []string {
-	out := make([]string, len(scs))
-	for i, s := range scs {
-		out[i] = s.Name
-	}
-	return out
 }

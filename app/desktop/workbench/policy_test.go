@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/journey"
 	"authdesk/app/platform"
 )
@@ -34,7 +35,7 @@ func policyOf(t *testing.T, base string) map[string]any {
 }
 
 // openPolicy taps "Platform policy…" and returns the dialog's fields.
-func openPolicy(t *testing.T, tr *platformTester) *policyForm {
+func openPolicy(t *testing.T, tr *Workbench) *policyForm {
 	t.Helper()
 	if tr.policyB.Disabled() {
 		t.Fatal("Platform policy… is disabled while the platform runs")
@@ -153,13 +154,13 @@ func TestWorkbenchPolicyInvalidKeepsOld(t *testing.T) {
 // cannot be opened): the window says why, Run stays off, and the policy
 // dialog still opens so the tester can apply again once the cause is gone.
 func TestWorkbenchPolicyRestartFailure(t *testing.T) {
-	h, tr := openWorkbench(t)
-	db := h.u.cfg.platformDB
+	_, tr := openWorkbench(t)
+	db := tr.cfg.PlatformDB
 	notDir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.u.cfg.platformDB = filepath.Join(notDir, "platform.db") // its "directory" is a file
+	tr.cfg.PlatformDB = filepath.Join(notDir, "platform.db") // its "directory" is a file
 	f := openPolicy(t, tr)
 	f.digits.SetSelected("8")
 	test.Tap(f.apply)
@@ -170,7 +171,7 @@ func TestWorkbenchPolicyRestartFailure(t *testing.T) {
 		t.Errorf("a policy that never ran is kept: %+v", tr.policy)
 	}
 
-	h.u.cfg.platformDB = db
+	tr.cfg.PlatformDB = db
 	f = openPolicy(t, tr)
 	if f.digits.Selected != "6" {
 		t.Errorf("dialog shows %s digits, want the last running policy's 6", f.digits.Selected)
@@ -189,14 +190,14 @@ func TestWorkbenchPolicyKeys(t *testing.T) {
 	cv := tr.win.Canvas()
 	openPolicy(t, tr)
 	press(cv, fyne.KeyEscape)
-	if dialogOpen(cv) {
+	if dialogs.Open(cv) {
 		t.Fatal("Escape left the policy dialog open")
 	}
 	f := openPolicy(t, tr)
 	f.failures.SetText("4")
 	cv.Focus(f.failures)
 	press(cv, fyne.KeyReturn)
-	if dialogOpen(cv) || tr.policy.MaxCodeFailures != 4 {
-		t.Errorf("Enter in a field: dialog open %v, policy %+v", dialogOpen(cv), tr.policy)
+	if dialogs.Open(cv) || tr.policy.MaxCodeFailures != 4 {
+		t.Errorf("Enter in a field: dialog open %v, policy %+v", dialogs.Open(cv), tr.policy)
 	}
 }

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/dialogs"
 	"authdesk/app/journey"
 	"authdesk/app/wording"
 )
 
 // saveReport asks for a folder and writes report.json, report.md and
 // junit.xml into it.
-func (t *platformTester) saveReport() {
+func (t *Workbench) saveReport() {
 	if t.report == nil {
 		return
 	}
@@ -30,7 +31,7 @@ func (t *platformTester) saveReport() {
 }
 
 // confirmSave saves into dir, asking first when that replaces a report.
-func (t *platformTester) confirmSave(dir string) {
+func (t *Workbench) confirmSave(dir string) {
 	old := journey.ExistingReports(dir)
 	if len(old) == 0 {
 		t.saveReportTo(dir)
@@ -39,7 +40,7 @@ func (t *platformTester) confirmSave(dir string) {
 	msg := widget.NewLabel(fmt.Sprintf("%s already in %s. Replace %s with this run's report?",
 		wording.And(old)+wording.Plural(len(old), " is", " are"), dir, wording.Plural(len(old), "it", "them")))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Replace the saved report?", "Replace", "Cancel", container.New(&widthLayout{width: 380}, msg), func(ok bool) {
+	d := dialog.NewCustomConfirm("Replace the saved report?", "Replace", "Cancel", container.New(&dialogs.Width{W: 380}, msg), func(ok bool) {
 		if ok {
 			t.saveReportTo(dir)
 		}
@@ -48,9 +49,9 @@ func (t *platformTester) confirmSave(dir string) {
 }
 
 // saveReportTo writes the reports off the UI goroutine and says where.
-func (t *platformTester) saveReportTo(dir string) {
+func (t *Workbench) saveReportTo(dir string) {
 	rep := t.report
-	background(t.u, func() error { return rep.Save(dir) }, func(err error) {
+	background(t.cfg, func() error { return rep.Save(dir) }, func(err error) {
 		if err != nil {
 			t.summary.SetText("The report could not be saved: " + err.Error())
 			return
@@ -60,7 +61,7 @@ func (t *platformTester) saveReportTo(dir string) {
 }
 
 // refreshOutbox lists the platform's outgoing mail, newest first.
-func (t *platformTester) refreshOutbox() {
+func (t *Workbench) refreshOutbox() {
 	if t.url == "" {
 		return
 	}
@@ -70,7 +71,7 @@ func (t *platformTester) refreshOutbox() {
 		msgs []mail
 		err  error
 	}
-	background(t.u, func() result {
+	background(t.cfg, func() result {
 		msgs, err := journey.ReadOutbox(context.Background(), base)
 		if err != nil {
 			return result{err: err}

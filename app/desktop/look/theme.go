@@ -1,4 +1,8 @@
-package desktop
+// Package look is Authdesk's theme: Fyne's default with Authdesk's colours
+// (a blue brand colour, darker text and warning colours that reach 4.5:1
+// contrast on white), in the light or dark variant the user chose. Every
+// Authdesk window (the main one, quick access, the workbench) wears it.
+package look
 
 import (
 	"image/color"
@@ -7,16 +11,17 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// applyTheme sets the theme the user chose.
-func (u *UI) applyTheme() {
+// New returns the theme for the user's choice: "light" or "dark" forces
+// that variant, anything else follows the system.
+func New(choice string) fyne.Theme {
 	t := &authTheme{}
-	switch u.prefs.Theme() {
+	switch choice {
 	case "light":
 		t.variant, t.forced = theme.VariantLight, true
 	case "dark":
 		t.variant, t.forced = theme.VariantDark, true
 	}
-	u.app.Settings().SetTheme(t)
+	return t
 }
 
 // authTheme is Fyne's default theme with Authdesk's colours and an optional
@@ -31,6 +36,7 @@ var (
 	brandDark  = color.NRGBA{0x5c, 0x7c, 0xfa, 0xff}
 )
 
+// Color is the default theme's, with Authdesk's colours.
 func (t *authTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.forced {
 		v = t.variant
@@ -70,6 +76,11 @@ func (t *authTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 	return theme.DefaultTheme().Color(n, v)
 }
 
-func (t *authTheme) Font(s fyne.TextStyle) fyne.Resource     { return theme.DefaultTheme().Font(s) }
+// Font is the default theme's.
+func (t *authTheme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }
+
+// Icon is the default theme's.
 func (t *authTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
-func (t *authTheme) Size(n fyne.ThemeSizeName) float32       { return theme.DefaultTheme().Size(n) }
+
+// Size is the default theme's.
+func (t *authTheme) Size(n fyne.ThemeSizeName) float32 { return theme.DefaultTheme().Size(n) }

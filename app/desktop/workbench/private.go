@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"context"
@@ -49,8 +49,8 @@ const sharedClockEvery = 5 * time.Second
 
 // watchClock shows the shared platform's clock in the header now and every
 // sharedClockEvery until the window closes.
-func (t *platformTester) watchClock() {
-	if t.url == "" || t.u.tester != t {
+func (t *Workbench) watchClock() {
+	if t.url == "" || t.closed {
 		return
 	}
 	client, err := journey.NewClient(t.url)
@@ -58,7 +58,7 @@ func (t *platformTester) watchClock() {
 		return
 	}
 	gen := t.clockGen
-	background(t.u, func() string {
+	background(t.cfg, func() string {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		now, err := client.Now(ctx)
@@ -68,19 +68,19 @@ func (t *platformTester) watchClock() {
 		// The platform's clock is the wall clock plus the tester's moves.
 		return clockText(now, time.Now())
 	}, func(s string) {
-		if t.u.tester != t || gen != t.clockGen {
+		if t.closed || gen != t.clockGen {
 			return
 		}
 		t.clockL.SetText(s)
 		if t.tabs != nil && t.tabs.Selected() == t.outboxTab {
 			t.refreshOutbox()
 		}
-		t.clockStop = t.u.cfg.afterFunc(sharedClockEvery, func() { onUI(t.watchClock) })
+		t.clockStop = t.cfg.AfterFunc(sharedClockEvery, func() { onUI(t.watchClock) })
 	})
 }
 
 // restartClock reads the clock again at once (after a move or a restart).
-func (t *platformTester) restartClock() {
+func (t *Workbench) restartClock() {
 	if t.clockStop != nil {
 		t.clockStop()
 		t.clockStop = nil
@@ -90,7 +90,7 @@ func (t *platformTester) restartClock() {
 }
 
 // stopClock stops reading the clock (the window closed).
-func (t *platformTester) stopClock() {
+func (t *Workbench) stopClock() {
 	t.clockGen++
 	if t.clockStop != nil {
 		t.clockStop()
@@ -119,7 +119,7 @@ func parseAdvance(s string) (d time.Duration, ok bool) {
 }
 
 // advance moves the platform's test clock.
-func (t *platformTester) advance(d time.Duration) {
+func (t *Workbench) advance(d time.Duration) {
 	if t.url == "" || t.running {
 		return
 	}
@@ -127,7 +127,7 @@ func (t *platformTester) advance(d time.Duration) {
 	if err != nil {
 		return
 	}
-	background(t.u, func() string {
+	background(t.cfg, func() string {
 		now, err := client.Advance(context.Background(), d)
 		if err != nil {
 			return "clock: " + err.Error()

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"image/png"
@@ -15,20 +15,16 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"authdesk/app/desktop/look"
 	"authdesk/app/journey"
 )
 
 // openWorkbench opens the simulator (Ctrl+P) on a real embedded platform.
-func openWorkbench(t *testing.T) (*harness, *platformTester) {
+func openWorkbench(t *testing.T) (*harness, *Workbench) {
 	t.Helper()
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "platform.db")
-	h.u.windowShortcut(customShortcut(fyne.KeyP))
-	tr := h.u.tester
-	if tr == nil {
-		t.Fatal("Ctrl+P opened no platform simulator")
-	}
-	t.Cleanup(tr.win.Close)
+	tr := Open(h.cfg)
+	t.Cleanup(tr.Close)
 	if !strings.HasPrefix(tr.status.Text, "Running at http://127.0.0.1:") || tr.runAll.Disabled() {
 		t.Fatalf("platform not running: %q", tr.status.Text)
 	}
@@ -36,7 +32,7 @@ func openWorkbench(t *testing.T) (*harness, *platformTester) {
 }
 
 // rowsOf returns the rows shown for one scenario.
-func rowsOf(tr *platformTester, scenario string) []stepRow {
+func rowsOf(tr *Workbench, scenario string) []stepRow {
 	var out []stepRow
 	for _, r := range tr.rows {
 		if r.scenario == scenario {
@@ -52,10 +48,10 @@ func rowsOf(tr *platformTester, scenario string) []stepRow {
 // report is saved.
 func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	h, tr := openWorkbench(t)
-	if tr.win.Title() != platformTitle {
+	if tr.win.Title() != Title {
 		t.Errorf("title = %q", tr.win.Title())
 	}
-	before := len(h.u.v.Accounts())
+	before := len(h.user.Accounts())
 	// On the shared platform, so that its outbox (below) holds the mail.
 	tr.shared.SetChecked(true)
 	if !tr.save.Disabled() {
@@ -86,8 +82,9 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	}
 	// README's picture (make screenshots): the results of Run all.
 	if dir := os.Getenv("AUTHDESK_SCREENSHOTS"); dir != "" {
-		h.u.prefs.SetTheme("light") // the test app's "system" has no real variant
-		h.u.applyTheme()
+		// Setting the theme lays every window out again, as the user's
+		// theme choice in the app does.
+		h.a.Settings().SetTheme(look.New("light"))
 		tr.win.Resize(fyne.NewSize(900, 720))
 		f, err := os.Create(filepath.Join(dir, "widget-workbench.png"))
 		if err != nil {
@@ -102,11 +99,11 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	if tr.qr.Hidden || tr.qr.Image == nil {
 		t.Error("the current QR code is not shown")
 	}
-	if n := len(h.u.v.Accounts()); n != before {
+	if n := len(h.user.Accounts()); n != before {
 		t.Errorf("the user's vault went from %d to %d accounts; scenarios enrol into the Simulator vault", before, n)
 	}
-	if tr.simV == nil || len(tr.simV.Accounts()) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
-		t.Errorf("Simulator vault %v (%v), label %q", tr.simV, tr.simErr, tr.simLabel.Text)
+	if tr.sim.v == nil || len(tr.sim.v.Accounts()) == 0 || !strings.HasPrefix(tr.simLabel.Text, "Simulator vault: ") {
+		t.Errorf("Simulator vault %v (%v), label %q", tr.sim.v, tr.sim.err, tr.simLabel.Text)
 	}
 
 	if tr.save.Disabled() || tr.runAll.Disabled() || tr.runSel.Disabled() || tr.clockBtn[0].Disabled() {
@@ -137,12 +134,6 @@ func TestWorkbenchRunsAllScenarios(t *testing.T) {
 	}
 	if !found {
 		t.Error("the outbox shows no invitation")
-	}
-
-	// A second Ctrl+P brings the same window back instead of a second server.
-	h.u.showPlatform()
-	if h.u.tester != tr {
-		t.Error("a second showPlatform opened another simulator")
 	}
 }
 
@@ -234,9 +225,8 @@ func TestWorkbenchClockAndWalkGuide(t *testing.T) {
 // start instead of a dead window.
 func TestPlatformSimulatorReportsAStartFailure(t *testing.T) {
 	h := openWith(t, sampleAccounts(t)...)
-	h.u.cfg.platformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
-	h.u.showPlatform()
-	tr := h.u.tester
+	h.cfg.PlatformDB = filepath.Join(t.TempDir(), "missing", "dir", "\x00bad.db")
+	tr := Open(h.cfg)
 	defer tr.win.Close()
 	if !strings.HasPrefix(tr.status.Text, "The platform could not start") {
 		t.Errorf("status = %q", tr.status.Text)

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"context"
@@ -60,7 +60,7 @@ func TestWalkGuideWatchesThePlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	acct := vault.Account{Issuer: "Authdesk Cloud", Name: u.Email, Secret: sec, Type: vault.TOTP, Algorithm: vault.SHA1, Digits: 6, Period: 30}
-	if _, err := h.u.v.Add(acct); err != nil {
+	if _, err := h.user.Add(acct); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(g.next)

@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"errors"
@@ -49,7 +49,7 @@ func TestOpenInBrowserFails(t *testing.T) {
 		t.Fatal("no Copy address button")
 	}
 	test.Tap(copyB)
-	if got := tr.u.app.Clipboard().Content(); got != tr.url+"/" {
+	if got := tr.cfg.App.Clipboard().Content(); got != tr.url+"/" {
 		t.Errorf("Copy address copied %q", got)
 	}
 	if tr.win.Canvas().Overlays().Top() != nil {

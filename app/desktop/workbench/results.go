@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ type scenarioGroup struct {
 }
 
 // resetGroups shows one closed group per named scenario, not run yet.
-func (t *platformTester) resetGroups(names []string, status string) {
+func (t *Workbench) resetGroups(names []string, status string) {
 	summaries := map[string]string{}
 	for _, s := range journey.Scenarios() {
 		summaries[s.Name] = s.Summary
@@ -97,7 +97,7 @@ func (g *scenarioGroup) update() {
 }
 
 // addRow adds one finished step, or a scenario's outcome, to its group.
-func (t *platformTester) addRow(r stepRow) {
+func (t *Workbench) addRow(r stepRow) {
 	t.rows = append(t.rows, r)
 	g := t.groups[r.scenario]
 	if g == nil {
@@ -115,7 +115,7 @@ func (t *platformTester) addRow(r stepRow) {
 }
 
 // finishGroup marks a scenario's outcome; the run's first failure opens.
-func (t *platformTester) finishGroup(name string, d *journey.ScenarioResult) {
+func (t *Workbench) finishGroup(name string, d *journey.ScenarioResult) {
 	g := t.groups[name]
 	if g == nil {
 		return

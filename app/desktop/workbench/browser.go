@@ -1,4 +1,4 @@
-package desktop
+package workbench
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"authdesk/app/desktop/dialogs"
 )
 
 // browserStarted is how long xdg-open may run before the browser counts as
@@ -22,7 +24,7 @@ const browserStarted = 3 * time.Second
 // openPage opens a page of the platform in the system browser, off the UI
 // goroutine; when the browser does not start it says so and offers the
 // address to copy.
-func (t *platformTester) openPage(path string) {
+func (t *Workbench) openPage(path string) {
 	if t.url == "" {
 		return
 	}
@@ -32,9 +34,9 @@ func (t *platformTester) openPage(path string) {
 	}
 	open := t.openURL
 	if open == nil {
-		open = systemBrowser(t.u.app)
+		open = systemBrowser(t.cfg.App)
 	}
-	background(t.u, func() error { return open(u) }, func(err error) {
+	background(t.cfg, func() error { return open(u) }, func(err error) {
 		if err != nil {
 			t.browserFailed(u.String(), err)
 		}
@@ -70,7 +72,7 @@ func systemBrowser(a fyne.App) func(*url.URL) error {
 
 // browserFailed tells the tester the browser did not start, with the
 // address to copy.
-func (t *platformTester) browserFailed(addr string, err error) {
+func (t *Workbench) browserFailed(addr string, err error) {
 	msg := widget.NewLabel(fmt.Sprintf("The browser did not start (%v). Open this address in a browser yourself:", err))
 	msg.Wrapping = fyne.TextWrapWord
 	field := widget.NewEntry()
@@ -78,11 +80,11 @@ func (t *platformTester) browserFailed(addr string, err error) {
 	field.OnChanged = func(string) { field.SetText(addr) } // read-only, yet selectable
 	copyB := widget.NewButtonWithIcon("Copy address", theme.ContentCopyIcon(), nil)
 	closeB := widget.NewButton("Close", nil)
-	content := container.New(&widthLayout{width: 420}, container.NewVBox(msg, field))
-	d := newCustom("Could not open the browser", content, []fyne.CanvasObject{closeB, copyB}, t.win)
+	content := container.New(&dialogs.Width{W: 420}, container.NewVBox(msg, field))
+	d := dialogs.NewCustom("Could not open the browser", content, []fyne.CanvasObject{closeB, copyB}, t.win)
 	copyB.Importance = widget.HighImportance
 	copyB.OnTapped = func() {
-		t.u.app.Clipboard().SetContent(addr)
+		t.cfg.App.Clipboard().SetContent(addr)
 		d.Hide()
 	}
 	closeB.OnTapped = d.Hide
