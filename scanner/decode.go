@@ -76,13 +76,12 @@ func plan(w, h int) [][2]attempt {
 	return p
 }
 
-// pyramid holds the grey image at full, half and quarter resolution and
-// their inverted copies, and the binarized matrix of each attempt, each
-// built on first use and shared by the attempts that need it.
+// pyramid holds the grey image at full, half and quarter resolution, and
+// the binarized matrix of each attempt, each built on first use and shared
+// by the attempts that need it.
 type pyramid struct {
 	mu       sync.Mutex
 	levels   [3]*grey
-	inv      [3]*grey
 	matrices map[attempt]*lazyMatrix
 }
 
@@ -92,7 +91,7 @@ type lazyMatrix struct {
 	err    error
 }
 
-func (p *pyramid) get(level int, invert bool) *grey {
+func (p *pyramid) get(level int) *grey {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for l := 1; l <= level; l++ {
@@ -100,25 +99,19 @@ func (p *pyramid) get(level int, invert bool) *grey {
 			p.levels[l] = p.levels[l-1].half()
 		}
 	}
-	if !invert {
-		return p.levels[level]
-	}
-	if p.inv[level] == nil {
-		p.inv[level] = p.levels[level].inverted()
-	}
-	return p.inv[level]
+	return p.levels[level]
 }
 
 // matrix is the binarized image for a; callers must not modify it.
 func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
-	// The hybrid binarizer makes the image's and its inverse's matrices
-	// in one pass from the plain grey level; the global one needs the
-	// inverted grey.
+	// Both binarizers work from the plain grey level: the hybrid one
+	// makes the image's and its inverse's matrices in one pass, the
+	// global one either.
 	key := a
 	if !a.global {
 		key.invert = false
 	}
-	g := p.get(key.level, key.invert)
+	g := p.get(key.level)
 	p.mu.Lock()
 	if p.matrices == nil {
 		p.matrices = map[attempt]*lazyMatrix{}
@@ -131,7 +124,7 @@ func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
 	p.mu.Unlock()
 	lm.once.Do(func() {
 		if a.global {
-			lm.m, lm.err = gozxing.NewGlobalHistgramBinarizer(newGreySource(g)).GetBlackMatrix()
+			lm.m, lm.err = globalBinarize(g, a.invert)
 		} else {
 			lm.m, lm.inv, lm.err = hybridBinarize(g)
 		}
