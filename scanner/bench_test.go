@@ -79,3 +79,27 @@ func BenchmarkImageDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPhotos scans every photo of the photo corpus (640×480 JPEGs) in
+// turn; the CPU time is per photo:
+//
+//	go test -run=^$ -bench=Photos -cpuprofile=/tmp/cpu.out ./scanner/
+func BenchmarkPhotos(b *testing.B) {
+	names, err := filepath.Glob(filepath.Join(photosDir, "*.jpg"))
+	if err != nil || len(names) == 0 {
+		b.Fatalf("no photos in %s: %v", photosDir, err)
+	}
+	photos := make([][]byte, len(names))
+	for i, n := range names {
+		if photos[i], err = os.ReadFile(n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for _, p := range photos {
+			_, _ = Bytes(p)
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N*len(photos))/1e6, "cpu-ms/photo")
+}

@@ -22,6 +22,7 @@ type attempt struct {
 	level  int  // 0 full resolution, 1 half, 2 quarter
 	invert bool // light modules on a dark background
 	global bool // GlobalHistogramBinarizer instead of the hybrid one
+	single bool // the single-code path on the image of the attempt without it (singleFallback)
 }
 
 // maxMaskRounds bounds the mask-and-rescan loop that finds the codes the
@@ -33,6 +34,13 @@ const maxMaskRounds = 12
 // half-size copy reads only one screenshot in four, but a miss costs a
 // tenth of a full-size pass and a hit saves a third of the work.)
 const bigSide = 1400
+
+// smallSide is the shorter side below which both full-size binarizers come
+// before the half-size copy: a photo of 640×480 holds codes of 3–4 pixels
+// per module, which a half-size copy blurs away, while the global
+// binarizer reads many that the hybrid one (local thresholds, upset by a
+// textured background) does not.
+const smallSide = 720
 
 // plan lists the attempts, in phases of two that run on both cores
 // (dark-on-light and light-on-dark); the first phase that reads anything
@@ -50,6 +58,13 @@ func plan(w, h int) [][2]attempt {
 			pair(attempt{level: 1, global: true}), pair(attempt{level: 0, global: true}),
 		}
 	}
+	if short < smallSide {
+		p := [][2]attempt{pair(attempt{level: 0}), pair(attempt{level: 0, global: true})}
+		if short >= 2*64 {
+			p = append(p, pair(attempt{level: 1}), pair(attempt{level: 1, global: true}))
+		}
+		return p
+	}
 	p := [][2]attempt{pair(attempt{level: 0})}
 	if short >= 2*64 {
 		p = append(p, pair(attempt{level: 1}))
@@ -61,13 +76,12 @@ func plan(w, h int) [][2]attempt {
 	return p
 }
 
-// pyramid holds the grey image at full, half and quarter resolution and
-// their inverted copies, and the binarized matrix of each attempt, each
-// built on first use and shared by the attempts that need it.
+// pyramid holds the grey image at full, half and quarter resolution, and
+// the binarized matrix of each attempt, each built on first use and shared
+// by the attempts that need it.
 type pyramid struct {
 	mu       sync.Mutex
 	levels   [3]*grey
-	inv      [3]*grey
 	matrices map[attempt]*lazyMatrix
 }
 
@@ -77,7 +91,7 @@ type lazyMatrix struct {
 	err    error
 }
 
-func (p *pyramid) get(level int, invert bool) *grey {
+func (p *pyramid) get(level int) *grey {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for l := 1; l <= level; l++ {
@@ -85,25 +99,19 @@ func (p *pyramid) get(level int, invert bool) *grey {
 			p.levels[l] = p.levels[l-1].half()
 		}
 	}
-	if !invert {
-		return p.levels[level]
-	}
-	if p.inv[level] == nil {
-		p.inv[level] = p.levels[level].inverted()
-	}
-	return p.inv[level]
+	return p.levels[level]
 }
 
 // matrix is the binarized image for a; callers must not modify it.
 func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
-	// The hybrid binarizer makes the image's and its inverse's matrices
-	// in one pass from the plain grey level; the global one needs the
-	// inverted grey.
+	// Both binarizers work from the plain grey level: the hybrid one
+	// makes the image's and its inverse's matrices in one pass, the
+	// global one either.
 	key := a
 	if !a.global {
 		key.invert = false
 	}
-	g := p.get(key.level, key.invert)
+	g := p.get(key.level)
 	p.mu.Lock()
 	if p.matrices == nil {
 		p.matrices = map[attempt]*lazyMatrix{}
@@ -116,7 +124,7 @@ func (p *pyramid) matrix(a attempt) (*gozxing.BitMatrix, error) {
 	p.mu.Unlock()
 	lm.once.Do(func() {
 		if a.global {
-			lm.m, lm.err = gozxing.NewGlobalHistgramBinarizer(newGreySource(g)).GetBlackMatrix()
+			lm.m, lm.err = globalBinarize(g, a.invert)
 		} else {
 			lm.m, lm.inv, lm.err = hybridBinarize(g)
 		}
@@ -170,6 +178,9 @@ func decodePlan(g *grey, phases [][2]attempt, observe func(attempt, attemptResul
 			}()
 		}
 		wg.Wait()
+		if len(results[0].codes) == 0 && len(results[1].codes) == 0 {
+			singleFallback(&results, phase, observe)
+		}
 		for _, r := range results {
 			all = append(all, r.codes...)
 		}
@@ -201,9 +212,56 @@ func decodePlan(g *grey, phases [][2]attempt, observe func(attempt, attemptResul
 
 // attemptResult is what one attempt read, and the finder patterns (in
 // full-resolution coordinates) that remained outside the codes it read.
+// When it read nothing, m and f are its binarised image (known codes
+// masked) at scale and the multi search's finder patterns, and centres
+// those patterns, for singleFallback.
 type attemptResult struct {
 	codes    []found
 	leftover []point
+	m        *gozxing.BitMatrix
+	f        *detector.FinderPatternFinder
+	scale    float64
+	centres  []point
+}
+
+// singleFallback runs the single-code path (singleCode) on each attempt of
+// a phase whose multi-code search read nothing, both on their own cores.
+// It runs only then: when one attempt of the phase read a code, gozxing's
+// detector scanning the other's image again (four times the cost of the
+// multi search) would only slow the phase down.
+func singleFallback(results *[2]attemptResult, phase [2]attempt, observe func(attempt, attemptResult)) {
+	var wg sync.WaitGroup
+	for i, a := range phase {
+		r := &results[i]
+		if r.m == nil || r.f == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				// gozxing signals some failures by indexing out of range.
+				_ = recover()
+			}()
+			a.single = true
+			c, ok := singleCode(r.m, r.f, decodeHints)
+			if observe != nil {
+				defer func() { observe(a, *r) }()
+			}
+			if !ok {
+				return
+			}
+			box := c.box.scaled(r.scale)
+			r.codes = []found{{text: c.text, box: box}}
+			r.leftover = r.leftover[:0]
+			for _, p := range r.centres {
+				if !box.contains(p.x, p.y) {
+					r.leftover = append(r.leftover, p)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // point is a position in full-resolution pixel coordinates.
@@ -255,7 +313,13 @@ func runAttempt(pyr *pyramid, a attempt, known []found) (out attemptResult) {
 		mask(k.box.scaled(1 / scale))
 	}
 	for round := 0; round < maxMaskRounds; round++ {
-		codes, leftover := detectAndDecode(m, hints)
+		codes, leftover, f := detectAndDecode(m, hints)
+		if round == 0 && len(codes) == 0 {
+			out.m, out.f, out.scale = m, f, scale
+			for _, p := range leftover {
+				out.centres = append(out.centres, point{p.x * scale, p.y * scale})
+			}
+		}
 		added := false
 		for _, c := range codes {
 			mask(c.box)
@@ -321,17 +385,12 @@ var decodeHints = map[gozxing.DecodeHintType]any{
 
 // detectAndDecode finds finder-pattern triples and decodes each, in level
 // coordinates. It also returns the confirmed finder patterns that no
-// decoded code accounts for. When no triple decodes, it tries the single
-// code that gozxing's QR reader would pick (singleCode).
-func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover []point) {
+// decoded code accounts for, and the finder (for singleCode, which the
+// phase runs when none of its attempts read a code: singleFallback).
+func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) (out []found, leftover []point, f *detector.FinderPatternFinder) {
 	f, infos := findMulti(m)
 	for _, info := range infos {
 		if c, ok := decodeInfo(m, info, hints); ok {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		if c, ok := singleCode(m, f, hints); ok {
 			out = append(out, c)
 		}
 	}
@@ -343,7 +402,7 @@ func detectAndDecode(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any)
 			leftover = append(leftover, p)
 		}
 	}
-	return out, leftover
+	return out, leftover, f
 }
 
 // singleCode is the single-code path on the same binarised image, for

@@ -42,7 +42,7 @@ func BenchmarkPart(b *testing.B) {
 	m, _, _ := hybridBinarize(g)
 	b.Run("detect", func(b *testing.B) {
 		for b.Loop() {
-			_, _ = detectAndDecode(m, tryHarderHints())
+			_, _, _ = detectAndDecode(m, tryHarderHints())
 		}
 	})
 }

@@ -1,9 +1,11 @@
 package scanner
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -148,5 +150,51 @@ func TestNoSecondLookForGrey(t *testing.T) {
 	img := drawModules(rawByteCode(t, []byte("x")), 4)
 	if gs := otherGreys(img); len(gs) != 0 {
 		t.Errorf("otherGreys of a grey image: %d conversions, want none", len(gs))
+	}
+}
+
+// TestPhotoAttempts: which attempts a photo costs. A code read in the
+// first phase (dark on light, full size) costs no single-code search of
+// the inverted image; a code that only the global binarizer reads at full
+// size with the single-code path (photo-019) is read without a half-size
+// pass first.
+func TestPhotoAttempts(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []attempt
+	}{
+		{"photo-156-latin1.jpg", []attempt{{}, {invert: true}}},
+		{"photo-019-otpauth.jpg", []attempt{
+			{}, {invert: true}, {single: true}, {invert: true, single: true},
+			{global: true}, {global: true, invert: true},
+			{global: true, single: true}, {global: true, invert: true, single: true},
+		}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			b, e := readPhoto(t, c.file)
+			g, err := decodeGreyBytes(b, MaxPixels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var (
+				mu  sync.Mutex
+				ran []attempt
+			)
+			got := decodeGrey(g, func(a attempt, _ attemptResult) {
+				mu.Lock()
+				defer mu.Unlock()
+				ran = append(ran, a)
+			})
+			if !slices.Equal(got, e.Payloads) {
+				t.Fatalf("decodeGrey = %q; want %q", got, e.Payloads)
+			}
+			key := func(a attempt) string { return fmt.Sprintf("%+v", a) }
+			slices.SortFunc(ran, func(x, y attempt) int { return strings.Compare(key(x), key(y)) })
+			want := slices.Clone(c.want)
+			slices.SortFunc(want, func(x, y attempt) int { return strings.Compare(key(x), key(y)) })
+			if !slices.Equal(ran, want) {
+				t.Errorf("attempts run:\n%v\nwant\n%v", ran, want)
+			}
+		})
 	}
 }

@@ -28,16 +28,46 @@ func pngGrey(b []byte, maxPixels int64) (*grey, error) {
 	if !bytes.HasPrefix(b, pngSignature) {
 		return nil, errPNGFallback
 	}
-	b = b[len(pngSignature):]
-	var (
-		w, h          int
-		depth, ctype  byte
-		haveIHDR      bool
-		palette       []byte // luminance per index, over white
-		paletteAlpha  []byte
-		idat          []io.Reader
-		transparentKV bool
-	)
+	p, err := pngReadChunks(b[len(pngSignature):], maxPixels)
+	if err != nil {
+		return nil, err
+	}
+	if p.transparentKV {
+		return nil, errPNGFallback
+	}
+	if err := p.applyPaletteAlpha(); err != nil {
+		return nil, err
+	}
+	fr, err := p.inflater()
+	if err != nil {
+		return nil, err
+	}
+	defer fr.Close()
+
+	channels := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[p.ctype]
+	bpp := channels * int(p.depth) / 8
+	stride := p.w * bpp
+	g := &grey{pix: make([]byte, p.w*p.h), w: p.w, h: p.h}
+	if err := pngPixels(fr, g, stride, bpp, p.ctype, p.depth, p.palette); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// pngChunks is what the fast path keeps of a PNG's chunks.
+type pngChunks struct {
+	w, h          int
+	depth, ctype  byte
+	haveIHDR      bool
+	palette       []byte // luminance per index, over white
+	paletteAlpha  []byte
+	idat          []io.Reader
+	transparentKV bool
+}
+
+// pngReadChunks checks and reads the chunks after the signature up to IEND.
+func pngReadChunks(b []byte, maxPixels int64) (*pngChunks, error) {
+	p := &pngChunks{}
 	for {
 		if len(b) < 12 {
 			return nil, fmt.Errorf("%w: png: truncated before IEND", ErrUnsupportedImage)
@@ -52,73 +82,103 @@ func pngGrey(b []byte, maxPixels int64) (*grey, error) {
 			return nil, fmt.Errorf("%w: png: bad checksum in %q chunk", ErrUnsupportedImage, typ)
 		}
 		b = b[12+n:]
-		if !haveIHDR && typ != "IHDR" {
+		if !p.haveIHDR && typ != "IHDR" {
 			return nil, fmt.Errorf("%w: png: missing IHDR", ErrUnsupportedImage)
 		}
-		switch typ {
-		case "IHDR":
-			if haveIHDR || len(data) != 13 {
-				return nil, fmt.Errorf("%w: png: bad IHDR", ErrUnsupportedImage)
-			}
-			haveIHDR = true
-			w32, h32 := binary.BigEndian.Uint32(data[0:4]), binary.BigEndian.Uint32(data[4:8])
-			if w32 == 0 || h32 == 0 || w32 > 1<<31-1 || h32 > 1<<31-1 {
-				return nil, fmt.Errorf("%w: png: %d×%d pixels", ErrUnsupportedImage, w32, h32)
-			}
-			if int64(w32)*int64(h32) > maxPixels {
-				return nil, fmt.Errorf("%w: png of %d×%d pixels, the limit is %d", ErrImageTooLarge, w32, h32, maxPixels)
-			}
-			w, h = int(w32), int(h32)
-			depth, ctype = data[8], data[9]
-			if data[10] != 0 || data[11] != 0 || data[12] != 0 {
-				return nil, errPNGFallback // interlaced (or invalid: the standard decoder says which)
-			}
-			switch {
-			case depth == 8 && (ctype == 0 || ctype == 2 || ctype == 3 || ctype == 4 || ctype == 6):
-			case depth == 16 && (ctype == 0 || ctype == 2 || ctype == 4 || ctype == 6):
-			default:
-				return nil, errPNGFallback
-			}
-		case "PLTE":
-			if len(data)%3 != 0 || len(data) > 3*256 {
-				return nil, fmt.Errorf("%w: png: bad palette", ErrUnsupportedImage)
-			}
-			palette = make([]byte, 256)
-			for i := range palette {
-				palette[i] = 255
-			}
-			for i := 0; i < len(data)/3; i++ {
-				palette[i] = lum(uint32(data[3*i]), uint32(data[3*i+1]), uint32(data[3*i+2]))
-			}
-		case "tRNS":
-			if ctype != 3 {
-				transparentKV = true // a transparent colour key: rare, leave it to image/png
-			}
-			paletteAlpha = data
-		case "IDAT":
-			idat = append(idat, bytes.NewReader(data))
-		case "IEND":
-			goto pixels
+		if typ == "IEND" {
+			return p, nil
+		}
+		if err := p.read(typ, data, maxPixels); err != nil {
+			return nil, err
 		}
 	}
-pixels:
-	if transparentKV {
-		return nil, errPNGFallback
-	}
-	if ctype == 3 {
-		if palette == nil {
-			return nil, fmt.Errorf("%w: png: palette image without PLTE", ErrUnsupportedImage)
+}
+
+// read takes in one chunk other than IEND.
+func (p *pngChunks) read(typ string, data []byte, maxPixels int64) error {
+	switch typ {
+	case "IHDR":
+		return p.readIHDR(data, maxPixels)
+	case "PLTE":
+		return p.readPLTE(data)
+	case "tRNS":
+		if p.ctype != 3 {
+			p.transparentKV = true // a transparent colour key: rare, leave it to image/png
 		}
-		for i, a := range paletteAlpha {
-			if i < 256 {
-				palette[i] = byte((uint32(palette[i])*uint32(a) + 255*(255-uint32(a)) + 127) / 255)
-			}
+		p.paletteAlpha = data
+	case "IDAT":
+		p.idat = append(p.idat, bytes.NewReader(data))
+	}
+	return nil
+}
+
+// readIHDR checks the header: size within maxPixels, not interlaced, and a
+// depth and colour type the fast path handles.
+func (p *pngChunks) readIHDR(data []byte, maxPixels int64) error {
+	if p.haveIHDR || len(data) != 13 {
+		return fmt.Errorf("%w: png: bad IHDR", ErrUnsupportedImage)
+	}
+	p.haveIHDR = true
+	w32, h32 := binary.BigEndian.Uint32(data[0:4]), binary.BigEndian.Uint32(data[4:8])
+	if w32 == 0 || h32 == 0 || w32 > 1<<31-1 || h32 > 1<<31-1 {
+		return fmt.Errorf("%w: png: %d×%d pixels", ErrUnsupportedImage, w32, h32)
+	}
+	if int64(w32)*int64(h32) > maxPixels {
+		return fmt.Errorf("%w: png of %d×%d pixels, the limit is %d", ErrImageTooLarge, w32, h32, maxPixels)
+	}
+	p.w, p.h = int(w32), int(h32)
+	p.depth, p.ctype = data[8], data[9]
+	if data[10] != 0 || data[11] != 0 || data[12] != 0 {
+		return errPNGFallback // interlaced (or invalid: the standard decoder says which)
+	}
+	switch {
+	case p.depth == 8 && (p.ctype == 0 || p.ctype == 2 || p.ctype == 3 || p.ctype == 4 || p.ctype == 6):
+	case p.depth == 16 && (p.ctype == 0 || p.ctype == 2 || p.ctype == 4 || p.ctype == 6):
+	default:
+		return errPNGFallback
+	}
+	return nil
+}
+
+// readPLTE turns the palette into luminance per index; indices past its end
+// are white.
+func (p *pngChunks) readPLTE(data []byte) error {
+	if len(data)%3 != 0 || len(data) > 3*256 {
+		return fmt.Errorf("%w: png: bad palette", ErrUnsupportedImage)
+	}
+	p.palette = make([]byte, 256)
+	for i := range p.palette {
+		p.palette[i] = 255
+	}
+	for i := 0; i < len(data)/3; i++ {
+		p.palette[i] = lum(uint32(data[3*i]), uint32(data[3*i+1]), uint32(data[3*i+2]))
+	}
+	return nil
+}
+
+// applyPaletteAlpha composites a palette image's entries over white.
+func (p *pngChunks) applyPaletteAlpha() error {
+	if p.ctype != 3 {
+		return nil
+	}
+	if p.palette == nil {
+		return fmt.Errorf("%w: png: palette image without PLTE", ErrUnsupportedImage)
+	}
+	for i, a := range p.paletteAlpha {
+		if i < 256 {
+			p.palette[i] = byte((uint32(p.palette[i])*uint32(a) + 255*(255-uint32(a)) + 127) / 255)
 		}
 	}
-	if len(idat) == 0 {
+	return nil
+}
+
+// inflater checks the zlib header of the IDAT chunks' stream and returns
+// the inflating reader after it.
+func (p *pngChunks) inflater() (io.ReadCloser, error) {
+	if len(p.idat) == 0 {
 		return nil, fmt.Errorf("%w: png: no image data", ErrUnsupportedImage)
 	}
-	zr := io.MultiReader(idat...)
+	zr := io.MultiReader(p.idat...)
 	var hdr [2]byte
 	if _, err := io.ReadFull(zr, hdr[:]); err != nil {
 		return nil, fmt.Errorf("%w: png: %v", ErrUnsupportedImage, err)
@@ -129,17 +189,7 @@ pixels:
 	if hdr[0]&0x0f != 8 || hdr[1]&0x20 != 0 || (uint16(hdr[0])<<8|uint16(hdr[1]))%31 != 0 {
 		return nil, fmt.Errorf("%w: png: bad zlib header", ErrUnsupportedImage)
 	}
-	fr := flate.NewReader(zr)
-	defer fr.Close()
-
-	channels := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ctype]
-	bpp := channels * int(depth) / 8
-	stride := w * bpp
-	g := &grey{pix: make([]byte, w*h), w: w, h: h}
-	if err := pngPixels(fr, g, stride, bpp, ctype, depth, palette); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return flate.NewReader(zr), nil
 }
 
 // pngBatchRows is how many rows the inflating goroutine hands over at a time.
