@@ -114,6 +114,20 @@ func (f *manualForm) kindChanged() {
 // otherwise only those in fields the user has typed in.
 func (f *manualForm) validate(all bool) (vault.Account, bool) {
 	errs := map[string]string{}
+	m := f.read(errs)
+	a, err := m.Account()
+	general := ""
+	var me *vault.ManualError
+	if errors.As(err, &me) {
+		general = f.explain(me.Problems, all, errs)
+	}
+	f.showErrors(errs, general)
+	return a, err == nil && len(errs) == 0
+}
+
+// read reads the form into a vault.Manual; a counter or period that is no
+// number goes into errs.
+func (f *manualForm) read(errs map[string]string) vault.Manual {
 	m := vault.Manual{Issuer: f.issuer.Text, Name: f.name.Text, Secret: f.key.Text,
 		Type: vault.TOTP, Algorithm: vault.Algorithm(f.algorithm.Selected)}
 	m.Digits, _ = strconv.Atoi(f.digits.Selected)
@@ -136,34 +150,42 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 		}
 		m.Period = p
 	}
-	a, err := m.Account()
-	general := ""
-	var me *vault.ManualError
-	if errors.As(err, &me) {
-		for _, p := range me.Problems {
-			switch p.Field {
-			case "issuer":
-				if all || f.name.Text != "" {
-					errs["issuer"] = "Enter the site's name, your account name, or both."
-				}
-			case "secret":
-				if strings.TrimSpace(f.key.Text) != "" {
-					errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
-				} else if all {
-					errs["key"] = "Enter the key the site shows."
-				}
-			case "period":
-				if errs["period"] == "" {
-					errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
-				}
-			case "counter":
-			default:
-				if general == "" {
-					general = "Cannot add this account: " + p.Err.Error()
-				}
+	return m
+}
+
+// explain puts the builder's problems into errs, in the form's words, by
+// field (with all unset, only for fields the user has typed in), and
+// returns the first problem no field shows.
+func (f *manualForm) explain(problems []vault.FieldError, all bool, errs map[string]string) (general string) {
+	for _, p := range problems {
+		switch p.Field {
+		case "issuer":
+			if all || f.name.Text != "" {
+				errs["issuer"] = "Enter the site's name, your account name, or both."
+			}
+		case "secret":
+			if strings.TrimSpace(f.key.Text) != "" {
+				errs["key"] = "Not a valid key: use the letters A–Z and digits 2–7."
+			} else if all {
+				errs["key"] = "Enter the key the site shows."
+			}
+		case "period":
+			if errs["period"] == "" {
+				errs["period"] = fmt.Sprintf("A whole number of seconds from 1 to %d, usually 30.", vault.MaxPeriod)
+			}
+		case "counter":
+		default:
+			if general == "" {
+				general = "Cannot add this account: " + p.Err.Error()
 			}
 		}
 	}
+	return general
+}
+
+// showErrors shows each field's message from errs under it and general
+// under the form, and fits the dialog to them.
+func (f *manualForm) showErrors(errs map[string]string, general string) {
 	for name, l := range f.errs {
 		if msg := errs[name]; msg != "" {
 			l.SetText(msg)
@@ -187,7 +209,6 @@ func (f *manualForm) validate(all bool) (vault.Account, bool) {
 		f.content.Refresh()
 		f.d.Resize(f.d.MinSize())
 	}
-	return a, err == nil && len(errs) == 0
 }
 
 // submitManual adds the account typed in the manual form.

@@ -167,70 +167,11 @@ func (t *Workbench) build() {
 	t.policyB = widget.NewButtonWithIcon("Platform policy…", theme.SettingsIcon(), t.showPolicy)
 	t.policyB.Disable()
 
-	// Scenarios.
-	list := container.NewVBox()
-	for _, s := range journey.Scenarios() {
-		// The summaries are in the results' groups, so that all ten
-		// scenarios fit here without scrolling.
-		c := widget.NewCheck(s.Name, nil)
-		c.SetChecked(true)
-		t.checks = append(t.checks, c)
-		t.names = append(t.names, s.Name)
-		list.Add(c)
-	}
-	t.runSel = widget.NewButtonWithIcon("Run selected", theme.MediaPlayIcon(), func() { t.runScenarios(t.selected()) })
-	t.runSel.Importance = widget.HighImportance
-	t.runAll = widget.NewButtonWithIcon("Run all", theme.MediaFastForwardIcon(), func() { t.runScenarios(t.names) })
-	t.save = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), t.saveReport)
-	for _, b := range []*widget.Button{t.runSel, t.runAll, t.save} {
-		b.Disable()
-	}
-	t.shared = widget.NewCheck("Run against the shared platform", nil)
-	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
-	t.simLabel = widget.NewLabel("")
-	t.simLabel.Wrapping = fyne.TextWrapWord
-	t.showSimulator()
-	left := container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.shared, t.toMine, t.simLabel),
-		nil, nil, container.NewVScroll(list))
-
-	t.summary = widget.NewLabel("Choose scenarios and run them.")
-	t.summary.Wrapping = fyne.TextWrapWord
-	t.steps = container.NewVBox()
-	t.resetGroups(t.names, "")
-	t.qr = canvas.NewImageFromImage(nil)
-	t.qr.FillMode = canvas.ImageFillContain
-	t.qr.SetMinSize(fyne.NewSize(180, 180))
-	t.qr.ScaleMode = canvas.ImageScalePixels
-	t.qr.Hide()
-	center := container.NewBorder(t.summary, nil, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
+	left := t.buildScenarios()
+	center := t.buildResults() // after the scenarios: it groups the results by their names
 	split := container.NewHSplit(left, center)
 	split.Offset = 0.32
-
-	// Test clock.
-	t.date = widget.NewLabel("")
-	for _, c := range []struct {
-		label string
-		d     time.Duration
-	}{{"+15 min", 15 * time.Minute}, {"+1 day", 24 * time.Hour}, {"+29 days", 29 * 24 * time.Hour}, {"+30 days", 30 * 24 * time.Hour}} {
-		t.clockBtn = append(t.clockBtn, widget.NewButton(c.label, func() { t.advance(c.d) }))
-	}
-	t.custom = widget.NewEntry()
-	t.custom.SetPlaceHolder("e.g. 90m, 36h, 7d")
-	move := widget.NewButton("Move", func() {
-		d, ok := parseAdvance(t.custom.Text)
-		if !ok {
-			t.date.SetText("Enter a positive amount like 90m, 36h or 7d")
-			return
-		}
-		t.advance(d)
-	})
-	t.clockBtn = append(t.clockBtn, move)
-	clockRow := container.NewHBox(widget.NewLabel("Test clock:"))
-	for _, b := range t.clockBtn[:4] {
-		clockRow.Add(b)
-	}
-	clock := container.NewBorder(nil, nil, clockRow, container.NewHBox(move, t.date), t.custom)
+	clock := t.buildClock()
 
 	// Outbox.
 	t.outbox = container.NewVBox(widget.NewLabel("No mail yet."))
@@ -265,6 +206,78 @@ func (t *Workbench) build() {
 			t.cfg.App.Clipboard().SetContent(t.url)
 		}
 	})
+}
+
+// buildScenarios makes the left pane: a check per scenario, the run
+// buttons, the options and where enrolled accounts go.
+func (t *Workbench) buildScenarios() fyne.CanvasObject {
+	list := container.NewVBox()
+	for _, s := range journey.Scenarios() {
+		// The summaries are in the results' groups, so that all ten
+		// scenarios fit here without scrolling.
+		c := widget.NewCheck(s.Name, nil)
+		c.SetChecked(true)
+		t.checks = append(t.checks, c)
+		t.names = append(t.names, s.Name)
+		list.Add(c)
+	}
+	t.runSel = widget.NewButtonWithIcon("Run selected", theme.MediaPlayIcon(), func() { t.runScenarios(t.selected()) })
+	t.runSel.Importance = widget.HighImportance
+	t.runAll = widget.NewButtonWithIcon("Run all", theme.MediaFastForwardIcon(), func() { t.runScenarios(t.names) })
+	t.save = widget.NewButtonWithIcon("Save report…", theme.DocumentSaveIcon(), t.saveReport)
+	for _, b := range []*widget.Button{t.runSel, t.runAll, t.save} {
+		b.Disable()
+	}
+	t.shared = widget.NewCheck("Run against the shared platform", nil)
+	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
+	t.simLabel = widget.NewLabel("")
+	t.simLabel.Wrapping = fyne.TextWrapWord
+	t.showSimulator()
+	return container.NewBorder(nil,
+		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.shared, t.toMine, t.simLabel),
+		nil, nil, container.NewVScroll(list))
+}
+
+// buildResults makes the results pane: the summary, the scenarios' steps
+// and the current QR code.
+func (t *Workbench) buildResults() fyne.CanvasObject {
+	t.summary = widget.NewLabel("Choose scenarios and run them.")
+	t.summary.Wrapping = fyne.TextWrapWord
+	t.steps = container.NewVBox()
+	t.resetGroups(t.names, "")
+	t.qr = canvas.NewImageFromImage(nil)
+	t.qr.FillMode = canvas.ImageFillContain
+	t.qr.SetMinSize(fyne.NewSize(180, 180))
+	t.qr.ScaleMode = canvas.ImageScalePixels
+	t.qr.Hide()
+	return container.NewBorder(t.summary, nil, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
+}
+
+// buildClock makes the test clock's row: moves of fixed sizes and a custom one.
+func (t *Workbench) buildClock() fyne.CanvasObject {
+	t.date = widget.NewLabel("")
+	for _, c := range []struct {
+		label string
+		d     time.Duration
+	}{{"+15 min", 15 * time.Minute}, {"+1 day", 24 * time.Hour}, {"+29 days", 29 * 24 * time.Hour}, {"+30 days", 30 * 24 * time.Hour}} {
+		t.clockBtn = append(t.clockBtn, widget.NewButton(c.label, func() { t.advance(c.d) }))
+	}
+	t.custom = widget.NewEntry()
+	t.custom.SetPlaceHolder("e.g. 90m, 36h, 7d")
+	move := widget.NewButton("Move", func() {
+		d, ok := parseAdvance(t.custom.Text)
+		if !ok {
+			t.date.SetText("Enter a positive amount like 90m, 36h or 7d")
+			return
+		}
+		t.advance(d)
+	})
+	t.clockBtn = append(t.clockBtn, move)
+	clockRow := container.NewHBox(widget.NewLabel("Test clock:"))
+	for _, b := range t.clockBtn[:4] {
+		clockRow.Add(b)
+	}
+	return container.NewBorder(nil, nil, clockRow, container.NewHBox(move, t.date), t.custom)
 }
 
 // start runs the embedded platform off the UI goroutine with t.policy.
