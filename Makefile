@@ -72,17 +72,18 @@ test: deps deps-test check cross icons
 
 # Static checks: formatting, vet (also as Windows and macOS see the code),
 # staticcheck (pinned in go.mod as a tool). Fyne is cgo on both: vet for
-# Windows runs cgo with MinGW; on macOS Fyne's OpenGL and GLFW packages need
-# Apple's SDK, so `go vet` for macOS covers every package but the Fyne ones
-# (app/desktop with dialogs, look and workbench; cmd/authdesk), and
-# vetdarwin type-checks those for
+# Windows runs cgo with MinGW, with -trimpath as make cross builds, so the
+# two share one MinGW build of GLFW and go-gl (same build-cache action IDs);
+# on macOS Fyne's OpenGL and GLFW packages need Apple's SDK, so `go vet` for
+# macOS covers every package but the Fyne ones (app/desktop with dialogs,
+# look and workbench; cmd/authdesk), and vetdarwin type-checks those for
 # macOS from source, with their tests, and runs go vet's analyzers on them
 # but printf and lostcancel (which need facts from Fyne's cgo packages).
 check: deps-cross
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet $(E2E) ./...
-	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) vet $(E2E) ./...
+	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) vet $(E2E) -trimpath ./...
 	GOOS=darwin $(GO) vet $(E2E) $$($(GO) list ./... | grep -v -e '/app/desktop$$' -e '/app/desktop/\(dialogs\|look\|workbench\)$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
 	$(GO) run ./cmd/authdesk/internal/vetdarwin $(E2E) ./app/desktop ./app/desktop/dialogs ./app/desktop/look ./app/desktop/workbench ./cmd/authdesk/...
 	$(GO) tool staticcheck $(E2E) ./...
