@@ -99,8 +99,10 @@ func TestScreenX11(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Screen after 15s: %v", err)
 	}
-	if !slices.Equal(got, []string{payload}) {
-		t.Fatalf("Screen = %q, want %q", got, payload)
+	// Other packages' tests share the X screen under make test, and their
+	// windows may show QR codes of their own: ours must be among the codes.
+	if !slices.Contains(got, payload) {
+		t.Fatalf("Screen = %q, want it to hold %q", got, payload)
 	}
 }
 
