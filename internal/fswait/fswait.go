@@ -26,3 +26,29 @@ func Settle(ctx context.Context, w *fsnotify.Watcher, d time.Duration) {
 		}
 	}
 }
+
+// Loop waits for changes until ctx ends, and calls run after each: an event
+// on w, or a tick of poll at which changed reports one (the polling
+// fallback for folders fsnotify cannot watch), followed by Settle for
+// settle. An error from run ends the loop and is returned; ctx ending
+// returns nil.
+func Loop(ctx context.Context, w *fsnotify.Watcher, poll, settle time.Duration, changed func() bool, run func() error) error {
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.Events:
+		case <-w.Errors:
+		case <-tick.C:
+			if !changed() {
+				continue
+			}
+		}
+		Settle(ctx, w, settle)
+		if err := run(); err != nil {
+			return err
+		}
+	}
+}

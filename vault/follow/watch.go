@@ -43,26 +43,15 @@ func Watch(ctx context.Context, dir string, o WatchOptions, check func()) error 
 	}
 	last := fingerprint(dir)
 	check()
-	poll := time.NewTicker(o.Poll)
-	defer poll.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-w.Events:
-		case <-w.Errors:
-		case <-poll.C:
-			if fingerprint(dir) == last {
-				continue
+	return fswait.Loop(ctx, w, o.Poll, o.Settle,
+		func() bool { return fingerprint(dir) != last },
+		func() error {
+			if ctx.Err() == nil {
+				last = fingerprint(dir)
+				check()
 			}
-		}
-		fswait.Settle(ctx, w, o.Settle)
-		if ctx.Err() != nil {
 			return nil
-		}
-		last = fingerprint(dir)
-		check()
-	}
+		})
 }
 
 // fingerprint sums up the names, sizes and times of the backups in dir.

@@ -63,24 +63,8 @@ func (f Folder) Run(ctx context.Context, v *vault.Vault, o RunOptions, report fu
 	if err := sync(); err != nil {
 		return err
 	}
-	poll := time.NewTicker(o.Poll)
-	defer poll.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-w.Events:
-		case <-w.Errors:
-		case <-poll.C:
-			if f.fingerprint(v.Path()) == last {
-				continue
-			}
-		}
-		fswait.Settle(ctx, w, o.Settle)
-		if err := sync(); err != nil {
-			return err
-		}
-	}
+	return fswait.Loop(ctx, w, o.Poll, o.Settle,
+		func() bool { return f.fingerprint(v.Path()) != last }, sync)
 }
 
 // fingerprint sums up the names, sizes and times of the files a sync
