@@ -42,7 +42,10 @@ func openWith(t *testing.T, accts ...vault.Account) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(look.New("light")) // as the README picture shows it
-	path := filepath.Join(t.TempDir(), "vault.age")
+	// The user's vault where it lives by default (vault.DefaultPath), in
+	// a home directory of its own: the window shows it as ~/.config/….
+	home := t.TempDir()
+	path := filepath.Join(home, ".config", "authdesk", "vault.age")
 	kc := &keychain.Memory{}
 	newVault(t, path, kc, accts...)
 	opts := vault.Options{WorkFactor: 10, Keychain: kc}
@@ -52,7 +55,7 @@ func openWith(t *testing.T, accts ...vault.Account) *harness {
 	}
 	t.Cleanup(func() { user.Close() })
 	h := &harness{t: t, a: a, now: t0, user: user}
-	h.cfg = Config{App: a, VaultPath: path, Options: opts,
+	h.cfg = Config{App: a, VaultPath: path, Home: home, Options: opts,
 		PlatformDB: filepath.Join(t.TempDir(), "platform.db"),
 		Decode:     scanner.Bytes,
 		UserVault:  func() *vault.Vault { return h.user },

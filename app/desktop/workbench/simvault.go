@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 
 	"authdesk/app/wording"
@@ -24,20 +26,45 @@ const simulatorFile = "simulator.age"
 type simulator struct {
 	mu   sync.Mutex // guards v, err and kept
 	path string
-	opts vault.Options
-	v    *vault.Vault
-	err  error
-	kept []vault.Account
+	// shown is path as the window shows it: under the user's home
+	// directory as ~/… (the CLI command it shows works in a shell too).
+	shown string
+	opts  vault.Options
+	v     *vault.Vault
+	err   error
+	kept  []vault.Account
 }
 
 // newSimulator is the Simulator vault beside the user's vault at
-// userVault; empty: there is none, accounts are kept in memory.
-func newSimulator(userVault string, opts vault.Options) *simulator {
+// userVault; empty: there is none, accounts are kept in memory. home is
+// the user's home directory (empty: os.UserHomeDir()), shown as ~.
+func newSimulator(userVault, home string, opts vault.Options) *simulator {
 	s := &simulator{opts: opts}
 	if userVault != "" {
 		s.path = filepath.Join(filepath.Dir(userVault), simulatorFile)
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		s.shown = homeRelative(s.path, home, runtime.GOOS)
 	}
 	return s
+}
+
+// homeRelative returns path as a user reads it on goos: a path under home
+// as ~/…, as a shell takes it; anything else, and every path on Windows
+// (whose shells do not expand ~), unchanged.
+func homeRelative(path, home, goos string) string {
+	if goos == "windows" || !filepath.IsAbs(home) {
+		return path
+	}
+	home = filepath.Clean(home)
+	if home == "/" {
+		return path
+	}
+	if rest, ok := strings.CutPrefix(path, home+"/"); ok {
+		return "~/" + rest
+	}
+	return path
 }
 
 // keeper returns where enrolled accounts go: the "Simulator" vault, or the
@@ -125,11 +152,15 @@ func (s *simulator) describe() string {
 	switch {
 	case s.v != nil:
 		return fmt.Sprintf("Simulator vault: %s in %s (not your vault; authdesk-cli --vault %s list)",
-			wording.Count(len(s.v.Accounts()), "account", "accounts"), s.path, s.path)
+			wording.Count(len(s.v.Accounts()), "account", "accounts"), s.shown, s.shown)
 	case s.err != nil:
-		return fmt.Sprintf("Simulator vault: %s, kept while this window is open (%v)", wording.Count(len(s.kept), "account", "accounts"), s.err)
+		why := s.err.Error()
+		if s.path != "" {
+			why = strings.ReplaceAll(why, s.path, s.shown)
+		}
+		return fmt.Sprintf("Simulator vault: %s, kept while this window is open (%s)", wording.Count(len(s.kept), "account", "accounts"), why)
 	default:
-		return fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", s.path)
+		return fmt.Sprintf("Simulator vault: %s, made when a scenario enrols an account (not your vault)", s.shown)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,12 +16,14 @@ import (
 // TestWorkbenchSimulatorVaultFile: the accounts a scenario enrols go to
 // simulator.age beside the user's vault, a real vault file keyed in the
 // same keychain that the CLI can open; the user's vault file is unchanged;
-// the window names the file; a second run adds to the same file.
+// the window names the file as the user knows it, ~/.config/…; a second
+// run adds to the same file.
 func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	h, tr := openWorkbench(t)
 	want := filepath.Join(filepath.Dir(h.cfg.VaultPath), "simulator.age")
-	if tr.sim.path != want || !strings.Contains(tr.simLabel.Text, want) {
-		t.Fatalf("simulator path %q, label %q; want %s", tr.sim.path, tr.simLabel.Text, want)
+	const shown = "~/.config/authdesk/simulator.age"
+	if tr.sim.path != want || !strings.Contains(tr.simLabel.Text, shown) || strings.Contains(tr.simLabel.Text, h.cfg.Home) {
+		t.Fatalf("simulator path %q, label %q; want %s shown as %s", tr.sim.path, tr.simLabel.Text, want, shown)
 	}
 	if _, err := os.Stat(want); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the Simulator vault exists before any enrolment: %v", err)
@@ -41,7 +44,7 @@ func TestWorkbenchSimulatorVaultFile(t *testing.T) {
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("Simulator vault mode %v, want 0600", fi.Mode().Perm())
 	}
-	if !strings.Contains(tr.simLabel.Text, "1 account in "+want) || !strings.Contains(tr.simLabel.Text, "authdesk-cli --vault "+want) {
+	if !strings.Contains(tr.simLabel.Text, "1 account in "+shown) || !strings.Contains(tr.simLabel.Text, "authdesk-cli --vault "+shown) {
 		t.Errorf("label %q", tr.simLabel.Text)
 	}
 	userAfter, err := os.ReadFile(h.cfg.VaultPath)
@@ -111,5 +114,30 @@ func TestSimulatorVaultUnopenable(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Error("the existing Simulator vault was changed")
+	}
+}
+
+// TestHomeRelative: a path under the home directory is shown as ~/…, as a
+// shell reads it; on Windows, and outside home, the path is unchanged.
+func TestHomeRelative(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the table's home directories are Unix paths")
+	}
+	for _, tc := range []struct {
+		path, home, goos, want string
+	}{
+		{"/home/alice/.config/authdesk/simulator.age", "/home/alice", "linux", "~/.config/authdesk/simulator.age"},
+		{"/home/alice/.config/authdesk/simulator.age", "/home/alice/", "linux", "~/.config/authdesk/simulator.age"},
+		{"/Users/alice/Library/Application Support/authdesk/simulator.age", "/Users/alice", "darwin", "~/Library/Application Support/authdesk/simulator.age"},
+		{"/home/alicebob/simulator.age", "/home/alice", "linux", "/home/alicebob/simulator.age"},
+		{"/srv/vaults/simulator.age", "/home/alice", "linux", "/srv/vaults/simulator.age"},
+		{"/simulator.age", "/", "linux", "/simulator.age"},
+		{"/home/alice/simulator.age", "", "linux", "/home/alice/simulator.age"},
+		{"/home/alice/simulator.age", "home/alice", "linux", "/home/alice/simulator.age"},
+		{`C:\Users\alice\AppData\Roaming\authdesk\simulator.age`, `C:\Users\alice`, "windows", `C:\Users\alice\AppData\Roaming\authdesk\simulator.age`},
+	} {
+		if got := homeRelative(tc.path, tc.home, tc.goos); got != tc.want {
+			t.Errorf("homeRelative(%q, %q, %s) = %q, want %q", tc.path, tc.home, tc.goos, got, tc.want)
+		}
 	}
 }

@@ -34,6 +34,9 @@ type Config struct {
 	// VaultPath is the user's vault: the "Simulator" vault is made beside
 	// it; empty: enrolled accounts are kept in memory.
 	VaultPath string
+	// Home is the user's home directory, which the window shows as ~ in
+	// the Simulator vault's path; empty: os.UserHomeDir().
+	Home string
 	// Options opens and creates the Simulator vault (keychain, KDF).
 	Options vault.Options
 	// PlatformDB is the embedded platform's database; empty: the
@@ -131,7 +134,7 @@ func Open(cfg Config) *Workbench {
 		}
 	}
 	t := &Workbench{cfg: cfg, win: cfg.App.NewWindow(Title), policy: platform.DefaultPolicy(),
-		sim: newSimulator(cfg.VaultPath, cfg.Options)}
+		sim: newSimulator(cfg.VaultPath, cfg.Home, cfg.Options)}
 	t.build()
 	t.win.SetOnClosed(func() {
 		t.closed = true
@@ -168,7 +171,7 @@ func (t *Workbench) build() {
 	t.policyB.Disable()
 
 	left := t.buildScenarios()
-	center := t.buildResults() // after the scenarios: it groups the results by their names
+	center := t.buildResults() // after the scenarios: it groups the results by their names, and shows t.toMine's choice
 	split := container.NewHSplit(left, center)
 	split.Offset = 0.32
 	clock := t.buildClock()
@@ -209,12 +212,13 @@ func (t *Workbench) build() {
 }
 
 // buildScenarios makes the left pane: a check per scenario, the run
-// buttons, the options and where enrolled accounts go.
+// buttons and the run's options. All ten checks fit it at 900×720
+// (TestAllScenariosFitTheWindow): the scenarios' summaries are in the
+// results' groups, and Save report… and where enrolled accounts go are
+// in the results pane.
 func (t *Workbench) buildScenarios() fyne.CanvasObject {
 	list := container.NewVBox()
 	for _, s := range journey.Scenarios() {
-		// The summaries are in the results' groups, so that all ten
-		// scenarios fit here without scrolling.
 		c := widget.NewCheck(s.Name, nil)
 		c.SetChecked(true)
 		t.checks = append(t.checks, c)
@@ -230,16 +234,14 @@ func (t *Workbench) buildScenarios() fyne.CanvasObject {
 	}
 	t.shared = widget.NewCheck("Run against the shared platform", nil)
 	t.toMine = widget.NewCheck("Enrol into my own vault instead", nil)
-	t.simLabel = widget.NewLabel("")
-	t.simLabel.Wrapping = fyne.TextWrapWord
-	t.showSimulator()
 	return container.NewBorder(nil,
-		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.save, t.shared, t.toMine, t.simLabel),
+		container.NewVBox(container.NewGridWithColumns(2, t.runSel, t.runAll), t.shared, t.toMine),
 		nil, nil, container.NewVScroll(list))
 }
 
-// buildResults makes the results pane: the summary, the scenarios' steps
-// and the current QR code.
+// buildResults makes the results pane: the summary with Save report…, the
+// scenarios' steps, the current QR code and, below, where enrolled
+// accounts go.
 func (t *Workbench) buildResults() fyne.CanvasObject {
 	t.summary = widget.NewLabel("Choose scenarios and run them.")
 	t.summary.Wrapping = fyne.TextWrapWord
@@ -250,7 +252,11 @@ func (t *Workbench) buildResults() fyne.CanvasObject {
 	t.qr.SetMinSize(fyne.NewSize(180, 180))
 	t.qr.ScaleMode = canvas.ImageScalePixels
 	t.qr.Hide()
-	return container.NewBorder(t.summary, nil, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
+	t.simLabel = widget.NewLabel("")
+	t.simLabel.Wrapping = fyne.TextWrapWord
+	t.showSimulator()
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(t.save), t.summary)
+	return container.NewBorder(top, t.simLabel, nil, container.NewVBox(t.qr), container.NewVScroll(t.steps))
 }
 
 // buildClock makes the test clock's row: moves of fixed sizes and a custom one.
