@@ -97,11 +97,14 @@ func formatOf(setup *xproto.SetupInfo, screen *xproto.ScreenInfo) (zpixmap, erro
 	if !ok {
 		return zpixmap{}, fmt.Errorf("%w: the root visual %#x is not among the screen's visuals", errPixelFormat, screen.RootVisual)
 	}
+	f.red, f.green, f.blue = visual.RedMask, visual.GreenMask, visual.BlueMask
+	if err := f.check(); err != nil {
+		return zpixmap{}, err
+	}
 	if visual.Class != xproto.VisualClassTrueColor && visual.Class != xproto.VisualClassDirectColor {
 		return zpixmap{}, fmt.Errorf("%w: the root visual is of class %d, only TrueColor is read", errPixelFormat, visual.Class)
 	}
-	f.red, f.green, f.blue = visual.RedMask, visual.GreenMask, visual.BlueMask
-	return f, f.check()
+	return f, nil
 }
 
 func rootVisual(screen *xproto.ScreenInfo) (xproto.VisualInfo, bool) {

@@ -70,12 +70,12 @@ func (f zpixmap) stride(w int) int {
 // convert writes h rows of w pixels from data, a GetImage reply in this
 // format, into dst from row y on, opaque. The format must have passed check.
 func (f zpixmap) convert(dst *image.RGBA, y int, data []byte, w, h int) error {
+	if w < 0 || h < 0 || w > dst.Rect.Dx() || y < 0 || y+h > dst.Rect.Dy() {
+		return fmt.Errorf("x11 GetImage: %d×%d pixels at row %d do not fit a %d×%d image", w, h, y, dst.Rect.Dx(), dst.Rect.Dy())
+	}
 	stride := f.stride(w)
 	if len(data) < stride*h {
 		return fmt.Errorf("x11 GetImage: short reply of %d bytes for %d×%d pixels (%d wanted)", len(data), w, h, stride*h)
-	}
-	if w > dst.Rect.Dx() || y < 0 || y+h > dst.Rect.Dy() {
-		return fmt.Errorf("x11 GetImage: %d×%d pixels at row %d do not fit a %d×%d image", w, h, y, dst.Rect.Dx(), dst.Rect.Dy())
 	}
 	rs, _ := byteShift(f.red)
 	gs, _ := byteShift(f.green)
