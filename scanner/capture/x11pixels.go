@@ -96,12 +96,14 @@ func (f zpixmap) convertRow(out, src []byte, rs, gs, bs uint) {
 	}
 	switch {
 	case f.bpp == 32 && !f.msbFirst:
-		for x := 0; 4*x+4 <= len(src); x++ {
-			binary.LittleEndian.PutUint32(out[4*x:], rgba(binary.LittleEndian.Uint32(src[4*x:])))
+		out = out[:len(src)]
+		for i := 0; i+4 <= len(src); i += 4 {
+			binary.LittleEndian.PutUint32(out[i:i+4], rgba(binary.LittleEndian.Uint32(src[i:i+4])))
 		}
 	case f.bpp == 32:
-		for x := 0; 4*x+4 <= len(src); x++ {
-			binary.LittleEndian.PutUint32(out[4*x:], rgba(binary.BigEndian.Uint32(src[4*x:])))
+		out = out[:len(src)]
+		for i := 0; i+4 <= len(src); i += 4 {
+			binary.LittleEndian.PutUint32(out[i:i+4], rgba(binary.BigEndian.Uint32(src[i:i+4])))
 		}
 	case !f.msbFirst:
 		for x := 0; 3*x+3 <= len(src); x++ {
