@@ -68,8 +68,8 @@ func captureScreens(getenv func(string) string) ([]image.Image, error) {
 			return []image.Image{img}, nil
 		}
 		reasons = append(reasons, "xdg-desktop-portal: "+err.Error())
-		// screenshot.Capture would try its own portal call without a
-		// timeout on Wayland; X11 capture is no use there either.
+		// X11 capture is no use on Wayland: it sees only XWayland
+		// windows, or black.
 		return nil, fmt.Errorf("%w (%s)", ErrScreenUnavailable, strings.Join(reasons, "; "))
 	}
 	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && getenv("DISPLAY") == "" {
