@@ -31,6 +31,7 @@ func TestScreenConcurrent(t *testing.T) {
 	if isWayland(os.Getenv) {
 		t.Skip("Wayland session: X11 capture is not used there")
 	}
+	holdDisplay(t, os.Getenv("DISPLAY"))
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
@@ -47,6 +48,43 @@ func TestScreenConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// held are the connections holdDisplay keeps open until the test binary
+// exits.
+var held = struct {
+	sync.Mutex
+	conns map[string]*xgb.Conn
+}{conns: map[string]*xgb.Conn{}}
+
+// holdDisplay keeps a connection to display open for the rest of the test
+// binary. An X server whose last client leaves resets, and drops the
+// connections that arrive meanwhile; a desktop always has clients, but a
+// bare test Xvfb has none between two tests' captures. The first connection
+// may itself meet such a reset, so it is tried again for up to 30 s.
+func holdDisplay(tb testing.TB, display string) {
+	tb.Helper()
+	quietXGB()
+	held.Lock()
+	defer held.Unlock()
+	if held.conns[display] != nil {
+		return
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := xgb.NewConnDisplay(display)
+		if err == nil {
+			if _, err = xproto.GetInputFocus(c).Reply(); err == nil {
+				held.conns[display] = c
+				return
+			}
+			c.Close()
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("connect to X display %q: %v", display, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // startXvfb starts a private X server with the given screens (WxHxD; more
@@ -250,14 +288,7 @@ func BenchmarkCaptureX11(b *testing.B) {
 	if display == "" {
 		b.Skip("no DISPLAY: run under .ci/desktop-session")
 	}
-	quietXGB()
-	// An X server with no client left resets and refuses connections for
-	// a moment: keep one open, as a desktop always has.
-	keep, err := xgb.NewConnDisplay(display)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer keep.Close()
+	holdDisplay(b, display)
 	for b.Loop() {
 		if _, err := nativeCapture(display); err != nil {
 			b.Fatal(err)
