@@ -71,6 +71,7 @@ func TestScreenX11(t *testing.T) {
 	if isWayland(os.Getenv) {
 		t.Skip("Wayland session: X11 capture is not used there")
 	}
+	holdDisplay(t, os.Getenv("DISPLAY"))
 	display := needBinary(t, "display")
 	const payload = "otpauth://totp/Xvfb:screen@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Xvfb"
 	path := writeQR(t, t.TempDir(), payload, 330)

@@ -13,8 +13,6 @@ import (
 	"strings"
 
 	"authdesk/scanner"
-
-	"github.com/kbinani/screenshot"
 )
 
 var (
@@ -70,60 +68,16 @@ func captureScreens(getenv func(string) string) ([]image.Image, error) {
 			return []image.Image{img}, nil
 		}
 		reasons = append(reasons, "xdg-desktop-portal: "+err.Error())
-		// screenshot.Capture would try its own portal call without a
-		// timeout on Wayland; X11 capture is no use there either.
+		// X11 capture is no use on Wayland: it sees only XWayland
+		// windows, or black.
 		return nil, fmt.Errorf("%w (%s)", ErrScreenUnavailable, strings.Join(reasons, "; "))
 	}
 	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" && getenv("DISPLAY") == "" {
 		return nil, fmt.Errorf("%w (no DISPLAY and no Wayland session)", ErrScreenUnavailable)
 	}
-	imgs, err := x11Capture()
-	if err == nil {
-		return imgs, nil
-	}
-	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+	imgs, err := nativeCapture(getenv("DISPLAY"))
+	if err != nil {
 		return nil, fmt.Errorf("%w (%v)", ErrScreenUnavailable, err)
-	}
-	// kbinani/screenshot uses MIT-SHM, which fails where the X server
-	// cannot attach our shared memory (containers, remote displays); plain
-	// GetImage always works.
-	imgs, err2 := xGetImageCapture(getenv("DISPLAY"))
-	if err2 != nil {
-		return nil, fmt.Errorf("%w (%v; %v)", ErrScreenUnavailable, err, err2)
-	}
-	return imgs, nil
-}
-
-// x11Capture captures each display with kbinani/screenshot (X11 through
-// XGB and Xinerama on Linux and the BSDs; native APIs on Windows and macOS).
-func x11Capture() (imgs []image.Image, err error) {
-	defer func() {
-		// The library panics on some X server errors.
-		if r := recover(); r != nil {
-			imgs, err = nil, fmt.Errorf("capture failed: %v", r)
-		}
-	}()
-	quietXGB()
-	n := screenshot.NumActiveDisplays()
-	if n <= 0 {
-		return nil, errors.New("no active display found")
-	}
-	for i := 0; i < n; i++ {
-		b := screenshot.GetDisplayBounds(i)
-		if b.Empty() {
-			continue
-		}
-		if int64(b.Dx())*int64(b.Dy()) > scanner.MaxPixels {
-			return nil, fmt.Errorf("display %d is %d×%d: %w", i, b.Dx(), b.Dy(), scanner.ErrImageTooLarge)
-		}
-		img, err := screenshot.CaptureRect(b)
-		if err != nil {
-			return nil, fmt.Errorf("capture display %d: %w", i, err)
-		}
-		imgs = append(imgs, img)
-	}
-	if len(imgs) == 0 {
-		return nil, errors.New("no display could be captured")
 	}
 	return imgs, nil
 }

@@ -1,4 +1,4 @@
-//go:build !(linux || freebsd || openbsd || netbsd)
+//go:build !(linux || freebsd || openbsd || netbsd || windows || darwin)
 
 package capture
 
@@ -7,8 +7,6 @@ import (
 	"image"
 )
 
-func quietXGB() {}
-
-func xGetImageCapture(string) ([]image.Image, error) {
-	return nil, errors.New("no X11 on this system")
+func nativeCapture(string) ([]image.Image, error) {
+	return nil, errors.New("no screen capture on this system")
 }
