@@ -1,5 +1,3 @@
-//go:build !lean
-
 package cli
 
 import (
@@ -8,7 +6,6 @@ import (
 	"fmt"
 
 	"authdesk/scanner"
-	"authdesk/scanner/capture"
 )
 
 func init() {
@@ -37,50 +34,54 @@ func runScan(env *Env, g *Globals, args []string) error {
 		return usagef("nothing to scan (%s)", usage)
 	}
 
-	var (
-		printed = map[string]bool{}
-		bad     []string
-	)
-	emit := func(payloads []string) {
-		for _, p := range payloads {
-			if !printed[p] {
-				printed[p] = true
-				fmt.Fprintln(env.Stdout, p)
-			}
+	if *screen || *clip {
+		return scanCaptured(env, g, args, *screen)
+	}
+	out := newScanOutput(env)
+	var bad []string
+	for _, name := range files {
+		payloads, err := scanInput(env, name)
+		switch {
+		case errors.Is(err, scanner.ErrNoQRCode):
+		case err != nil:
+			bad = append(bad, err.Error())
+		default:
+			out.emit(payloads)
 		}
 	}
-	switch {
-	case *screen:
-		out, err := capture.Screen()
-		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
-			return err
-		}
-		emit(out)
-	case *clip:
-		out, err := capture.Clipboard()
-		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
-			return err
-		}
-		emit(out)
-	default:
-		for _, name := range files {
-			out, err := scanInput(env, name)
-			switch {
-			case errors.Is(err, scanner.ErrNoQRCode):
-			case err != nil:
-				bad = append(bad, err.Error())
-			default:
-				emit(out)
-			}
+	return out.finish(bad)
+}
+
+// scanOutput prints payloads as they are found, each once.
+type scanOutput struct {
+	env     *Env
+	printed map[string]bool
+}
+
+func newScanOutput(env *Env) *scanOutput {
+	return &scanOutput{env: env, printed: map[string]bool{}}
+}
+
+// emit prints the payloads not printed before, one a line.
+func (o *scanOutput) emit(payloads []string) {
+	for _, p := range payloads {
+		if !o.printed[p] {
+			o.printed[p] = true
+			fmt.Fprintln(o.env.Stdout, p)
 		}
 	}
+}
+
+// finish reports the inputs that were not readable images in bad (the
+// last one as the exit status 2), or exits 1 when nothing was printed.
+func (o *scanOutput) finish(bad []string) error {
 	if len(bad) > 0 {
 		for _, msg := range bad[:len(bad)-1] {
-			fmt.Fprintf(env.Stderr, "authdesk-cli scan: %s\n", msg)
+			fmt.Fprintf(o.env.Stderr, "authdesk-cli scan: %s\n", msg)
 		}
 		return usagef("%s", bad[len(bad)-1])
 	}
-	if len(printed) == 0 {
+	if len(o.printed) == 0 {
 		return &exitError{code: 1, msg: scanner.ErrNoQRCode.Error()}
 	}
 	return nil

@@ -7,8 +7,9 @@
 // commands interleaved so they share the machine's state, with the median
 // CPU time (user + system) and peak RSS. It builds authdesk-cli as make
 // build does (CGO_ENABLED=0, -tags lean, and the full build beside it as
-// authdesk-cli-platform, which the lean one runs for scan, import, export,
-// sync, platform and journey), and prints the machine's load average
+// authdesk-cli-platform, which the lean one runs for import, export, sync,
+// follow, platform, journey and scan --screen/--clipboard; it scans files
+// itself), and prints the machine's load average
 // before and after, since a loaded machine stretches every figure.
 //
 //	go run ./cmd/authdesk-cli/internal/benchcli [-runs 50] [-photo FILE]

@@ -108,17 +108,21 @@ func entries(dir string, re *regexp.Regexp) []manifest.Entry {
 	return es
 }
 
-// makeTools builds authdesk-cli (and a tagged one) into tmp and lists the
-// tools to run, less those in skip.
+// makeTools builds authdesk-cli as make build does (CGO_ENABLED=0,
+// -trimpath, -tags lean), and a second one with tags when asked, into tmp
+// and lists the tools to run, less those in skip.
 func makeTools(tmp, tags, skip string) []tool {
 	build := func(name string, tags string) string {
 		bin := filepath.Join(tmp, name)
-		if out, err := exec.Command("go", "build", "-trimpath", "-tags", tags, "-o", bin, "./cmd/authdesk-cli").CombinedOutput(); err != nil {
+		cmd := exec.Command("go", "build", "-trimpath", "-tags", tags, "-o", bin, "./cmd/authdesk-cli")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
 			log.Fatalf("build authdesk-cli -tags %q: %v\n%s", tags, err, out)
 		}
 		return bin
 	}
-	cli := build("authdesk-cli", "")
+	// The lean build, as make build installs it: it scans files itself.
+	cli := build("authdesk-cli", "lean")
 	tools := []tool{
 		{"authdesk-cli scan", func(f string) []string { return []string{cli, "scan", f} }, lines},
 		{"ZXingReader", func(f string) []string { return []string{"ZXingReader", "-format", "QRCode", f} }, zxingText},
