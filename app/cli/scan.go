@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 
 	"authdesk/scanner"
 )
@@ -37,6 +38,7 @@ func runScan(env *Env, g *Globals, args []string) error {
 	if *screen || *clip {
 		return scanCaptured(env, g, args, *screen)
 	}
+	lessGC()
 	out := newScanOutput(env)
 	var bad []string
 	for _, name := range files {
@@ -50,6 +52,20 @@ func runScan(env *Env, g *Globals, args []string) error {
 		}
 	}
 	return out.finish(bad)
+}
+
+// scanGCPercent is the GOGC a scan runs with: a 640×480 photo's scan
+// allocates about 0.7 MiB, and at GOGC=100 the garbage that
+// cmd/authdesk-cli/internal/hugeheap leaves at start-up (up to 2.3 MiB)
+// made it start a collection, which costs 3–7 ms on the benchmarks' VM
+// (docs/benchmarks.md). Large screenshots collect half as often.
+const scanGCPercent = 200
+
+// lessGC raises GOGC to scanGCPercent, unless it is higher or off.
+func lessGC() {
+	if prev := debug.SetGCPercent(scanGCPercent); prev < 0 || prev > scanGCPercent {
+		debug.SetGCPercent(prev)
+	}
 }
 
 // scanOutput prints payloads as they are found, each once.
