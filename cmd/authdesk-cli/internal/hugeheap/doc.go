@@ -18,5 +18,6 @@
 // pages off it does nothing, and memory is the same memory, only mapped
 // in larger pages (the resident set grows by up to 4 MiB).
 //
-// docs/benchmarks.md (authdesk-cli start-up) has the measurements.
+// Built with -tags nohugeheap, it does nothing: make bench-cli measures
+// the lean build both ways (docs/benchmarks.md, authdesk-cli start-up).
 package hugeheap
