@@ -163,21 +163,15 @@ func decodePlan(g *grey, phases [][2]attempt, observe func(attempt, attemptResul
 	)
 	for _, phase := range phases {
 		var (
-			wg       sync.WaitGroup
 			results  [2]attemptResult
 			prevDone = all
 		)
-		for i, a := range phase {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[i] = runAttempt(pyr, a, prevDone)
-				if observe != nil {
-					observe(a, results[i])
-				}
-			}()
-		}
-		wg.Wait()
+		both(func(i int) {
+			results[i] = runAttempt(pyr, phase[i], prevDone)
+			if observe != nil {
+				observe(phase[i], results[i])
+			}
+		})
 		if len(results[0].codes) == 0 && len(results[1].codes) == 0 {
 			singleFallback(&results, phase, observe)
 		}
@@ -230,37 +224,44 @@ type attemptResult struct {
 // detector scanning the other's image again (four times the cost of the
 // multi search) would only slow the phase down.
 func singleFallback(results *[2]attemptResult, phase [2]attempt, observe func(attempt, attemptResult)) {
-	var wg sync.WaitGroup
-	for i, a := range phase {
-		r := &results[i]
+	both(func(i int) {
+		r, a := &results[i], phase[i]
 		if r.m == nil || r.f == nil {
-			continue
+			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				// gozxing signals some failures by indexing out of range.
-				_ = recover()
-			}()
-			a.single = true
-			c, ok := singleCode(r.m, r.f, decodeHints)
-			if observe != nil {
-				defer func() { observe(a, *r) }()
-			}
-			if !ok {
-				return
-			}
-			box := c.box.scaled(r.scale)
-			r.codes = []found{{text: c.text, box: box}}
-			r.leftover = r.leftover[:0]
-			for _, p := range r.centres {
-				if !box.contains(p.x, p.y) {
-					r.leftover = append(r.leftover, p)
-				}
-			}
+		defer func() {
+			// gozxing signals some failures by indexing out of range.
+			_ = recover()
 		}()
-	}
+		a.single = true
+		c, ok := singleCode(r.m, r.f, decodeHints)
+		if observe != nil {
+			defer func() { observe(a, *r) }()
+		}
+		if !ok {
+			return
+		}
+		box := c.box.scaled(r.scale)
+		r.codes = []found{{text: c.text, box: box}}
+		r.leftover = r.leftover[:0]
+		for _, p := range r.centres {
+			if !box.contains(p.x, p.y) {
+				r.leftover = append(r.leftover, p)
+			}
+		}
+	})
+}
+
+// both runs f(0) on this goroutine and f(1) on another, and returns when
+// both are done.
+func both(f func(i int)) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f(1)
+	}()
+	f(0)
 	wg.Wait()
 }
 

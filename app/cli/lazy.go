@@ -8,10 +8,15 @@ package cli
 // decoders (scan, import), protobuf, which hashes the executable at start-up
 // (import, export), and fsnotify with the replica's patterns (sync).
 //
-// Built with -tags lean (make build), authdesk-cli links only the vault and
-// the commands that need nothing more (help, code, list, add, ...), and
-// runs the commands in helperCommands by executing authdesk-cli-platform,
-// the full build, installed beside it. A plain `go build` still makes the
+// Built with -tags lean (make build), authdesk-cli links only the vault,
+// the scanner and the commands that need nothing more (help, code, list,
+// add, scan FILE, ...), and runs the commands in helperCommands (and scan
+// --screen and --clipboard, whose X11 and D-Bus clients it leaves out) by
+// executing authdesk-cli-platform, the full build, installed beside it.
+// The scanner is in since a scan in the helper paid for two process
+// start-ups, while its initialisation (gozxing's Reed–Solomon tables,
+// x/text's charset index) costs every other command about 65 page faults
+// (docs/benchmarks.md, authdesk-cli start-up). A plain `go build` still makes the
 // full program that needs no helper. cmd/authdesk-cli's TestLeanDeps
 // keeps the heavy packages out of the lean build.
 

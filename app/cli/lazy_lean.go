@@ -17,7 +17,6 @@ import (
 var helperCommands = [...]struct{ name, summary string }{
 	{"platform", platformSummary},
 	{"journey", journeySummary},
-	{"scan", scanSummary},
 	{"import", importSummary},
 	{"export", exportSummary},
 	{"sync", syncSummary},
@@ -69,7 +68,7 @@ func helperPath() (string, error) {
 	if p, err := exec.LookPath(exe); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli was built lean (-tags lean) and runs platform, journey, scan, import, export and sync there; install both with make build or make package", HelperName)
+	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli was built lean (-tags lean) and runs platform, journey, scan --screen and --clipboard, import, export, sync and follow there; install both with make build or make package", HelperName)
 }
 
 // runHelper replaces this process with the helper on Unix when the streams

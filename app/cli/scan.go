@@ -1,14 +1,12 @@
-//go:build !lean
-
 package cli
 
 import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 
 	"authdesk/scanner"
-	"authdesk/scanner/capture"
 )
 
 func init() {
@@ -37,50 +35,69 @@ func runScan(env *Env, g *Globals, args []string) error {
 		return usagef("nothing to scan (%s)", usage)
 	}
 
-	var (
-		printed = map[string]bool{}
-		bad     []string
-	)
-	emit := func(payloads []string) {
-		for _, p := range payloads {
-			if !printed[p] {
-				printed[p] = true
-				fmt.Fprintln(env.Stdout, p)
-			}
+	if *screen || *clip {
+		return scanCaptured(env, g, args, *screen)
+	}
+	lessGC()
+	out := newScanOutput(env)
+	var bad []string
+	for _, name := range files {
+		payloads, err := scanInput(env, name)
+		switch {
+		case errors.Is(err, scanner.ErrNoQRCode):
+		case err != nil:
+			bad = append(bad, err.Error())
+		default:
+			out.emit(payloads)
 		}
 	}
-	switch {
-	case *screen:
-		out, err := capture.Screen()
-		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
-			return err
-		}
-		emit(out)
-	case *clip:
-		out, err := capture.Clipboard()
-		if err != nil && !errors.Is(err, scanner.ErrNoQRCode) {
-			return err
-		}
-		emit(out)
-	default:
-		for _, name := range files {
-			out, err := scanInput(env, name)
-			switch {
-			case errors.Is(err, scanner.ErrNoQRCode):
-			case err != nil:
-				bad = append(bad, err.Error())
-			default:
-				emit(out)
-			}
+	return out.finish(bad)
+}
+
+// scanGCPercent is the GOGC a scan runs with: a 640×480 photo's scan
+// allocates about 0.7 MiB, and at GOGC=100 the garbage that
+// cmd/authdesk-cli/internal/hugeheap leaves at start-up (up to 2.3 MiB)
+// made it start a collection, which costs 3–7 ms on the benchmarks' VM
+// (docs/benchmarks.md). Large screenshots collect half as often.
+const scanGCPercent = 200
+
+// lessGC raises GOGC to scanGCPercent, unless it is higher or off.
+func lessGC() {
+	if prev := debug.SetGCPercent(scanGCPercent); prev < 0 || prev > scanGCPercent {
+		debug.SetGCPercent(prev)
+	}
+}
+
+// scanOutput prints payloads as they are found, each once.
+type scanOutput struct {
+	env     *Env
+	printed map[string]bool
+}
+
+func newScanOutput(env *Env) *scanOutput {
+	return &scanOutput{env: env, printed: map[string]bool{}}
+}
+
+// emit prints the payloads not printed before, one a line.
+func (o *scanOutput) emit(payloads []string) {
+	for _, p := range payloads {
+		if !o.printed[p] {
+			o.printed[p] = true
+			fmt.Fprintln(o.env.Stdout, p)
 		}
 	}
+}
+
+// finish reports the inputs that were not readable images in bad (the
+// last one as the exit status 2), or exits 1 when nothing was printed.
+func (o *scanOutput) finish(bad []string) error {
 	if len(bad) > 0 {
 		for _, msg := range bad[:len(bad)-1] {
-			fmt.Fprintf(env.Stderr, "authdesk-cli scan: %s\n", msg)
+			fmt.Fprintf(o.env.Stderr, "authdesk-cli scan: %s\n", msg)
 		}
 		return usagef("%s", bad[len(bad)-1])
 	}
-	if len(printed) == 0 {
+	if len(o.printed) == 0 {
 		return &exitError{code: 1, msg: scanner.ErrNoQRCode.Error()}
 	}
 	return nil

@@ -59,10 +59,7 @@ func TestLeanBuild(t *testing.T) {
 	lean := build(t, dir, "authdesk-cli", "lean")
 	full := build(t, dir, cli.HelperName, "")
 	env := []string{"AUTHDESK_VAULT=" + filepath.Join(dir, "vault.age")}
-	photo, err := filepath.Abs(filepath.Join("..", "..", "scanner", "testdata", "photos", "photo-000-otpauth.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	photo := photoPath(t)
 	for _, args := range [][]string{
 		{"help"},
 		{"platform"},
@@ -93,23 +90,45 @@ func TestLeanBuild(t *testing.T) {
 	if err := os.WriteFile(alone, b, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := run(t, []string{"PATH=" + t.TempDir()}, alone, "platform", "serve")
-	if code != 1 || !strings.Contains(stderr, cli.HelperName+" is not installed") {
-		t.Errorf("lean authdesk-cli without its helper: exit %d, stderr %q; want 1 and what to install", code, stderr)
+	noPath := []string{"PATH=" + t.TempDir()}
+	for _, args := range [][]string{{"platform", "serve"}, {"scan", "--screen"}, {"scan", "--clipboard"}} {
+		_, stderr, code := run(t, noPath, alone, args...)
+		if code != 1 || !strings.Contains(stderr, cli.HelperName+" is not installed") {
+			t.Errorf("lean authdesk-cli %s without its helper: exit %d, stderr %q; want 1 and what to install", strings.Join(args, " "), code, stderr)
+		}
+	}
+	// Files are scanned by the lean build itself: no helper needed.
+	stdout, stderr, code := run(t, noPath, alone, "scan", photo)
+	if code != 0 || stdout != photoPayload+"\n" {
+		t.Errorf("lean authdesk-cli scan without its helper: exit %d, stdout %q, stderr %q; want 0 and %q", code, stdout, stderr, photoPayload)
 	}
 }
 
+// photoPayload is what photo-000-otpauth.jpg holds.
+const photoPayload = "otpauth://totp/Proton:user8208@example.com?issuer=Proton&secret=BZALMWUEU3ZNVGXALQI7G6YZAXOQ"
+
+// photoPath is the absolute path of a 640×480 photo of the scanner's corpus.
+func photoPath(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", "scanner", "testdata", "photos", "photo-000-otpauth.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // leanDenied are the packages the lean build must not link: each runs
-// initialisation work before main (SQLite, templates, Reed–Solomon and
-// charset tables, protobuf's hash of the executable, X11 and D-Bus screen
-// capture), which every command would pay for. Prefixes end in "/" or
-// name a package exactly.
+// initialisation work before main (SQLite, templates, protobuf's hash of
+// the executable, X11 and D-Bus screen capture), which every command would
+// pay for. Prefixes end in "/" or name a package exactly. The scanner,
+// gozxing (its Reed–Solomon tables and x/text's charset index) and the
+// image decoders are in: scanning a file is the lean build's, and their
+// initialisation costs help about 65 page faults (docs/benchmarks.md),
+// against the second process start-up a scan paid in the helper.
 var leanDenied = []string{
 	"authdesk/app/platform", "authdesk/app/journey",
-	"authdesk/scanner", "authdesk/scanner/",
+	"authdesk/scanner/capture", "authdesk/scanner/capture/",
 	"authdesk/vault/replica", "authdesk/vault/transfer", "authdesk/vault/migration",
-	"github.com/makiuchi-d/gozxing", "github.com/makiuchi-d/gozxing/",
-	"github.com/jsummers/gobmp", "golang.org/x/image/", "golang.org/x/text/",
 	"google.golang.org/protobuf/", "modernc.org/", "github.com/fsnotify/fsnotify",
 	"github.com/skip2/go-qrcode", "golang.design/x/clipboard", "github.com/kbinani/screenshot",
 	"github.com/jezek/xgb", "net/http", "html/template", "text/template", "log/slog", "database/sql",
@@ -125,11 +144,12 @@ func denied(pkg string) bool {
 	return false
 }
 
-// TestLeanDeps: the lean build, which runs help, code and the other vault
-// commands, links none of the heavy packages (go list -deps), and running
-// help and code --uri - initialises none of them (GODEBUG=inittrace=1 of
-// the built program, which lists every package whose initialisation does
-// work). A command that needs one belongs in helperCommands.
+// TestLeanDeps: the lean build, which runs help, code, scan FILE and the
+// other vault commands, links none of the heavy packages (go list -deps),
+// and running help, code --uri - and scan FILE initialises none of them
+// (GODEBUG=inittrace=1 of the built program, which lists every package
+// whose initialisation does work). A command that needs one belongs in
+// helperCommands.
 func TestLeanDeps(t *testing.T) {
 	cmd := exec.Command("go", "list", "-tags", "lean", "-deps", ".")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -147,6 +167,7 @@ func TestLeanDeps(t *testing.T) {
 	}
 
 	lean := build(t, t.TempDir(), "authdesk-cli", "lean")
+	photo := photoPath(t)
 	// RFC 6238's SHA1 key, "12345678901234567890"; its code at 1111111109 is 07081804.
 	const uri = "otpauth://totp/Example:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&issuer=Example"
 	for _, c := range []struct {
@@ -155,6 +176,7 @@ func TestLeanDeps(t *testing.T) {
 	}{
 		{[]string{"help"}, "", ""},
 		{[]string{"code", "--uri", "-", "--at", "1111111109"}, uri + "\n", "07081804\n"},
+		{[]string{"scan", photo}, "", photoPayload + "\n"},
 	} {
 		cmd := exec.Command(lean, c.args...)
 		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")

@@ -7,8 +7,10 @@
 // commands interleaved so they share the machine's state, with the median
 // CPU time (user + system) and peak RSS. It builds authdesk-cli as make
 // build does (CGO_ENABLED=0, -tags lean, and the full build beside it as
-// authdesk-cli-platform, which the lean one runs for scan, import, export,
-// sync, platform and journey), and prints the machine's load average
+// authdesk-cli-platform, which the lean one runs for import, export, sync,
+// follow, platform, journey and scan --screen/--clipboard; it scans files
+// itself), and the lean build again with -tags nohugeheap (its heap in
+// 4 KiB pages: what internal/hugeheap buys), and prints the machine's load average
 // before and after, since a loaded machine stretches every figure.
 //
 //	go run ./cmd/authdesk-cli/internal/benchcli [-runs 50] [-photo FILE]
@@ -54,6 +56,8 @@ func main() {
 	fmt.Printf("load average before: %s\n", loadavg())
 	lean := build(tmp, "authdesk-cli", "lean")
 	full := build(tmp, cli.HelperName, "")
+	// The lean build without internal/hugeheap, for what huge pages buy.
+	small := build(filepath.Join(tmp, "nohuge"), "authdesk-cli", "lean,nohugeheap")
 	hello := buildHello(filepath.Join(tmp, "hello"))
 	const uri = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example\n"
 	benches := []bench{
@@ -65,6 +69,8 @@ func main() {
 		{"full build: code --uri -", []string{full, "code", "--uri", "-"}, uri},
 		{"authdesk-cli scan (photo)", []string{lean, "scan", *photo}, ""},
 		{"full build: scan (photo)", []string{full, "scan", *photo}, ""},
+		{"no huge pages: help", []string{small, "help"}, ""},
+		{"no huge pages: scan (photo)", []string{small, "scan", *photo}, ""},
 		{"ZXingReader (photo)", []string{"ZXingReader", "-format", "QRCode", *photo}, ""},
 	}
 	res := make([][]sample, len(benches))
