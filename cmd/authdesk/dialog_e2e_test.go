@@ -41,6 +41,36 @@ func (a *app) requireIdleTrace(t *testing.T) {
 	t.Skip("built with stock Fyne (no idle-loop trace): run through make test")
 }
 
+// paints counts the loop's wakes that painted a frame.
+func (a *app) paints() int { return strings.Count(a.log(), " painted=true") }
+
+// settleAfter waits until the window has painted a frame since it had
+// painted before frames, then painted nothing for half a second: whatever
+// the last input started (a menu, a dialog, a scroll) is on the screen and
+// done moving, however slow the machine (the countdown's 1 s tick leaves
+// such gaps). 30 s is a hang guard.
+func (a *app) settleAfter(t *testing.T, before int) {
+	t.Helper()
+	last, quietSince := before, time.Now()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if n := a.paints(); n != last {
+			last, quietSince = n, time.Now()
+		}
+		if last > before && time.Since(quietSince) >= 500*time.Millisecond {
+			return
+		}
+	}
+	t.Fatalf("the window did not settle within 30 s (%d frames painted since)", last-before)
+}
+
+// settledClick clicks at x, y and waits for the window to settle.
+func settledClick(t *testing.T, a *app, x, y string) {
+	t.Helper()
+	n := a.paints()
+	clickAt(t, a, x, y)
+	a.settleAfter(t, n)
+}
+
 // wakesOver counts the loop's wakes over d.
 func (a *app) wakesOver(d time.Duration) int {
 	n := a.wakes()
@@ -111,11 +141,14 @@ func TestSettingsIdleAfterPasswordChange(t *testing.T) {
 	xdotool(t, "windowfocus", "--sync", a.wid)
 	size := windowSize(t, a.wid)
 
-	clickAt(t, a, menuX, menuY)
-	clickAt(t, a, settingsX, settingsY)
+	settledClick(t, a, menuX, menuY)
+	settledClick(t, a, settingsX, settingsY)
+	n := a.paints()
 	scrollSettingsToVault(t, a)
+	a.settleAfter(t, n)
 	e.screenshot(a, "settings-scrolled")
 	floor := a.wakesOver(5 * time.Second) // Settings open: the 1 s countdown tick
+	// Its dialog's focused entry blinks, so the window never settles.
 	clickAt(t, a, changePwX, changePwY)
 	old, err := os.ReadFile(e.vault)
 	if err != nil {
