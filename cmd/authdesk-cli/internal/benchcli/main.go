@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"authdesk/app/cli"
+	"authdesk/internal/loadavg"
 )
 
 type bench struct {
@@ -53,7 +54,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Printf("load average before: %s\n", loadavg())
+	fmt.Printf("load average before: %s\n", loadavg.Read())
 	lean := build(tmp, "authdesk-cli", "lean")
 	full := build(tmp, cli.HelperName, "")
 	// The lean build without internal/hugeheap, for what huge pages buy.
@@ -82,7 +83,7 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("load average after:  %s\n", loadavg())
+	fmt.Printf("load average after:  %s\n", loadavg.Read())
 	fmt.Printf("%d runs each, interleaved; %s\n\n", *runs, *photo)
 	fmt.Printf("| %-28s | %-12s | %-12s | %-12s | %-11s | %-9s |\n", "command", "median wall", "p90 wall", "median CPU", "page faults", "max RSS")
 	fmt.Printf("|%s|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 30), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 14), strings.Repeat("-", 13), strings.Repeat("-", 11))
@@ -124,20 +125,6 @@ func maxRSS(b bench) float64 {
 	}
 	slices.Sort(kib)
 	return float64(kib[len(kib)/2]) / 1024
-}
-
-// loadavg is the first three fields of /proc/loadavg ("?" where there is
-// none).
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // buildHello compiles an empty Go program (it writes one line) into dir,

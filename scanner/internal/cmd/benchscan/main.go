@@ -34,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"authdesk/internal/loadavg"
 	"authdesk/scanner/internal/manifest"
 )
 
@@ -80,8 +81,8 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	tools := makeTools(tmp, *tags, *skip)
-	fmt.Printf("load average before: %s\n", loadavg())
-	defer func() { fmt.Printf("\nload average after: %s\n", loadavg()) }()
+	fmt.Printf("load average before: %s\n", loadavg.Read())
+	defer func() { fmt.Printf("\nload average after: %s\n", loadavg.Read()) }()
 	for i, dir := range strings.Split(*corpora, ",") {
 		es := entries(dir, re)
 		res := measure(tools, dir, es, *runs)
@@ -378,17 +379,3 @@ func median(d []time.Duration) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// loadavg is the first three fields of /proc/loadavg ("?" where there is
-// none): a loaded machine stretches every wall time.
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
