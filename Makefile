@@ -72,26 +72,28 @@ build: $(FYNE_MOD) icons
 	CGO_ENABLED=0 $(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
 
-test: deps deps-test check cross icons
+test: deps deps-test check icons
 	AUTHDESK_REQUIRE_ICONS=1 AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \
 	  .ci/desktop-session $(GO) test $(E2E) -race -timeout 18m ./...
 
 # Static checks: formatting, vet (also as Windows and macOS see the code),
-# staticcheck (pinned in go.mod as a tool). Fyne is cgo on both: vet for
-# Windows runs cgo with MinGW, with -trimpath as make cross builds, so the
-# two share one MinGW build of GLFW and go-gl (same build-cache action IDs);
-# on macOS Fyne's OpenGL and GLFW packages need Apple's SDK, so `go vet` for
-# macOS covers every package but the Fyne ones (app/desktop with dialogs,
-# look and workbench; cmd/authdesk), and vetdarwin type-checks those for
-# macOS from source, with their tests, and runs go vet's analyzers on them
-# but printf and lostcancel (which need facts from Fyne's cgo packages).
-check: deps-cross
+# staticcheck (pinned in go.mod as a tool). Fyne is cgo on both, needing
+# MinGW or Apple's SDK, and minutes of C: so `go vet` for Windows and macOS
+# covers every package but the Fyne ones (app/desktop with dialogs, look and
+# workbench; cmd/authdesk) with cgo off, and vetcross type-checks those from
+# source for each system, with their tests, and runs go vet's analyzers on
+# them but printf and lostcancel (which need facts from Fyne's cgo
+# packages). make cross vets every package for Windows with MinGW's cgo.
+FYNE_PKGS := ./app/desktop ./app/desktop/dialogs ./app/desktop/look ./app/desktop/workbench ./cmd/authdesk/...
+NOT_FYNE   = $$(GOOS=$$os $(GO) list -e $(E2E) -f '{{if or .GoFiles .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v -e '/app/desktop$$' -e '/app/desktop/\(dialogs\|look\|workbench\)$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
+check:
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path './.cache/*')); \
 	  if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet $(E2E) ./...
-	GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) vet $(E2E) -trimpath ./...
-	GOOS=darwin $(GO) vet $(E2E) $$($(GO) list ./... | grep -v -e '/app/desktop$$' -e '/app/desktop/\(dialogs\|look\|workbench\)$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
-	$(GO) run ./cmd/authdesk/internal/vetdarwin $(E2E) ./app/desktop ./app/desktop/dialogs ./app/desktop/look ./app/desktop/workbench ./cmd/authdesk/...
+	for os in windows darwin; do \
+	  CGO_ENABLED=0 GOOS=$$os $(GO) vet $(E2E) $(NOT_FYNE) && \
+	  $(GO) run ./cmd/authdesk/internal/vetcross -goos $$os $(E2E) $(FYNE_PKGS) || exit 1; \
+	done
 	$(GO) tool staticcheck $(E2E) ./...
 	$(MAKE) --no-print-directory complexity
 	$(MAKE) --no-print-directory vulncheck
@@ -115,10 +117,15 @@ vulncheck:
 	db=$$($(GO) mod download -json $(VULNDB) | sed -n 's/.*"Dir": "\(.*\)",/\1/p') && [ -n "$$db" ] && \
 	  $(GO) tool govulncheck -db file://$$db/data/osv ./...
 
-# authdesk-cli for the other platforms (pure Go), and the Windows desktop
-# app with MinGW (cgo), into bin/cross. macOS desktop builds need Apple's SDK.
+# Cross builds (.ci/run runs make test cross): go vet of every package as
+# Windows sees it, cgo included, with MinGW, and with -trimpath as the build
+# below, so the two share one MinGW build of GLFW and go-gl (same
+# build-cache action IDs); authdesk-cli for the other platforms (pure Go);
+# the Windows desktop app with MinGW; all into bin/cross. macOS desktop
+# builds need Apple's SDK.
 CROSS_CLI := windows/amd64 darwin/amd64 darwin/arm64 linux/arm64
 cross: deps deps-cross $(FYNE_MOD)
+	$(PATCHED) GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) vet $(E2E) -trimpath ./...
 	@for p in $(CROSS_CLI); do \
 	  os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 	  echo "authdesk-cli $$os/$$arch"; \

@@ -71,7 +71,8 @@ func runJourney(env *Env, g *Globals, args []string) error {
 			return fmt.Errorf("embedded platform: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		srv, err := platform.New(platform.Config{DBPath: filepath.Join(dir, "platform.db"), TestClock: true})
+		// The run's own users, gone with it: a throwaway hash cost.
+		srv, err := platform.New(platform.Config{DBPath: filepath.Join(dir, "platform.db"), TestClock: true, PasswordHash: platform.ThrowawayHashCost})
 		if err != nil {
 			return fmt.Errorf("embedded platform: %w", err)
 		}

@@ -40,7 +40,7 @@ func (c *movableClock) Wait(ctx context.Context, d time.Duration) error {
 // on clk's time.
 func startPlatform(t *testing.T, testClock bool, clk *movableClock) *Client {
 	t.Helper()
-	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
+	srv, err := platform.New(platform.Config{PasswordHash: platform.ThrowawayHashCost, DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func TestScenariosFollowPolicy(t *testing.T) {
 			pol := platform.DefaultPolicy()
 			c.edit(&pol)
 			clk := newMovableClock()
-			srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: true, Policy: &pol, Clock: clk.Now})
+			srv, err := platform.New(platform.Config{PasswordHash: platform.ThrowawayHashCost, DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: true, Policy: &pol, Clock: clk.Now})
 			if err != nil {
 				t.Fatal(err)
 			}

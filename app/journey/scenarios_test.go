@@ -14,7 +14,7 @@ import (
 // clk's time, and returns its URL.
 func startServer(t *testing.T, testClock bool, clk *movableClock) string {
 	t.Helper()
-	srv, err := platform.New(platform.Config{DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
+	srv, err := platform.New(platform.Config{PasswordHash: platform.ThrowawayHashCost, DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

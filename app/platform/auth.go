@@ -273,9 +273,6 @@ type argonParams struct {
 	threads uint8
 }
 
-// defaultArgon is OWASP's minimum recommendation for Argon2id: m=19 MiB, t=2, p=1.
-var defaultArgon = argonParams{memKiB: 19 * 1024, time: 2, threads: 1}
-
 // Limits on the stored parameters we are willing to run: the hash string
 // comes from the database and is treated as untrusted.
 const (

@@ -39,8 +39,9 @@ func (c *fakeClock) Set(t time.Time) {
 	c.t = t
 }
 
-// cheapArgon keeps tests fast; TestDefaultArgonMeetsOWASP checks the real cost.
-var cheapArgon = argonParams{memKiB: 64, time: 1, threads: 1}
+// cheapArgon keeps tests fast (ThrowawayHashCost); TestDefaultArgonMeetsOWASP
+// checks the real cost.
+var cheapArgon = argonParams{memKiB: ThrowawayHashCost.MemoryKiB, time: ThrowawayHashCost.Iterations, threads: 1}
 
 type fixture struct {
 	t   testing.TB
@@ -60,7 +61,10 @@ func newFixture(t testing.TB, cfg Config) *fixture {
 	}
 	clk := newFakeClock()
 	cfg.Clock = clk.Now
-	srv, err := newServer(cfg, options{argon: &cheapArgon, hashWorkers: 4})
+	if cfg.PasswordHash == (HashCost{}) {
+		cfg.PasswordHash = ThrowawayHashCost
+	}
+	srv, err := newServer(cfg, options{hashWorkers: 4})
 	if err != nil {
 		t.Fatalf("newServer: %v", err)
 	}

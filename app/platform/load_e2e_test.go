@@ -23,12 +23,11 @@ func TestLoad200Users(t *testing.T) {
 	const users = 200
 	dir := t.TempDir()
 	clk := newFakeClock()
-	opt := options{}
-	cost := "OWASP default Argon2id cost"
+	hc, cost := DefaultHashCost, "OWASP default Argon2id cost"
 	if raceEnabled {
-		opt.argon, cost = &cheapArgon, "cheap Argon2id (race detector on; figures not representative)"
+		hc, cost = ThrowawayHashCost, "cheap Argon2id (race detector on; figures not representative)"
 	}
-	srv, err := newServer(Config{DBPath: dir + "/load.db", Clock: clk.Now}, opt)
+	srv, err := newServer(Config{DBPath: dir + "/load.db", Clock: clk.Now, PasswordHash: hc}, options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func TestLoad200Users(t *testing.T) {
 	}
 	hash := srv.svc.hash.hash(testPassword)
 	srv.svc.hash.release()
-	if p, _, _, err := parsePHC(hash); err != nil || (p != defaultArgon && !raceEnabled) {
+	if p, _, _, err := parsePHC(hash); err != nil || (p != defaultArgon() && !raceEnabled) {
 		t.Fatalf("load test must use the default cost, got %+v %v", p, err)
 	}
 	keys := seedUsers(t, f, users, hash)

@@ -123,13 +123,45 @@ type Config struct {
 	// NoLocalTrust treats loopback like any other address: the Outbox is
 	// scoped to the signed-in user and the test clock needs its token.
 	NoLocalTrust bool
+
+	// PasswordHash is the Argon2id cost of the password hashes the platform
+	// makes; zero: DefaultHashCost. Hashes already stored keep their own.
+	PasswordHash HashCost
+}
+
+// HashCost is an Argon2id cost: memory in KiB and passes, on one lane.
+type HashCost struct {
+	MemoryKiB  uint32
+	Iterations uint32
+}
+
+// DefaultHashCost is OWASP's minimum recommendation for Argon2id: m=19 MiB,
+// t=2, p=1.
+var DefaultHashCost = HashCost{MemoryKiB: 19 * 1024, Iterations: 2}
+
+// ThrowawayHashCost is for a platform whose database lives for one run and
+// whose users the run made up, with random passwords: the CLI's embedded
+// journey, the workbench's private platform, and tests. A stolen database
+// of it holds nothing worth the memory-hard cost, which is most of a
+// scenario's time (and, under the race detector, most of a test's).
+var ThrowawayHashCost = HashCost{MemoryKiB: 64, Iterations: 1}
+
+// params checks c against the limits on stored hashes; zero is the default.
+func (c HashCost) params() (argonParams, error) {
+	if c == (HashCost{}) {
+		c = DefaultHashCost
+	}
+	if c.MemoryKiB < 8 || c.MemoryKiB > maxArgonMemKiB || c.Iterations < 1 || c.Iterations > maxArgonTime {
+		return argonParams{}, fmt.Errorf("password hash cost m=%d KiB, t=%d: want 8 to %d KiB and 1 to %d passes",
+			c.MemoryKiB, c.Iterations, maxArgonMemKiB, maxArgonTime)
+	}
+	return argonParams{memKiB: c.MemoryKiB, time: c.Iterations, threads: 1}, nil
 }
 
 // options are test hooks that Config does not expose.
 type options struct {
-	argon       *argonParams // nil: defaultArgon
-	hashWorkers int          // concurrent Argon2id computations; 0: NumCPU
-	hashQueue   int          // requests waiting to hash; 0: hashQueueMax
+	hashWorkers int // concurrent Argon2id computations; 0: NumCPU
+	hashQueue   int // requests waiting to hash; 0: hashQueueMax
 }
 
 // Server is a running (or ready) platform.
@@ -177,9 +209,9 @@ func newServer(cfg Config, opt options) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	ap := defaultArgon
-	if opt.argon != nil {
-		ap = *opt.argon
+	ap, err := cfg.PasswordHash.params()
+	if err != nil {
+		return nil, err
 	}
 	pol := DefaultPolicy()
 	if cfg.Policy != nil {

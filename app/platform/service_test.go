@@ -846,7 +846,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	db := filepath.Join(dir, "p.db")
 	clk := newFakeClock()
 	open := func() *Server {
-		s, err := newServer(Config{DBPath: db, TestClock: true, Clock: clk.Now}, options{argon: &cheapArgon})
+		s, err := newServer(Config{DBPath: db, TestClock: true, Clock: clk.Now, PasswordHash: ThrowawayHashCost}, options{})
 		if err != nil {
 			t.Fatal(err)
 		}

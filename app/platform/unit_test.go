@@ -43,11 +43,21 @@ func TestTOTPMatchesPquerna(t *testing.T) {
 	}
 }
 
-func TestDefaultArgonMeetsOWASP(t *testing.T) {
-	if defaultArgon.memKiB < 19*1024 || defaultArgon.time < 2 || defaultArgon.threads < 1 {
-		t.Fatalf("default Argon2id cost %+v is below OWASP's m=19 MiB, t=2, p=1", defaultArgon)
+// defaultArgon is what a zero Config.PasswordHash gives.
+func defaultArgon() argonParams {
+	p, err := HashCost{}.params()
+	if err != nil {
+		panic(err)
 	}
-	h := newHasher(defaultArgon, 1, 0)
+	return p
+}
+
+func TestDefaultArgonMeetsOWASP(t *testing.T) {
+	def := defaultArgon()
+	if def.memKiB < 19*1024 || def.time < 2 || def.threads < 1 {
+		t.Fatalf("default Argon2id cost %+v is below OWASP's m=19 MiB, t=2, p=1", def)
+	}
+	h := newHasher(def, 1, 0)
 	enc := h.hash("correct horse battery")
 	if !strings.HasPrefix(enc, "$argon2id$v=19$m=19456,t=2,p=1$") {
 		t.Fatalf("hash %q", enc)
@@ -134,6 +144,19 @@ func TestConfigValidation(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := New(Config{DBPath: dir + "/x.db", Issuer: "bad\x00issuer"}); err == nil {
 		t.Fatal("issuer with a NUL accepted")
+	}
+	for _, hc := range []HashCost{{MemoryKiB: 4, Iterations: 1}, {MemoryKiB: 64}, {MemoryKiB: maxArgonMemKiB + 1, Iterations: 1}, {MemoryKiB: 64, Iterations: maxArgonTime + 1}} {
+		if _, err := New(Config{DBPath: dir + "/x.db", PasswordHash: hc}); err == nil || !strings.Contains(err.Error(), "password hash cost") {
+			t.Errorf("PasswordHash %+v: %v", hc, err)
+		}
+	}
+	srv, err := New(Config{DBPath: dir + "/cost.db", PasswordHash: HashCost{MemoryKiB: 128, Iterations: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if got := srv.svc.hash.hash("correct horse battery"); !strings.HasPrefix(got, "$argon2id$v=19$m=128,t=3,p=1$") {
+		t.Errorf("PasswordHash {128 3} hashed as %q", got)
 	}
 	if err := writeKeyFile(dir+"/k", []byte("short")); err != nil {
 		t.Fatal(err)

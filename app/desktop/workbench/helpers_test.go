@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"authdesk/app/desktop/look"
+	"authdesk/app/platform"
 	"authdesk/scanner"
 	"authdesk/vault"
 	"authdesk/vault/keychain"
@@ -56,10 +57,10 @@ func openWith(t *testing.T, accts ...vault.Account) *harness {
 	t.Cleanup(func() { user.Close() })
 	h := &harness{t: t, a: a, now: t0, user: user}
 	h.cfg = Config{App: a, VaultPath: path, Home: home, Options: opts,
-		PlatformDB: filepath.Join(t.TempDir(), "platform.db"),
-		Decode:     scanner.Bytes,
-		UserVault:  func() *vault.Vault { return h.user },
-		Spawn:      func(f func()) { f() },
+		PlatformDB: filepath.Join(t.TempDir(), "platform.db"), PlatformHash: platform.ThrowawayHashCost,
+		Decode:    scanner.Bytes,
+		UserVault: func() *vault.Vault { return h.user },
+		Spawn:     func(f func()) { f() },
 		AfterFunc: func(d time.Duration, f func()) func() {
 			tm := &timer{at: h.now.Add(d), f: f}
 			h.timers = append(h.timers, tm)

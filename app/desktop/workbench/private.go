@@ -21,12 +21,14 @@ import (
 
 // privatePlatform starts a platform with policy on a free loopback port and
 // returns its URL and the function that closes it and removes its files.
+// Its users are the scenarios' own and live for one run, so it hashes their
+// passwords at platform.ThrowawayHashCost.
 func privatePlatform(policy platform.Policy) (url string, closeIt func(), err error) {
 	dir, err := os.MkdirTemp("", "authdesk-workbench-")
 	if err != nil {
 		return "", nil, fmt.Errorf("start a private platform: %w", err)
 	}
-	srv, err := platform.New(platform.Config{DBPath: filepath.Join(dir, "platform.db"), TestClock: true, Policy: &policy})
+	srv, err := platform.New(platform.Config{DBPath: filepath.Join(dir, "platform.db"), TestClock: true, PasswordHash: platform.ThrowawayHashCost, Policy: &policy})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return "", nil, fmt.Errorf("start a private platform: %w", err)

@@ -42,6 +42,9 @@ type Config struct {
 	// PlatformDB is the embedded platform's database; empty: the
 	// platform's default in the user data dir.
 	PlatformDB string
+	// PlatformHash is the embedded platform's password hash cost; zero:
+	// the platform's default. Tests pass platform.ThrowawayHashCost.
+	PlatformHash platform.HashCost
 	// Decode finds the QR payloads in a PNG (the enrolment pages' codes);
 	// nil: scanner.Bytes.
 	Decode func(png []byte) ([]string, error)
@@ -306,7 +309,7 @@ func (t *Workbench) launch(policy platform.Policy, old *platform.Server, addr st
 				return started{err: fmt.Errorf("stop the running platform: %w", err)}
 			}
 		}
-		srv, err := platform.New(platform.Config{DBPath: t.cfg.PlatformDB, TestClock: true, Policy: &policy})
+		srv, err := platform.New(platform.Config{DBPath: t.cfg.PlatformDB, TestClock: true, Policy: &policy, PasswordHash: t.cfg.PlatformHash})
 		if err != nil {
 			return started{err: err}
 		}

@@ -1,15 +1,17 @@
-// Command vetdarwin runs go vet's analyzers over packages that import Fyne,
-// for macOS, on a machine without Apple's SDK. `GOOS=darwin go vet` cannot:
-// Fyne's OpenGL and GLFW packages are cgo that needs the SDK's headers. So
-// this loads the packages (with their tests) from source for darwin/arm64
-// with cgo off, where those Fyne packages lose their cgo files and fail to
-// type-check; the packages named must type-check in full all the same (an
-// error of their own fails the run), and get every analyzer of go vet
-// (Go 1.26) that needs no facts from the broken packages. printf and
-// lostcancel do (printf's facts of Fyne's functions, the control-flow graphs
-// of its packages), so they are skipped and said so.
+// Command vetcross runs go vet's analyzers over packages that import Fyne,
+// as macOS or Windows sees them, without a C toolchain for either.
+// `GOOS=darwin go vet` cannot: Fyne's OpenGL and GLFW packages are cgo that
+// needs Apple's SDK; for Windows it needs MinGW and minutes of C (make cross
+// does that full build). So this loads the packages (with their tests) from
+// source for darwin/arm64 or windows/amd64 with cgo off, where those Fyne
+// packages lose their cgo files and fail to type-check; the packages named
+// must type-check in full all the same (an error of their own fails the
+// run), and get every analyzer of go vet (Go 1.26) that needs no facts from
+// the broken packages. printf and lostcancel do (printf's facts of Fyne's
+// functions, the control-flow graphs of its packages), so they are skipped
+// and said so.
 //
-//	go run ./cmd/authdesk/internal/vetdarwin [-tags e2e] ./app/desktop ./cmd/authdesk
+//	go run ./cmd/authdesk/internal/vetcross -goos windows [-tags e2e] ./app/desktop ./cmd/authdesk
 package main
 
 import (
@@ -36,17 +38,25 @@ var goVet = []string{"appends", "asmdecl", "assign", "atomic", "bools", "buildta
 var needFacts = []string{"printf", "lostcancel"}
 
 func main() {
+	goos := flag.String("goos", "darwin", "the system to check for: darwin or windows")
 	tags := flag.String("tags", "", "build tags to load the packages with (as go build -tags)")
 	flag.Parse()
-	if err := run(*tags, flag.Args()); err != nil {
-		fmt.Fprintln(os.Stderr, "vetdarwin:", err)
+	if err := run(*goos, *tags, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "vetcross:", err)
 		os.Exit(1)
 	}
 }
 
-func run(tags string, patterns []string) error {
+// archOf is the architecture each system is checked for.
+var archOf = map[string]string{"darwin": "arm64", "windows": "amd64"}
+
+func run(goos, tags string, patterns []string) error {
+	arch, ok := archOf[goos]
+	if !ok {
+		return fmt.Errorf("-goos %q: want darwin or windows", goos)
+	}
 	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Tests: true,
-		Env: append(os.Environ(), "GOOS=darwin", "GOARCH=arm64", "CGO_ENABLED=0", "GOFLAGS=")}
+		Env: append(os.Environ(), "GOOS="+goos, "GOARCH="+arch, "CGO_ENABLED=0", "GOFLAGS=")}
 	if tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + tags}
 	}
@@ -65,7 +75,7 @@ func run(tags string, patterns []string) error {
 		}
 	}
 	if failed {
-		return fmt.Errorf("the packages do not type-check for darwin")
+		return fmt.Errorf("the packages do not type-check for %s", goos)
 	}
 	// A package whose only errors are its dependencies' is analysed.
 	packages.Visit(pkgs, nil, func(p *packages.Package) { p.IllTyped = len(p.Errors) > 0 })
@@ -93,7 +103,7 @@ func run(tags string, patterns []string) error {
 	if n > 0 {
 		return fmt.Errorf("%d findings", n)
 	}
-	fmt.Printf("vetdarwin: %d packages (with tests) clean under %d of go vet's %d analyzers; skipped: %v\n",
-		len(pkgs), len(analyzers), len(goVet), needFacts)
+	fmt.Printf("vetcross: %d packages (with tests) for %s/%s clean under %d of go vet's %d analyzers; skipped: %v\n",
+		len(pkgs), goos, arch, len(analyzers), len(goVet), needFacts)
 	return nil
 }
