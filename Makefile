@@ -72,7 +72,7 @@ build: $(FYNE_MOD) icons
 	CGO_ENABLED=0 $(GO) build -trimpath -tags lean -o $(BIN)/authdesk-cli ./cmd/authdesk-cli
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/authdesk-cli-platform ./cmd/authdesk-cli
 
-test: deps deps-test check icons
+test: deps deps-test check icons $(FYNE_MOD)
 	AUTHDESK_REQUIRE_ICONS=1 AUTHDESK_REQUIRE_DESKTOP=1 AUTHDESK_REQUIRE_IDLE_LOOP=1 $(PATCHED) \
 	  .ci/desktop-session $(GO) test $(E2E) -race -timeout 18m ./...
 
