@@ -134,6 +134,19 @@ func (p *probe) wakesBetween(from, to time.Time) int {
 	return n
 }
 
+// settle waits until the probe's window has painted nothing for 500 ms:
+// under load, the window's first configure and expose events can arrive
+// after the test's first second and paint a frame of their own.
+func (p *probe) settle(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if now := time.Now(); len(p.paintsBetween(now.Add(-500*time.Millisecond), now)) == 0 {
+			return
+		}
+	}
+	t.Fatal("the probe's window still paints after 30 s")
+}
+
 // paintsBetween lists the wakes in [from, to) that painted.
 func (p *probe) paintsBetween(from, to time.Time) []paint {
 	p.mu.Lock()
@@ -333,6 +346,7 @@ func TestIdleLoopRepaintAndMinimise(t *testing.T) {
 	t.Run("one wake per repaint", func(t *testing.T) {
 		for i := range 5 {
 			time.Sleep(300 * time.Millisecond)
+			p.settle(t)
 			p.send(t, "repaint")
 			changed := time.Unix(0, p.next(t, "repaint"))
 			// The trace reaches this process through a pipe: wait for the
