@@ -120,12 +120,18 @@ vulncheck:
 # Cross builds (.ci/run runs make test cross): go vet of every package as
 # Windows sees it, cgo included, with MinGW, and with -trimpath as the build
 # below, so the two share one MinGW build of GLFW and go-gl (same
-# build-cache action IDs); authdesk-cli for the other platforms (pure Go);
+# build-cache action IDs); staticcheck as Windows and macOS see every
+# package but the Fyne ones (the host's staticcheck binary, loading the
+# packages for GOOS; about 3.5 min cold, hence here and not in check);
+# authdesk-cli for the other platforms (pure Go);
 # the Windows desktop app with MinGW; all into bin/cross. macOS desktop
 # builds need Apple's SDK.
 CROSS_CLI := windows/amd64 darwin/amd64 darwin/arm64 linux/arm64
 cross: deps deps-cross $(FYNE_MOD)
 	$(PATCHED) GOOS=windows CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $(GO) vet $(E2E) -trimpath ./...
+	sc=$$($(GO) tool -n staticcheck) && for os in windows darwin; do \
+	  echo "staticcheck for $$os"; GOOS=$$os CGO_ENABLED=0 $$sc $(E2E) $(NOT_FYNE) || exit 1; \
+	done
 	@for p in $(CROSS_CLI); do \
 	  os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
 	  echo "authdesk-cli $$os/$$arch"; \
