@@ -84,6 +84,8 @@ test: deps deps-test check icons $(FYNE_MOD)
 # source for each system, with their tests, and runs go vet's analyzers on
 # them but printf and lostcancel (which need facts from Fyne's cgo
 # packages). make cross vets every package for Windows with MinGW's cgo.
+# NOT_FYNE lists the other packages with files for $$os, which the loop
+# that expands it sets.
 FYNE_PKGS := ./app/desktop ./app/desktop/dialogs ./app/desktop/look ./app/desktop/workbench ./cmd/authdesk/...
 NOT_FYNE   = $$(GOOS=$$os $(GO) list -e $(E2E) -f '{{if or .GoFiles .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./... | grep -v -e '/app/desktop$$' -e '/app/desktop/\(dialogs\|look\|workbench\)$$' -e '/cmd/authdesk$$' -e '/cmd/authdesk/')
 check:

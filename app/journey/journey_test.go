@@ -3,13 +3,10 @@ package journey
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"authdesk/app/platform"
 )
 
 // movableClock is the real time's stand-in for the platform and the
@@ -40,16 +37,7 @@ func (c *movableClock) Wait(ctx context.Context, d time.Duration) error {
 // on clk's time.
 func startPlatform(t *testing.T, testClock bool, clk *movableClock) *Client {
 	t.Helper()
-	srv, err := platform.New(platform.Config{PasswordHash: platform.ThrowawayHashCost, DBPath: filepath.Join(t.TempDir(), "platform.db"), TestClock: testClock, Clock: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	c, err := NewClient(url)
+	c, err := NewClient(startServer(t, testClock, clk))
 	if err != nil {
 		t.Fatal(err)
 	}

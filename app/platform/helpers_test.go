@@ -41,7 +41,16 @@ func (c *fakeClock) Set(t time.Time) {
 
 // cheapArgon keeps tests fast (ThrowawayHashCost); TestDefaultArgonMeetsOWASP
 // checks the real cost.
-var cheapArgon = argonParams{memKiB: ThrowawayHashCost.MemoryKiB, time: ThrowawayHashCost.Iterations, threads: 1}
+var cheapArgon = mustParams(ThrowawayHashCost)
+
+// mustParams is the Argon2id parameters c stands for; c must be valid.
+func mustParams(c HashCost) argonParams {
+	p, err := c.params()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
 
 type fixture struct {
 	t   testing.TB

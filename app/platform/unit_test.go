@@ -43,17 +43,8 @@ func TestTOTPMatchesPquerna(t *testing.T) {
 	}
 }
 
-// defaultArgon is what a zero Config.PasswordHash gives.
-func defaultArgon() argonParams {
-	p, err := HashCost{}.params()
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
 func TestDefaultArgonMeetsOWASP(t *testing.T) {
-	def := defaultArgon()
+	def := mustParams(HashCost{}) // what a zero Config.PasswordHash gives
 	if def.memKiB < 19*1024 || def.time < 2 || def.threads < 1 {
 		t.Fatalf("default Argon2id cost %+v is below OWASP's m=19 MiB, t=2, p=1", def)
 	}
