@@ -63,7 +63,7 @@ func (v *Vault) applyUpdates(cur, ups []Account, rep *MergeReport) ([]Account, e
 			continue
 		}
 		old := cur[i]
-		a = cloneAccount(a).withDefaults()
+		a = cloneAccount(a).WithDefaults()
 		a.Created, a.SortKey, a.LastUsed, a.Updated = old.Created, old.SortKey, old.LastUsed, old.Updated
 		if a.Type == HOTP && old.Type == HOTP {
 			a.Counter = max(a.Counter, old.Counter)
@@ -73,7 +73,7 @@ func (v *Vault) applyUpdates(cur, ups []Account, rep *MergeReport) ([]Account, e
 			continue
 		}
 		a.Stamps, a.Updated = v.stampEdit(old, a), now
-		if err := a.Validate(); err != nil {
+		if err := Validate(a); err != nil {
 			return nil, fmt.Errorf("update %s: %w", a.Title(), err)
 		}
 		cur[i] = a
@@ -111,14 +111,14 @@ func (v *Vault) applyAdds(cur, adds []Account, rep *MergeReport) ([]Account, err
 	}
 	stamp, keys := v.clock.next(), v.appendKeys(cur, len(adds))
 	for i, a := range adds {
-		a = cloneAccount(a).withDefaults()
+		a = cloneAccount(a).WithDefaults()
 		if a.ID == "" || ids[a.ID] {
 			a.ID = NewID()
 		}
 		ids[a.ID] = true
 		a.Created, a.Updated, a.LastUsed = now, now, time.Time{}
 		a.Stamps, a.SortKey = allStamps(stamp), keys[i]
-		if err := a.Validate(); err != nil {
+		if err := Validate(a); err != nil {
 			return nil, fmt.Errorf("add %s: %w", a.Title(), err)
 		}
 		cur = append(cur, a)

@@ -117,10 +117,10 @@ func (h *history) step(r *simReplica, op, arg byte) {
 		r.sync(o.snap)
 		return
 	}
-	h.edits = append(h.edits, edit{a.ID, group, a.Stamps.groupStamp(group), groupValue(*a, group)})
+	h.edits = append(h.edits, edit{a.ID, group, groupStamp(a.Stamps, group), groupValue(*a, group)})
 }
 
-func (s Stamps) groupStamp(g string) Stamp {
+func groupStamp(s Stamps, g string) Stamp {
 	return map[string]Stamp{"secret": s.Secret, "labels": s.Labels, "order": s.Order, "fav": s.Favorite, "tags": s.Tags}[g]
 }
 
@@ -226,8 +226,8 @@ func checkNothingLost(t *testing.T, h *history, all Snapshot) {
 			}
 			for _, g := range []string{"secret", "labels", "order", "fav", "tags"} {
 				e := newest[[2]string{id, g}]
-				if got := groupValue(a, g); a.Stamps.groupStamp(g) != e.stamp || got != e.value {
-					t.Fatalf("account %s group %s: %q at %+v, want the newest edit %q at %+v", id, g, got, a.Stamps.groupStamp(g), e.value, e.stamp)
+				if got := groupValue(a, g); groupStamp(a.Stamps, g) != e.stamp || got != e.value {
+					t.Fatalf("account %s group %s: %q at %+v, want the newest edit %q at %+v", id, g, got, groupStamp(a.Stamps, g), e.value, e.stamp)
 				}
 			}
 		}

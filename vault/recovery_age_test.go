@@ -40,7 +40,7 @@ func TestRecoveryWithAgeTool(t *testing.T) {
 		}
 		t.Skip("the age command-line tool is not installed (apt-get install age)")
 	}
-	doc, err := os.ReadFile("account.go")
+	doc, err := os.ReadFile("doc.go")
 	if err != nil {
 		t.Fatal(err)
 	}

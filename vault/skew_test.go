@@ -77,7 +77,7 @@ func mergeFixture() (Snapshot, Snapshot) {
 	keys := spreadSortKeys(1000)
 	for i := range 1000 {
 		a := testAccount(i)
-		a = a.withDefaults()
+		a = a.WithDefaults()
 		a.ID, a.SortKey, a.Stamps = fmt.Sprintf("%032x", i), keys[i], allStamps(Stamp{Wall: 1000, Device: "a"})
 		base.Accounts = append(base.Accounts, a)
 	}
@@ -87,7 +87,7 @@ func mergeFixture() (Snapshot, Snapshot) {
 		y.Accounts[500+i].Tags, y.Accounts[500+i].Stamps.Tags = []string{"y"}, Stamp{Wall: 2000, Device: "y"}
 	}
 	for i := range 10 {
-		ax, ay := testAccount(2000+i).withDefaults(), testAccount(3000+i).withDefaults()
+		ax, ay := testAccount(2000+i).WithDefaults(), testAccount(3000+i).WithDefaults()
 		ax.ID, ax.SortKey, ax.Stamps = fmt.Sprintf("x%031x", i), "zz", allStamps(Stamp{Wall: 2000, Device: "x"})
 		ay.ID, ay.SortKey, ay.Stamps = fmt.Sprintf("y%031x", i), "zz", allStamps(Stamp{Wall: 2000, Device: "y"})
 		x.Accounts = append(x.Accounts, ax)

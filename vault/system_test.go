@@ -159,7 +159,7 @@ func BenchmarkSealPayload1000(b *testing.B) {
 	id, _ := age.GenerateX25519Identity()
 	var accts []Account
 	for i := range 1000 {
-		accts = append(accts, testAccount(i).withDefaults())
+		accts = append(accts, testAccount(i).WithDefaults())
 	}
 	for b.Loop() {
 		if _, err := encryptPayload(payload{Accounts: accts}, id.Recipient()); err != nil {

@@ -496,7 +496,7 @@ func (v *Vault) Add(accts ...Account) ([]Account, error) {
 		}
 		stamp, keys := v.clock.next(), v.appendKeys(cur, len(accts))
 		for i, a := range accts {
-			a = cloneAccount(a).withDefaults()
+			a = cloneAccount(a).WithDefaults()
 			if a.ID == "" || ids[a.ID] {
 				a.ID = NewID()
 			}
@@ -506,7 +506,7 @@ func (v *Vault) Add(accts ...Account) ([]Account, error) {
 			}
 			a.Updated = now
 			a.Stamps, a.SortKey = allStamps(stamp), keys[i]
-			if err := a.Validate(); err != nil {
+			if err := Validate(a); err != nil {
 				if len(accts) == 1 {
 					return nil, fmt.Errorf("add account: %w", err)
 				}
@@ -531,12 +531,12 @@ func (v *Vault) Update(a Account) error {
 		if i < 0 {
 			return nil, fmt.Errorf("update account: %w with ID %q", ErrNoMatch, a.ID)
 		}
-		a = cloneAccount(a).withDefaults()
+		a = cloneAccount(a).WithDefaults()
 		a.Created = cur[i].Created
 		a.Updated = now
 		a.SortKey, a.LastUsed = cur[i].SortKey, cur[i].LastUsed
 		a.Stamps = v.stampEdit(cur[i], a)
-		if err := a.Validate(); err != nil {
+		if err := Validate(a); err != nil {
 			return nil, fmt.Errorf("update account: %w", err)
 		}
 		cur[i] = a
@@ -810,7 +810,7 @@ func index(accts []Account, id string) int {
 func cloneAccount(a Account) Account {
 	a.Secret = bytes.Clone(a.Secret)
 	a.Tags = slices.Clone(a.Tags)
-	a.Icon = a.Icon.clone()
+	a.Icon = a.Icon.Clone()
 	return a
 }
 

@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -11,7 +13,7 @@ import (
 )
 
 func init() {
-	register("add", "add an account: --uri URI, or --issuer I --account A --secret KEY [...]; \"-\" reads URI or KEY from stdin", runAdd)
+	register("add", addSummary, runAdd)
 }
 
 // addFlags maps the fields of vault.Manual to the flags that set them.

@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -12,8 +14,8 @@ import (
 )
 
 func init() {
-	register("backups", "list the vault's automatic backups, newest first", runBackups)
-	register("restore", "replace a damaged vault with BACKUP (see authdesk-cli backups)", runRestore)
+	register("backups", backupsSummary, runBackups)
+	register("restore", restoreSummary, runRestore)
 }
 
 // runBackups lists the backups, one a line: the path (first, so that

@@ -141,15 +141,18 @@ func Main(args []string, env *Env) int {
 	}
 }
 
+// usage prints the commands and their summaries in one write: each write
+// is a system call, and help is measured in milliseconds.
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: authdesk-cli [--vault PATH] [--password-stdin] COMMAND [ARGS]")
-	fmt.Fprintln(w, "\ncommands:")
+	var b strings.Builder
+	b.WriteString("usage: authdesk-cli [--vault PATH] [--password-stdin] COMMAND [ARGS]\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(&b, "  %-10s %s\n", n, commands[n].summary)
 	}
+	io.WriteString(w, b.String())
 }

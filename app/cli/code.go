@@ -1,26 +1,31 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"authdesk/vault"
+	"authdesk/vault/account"
 	"authdesk/vault/otpauth"
 )
 
 func init() {
-	register("code", "print the current code of account NAME, or of --uri URI|- [--at UNIXSECONDS] [--min-left SECONDS] [--next-unused]", runCode)
+	register("code", codeSummary, runCode)
 }
-
-const codeUsage = "usage: authdesk-cli code NAME | --uri URI|- [--at UNIXSECONDS] [--min-left SECONDS] [--next-unused]"
 
 // maxURILine bounds the otpauth URI read from stdin by --uri -.
 const maxURILine = 4096
+
+// codeOptions are code's flags, checked.
+type codeOptions struct {
+	uri        string // --uri: "" for an account of the vault
+	minLeft    int64
+	nextUnused bool
+	now        func() time.Time    // the clock: real, or --at's virtual one
+	sleep      func(time.Duration) // waits on that clock
+}
 
 // runCode prints a code alone on stdout. For an HOTP account it then
 // advances the stored counter, since a shown HOTP code counts as used.
@@ -31,6 +36,11 @@ const maxURILine = 4096
 // a state file beside the vault), so a suite never trips replay protection.
 // With --at the wait is virtual: the code printed is the one of the moment
 // the wait would end.
+//
+// A code from --uri needs neither the vault nor the keychain, so it is
+// computed here; a NAME and --next-unused (whose state file sits beside
+// the vault) go to vaultCode (code_vault.go; the front build runs them in
+// VaultHelperName).
 func runCode(env *Env, g *Globals, args []string) error {
 	fs := flag.NewFlagSet("code", flag.ContinueOnError)
 	uri := fs.String("uri", "", "otpauth:// `URI`, or - to read it from stdin (safer: not in shell history); the vault is not opened")
@@ -41,124 +51,82 @@ func runCode(env *Env, g *Globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	clk := realClock{}
-	var now func() time.Time = time.Now
-	var sleep = clk.sleep
+	o := codeOptions{uri: *uri, minLeft: int64(*minLeft), nextUnused: *nextUnused, now: time.Now, sleep: realClock{}.sleep}
 	if *at != "" {
 		n, err := strconv.ParseInt(*at, 10, 64)
 		if err != nil || n < 0 {
 			return usagef("--at %q: want a Unix time in seconds, 0 or more", *at)
 		}
 		v := &virtualClock{t: time.Unix(n, 0)}
-		now, sleep = v.now, v.sleep
+		o.now, o.sleep = v.now, v.sleep
 	}
 	if *minLeft < 0 {
 		return usagef("--min-left %d: want 0 or more seconds", *minLeft)
 	}
-	a, v, err := codeAccount(env, g, *uri, pos)
+	if o.uri == "" || o.nextUnused {
+		return vaultCode(env, g, args, o, pos)
+	}
+	a, err := uriAccount(env, o.uri, pos)
 	if err != nil {
 		return err
 	}
-	if v != nil {
-		defer v.Close()
+	period, err := codePeriod(a, o)
+	if err != nil {
+		return err
 	}
-	if (*minLeft > 0 || *nextUnused) && a.Type == vault.HOTP {
-		return usagef("--min-left and --next-unused are for time-based codes; %s counts, it has no time steps", a.Title())
+	t := o.now()
+	if a.Type != account.HOTP {
+		t = account.PickTime(t, period, o.minLeft, -1, o.sleep, o.now)
+	}
+	return printCode(env, a, t, false)
+}
+
+// uriAccount is the account of --uri (pos must be empty: NAME or --uri).
+func uriAccount(env *Env, uri string, pos []string) (account.Account, error) {
+	if len(pos) > 0 {
+		return account.Account{}, usagef("give NAME or --uri, not both")
+	}
+	text := uri
+	if text == "-" {
+		var err error
+		if text, err = readURILine(env); err != nil {
+			return account.Account{}, err
+		}
+	}
+	a, err := otpauth.Parse(text)
+	if err != nil {
+		return a, usagef("%v", err)
+	}
+	return a, nil
+}
+
+// codePeriod checks o against a and returns a's time step in seconds.
+func codePeriod(a account.Account, o codeOptions) (int64, error) {
+	if (o.minLeft > 0 || o.nextUnused) && a.Type == account.HOTP {
+		return 0, usagef("--min-left and --next-unused are for time-based codes; %s counts, it has no time steps", a.Title())
 	}
 	period := int64(a.Period)
 	if period <= 0 {
 		period = 30
 	}
-	if int64(*minLeft) >= period {
-		return usagef("--min-left %d: a code lives %d s, so ask for less", *minLeft, period)
+	if o.minLeft >= period {
+		return 0, usagef("--min-left %d: a code lives %d s, so ask for less", o.minLeft, period)
 	}
-	t := now()
-	switch {
-	case *nextUnused:
-		path, err := vaultPath(env, g)
-		if err != nil {
-			return err
-		}
-		if t, err = nextUnusedTime(path+codeStateSuffix, stateKey(a, *uri != ""), period, int64(*minLeft), sleep, now); err != nil {
-			return err
-		}
-	case a.Type != vault.HOTP:
-		t = vault.PickTime(t, period, int64(*minLeft), -1, sleep, now)
-	}
-	if a.Type == vault.HOTP && v != nil {
-		// The counter as it is on disk now, under the lock: another
-		// program may have used codes since the vault was opened.
-		if a, err = v.AdvanceCounter(a.ID); err != nil {
-			return err
-		}
-	}
+	return period, nil
+}
+
+// printCode prints a's code at t; fromVault says whose fault a failure is
+// (an account given on the command line is bad input).
+func printCode(env *Env, a account.Account, t time.Time, fromVault bool) error {
 	code, err := a.Code(t)
 	if err != nil {
-		if v == nil {
+		if !fromVault {
 			return usagef("%v", err)
 		}
 		return fmt.Errorf("%s: %w", a.Title(), err)
 	}
 	fmt.Fprintln(env.Stdout, code)
 	return nil
-}
-
-// codeAccount is the account whose code to print: from --uri (no vault),
-// or named in pos (the vault stays open for an HOTP counter; close it).
-func codeAccount(env *Env, g *Globals, uri string, pos []string) (vault.Account, *vault.Vault, error) {
-	switch {
-	case uri != "":
-		if len(pos) > 0 {
-			return vault.Account{}, nil, usagef("give NAME or --uri, not both")
-		}
-		text := uri
-		if text == "-" {
-			var err error
-			if text, err = readURILine(env); err != nil {
-				return vault.Account{}, nil, err
-			}
-		}
-		a, err := otpauth.Parse(text)
-		if err != nil {
-			return a, nil, usagef("%v", err)
-		}
-		return a, nil, nil
-	case len(pos) == 0:
-		return vault.Account{}, nil, usagef("need an account NAME or --uri URI (%s)", codeUsage)
-	case len(pos) > 1:
-		return vault.Account{}, nil, usagef("too many arguments: give one NAME (quote names with spaces)")
-	}
-	v, a, err := openAccount(env, g, pos[0])
-	return a, v, err
-}
-
-// nextUnusedTime reserves the first time step after every one printed
-// before (and with minLeft seconds left) in the state file, under the
-// vault's lock so that runs at the same time never reserve the same step,
-// then waits for it outside the lock. Should the wait overshoot the step,
-// it reserves again.
-func nextUnusedTime(statePath, key string, period, minLeft int64, sleep func(time.Duration), now func() time.Time) (time.Time, error) {
-	vaultFile := strings.TrimSuffix(statePath, codeStateSuffix)
-	for {
-		t := now()
-		unlock, err := vault.Lock(vaultFile)
-		if err != nil {
-			return t, err
-		}
-		state, err := loadCodeState(statePath)
-		if err == nil {
-			t = t.Add(vault.CodeWait(t, period, minLeft, state.last(key)))
-			err = state.record(key, t.Unix()/period)
-		}
-		unlock()
-		if err != nil {
-			return t, err
-		}
-		step := t.Unix() / period
-		if t = vault.PickTime(now(), period, 0, step-1, sleep, now); t.Unix()/period == step {
-			return t, nil
-		}
-	}
 }
 
 // readURILine reads one otpauth URI line from stdin.
@@ -180,18 +148,6 @@ func readURILine(env *Env) (string, error) {
 		return "", usagef("--uri -: stdin holds no URI (give one otpauth:// line)")
 	}
 	return s, nil
-}
-
-// stateKey names an account in the state file without its secret: the
-// vault's ID, or for --uri a hash of what makes its codes.
-func stateKey(a vault.Account, fromURI bool) string {
-	if !fromURI && a.ID != "" {
-		return "id:" + a.ID
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "authdesk code state\x00%s\x00%d\x00%d\x00", a.Algorithm, a.Digits, a.Period)
-	h.Write(a.Secret)
-	return "uri:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 type realClock struct{}

@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -6,7 +8,7 @@ import (
 )
 
 func init() {
-	register("favorite", "star account NAME (--off: unstar it); starred accounts come first in quick access", runFavorite)
+	register("favorite", favoriteSummary, runFavorite)
 }
 
 func runFavorite(env *Env, g *Globals, args []string) error {

@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -7,10 +9,11 @@ import (
 
 	"authdesk/vault"
 	"authdesk/vault/icons"
+	"authdesk/vault/icons/picture"
 )
 
 func init() {
-	register("icon", "print account NAME's icon (auto SLUG, slug SLUG, file MIME BYTES or initials); --slug SLUG, --file FILE, --none or --auto set it", runIcon)
+	register("icon", iconSummary, runIcon)
 }
 
 func runIcon(env *Env, g *Globals, args []string) error {
@@ -44,7 +47,7 @@ func runIcon(env *Env, g *Globals, args []string) error {
 			return err
 		}
 	case *file != "":
-		data, mime, err := icons.ReadImageFile(*file)
+		data, mime, err := picture.ReadImageFile(*file)
 		if err != nil {
 			return usagef("%v", err)
 		}

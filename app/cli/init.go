@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -10,7 +12,7 @@ import (
 )
 
 func init() {
-	register("init", "create the vault (password on the terminal or with --password-stdin)", runInit)
+	register("init", initSummary, runInit)
 }
 
 // runInit creates the vault and says where it is and whether the keychain

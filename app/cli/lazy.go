@@ -4,25 +4,42 @@ package cli
 // main, so in one binary every command pays for every other command's
 // packages: `authdesk-cli help` paid for SQLite (modernc's C library
 // translated to Go), net/http and html/template (platform, journey),
-// gozxing's Reed–Solomon tables, x/text's charset index and x/image's
-// decoders (scan, import), protobuf, which hashes the executable at start-up
-// (import, export), and fsnotify with the replica's patterns (sync).
+// protobuf, which hashes the executable at start-up (import, export),
+// fsnotify (sync), and for the vault's age, scrypt, Argon2 and the
+// keychain's D-Bus client, none of which help needs.
 //
-// Built with -tags lean (make build), authdesk-cli links only the vault,
-// the scanner and the commands that need nothing more (help, code, list,
-// add, scan FILE, ...), and runs the commands in helperCommands (and scan
-// --screen and --clipboard, whose X11 and D-Bus clients it leaves out) by
-// executing authdesk-cli-platform, the full build, installed beside it.
-// The scanner is in since a scan in the helper paid for two process
-// start-ups, while its initialisation (gozxing's Reed–Solomon tables,
-// x/text's charset index) costs every other command about 65 page faults
-// (docs/benchmarks.md, authdesk-cli start-up). A plain `go build` still makes the
-// full program that needs no helper. cmd/authdesk-cli's TestLeanDeps
-// keeps the heavy packages out of the lean build.
+// So make build makes three programs from this package:
+//
+//   - authdesk-cli, with -tags front: help, code --uri (without
+//     --next-unused) and scan FILE, which need only vault/account,
+//     vault/otpauth and the scanner; it runs every other command in one of
+//     the two below, installed beside it (helper.go, lazy_front.go).
+//   - authdesk-cli-vault (VaultHelperName), with -tags lean: the vault's
+//     commands (code NAME, list, add, init, passwd, merge, backups, icon…)
+//     and scan FILE; the platform's in the full build (lazy_lean.go).
+//   - authdesk-cli-platform (HelperName), the full build: everything.
+//
+// A plain `go build` makes the full program, which needs no helper.
+// Measured in docs/benchmarks.md (authdesk-cli start-up);
+// cmd/authdesk-cli's TestLeanDeps keeps each build free of what it must
+// not link, and TestLeanBuild checks that all three answer alike.
 
-// The summaries of the commands the lean build leaves to the helper, shared
-// by the full build's registrations and the lean build's stand-ins.
+// The summaries of the commands, shared by each build's registrations and
+// the stand-ins of the builds that run a command in a helper.
 const (
+	addSummary      = "add an account: --uri URI, or --issuer I --account A --secret KEY [...]; \"-\" reads URI or KEY from stdin"
+	backupsSummary  = "list the vault's automatic backups, newest first"
+	codeSummary     = "print the current code of account NAME, or of --uri URI|- [--at UNIXSECONDS] [--min-left SECONDS] [--next-unused]"
+	favoriteSummary = "star account NAME (--off: unstar it); starred accounts come first in quick access"
+	iconSummary     = "print account NAME's icon (auto SLUG, slug SLUG, file MIME BYTES or initials); --slug SLUG, --file FILE, --none or --auto set it"
+	initSummary     = "create the vault (password on the terminal or with --password-stdin)"
+	listSummary     = "list the accounts: issuer, account and type, tab-separated (no secrets)"
+	mergeSummary    = "merge another Authdesk vault FILE into this one (FILE's password on stdin when its key differs)"
+	passwdSummary   = "change the vault password and retire the old one (with --password-stdin: current, then new, one per line)"
+	removeSummary   = "remove account NAME from the vault"
+	restoreSummary  = "replace a damaged vault with BACKUP (see authdesk-cli backups)"
+	uriSummary      = "print the otpauth URI of account NAME (secret redacted unless --show-secret)"
+
 	platformSummary = "run the simulated MFA platform: platform serve [--addr A] [--db PATH] [--issuer NAME] [--test-clock]"
 	journeySummary  = "run the MFA journey scenarios: journey [--url URL] [--scenario NAME]... [--report DIR] [--list]"
 	scanSummary     = "print the QR code payloads in image FILEs (- for stdin), on the screen (--screen) or the clipboard (--clipboard)"
@@ -32,7 +49,12 @@ const (
 	syncSummary     = "keep the vault in step with its replica in a synced folder: --folder DIR [--once]; joins from the replica when there is no vault yet"
 )
 
-// HelperName is the program the lean build runs for the commands in
-// helperCommands (lazy_lean.go): a full authdesk-cli build under that name, beside
-// authdesk-cli.
+// HelperName is the program the lean and front builds run for the
+// commands in platformCommands (helper.go): a full authdesk-cli build under
+// that name, beside authdesk-cli.
 const HelperName = "authdesk-cli-platform"
+
+// VaultHelperName is the program the front build runs for the commands that
+// open the vault (vaultCommands, lazy_front.go): the lean build under that
+// name, beside authdesk-cli.
+const VaultHelperName = "authdesk-cli-vault"

@@ -2,93 +2,10 @@
 
 package cli
 
-import (
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
-	"syscall"
-)
-
-// helperCommands are the commands the lean build runs in HelperName, with
-// their summaries.
-var helperCommands = [...]struct{ name, summary string }{
-	{"platform", platformSummary},
-	{"journey", journeySummary},
-	{"import", importSummary},
-	{"export", exportSummary},
-	{"sync", syncSummary},
-	{"follow", followSummary},
-}
-
+// The lean build (VaultHelperName) runs the platform's commands in
+// HelperName.
 func init() {
-	for _, c := range helperCommands {
-		register(c.name, c.summary, helperCommand(c.name))
+	for _, c := range platformCommands {
+		register(c.name, c.summary, helperCommand(c.name, HelperName))
 	}
-}
-
-// helperCommand runs command name in HelperName with the same global
-// flags, arguments, streams and environment, and exits with its status.
-func helperCommand(name string) func(env *Env, g *Globals, args []string) error {
-	return func(env *Env, g *Globals, args []string) error {
-		path, err := helperPath()
-		if err != nil {
-			return err
-		}
-		argv := []string{path}
-		if g.Vault != "" {
-			argv = append(argv, "--vault", g.Vault)
-		}
-		if g.PasswordStdin {
-			argv = append(argv, "--password-stdin")
-		}
-		argv = append(append(argv, name), args...)
-		return runHelper(env, argv)
-	}
-}
-
-// helperPath finds HelperName beside this program (symbolic links
-// followed), then on the PATH.
-func helperPath() (string, error) {
-	exe := HelperName
-	if runtime.GOOS == "windows" {
-		exe += ".exe"
-	}
-	if self, err := os.Executable(); err == nil {
-		if real, err := filepath.EvalSymlinks(self); err == nil {
-			self = real
-		}
-		p := filepath.Join(filepath.Dir(self), exe)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p, nil
-		}
-	}
-	if p, err := exec.LookPath(exe); err == nil {
-		return p, nil
-	}
-	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli was built lean (-tags lean) and runs platform, journey, scan --screen and --clipboard, import, export, sync and follow there; install both with make build or make package", HelperName)
-}
-
-// runHelper replaces this process with the helper on Unix when the streams
-// are the process's own, so signals (Ctrl-C to platform serve) and the
-// exit status are the helper's; otherwise it runs the helper as a child
-// with env's streams and passes its exit status on.
-func runHelper(env *Env, argv []string) error {
-	if runtime.GOOS != "windows" && env.Stdin == os.Stdin && env.Stdout == os.Stdout && env.Stderr == os.Stderr {
-		err := syscall.Exec(argv[0], argv, os.Environ())
-		return fmt.Errorf("run %s: %w", HelperName, err)
-	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return &exitError{code: ee.ExitCode()}
-	}
-	if err != nil {
-		return fmt.Errorf("run %s: %w", HelperName, err)
-	}
-	return nil
 }

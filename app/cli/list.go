@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -9,7 +11,7 @@ import (
 )
 
 func init() {
-	register("list", "list the accounts: issuer, account and type, tab-separated (no secrets)", runList)
+	register("list", listSummary, runList)
 }
 
 func runList(env *Env, g *Globals, args []string) error {

@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -9,7 +11,7 @@ import (
 )
 
 func init() {
-	register("merge", "merge another Authdesk vault FILE into this one (FILE's password on stdin when its key differs)", runMerge)
+	register("merge", mergeSummary, runMerge)
 }
 
 // runMerge merges the vault file FILE into the vault with vault.Merge. FILE

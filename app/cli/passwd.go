@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -10,7 +12,7 @@ import (
 )
 
 func init() {
-	register("passwd", "change the vault password and retire the old one (with --password-stdin: current, then new, one per line)", runPasswd)
+	register("passwd", passwdSummary, runPasswd)
 }
 
 // runPasswd retires the vault password: it checks the current one (even

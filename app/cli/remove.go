@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -6,7 +8,7 @@ import (
 )
 
 func init() {
-	register("remove", "remove account NAME from the vault", runRemove)
+	register("remove", removeSummary, runRemove)
 }
 
 func runRemove(env *Env, g *Globals, args []string) error {

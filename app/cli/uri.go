@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -10,7 +12,7 @@ import (
 )
 
 func init() {
-	register("uri", "print the otpauth URI of account NAME (secret redacted unless --show-secret)", runURI)
+	register("uri", uriSummary, runURI)
 }
 
 // redacted replaces the secret in printed URIs. It is not base32, so a

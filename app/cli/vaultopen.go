@@ -1,3 +1,5 @@
+//go:build !front
+
 package cli
 
 import (
@@ -210,28 +212,8 @@ func checkNewPassword(pw []byte) error {
 	return nil
 }
 
-// parseFlags parses args with fs, allowing flags after positional
-// arguments ("code github --at 0"), and returns the positional ones.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, &helpRequest{fs: fs}
-			}
-			return nil, usagef("%v", err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
-// parseNoArgs parses the flags of a command that takes no other arguments.
+// parseNoArgs parses the flags of a command that takes no other arguments
+// (here, as every such command is one the front build leaves out).
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -242,13 +224,6 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
-
-// helpRequest is returned for "COMMAND -h": Main prints the command's flags
-// and exits 0.
-type helpRequest struct{ fs *flag.FlagSet }
-
-// Error satisfies error; Main prints the flags instead.
-func (h *helpRequest) Error() string { return "help requested" }
 
 // findOne resolves a NAME argument to exactly one account.
 func findOne(v *vault.Vault, name string) (vault.Account, error) {

@@ -19,6 +19,7 @@ import (
 
 	"authdesk/vault"
 	"authdesk/vault/icons"
+	"authdesk/vault/icons/picture"
 )
 
 // Brand icons are drawn like the initials' discs: once per account look
@@ -163,12 +164,12 @@ func (c avatarCache) picture(ic *vault.Icon, px int) image.Image {
 		return img
 	}
 	img := image.NewNRGBA(image.Rect(0, 0, px, px))
-	if ic.MIME == icons.SVG {
+	if ic.MIME == picture.SVG {
 		if err := drawSVG(img, ic.Data, 0, float64(px)); err != nil {
 			return nil
 		}
 	} else {
-		// The vault checked the header (icons.CheckImage): at most
+		// The vault checked the header (picture.CheckImage): at most
 		// 1024×1024 pixels, so decoding is bounded.
 		src, _, err := image.Decode(bytes.NewReader(ic.Data))
 		if err != nil {

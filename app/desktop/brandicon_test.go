@@ -18,6 +18,7 @@ import (
 
 	"authdesk/vault"
 	"authdesk/vault/icons"
+	"authdesk/vault/icons/picture"
 	"authdesk/vault/keychain"
 )
 
@@ -178,7 +179,7 @@ func TestBrandPicker(t *testing.T) {
 	}
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#c00" d="M0 0h24v24H0z"/></svg>`)
 	p.readPicture("logo.svg", io.NopCloser(bytes.NewReader(svg)))
-	if ic := stored(); ic == nil || ic.MIME != icons.SVG || !bytes.Equal(ic.Data, svg) {
+	if ic := stored(); ic == nil || ic.MIME != picture.SVG || !bytes.Equal(ic.Data, svg) {
 		t.Fatalf("after a picture the vault holds %+v", ic)
 	}
 	if img := h.rowFor("GitHub").avatar.Image.(*image.NRGBA); img.NRGBAAt(avatarPx(h)/2, avatarPx(h)/2).R < 0xb0 {

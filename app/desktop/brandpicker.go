@@ -13,6 +13,7 @@ import (
 
 	"authdesk/vault"
 	"authdesk/vault/icons"
+	"authdesk/vault/icons/picture"
 )
 
 // brandPickerMax is how many matches the Change icon dialog lists.
@@ -123,7 +124,7 @@ func (p *brandPicker) readPicture(name string, rc io.ReadCloser) {
 	}
 	background(p.u, func() result {
 		defer rc.Close()
-		data, mime, err := icons.ReadImage(rc, name)
+		data, mime, err := picture.ReadImage(rc, name)
 		return result{&vault.Icon{MIME: mime, Data: data}, err}
 	}, func(r result) {
 		if r.err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"authdesk/internal/atomicfile"
+	"authdesk/vault/icons/picture"
 )
 
 // Limits on an Aegis icon pack a user adds.
@@ -58,7 +59,7 @@ func (p *UserPack) Len() int { return len(p.pictures) }
 
 // ReadAegisPack reads an Aegis icon pack (a ZIP with pack.json and the
 // icon files it lists) of at most MaxPackBytes. Every icon file is read
-// with a limit (a ZIP's sizes are not trusted) and checked by CheckImage;
+// with a limit (a ZIP's sizes are not trusted) and checked by picture.CheckImage;
 // one that fails is skipped and counted. A pack with no usable icon is
 // refused.
 func ReadAegisPack(data []byte) (*UserPack, error) {
@@ -93,10 +94,10 @@ func ReadAegisPack(data []byte) (*UserPack, error) {
 		}
 		// Every read counts against the budget, refused ones too: a pack
 		// of many bombs stops after maxPackUnpacked bytes.
-		b, err := readZipFile(files[path.Clean(ic.Filename)], MaxImageBytes)
-		budget -= max(len(b), MaxImageBytes*btoi(err != nil))
-		mime := SniffMIME(b)
-		if err != nil || CheckImage(b, mime) != nil {
+		b, err := readZipFile(files[path.Clean(ic.Filename)], picture.MaxImageBytes)
+		budget -= max(len(b), picture.MaxImageBytes*btoi(err != nil))
+		mime := picture.SniffMIME(b)
+		if err != nil || picture.CheckImage(b, mime) != nil {
 			p.Skipped++
 			continue
 		}
@@ -110,7 +111,7 @@ func ReadAegisPack(data []byte) (*UserPack, error) {
 		}
 	}
 	if len(p.pictures) == 0 {
-		return nil, fmt.Errorf("%w: none of its %d icons is a PNG, JPEG or SVG picture of up to %d KiB", ErrBadIconPack, len(pj.Icons), MaxImageBytes>>10)
+		return nil, fmt.Errorf("%w: none of its %d icons is a PNG, JPEG or SVG picture of up to %d KiB", ErrBadIconPack, len(pj.Icons), picture.MaxImageBytes>>10)
 	}
 	return p, nil
 }

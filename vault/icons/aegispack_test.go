@@ -4,10 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"authdesk/vault/icons/picture"
 )
 
 const packUUID = "7f0c6b3e-1d2a-4c5b-9e8f-0a1b2c3d4e5f"
@@ -43,7 +47,7 @@ func TestReadAegisPack(t *testing.T) {
 			{"filename":"../../etc/passwd","name":"Escape","issuer":["escape"]},
 			{"filename":"Services/Script.svg","name":"Scripted","issuer":["scripted"]}`),
 		"Services/Example.svg": []byte(packSVG),
-		"Services/Huge.png":    hugePNG(60000, 60000),
+		"Services/Huge.png":    widePNG(t),
 		"Services/Script.svg":  []byte(`<svg><script>alert(1)</script></svg>`),
 	})
 	p, err := ReadAegisPack(good)
@@ -114,7 +118,7 @@ func TestAddAegisPack(t *testing.T) {
 	if err != nil || len(ps.Packs) != 1 {
 		t.Fatalf("loaded %v, %v", ps, err)
 	}
-	if pic, ok := ps.Match("Example"); !ok || pic.MIME != SVG || string(pic.Data) != packSVG {
+	if pic, ok := ps.Match("Example"); !ok || pic.MIME != picture.SVG || string(pic.Data) != packSVG {
 		t.Errorf("Match(Example) = %v %v", pic.MIME, ok)
 	}
 }
@@ -129,4 +133,14 @@ func BenchmarkReadAegisPack(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// widePNG is a real PNG one pixel wider than picture.MaxImagePixels.
+func widePNG(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, picture.MaxImagePixels+1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"authdesk/vault/icons/picture"
 )
 
 // FuzzReadAegisPack: any bytes give a pack or an ErrBadIconPack error,
-// never a panic, and every icon kept passes CheckImage.
+// never a panic, and every icon kept passes picture.CheckImage.
 func FuzzReadAegisPack(f *testing.F) {
 	f.Add(makeZip(f, map[string][]byte{
 		"pack.json": packJSON(`{"filename":"e.svg","name":"Example","issuer":["example"]}`),
@@ -21,8 +23,8 @@ func FuzzReadAegisPack(f *testing.F) {
 			return
 		}
 		for _, pic := range p.pictures {
-			if CheckImage(pic.Data, pic.MIME) != nil {
-				t.Fatalf("kept an icon CheckImage refuses")
+			if picture.CheckImage(pic.Data, pic.MIME) != nil {
+				t.Fatalf("kept an icon picture.CheckImage refuses")
 			}
 		}
 	})

@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"testing"
 
-	"authdesk/vault"
+	"authdesk/vault/account"
 )
 
 func TestEscape(t *testing.T) {
@@ -58,8 +58,8 @@ func TestFormatKey(t *testing.T) {
 	// What FormatKey writes, DecodeSecret and Parse read back.
 	for n := 1; n <= 40; n++ {
 		secret := bytes.Repeat([]byte{0xa5, 0x3c, 0x01}, n)[:n]
-		grouped := FormatKey(vault.EncodeSecret(secret))
-		if got, err := vault.DecodeSecret(grouped); err != nil || !bytes.Equal(got, secret) {
+		grouped := FormatKey(account.EncodeSecret(secret))
+		if got, err := account.DecodeSecret(grouped); err != nil || !bytes.Equal(got, secret) {
 			t.Fatalf("DecodeSecret(FormatKey(%x)) = %x, %v", secret, got, err)
 		}
 		a, err := Parse("otpauth://totp/x?secret=" + Escape(grouped))

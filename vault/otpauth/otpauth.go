@@ -32,7 +32,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"authdesk/vault"
+	"authdesk/vault/account"
 )
 
 // IsMigration reports whether s looks like a Google Authenticator export
@@ -51,33 +51,33 @@ const MaxLen = 8 << 10
 // Parse decodes an otpauth URI into an account with its defaults filled in.
 // The account has no ID or timestamps; vault.Add sets them. The URI's
 // syntax is read here; the account rules (digits, period, algorithm…) are
-// vault.Normalize's, through vault.Manual.
-func Parse(uri string) (vault.Account, error) {
+// account.Normalize's, through account.Manual.
+func Parse(uri string) (account.Account, error) {
 	typ, rawLabel, rawQuery, err := split(uri)
 	if err != nil {
-		return vault.Account{}, err
+		return account.Account{}, err
 	}
 	t, err := parseType(typ)
 	if err != nil {
-		return vault.Account{}, err
+		return account.Account{}, err
 	}
 	issuer, name, err := parseLabel(rawLabel)
 	if err != nil {
-		return vault.Account{}, err
+		return account.Account{}, err
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		// Not err: it quotes the bad escape, which may sit inside the secret.
-		return vault.Account{}, errors.New("otpauth URI parameters are not valid URL encoding (a bad %-escape)")
+		return account.Account{}, errors.New("otpauth URI parameters are not valid URL encoding (a bad %-escape)")
 	}
 	m, err := params(q).manual(t, issuer, name)
 	if err != nil {
-		return vault.Account{}, err
+		return account.Account{}, err
 	}
 	a, err := m.Account()
-	var me *vault.ManualError
+	var me *account.ManualError
 	if errors.As(err, &me) {
-		return vault.Account{}, firstProblem(me)
+		return account.Account{}, firstProblem(me)
 	}
 	return a, err
 }
@@ -114,8 +114,8 @@ func split(uri string) (typ, rawLabel, rawQuery string, err error) {
 }
 
 // parseType reads the URI's TYPE.
-func parseType(typ string) (vault.Type, error) {
-	if t, ok := vault.ParseType(typ); ok {
+func parseType(typ string) (account.Type, error) {
+	if t, ok := account.ParseType(typ); ok {
 		return t, nil
 	}
 	if typ == "" {
@@ -152,11 +152,11 @@ func (q params) get(key string) (string, bool) {
 }
 
 // manual reads the parameters into the account they describe, which
-// vault.Manual then checks. Absent parameters take their defaults; Steam is
+// account.Manual then checks. Absent parameters take their defaults; Steam is
 // recognised by the type, encoder=steam, or issuer Steam without other
 // digits.
-func (q params) manual(t vault.Type, issuer, name string) (vault.Manual, error) {
-	m := vault.Manual{Issuer: issuer, Name: name, Type: t}
+func (q params) manual(t account.Type, issuer, name string) (account.Manual, error) {
+	m := account.Manual{Issuer: issuer, Name: name, Type: t}
 	var ok bool
 	if m.Secret, ok = q.get("secret"); !ok {
 		return m, errors.New("missing secret parameter")
@@ -165,7 +165,7 @@ func (q params) manual(t vault.Type, issuer, name string) (vault.Manual, error) 
 		m.Issuer = iss
 	}
 	if alg, ok := q.get("algorithm"); ok {
-		m.Algorithm = vault.Algorithm(alg)
+		m.Algorithm = account.Algorithm(alg)
 	}
 	if d, ok := q.get("digits"); ok {
 		n, err := strconv.Atoi(d)
@@ -175,20 +175,20 @@ func (q params) manual(t vault.Type, issuer, name string) (vault.Manual, error) 
 		m.Digits = n
 	}
 	if enc, _ := q.get("encoder"); strings.EqualFold(enc, "steam") ||
-		t == vault.TOTP && strings.EqualFold(m.Issuer, "steam") && (m.Digits == 0 || m.Digits == vault.SteamDigits) {
-		m.Type = vault.Steam
+		t == account.TOTP && strings.EqualFold(m.Issuer, "steam") && (m.Digits == 0 || m.Digits == account.SteamDigits) {
+		m.Type = account.Steam
 	}
-	if m.Type == vault.Steam && m.Digits >= 6 && m.Digits <= 8 {
+	if m.Type == account.Steam && m.Digits >= 6 && m.Digits <= 8 {
 		m.Digits = 0 // some generators write Steam's 5 characters as digits=6
 	}
-	if m.Type == vault.HOTP {
+	if m.Type == account.HOTP {
 		return m, q.counter(&m)
 	}
 	return m, q.period(&m)
 }
 
 // counter reads an HOTP URI's counter, which it must have.
-func (q params) counter(m *vault.Manual) error {
+func (q params) counter(m *account.Manual) error {
 	c, ok := q.get("counter")
 	if !ok {
 		return errors.New("hotp URI has no counter parameter")
@@ -202,8 +202,8 @@ func (q params) counter(m *vault.Manual) error {
 }
 
 // period reads the period of a TOTP or Steam URI, 30 s when absent.
-func (q params) period(m *vault.Manual) error {
-	m.Period = vault.DefaultPeriod
+func (q params) period(m *account.Manual) error {
+	m.Period = account.DefaultPeriod
 	p, ok := q.get("period")
 	if !ok {
 		return nil
@@ -216,9 +216,9 @@ func (q params) period(m *vault.Manual) error {
 	return nil
 }
 
-// firstProblem is the first of the problems vault.Manual found, in the
+// firstProblem is the first of the problems account.Manual found, in the
 // words of a URI: a bad secret is an "invalid base32 secret".
-func firstProblem(me *vault.ManualError) error {
+func firstProblem(me *account.ManualError) error {
 	p := me.Problems[0]
 	if p.Field == "secret" {
 		return fmt.Errorf("invalid base32 secret: %s", strings.TrimPrefix(p.Err.Error(), "secret is "))
@@ -278,44 +278,44 @@ func unwrapURLError(err error) string {
 // Format writes a as an otpauth URI, secret included: treat the result like
 // a password. Steam accounts are written as otpauth://totp/… with
 // encoder=steam, which other Steam-aware authenticators read.
-func Format(a vault.Account) string {
+func Format(a account.Account) string {
 	var b strings.Builder
 	typ := string(a.Type)
-	if a.Type == vault.Steam {
-		typ = string(vault.TOTP)
+	if a.Type == account.Steam {
+		typ = string(account.TOTP)
 	}
 	b.WriteString("otpauth://" + typ + "/")
 	if a.Issuer != "" || strings.Contains(a.Name, ":") {
 		b.WriteString(escape(a.Issuer, "@") + ":")
 	}
 	b.WriteString(escape(a.Name, "@"))
-	b.WriteString("?secret=" + vault.EncodeSecret(a.Secret))
+	b.WriteString("?secret=" + account.EncodeSecret(a.Secret))
 	if a.Issuer != "" {
 		b.WriteString("&issuer=" + escape(a.Issuer, "@"))
 	}
 	alg := a.Algorithm
 	if alg == "" {
-		alg = vault.SHA1
+		alg = account.SHA1
 	}
 	b.WriteString("&algorithm=" + string(alg))
 	digits := a.Digits
 	switch {
-	case a.Type == vault.Steam:
-		digits = vault.SteamDigits
+	case a.Type == account.Steam:
+		digits = account.SteamDigits
 	case digits == 0:
-		digits = vault.DefaultDigits
+		digits = account.DefaultDigits
 	}
 	b.WriteString("&digits=" + strconv.Itoa(digits))
-	if a.Type == vault.HOTP {
+	if a.Type == account.HOTP {
 		b.WriteString("&counter=" + strconv.FormatUint(a.Counter, 10))
 	} else {
 		p := a.Period
 		if p == 0 {
-			p = vault.DefaultPeriod
+			p = account.DefaultPeriod
 		}
 		b.WriteString("&period=" + strconv.Itoa(p))
 	}
-	if a.Type == vault.Steam {
+	if a.Type == account.Steam {
 		b.WriteString("&encoder=steam")
 	}
 	return b.String()
@@ -352,7 +352,7 @@ func escape(s, keep string) string {
 
 // FormatKey writes a base32 key for typing by hand, in groups of four
 // characters: "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP". Services show
-// their manual key this way, and Parse and vault.DecodeSecret read it back
+// their manual key this way, and Parse and account.DecodeSecret read it back
 // (they skip spaces). Treat the result like a password.
 func FormatKey(key string) string {
 	var b strings.Builder

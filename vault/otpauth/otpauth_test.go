@@ -6,17 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"authdesk/vault"
+	"authdesk/vault/account"
 )
 
 // want is the expected result of a good URI; zero fields take the defaults
 // (TOTP, SHA1, 6 digits, 30 s).
 type want struct {
-	typ     vault.Type
+	typ     account.Type
 	issuer  string
 	name    string
 	secret  string // base32, unpadded
-	alg     vault.Algorithm
+	alg     account.Algorithm
 	digits  int
 	period  int
 	counter uint64
@@ -34,7 +34,7 @@ var goodURIs = []struct {
 	{"Google spec, all parameters", "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30",
 		want{issuer: "ACME Co", name: "john.doe@email.com", secret: "HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ"}},
 	{"Google spec HOTP", "otpauth://hotp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example&counter=0",
-		want{typ: vault.HOTP, issuer: "Example", name: "alice@google.com", secret: "JBSWY3DPEHPK3PXP"}},
+		want{typ: account.HOTP, issuer: "Example", name: "alice@google.com", secret: "JBSWY3DPEHPK3PXP"}},
 	{"GitHub", "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
 		want{issuer: "GitHub", name: "octocat", secret: "JBSWY3DPEHPK3PXP"}},
 	{"GitLab", "otpauth://totp/gitlab.com:alice@example.com?secret=NBSWY3DPO5XXE3DE&issuer=gitlab.com",
@@ -54,11 +54,11 @@ var goodURIs = []struct {
 	{"Discord", "otpauth://totp/Discord:alice%231234?secret=MFRGGZDFMZTWQ2LK&issuer=Discord",
 		want{issuer: "Discord", name: "alice#1234", secret: "MFRGGZDFMZTWQ2LK"}},
 	{"Steam, otpauth://steam (Aegis)", "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam&digits=5",
-		want{typ: vault.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
+		want{typ: account.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
 	{"Steam, encoder=steam (KeePassXC)", "otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&period=30&digits=5&issuer=Steam&encoder=steam",
-		want{typ: vault.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
+		want{typ: account.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
 	{"Steam, issuer only (steamguard-cli)", "otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam",
-		want{typ: vault.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
+		want{typ: account.Steam, issuer: "Steam", name: "gaben", secret: "JBSWY3DPEHPK3PXP", digits: 5}},
 	{"Facebook, spaced secret", "otpauth://totp/Facebook:alice?secret=JBSW%20Y3DP%20EHPK%203PXP&issuer=Facebook",
 		want{issuer: "Facebook", name: "alice", secret: "JBSWY3DPEHPK3PXP"}},
 	{"Twitter/X, padded secret", "otpauth://totp/Twitter:@alice?secret=GEZDGNBV%3D%3D%3D&issuer=Twitter",
@@ -70,15 +70,15 @@ var goodURIs = []struct {
 	{"dashed secret", "otpauth://totp/Okta:alice?secret=JBSW-Y3DP-EHPK-3PXP&issuer=Okta",
 		want{issuer: "Okta", name: "alice", secret: "JBSWY3DPEHPK3PXP"}},
 	{"SHA256 8 digits 60 s", "otpauth://totp/Vault:alice?secret=JBSWY3DPEHPK3PXP&issuer=Vault&algorithm=SHA256&digits=8&period=60",
-		want{issuer: "Vault", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: vault.SHA256, digits: 8, period: 60}},
+		want{issuer: "Vault", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: account.SHA256, digits: 8, period: 60}},
 	{"SHA512 lower case", "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&algorithm=sha512&digits=8",
-		want{issuer: "Bank", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: vault.SHA512, digits: 8}},
+		want{issuer: "Bank", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: account.SHA512, digits: 8}},
 	{"SHA-256 with a dash", "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&algorithm=SHA-256",
-		want{issuer: "Bank", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: vault.SHA256}},
+		want{issuer: "Bank", name: "alice", secret: "JBSWY3DPEHPK3PXP", alg: account.SHA256}},
 	{"7 digits", "otpauth://totp/Odd:alice?secret=JBSWY3DPEHPK3PXP&digits=7",
 		want{issuer: "Odd", name: "alice", secret: "JBSWY3DPEHPK3PXP", digits: 7}},
 	{"HOTP with counter 42 (YubiKey)", "otpauth://hotp/Yubico:alice?secret=JBSWY3DPEHPK3PXP&counter=42&issuer=Yubico",
-		want{typ: vault.HOTP, issuer: "Yubico", name: "alice", secret: "JBSWY3DPEHPK3PXP", counter: 42}},
+		want{typ: account.HOTP, issuer: "Yubico", name: "alice", secret: "JBSWY3DPEHPK3PXP", counter: 42}},
 	{"no issuer at all", "otpauth://totp/alice@example.com?secret=JBSWY3DPEHPK3PXP",
 		want{name: "alice@example.com", secret: "JBSWY3DPEHPK3PXP"}},
 	{"issuer parameter wins over label prefix", "otpauth://totp/OldName:alice?secret=JBSWY3DPEHPK3PXP&issuer=NewName",
@@ -129,18 +129,18 @@ func TestParseGood(t *testing.T) {
 		}
 		w := tt.want
 		if w.typ == "" {
-			w.typ = vault.TOTP
+			w.typ = account.TOTP
 		}
 		if w.alg == "" {
-			w.alg = vault.SHA1
+			w.alg = account.SHA1
 		}
 		if w.digits == 0 {
 			w.digits = 6
 		}
-		if w.period == 0 && w.typ != vault.HOTP {
+		if w.period == 0 && w.typ != account.HOTP {
 			w.period = 30
 		}
-		got := want{typ: a.Type, issuer: a.Issuer, name: a.Name, secret: vault.EncodeSecret(a.Secret),
+		got := want{typ: a.Type, issuer: a.Issuer, name: a.Name, secret: account.EncodeSecret(a.Secret),
 			alg: a.Algorithm, digits: a.Digits, period: a.Period, counter: a.Counter}
 		if got != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", tt.who, got, w)
@@ -218,16 +218,16 @@ func TestParseBad(t *testing.T) {
 }
 
 func TestFormatRoundTrip(t *testing.T) {
-	accts := []vault.Account{
-		{Type: vault.TOTP, Issuer: "GitHub", Name: "alice", Secret: []byte("hello"), Algorithm: vault.SHA1, Digits: 6, Period: 30},
-		{Type: vault.TOTP, Issuer: "ACME Co", Name: "john doe@example.com", Secret: []byte{0, 1, 2, 255}, Algorithm: vault.SHA256, Digits: 8, Period: 60},
-		{Type: vault.TOTP, Issuer: "A:B", Name: "c:d", Secret: []byte("x"), Algorithm: vault.SHA512, Digits: 7, Period: 15},
-		{Type: vault.TOTP, Issuer: "Plus+Sign", Name: "a+b@c.d", Secret: []byte("x"), Algorithm: vault.SHA1, Digits: 6, Period: 30},
-		{Type: vault.TOTP, Issuer: "", Name: "colon:name", Secret: []byte("x"), Algorithm: vault.SHA1, Digits: 6, Period: 30},
-		{Type: vault.TOTP, Issuer: "Q?&=#%", Name: "ü ñ 漢字", Secret: []byte("x"), Algorithm: vault.SHA1, Digits: 6, Period: 30},
-		{Type: vault.TOTP, Issuer: "OnlyIssuer", Secret: []byte("x"), Algorithm: vault.SHA1, Digits: 6, Period: 30},
-		{Type: vault.HOTP, Issuer: "Yubico", Name: "alice", Secret: []byte("12345678901234567890"), Algorithm: vault.SHA1, Digits: 6, Counter: 1 << 40},
-		{Type: vault.Steam, Issuer: "Steam", Name: "gaben", Secret: []byte("steam"), Algorithm: vault.SHA1, Digits: 5, Period: 30},
+	accts := []account.Account{
+		{Type: account.TOTP, Issuer: "GitHub", Name: "alice", Secret: []byte("hello"), Algorithm: account.SHA1, Digits: 6, Period: 30},
+		{Type: account.TOTP, Issuer: "ACME Co", Name: "john doe@example.com", Secret: []byte{0, 1, 2, 255}, Algorithm: account.SHA256, Digits: 8, Period: 60},
+		{Type: account.TOTP, Issuer: "A:B", Name: "c:d", Secret: []byte("x"), Algorithm: account.SHA512, Digits: 7, Period: 15},
+		{Type: account.TOTP, Issuer: "Plus+Sign", Name: "a+b@c.d", Secret: []byte("x"), Algorithm: account.SHA1, Digits: 6, Period: 30},
+		{Type: account.TOTP, Issuer: "", Name: "colon:name", Secret: []byte("x"), Algorithm: account.SHA1, Digits: 6, Period: 30},
+		{Type: account.TOTP, Issuer: "Q?&=#%", Name: "ü ñ 漢字", Secret: []byte("x"), Algorithm: account.SHA1, Digits: 6, Period: 30},
+		{Type: account.TOTP, Issuer: "OnlyIssuer", Secret: []byte("x"), Algorithm: account.SHA1, Digits: 6, Period: 30},
+		{Type: account.HOTP, Issuer: "Yubico", Name: "alice", Secret: []byte("12345678901234567890"), Algorithm: account.SHA1, Digits: 6, Counter: 1 << 40},
+		{Type: account.Steam, Issuer: "Steam", Name: "gaben", Secret: []byte("steam"), Algorithm: account.SHA1, Digits: 5, Period: 30},
 	}
 	for _, a := range accts {
 		u := Format(a)

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"authdesk/vault"
-	"authdesk/vault/icons"
+	"authdesk/vault/icons/picture"
 )
 
 // Aegis format versions Authdesk reads and writes.
@@ -291,8 +291,8 @@ func (e aegisEntry) icon() (ic *vault.Icon, why string) {
 	if e.Icon == nil || *e.Icon == "" {
 		return nil, ""
 	}
-	if len(*e.Icon) > base64.StdEncoding.EncodedLen(icons.MaxImageBytes)+4 {
-		return nil, fmt.Sprintf("over %d KiB", icons.MaxImageBytes>>10)
+	if len(*e.Icon) > base64.StdEncoding.EncodedLen(picture.MaxImageBytes)+4 {
+		return nil, fmt.Sprintf("over %d KiB", picture.MaxImageBytes>>10)
 	}
 	data, err := base64.StdEncoding.DecodeString(*e.Icon)
 	if err != nil {
@@ -302,7 +302,7 @@ func (e aegisEntry) icon() (ic *vault.Icon, why string) {
 	if e.IconMime != nil {
 		mime = *e.IconMime
 	}
-	if err := icons.CheckImage(data, mime); err != nil {
+	if err := picture.CheckImage(data, mime); err != nil {
 		return nil, err.Error()
 	}
 	return &vault.Icon{MIME: mime, Data: data}, ""

@@ -253,7 +253,7 @@ func Read(data []byte, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: %s; at most %s", ErrTooMany, thousands(n), thousands(MaxAccounts))
 	}
 	for i := range res.Accounts {
-		if err := res.Accounts[i].Validate(); err != nil {
+		if err := vault.Validate(res.Accounts[i]); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, printable(res.Accounts[i].Title()), err)
 		}
 	}

@@ -5,13 +5,16 @@
 // authdesk-cli scan on a 640×480 photo beside ZXingReader, in one run: the
 // median wall time (process start to exit) of -runs runs each, the
 // commands interleaved so they share the machine's state, with the median
-// CPU time (user + system) and peak RSS. It builds authdesk-cli as make
-// build does (CGO_ENABLED=0, -tags lean, and the full build beside it as
-// authdesk-cli-platform, which the lean one runs for import, export, sync,
-// follow, platform, journey and scan --screen/--clipboard; it scans files
-// itself), and the lean build again with -tags nohugeheap (its heap in
-// 4 KiB pages: what internal/hugeheap buys), and prints the machine's load average
-// before and after, since a loaded machine stretches every figure.
+// CPU time (user + system) and peak RSS. It builds authdesk-cli's three
+// programs as make build does (CGO_ENABLED=0: authdesk-cli with -tags
+// front, which runs help, code --uri and scan FILE itself;
+// authdesk-cli-vault with -tags lean, which it runs for the vault's
+// commands; authdesk-cli-platform, the full build, for the platform's),
+// and the front again with -tags nohugeheap (its heap in 4 KiB pages: what
+// internal/hugeheap buys), and prints the machine's load average before and
+// after, since a loaded machine stretches every figure. A vault command's
+// cost through the front is shown by list on a missing vault (one start-up
+// of each program, then an error).
 //
 //	go run ./cmd/authdesk-cli/internal/benchcli [-runs 50] [-photo FILE]
 package main
@@ -38,6 +41,7 @@ type bench struct {
 	name  string
 	argv  []string
 	stdin string
+	exit  int // the exit status the command must end with
 }
 
 type sample struct {
@@ -55,24 +59,29 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Printf("load average before: %s\n", loadavg.Read())
-	lean := build(tmp, "authdesk-cli", "lean")
+	front := build(tmp, "authdesk-cli", "front")
+	lean := build(tmp, cli.VaultHelperName, "lean")
 	full := build(tmp, cli.HelperName, "")
-	// The lean build without internal/hugeheap, for what huge pages buy.
-	small := build(filepath.Join(tmp, "nohuge"), "authdesk-cli", "lean,nohugeheap")
+	// The front without internal/hugeheap, for what huge pages buy.
+	small := build(filepath.Join(tmp, "nohuge"), "authdesk-cli", "front,nohugeheap")
+	noVault := []string{"--vault", filepath.Join(tmp, "missing.age"), "list"}
 	hello := buildHello(filepath.Join(tmp, "hello"))
 	const uri = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example\n"
 	benches := []bench{
-		{"authdesk-cli help", []string{lean, "help"}, ""},
-		{"authdesk-cli code --uri -", []string{lean, "code", "--uri", "-"}, uri},
-		{"oathtool --totp", []string{"oathtool", "--totp", "-b", "JBSWY3DPEHPK3PXP"}, ""},
-		{"Go hello world", []string{hello}, ""},
-		{"full build: help", []string{full, "help"}, ""},
-		{"full build: code --uri -", []string{full, "code", "--uri", "-"}, uri},
-		{"authdesk-cli scan (photo)", []string{lean, "scan", *photo}, ""},
-		{"full build: scan (photo)", []string{full, "scan", *photo}, ""},
-		{"no huge pages: help", []string{small, "help"}, ""},
-		{"no huge pages: scan (photo)", []string{small, "scan", *photo}, ""},
-		{"ZXingReader (photo)", []string{"ZXingReader", "-format", "QRCode", *photo}, ""},
+		{"authdesk-cli help", []string{front, "help"}, "", 0},
+		{"authdesk-cli code --uri -", []string{front, "code", "--uri", "-"}, uri, 0},
+		{"oathtool --totp", []string{"oathtool", "--totp", "-b", "JBSWY3DPEHPK3PXP"}, "", 0},
+		{"Go hello world", []string{hello}, "", 0},
+		{"authdesk-cli-vault help", []string{lean, "help"}, "", 0},
+		{"full build: help", []string{full, "help"}, "", 0},
+		{"full build: code --uri -", []string{full, "code", "--uri", "-"}, uri, 0},
+		{"authdesk-cli list, no vault", append([]string{front}, noVault...), "", 1},
+		{"authdesk-cli-vault list, no vault", append([]string{lean}, noVault...), "", 1},
+		{"authdesk-cli scan (photo)", []string{front, "scan", *photo}, "", 0},
+		{"full build: scan (photo)", []string{full, "scan", *photo}, "", 0},
+		{"no huge pages: help", []string{small, "help"}, "", 0},
+		{"no huge pages: scan (photo)", []string{small, "scan", *photo}, "", 0},
+		{"ZXingReader (photo)", []string{"ZXingReader", "-format", "QRCode", *photo}, "", 0},
 	}
 	res := make([][]sample, len(benches))
 	for r := -5; r < *runs; r++ { // five warm-up rounds
@@ -110,7 +119,7 @@ func maxRSS(b bench) float64 {
 		cmd.Stdin = strings.NewReader(b.stdin)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
+		if _ = cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != b.exit {
 			return 0
 		}
 		lines := strings.Fields(stderr.String())
@@ -165,8 +174,8 @@ func build(dir, name, tags string) string {
 	return out
 }
 
-// run runs b once; a failure ends the benchmark, since a failing command
-// measures nothing.
+// run runs b once; an unexpected exit status ends the benchmark, since a
+// failing command measures nothing.
 func run(b bench) sample {
 	cmd := exec.Command(b.argv[0], b.argv[1:]...)
 	cmd.Stdin = strings.NewReader(b.stdin)
@@ -175,10 +184,10 @@ func run(b bench) sample {
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil {
-		log.Fatalf("%s: %v\n%s", b.name, err, out.Bytes())
-	}
 	ps := cmd.ProcessState
+	if ps == nil || ps.ExitCode() != b.exit {
+		log.Fatalf("%s: %v, want exit status %d\n%s", b.name, err, b.exit, out.Bytes())
+	}
 	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime()}
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 		s.faults = ru.Minflt

@@ -112,7 +112,7 @@ func entries(dir string, re *regexp.Regexp) []manifest.Entry {
 }
 
 // makeTools builds authdesk-cli as make build does (CGO_ENABLED=0,
-// -trimpath, -tags lean), and a second one with tags when asked, into tmp
+// -trimpath, -tags front), and a second one with tags when asked, into tmp
 // and lists the tools to run, less those in skip.
 func makeTools(tmp, tags, skip string) []tool {
 	build := func(name string, tags string) string {
@@ -124,8 +124,8 @@ func makeTools(tmp, tags, skip string) []tool {
 		}
 		return bin
 	}
-	// The lean build, as make build installs it: it scans files itself.
-	cli := build("authdesk-cli", "lean")
+	// The front build, as make build installs it: it scans files itself.
+	cli := build("authdesk-cli", "front")
 	tools := []tool{
 		{"authdesk-cli scan", func(f string) []string { return []string{cli, "scan", f} }, lines},
 		{"ZXingReader", func(f string) []string { return []string{"ZXingReader", "-format", "QRCode", f} }, zxingText},

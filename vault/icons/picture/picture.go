@@ -1,4 +1,9 @@
-package icons
+// Package picture checks the pictures a person gives an account as its
+// icon (a file they pick, an icon inside an Aegis export): PNG, JPEG or
+// SVG, small, read by their header or, for SVG, walked without entities or
+// scripts. It is apart from package icons, the brand-icon library, so that
+// validating an account (vault/account) links no icon packs.
+package picture
 
 import (
 	"bytes"

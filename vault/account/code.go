@@ -1,4 +1,4 @@
-package vault
+package account
 
 import (
 	"crypto/hmac"
@@ -197,12 +197,12 @@ func (a Account) Validate() error {
 	if len(a.Note) > MaxNoteLen {
 		return fmt.Errorf("note is too long (%d bytes, at most %d)", len(a.Note), MaxNoteLen)
 	}
-	return a.Icon.validate()
+	return a.Icon.Validate()
 }
 
-// withDefaults fills the zero Algorithm, Digits and Period of a with the
+// WithDefaults fills the zero Algorithm, Digits and Period of a with the
 // values every authenticator assumes.
-func (a Account) withDefaults() Account {
+func (a Account) WithDefaults() Account {
 	if a.Algorithm == "" {
 		a.Algorithm = SHA1
 	}
