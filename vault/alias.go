@@ -72,9 +72,6 @@ func DecodeSecret(s string) ([]byte, error) { return account.DecodeSecret(s) }
 // EncodeSecret is account.EncodeSecret: unpadded upper-case base32.
 func EncodeSecret(b []byte) string { return account.EncodeSecret(b) }
 
-// NewID is account.NewID: a random account ID.
-func NewID() string { return account.NewID() }
-
 // GroupCode is account.GroupCode: a code split for reading.
 func GroupCode(code string) string { return account.GroupCode(code) }
 

@@ -3,10 +3,8 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"syscall"
@@ -52,45 +50,54 @@ func helperCommand(name, helper string) func(env *Env, g *Globals, args []string
 }
 
 // helperPath finds helper beside this program (symbolic links followed),
-// then on the PATH.
+// then in the PATH's absolute folders (a relative one, such as ".", would
+// run whatever the current folder holds). os/exec is not used: its
+// initialisation (context, its GODEBUG settings) is start-up time that
+// help and code --uri would pay.
 func helperPath(helper string) (string, error) {
 	exe := helper
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
+	var dirs []string
 	if self, err := os.Executable(); err == nil {
 		if real, err := filepath.EvalSymlinks(self); err == nil {
 			self = real
 		}
-		p := filepath.Join(filepath.Dir(self), exe)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		dirs = append(dirs, filepath.Dir(self))
+	}
+	for _, dir := range append(dirs, filepath.SplitList(os.Getenv("PATH"))...) {
+		p := filepath.Join(dir, exe)
+		if st, err := os.Stat(p); err == nil && filepath.IsAbs(dir) && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0) {
 			return p, nil
 		}
-	}
-	if p, err := exec.LookPath(exe); err == nil {
-		return p, nil
 	}
 	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli is a lean build (make build) and runs %s there; make build or make package installs them together", helper, helpers[helper])
 }
 
-// runHelper replaces this process with helper on Unix when the streams are
-// the process's own, so signals (Ctrl-C to platform serve) and the exit
-// status are the helper's; otherwise it runs the helper as a child with
-// env's streams and passes its exit status on.
+// runHelper replaces this process with helper on Unix, so signals (Ctrl-C
+// to platform serve) and the exit status are the helper's; on Windows it
+// runs the helper as a child with the same streams and passes its exit
+// status on. Either way the helper gets this process's own streams: env's
+// must be them.
 func runHelper(env *Env, helper string, argv []string) error {
-	if runtime.GOOS != "windows" && env.Stdin == os.Stdin && env.Stdout == os.Stdout && env.Stderr == os.Stderr {
+	if env.Stdin != os.Stdin || env.Stdout != os.Stdout || env.Stderr != os.Stderr {
+		return fmt.Errorf("run %s: it needs this process's own standard input, output and error", helper)
+	}
+	if runtime.GOOS != "windows" {
 		err := syscall.Exec(argv[0], argv, os.Environ())
 		return fmt.Errorf("run %s: %w", helper, err)
 	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return &exitError{code: ee.ExitCode()}
-	}
+	p, err := os.StartProcess(argv[0], argv, &os.ProcAttr{Files: []*os.File{os.Stdin, os.Stdout, os.Stderr}})
 	if err != nil {
 		return fmt.Errorf("run %s: %w", helper, err)
+	}
+	st, err := p.Wait()
+	if err != nil {
+		return fmt.Errorf("run %s: %w", helper, err)
+	}
+	if !st.Success() {
+		return &exitError{code: st.ExitCode()}
 	}
 	return nil
 }

@@ -2,13 +2,11 @@ package account
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base32"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -295,13 +293,6 @@ func position(s string, i int) int {
 // padding: the form otpauth URIs use.
 func EncodeSecret(b []byte) string {
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
-}
-
-// NewID returns a random identifier for a new account: 16 hex digits.
-func NewID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }
 
 // GroupCode splits a code for reading: "123456" → "123 456", "1234567" →

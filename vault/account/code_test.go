@@ -330,17 +330,13 @@ func TestGroupCode(t *testing.T) {
 	}
 }
 
-func TestTitleAndID(t *testing.T) {
+func TestTitle(t *testing.T) {
 	for _, tt := range []struct{ iss, name, want string }{
 		{"GitHub", "alice", "GitHub (alice)"}, {"GitHub", "", "GitHub"}, {"", "alice", "alice"},
 	} {
 		if got := (Account{Issuer: tt.iss, Name: tt.name}).Title(); got != tt.want {
 			t.Errorf("Title = %q, want %q", got, tt.want)
 		}
-	}
-	a, b := NewID(), NewID()
-	if a == b || len(a) != 16 {
-		t.Errorf("NewID gave %q and %q", a, b)
 	}
 }
 
