@@ -86,7 +86,7 @@ func main() {
 	res := make([][]sample, len(benches))
 	for r := -5; r < *runs; r++ { // five warm-up rounds
 		for i, b := range benches {
-			s := run(b)
+			s := run(tmp, b)
 			if r >= 0 {
 				res[i] = append(res[i], s)
 			}
@@ -175,18 +175,34 @@ func build(dir, name, tags string) string {
 }
 
 // run runs b once; an unexpected exit status ends the benchmark, since a
-// failing command measures nothing.
-func run(b bench) sample {
+// failing command measures nothing. Its standard streams are files (stdin
+// and its output in dir), not pipes: with pipes, os/exec copies them in
+// goroutines of this program, which compete for the two cores with the
+// program measured.
+func run(dir string, b bench) sample {
+	in, out := filepath.Join(dir, "stdin"), filepath.Join(dir, "output")
+	if err := os.WriteFile(in, []byte(b.stdin), 0o600); err != nil {
+		log.Fatal(err)
+	}
+	stdin, err := os.Open(in)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer stdin.Close()
+	output, err := os.Create(out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer output.Close()
 	cmd := exec.Command(b.argv[0], b.argv[1:]...)
-	cmd.Stdin = strings.NewReader(b.stdin)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, output, output
 	start := time.Now()
-	err := cmd.Run()
+	err = cmd.Run()
 	wall := time.Since(start)
 	ps := cmd.ProcessState
 	if ps == nil || ps.ExitCode() != b.exit {
-		log.Fatalf("%s: %v, want exit status %d\n%s", b.name, err, b.exit, out.Bytes())
+		text, _ := os.ReadFile(out)
+		log.Fatalf("%s: %v, want exit status %d\n%s", b.name, err, b.exit, text)
 	}
 	s := sample{wall: wall, cpu: ps.UserTime() + ps.SystemTime()}
 	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
