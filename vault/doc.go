@@ -2,7 +2,10 @@
 // keeps them in an encrypted file whose key lives in the OS keychain, with a
 // password as the fallback.
 //
-// Subpackages parse what comes in from outside: vault/otpauth reads and writes
+// An account and its codes are vault/account's, the layer below the store,
+// which this package names (vault.Account is account.Account) and which a
+// program that only computes codes links alone. Subpackages parse what
+// comes in from outside: vault/otpauth reads and writes
 // otpauth:// URIs, vault/migration decodes Google Authenticator exports,
 // vault/transfer is the one way in for every payload and export file (and
 // writes exports), and vault/keychain talks to the OS keychain.
