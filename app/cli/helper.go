@@ -72,7 +72,7 @@ func helperPath(helper string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s is not installed beside authdesk-cli or on the PATH: this authdesk-cli is a lean build (make build) and runs %s there; make build or make package installs them together", helper, helpers[helper])
+	return "", fmt.Errorf("%s is not installed beside this program or on the PATH: authdesk-cli as make build makes it runs %s there; make build or make package installs them together", helper, helpers[helper])
 }
 
 // runHelper replaces this process with helper on Unix, so signals (Ctrl-C

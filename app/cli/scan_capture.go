@@ -10,9 +10,9 @@ import (
 )
 
 // scanCaptured scans every display (screen) or the image on the
-// clipboard. The lean build leaves this to the helper (scan_lean.go):
-// screen capture links X11 and D-Bus clients that every command would
-// initialise.
+// clipboard. The lean and front builds leave this to the helper
+// (scan_lean.go): screen capture links X11 and D-Bus clients that every
+// command would initialise.
 func scanCaptured(env *Env, _ *Globals, _ []string, screen bool) error {
 	grab := capture.Clipboard
 	if screen {

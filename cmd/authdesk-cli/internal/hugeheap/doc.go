@@ -19,5 +19,5 @@
 // in larger pages (the resident set grows by up to 4 MiB).
 //
 // Built with -tags nohugeheap, it does nothing: make bench-cli measures
-// the lean build both ways (docs/benchmarks.md, authdesk-cli start-up).
+// the front build both ways (docs/benchmarks.md, authdesk-cli start-up).
 package hugeheap
