@@ -124,6 +124,23 @@ func TestLeanBuild(t *testing.T) {
 			t.Errorf("%s %s without its helpers: exit %d, stderr %q; want 1 and that %s is missing", filepath.Base(c.bin), strings.Join(c.args, " "), code, stderr, c.helper)
 		}
 	}
+	// A helper is never taken from a relative PATH entry: "." would run
+	// whatever the current folder holds, such as a download.
+	cwd := t.TempDir()
+	marker := filepath.Join(cwd, "ran")
+	if runtime.GOOS != "windows" {
+		fake := filepath.Join(cwd, cli.VaultHelperName)
+		if err := os.WriteFile(fake, []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(copyTo(t, front, t.TempDir()), "list")
+		cmd.Dir, cmd.Env = cwd, append(os.Environ(), "PATH=.:"+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if _, statErr := os.Stat(marker); statErr == nil || err == nil || !strings.Contains(string(out), cli.VaultHelperName+" is not installed") {
+			t.Errorf("authdesk-cli list with PATH=. and an %s in the current folder: %v, %q (ran it: %v); want it refused", cli.VaultHelperName, err, out, statErr == nil)
+		}
+	}
+
 	// Files are scanned, and codes from a URI computed, by the front
 	// itself: no helper needed.
 	bin := copyTo(t, front, alone)
