@@ -27,16 +27,10 @@ func (c *clock) next() Stamp {
 	return c.last
 }
 
-// NewID returns a random identifier for a new account: 16 hex digits.
+// NewID returns a random identifier for a new account, or for a device's
+// clock (its stamps' Device): 16 hex digits.
 func NewID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
-
-// newDeviceID makes the random ID of this machine's clock.
-func newDeviceID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }

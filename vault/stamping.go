@@ -17,7 +17,7 @@ func (v *Vault) load(p payload) {
 	case p.Device != "":
 		v.clock.device = p.Device
 	case v.clock.device == "":
-		v.clock.device = newDeviceID()
+		v.clock.device = NewID()
 	}
 	v.clock.now = v.opts.now
 	for _, a := range v.accounts {
