@@ -67,8 +67,11 @@ func helperPath(helper string) (string, error) {
 		dirs = append(dirs, filepath.Dir(self))
 	}
 	for _, dir := range append(dirs, filepath.SplitList(os.Getenv("PATH"))...) {
+		if !filepath.IsAbs(dir) {
+			continue
+		}
 		p := filepath.Join(dir, exe)
-		if st, err := os.Stat(p); err == nil && filepath.IsAbs(dir) && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0) {
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && (runtime.GOOS == "windows" || st.Mode()&0o111 != 0) {
 			return p, nil
 		}
 	}
